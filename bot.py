@@ -1,0 +1,381 @@
+"""circlebot's composition root and command line.
+
+Every command checks its arguments first, then (when it touches the store) brings the
+database up to the latest migration, then calls the same services the bot uses. A refusal is
+one line on stderr with exit code 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+from store.database import Database
+from store.migrate import upgrade_to_head
+
+from flows.content import Content
+from flows.loader import ContentError
+from flows.simulator import Conversation
+from flows.spec import ROLES, parse_duration
+from flows.transcript import Transcript, dump
+from flows.validate import load_content
+from services import bot_identity, invites, people
+from services.errors import Refused
+from services.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+cli = typer.Typer(
+    name="circlebot",
+    help="circlebot: reflection, improvement cycles, check-ins and learning circles on Telegram.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+invite_cli = typer.Typer(help="Invite links: the only way in.", no_args_is_help=True)
+people_cli = typer.Typer(help="People and their teams and roles.", no_args_is_help=True)
+db_cli = typer.Typer(help="The database.", no_args_is_help=True)
+cli.add_typer(invite_cli, name="invite")
+cli.add_typer(people_cli, name="people")
+cli.add_typer(db_cli, name="db")
+
+out = Console(highlight=False, soft_wrap=True)
+log = logging.getLogger("circlebot")
+
+
+class Stop(Exception):
+    """Ends a command with one line on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise Stop(str(error)) from None
+
+
+def with_store(work: Callable[[Database], Awaitable[T]], config: Settings | None = None) -> T:
+    """Migrate the database to head, then run one piece of async work against it."""
+    config = config or settings()
+    upgrade_to_head(config.database_url)
+
+    async def run() -> T:
+        db = Database(config.database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(run())
+    except Refused as error:
+        raise Stop(str(error)) from None
+
+
+def content_or_stop(folder: Path) -> Content:
+    try:
+        return load_content(folder)
+    except ContentError as error:
+        raise Stop(f"the content in {folder} has problems:\n{error}", code=1) from None
+
+
+# run ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+def run() -> None:
+    """Start the bot: check settings and content, migrate the database, poll Telegram."""
+    from handlers.telegram_api import fetch_username, make_application
+
+    config = settings()
+    try:
+        config.require_token()
+    except SettingsError as error:
+        raise Stop(str(error)) from None
+    content = content_or_stop(config.content_dir)
+
+    async def introduce(db: Database) -> str:
+        try:
+            username = await fetch_username(config)
+        except SettingsError as error:
+            raise Stop(str(error)) from None
+        await bot_identity.remember_username(db, username)
+        return username
+
+    username = with_store(introduce, config)
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    log.info(
+        "@%s starting with %d flows in %s", username, len(content.flows), ", ".join(content.languages.enabled)
+    )
+    make_application(config).run_polling()
+
+
+# validate and simulate (no database) --------------------------------------------------------
+
+
+@cli.command()
+def validate(
+    folder: Annotated[Path | None, typer.Argument(help="Content folder (default: CIRCLEBOT_CONTENT)")] = None,
+) -> None:
+    """Check all content: schema, goto targets, reachability, conditions, translations, transcripts."""
+    content = content_or_stop(folder or settings().content_dir)
+    languages = content.languages
+    words = content.catalog.messages
+    partial = [
+        f"{code} {len(words.get(code, {}))}/{len(words[languages.default])}"
+        for code in languages.languages
+        if code not in languages.enabled
+    ]
+    note = f"; not enabled: {', '.join(partial)} words" if partial else ""
+    out.print(
+        f"content OK: {len(content.flows)} flows, {len(content.transcripts())} transcripts, "
+        f"languages {', '.join(languages.enabled)}{note}"
+    )
+
+
+@cli.command()
+def simulate(
+    flow_id: Annotated[str, typer.Argument(metavar="FLOW", help="The flow to play")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Language (default: the program's)")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Play as this role")] = None,
+    timezone: Annotated[str, typer.Option("--timezone", help="The person's timezone")] = "UTC",
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Write the session as a golden transcript")
+    ] = None,
+) -> None:
+    """Play a flow in the terminal with the bot's own engine (numbers press buttons)."""
+    config = settings()
+    content = content_or_stop(config.content_dir)
+    flow = content.flows.get(flow_id)
+    if flow is None:
+        raise Stop(f"no flow {flow_id!r}; flows: {', '.join(sorted(content.flows))}")
+    role = role or flow.for_roles[0]
+    if role not in ROLES:
+        raise Stop(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    if role not in flow.for_roles:
+        raise Stop(f"{flow_id} is for {', '.join(flow.for_roles)}, not {role}")
+    languages = content.languages
+    lang = lang or languages.default
+    if lang not in languages.languages:
+        raise Stop(f"unknown language {lang!r}; languages: {', '.join(languages.languages)}")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Stop(f"unknown timezone {timezone!r}") from None
+    if lang not in languages.enabled:
+        out.print(f"[yellow]{lang} is not enabled: missing words fall back to {languages.default}.[/]")
+
+    out.print(
+        f"[dim]Playing {flow_id} as {role} in {lang}. Numbers press buttons; /back /skip /cancel; "
+        "/photo and /voice send a sample; Ctrl-D leaves.[/]"
+    )
+    started = now()
+    conversation = Conversation(flow, content.catalog, lang, timezone)
+    turns: list[dict[str, str]] = []
+
+    def bot_says(lines: list[str]) -> None:
+        for line in lines:
+            out.print(f"[bold cyan]bot[/] {line}\n", markup=True)
+            turns.append({"bot": line})
+
+    bot_says(conversation.begin(started))
+    while conversation.active:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            break
+        turns.append({"you": line})
+        bot_says(conversation.send(line, started))
+    if record is not None:
+        status = conversation.state.status
+        transcript = Transcript.model_validate(
+            {
+                "flow": flow_id,
+                "lang": lang,
+                "timezone": timezone,
+                "now": started,
+                "conversation": turns,
+                "ends": status if status != "expired" else None,
+            }
+        )
+        record.write_text(dump(transcript), encoding="utf-8")
+        out.print(f"[dim]Recorded to {record}.[/]")
+
+
+# invite -------------------------------------------------------------------------------------
+
+
+def role_or_stop(role: str) -> None:
+    try:
+        invites.check_role(role)
+    except Refused as error:
+        raise Stop(str(error)) from None
+
+
+def _duration(value: str) -> timedelta:
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise Stop(f"--expires: {error}") from None
+
+
+@invite_cli.command("create")
+def invite_create(
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}")],
+    team: Annotated[str | None, typer.Option("--team", help="Team (created if new)")] = None,
+    uses: Annotated[int, typer.Option("--uses", help="How many people may join with it")] = 1,
+    expires: Annotated[str, typer.Option("--expires", help="Valid for, e.g. 7d, 48h, 2w")] = "7d",
+) -> None:
+    """Make an invite link: https://t.me/<bot>?start=<code>."""
+    role_or_stop(role)
+    valid_for = _duration(expires)
+    config = settings()
+
+    async def create(db: Database) -> str:
+        from handlers.telegram_api import fetch_username
+
+        async def ask_telegram() -> str:
+            try:
+                return await fetch_username(config)
+            except SettingsError as error:
+                raise Refused(f"{error} (needed once, to learn the bot's username for links)") from None
+
+        username = await bot_identity.bot_username(db, ask_telegram)
+        code = await invites.create_invite(db, role, team, uses, valid_for, now())
+        return invites.deep_link(username, code)
+
+    out.print(with_store(create, config))
+
+
+@invite_cli.command("list")
+def invite_list(
+    all_: Annotated[bool, typer.Option("--all", help="Also revoked, used-up and expired invites")] = False,
+) -> None:
+    """List invites (active ones unless --all)."""
+    rows = with_store(lambda db: invites.list_invites(db, now(), include_inactive=all_))
+    table = Table("code", "role", "team", "uses", "expires (UTC)", "status")
+    for row in rows:
+        table.add_row(
+            row.code,
+            row.role,
+            row.team or "—",
+            f"{row.uses}/{row.max_uses}",
+            row.expires_at.strftime("%Y-%m-%d %H:%M"),
+            row.status,
+        )
+    out.print(table if rows else "No invites.")
+
+
+@invite_cli.command("revoke")
+def invite_revoke(code: Annotated[str, typer.Argument(metavar="CODE")]) -> None:
+    """Revoke an invite so its link no longer works."""
+    with_store(lambda db: invites.revoke_invite(db, code, now()))
+    out.print(f"Revoked {code}.")
+
+
+# people -------------------------------------------------------------------------------------
+
+
+@people_cli.command("list")
+def people_list(team: Annotated[str | None, typer.Option("--team", help="Only this team")] = None) -> None:
+    """List people with their roles, team, language and status."""
+    rows = with_store(lambda db: people.list_people(db, team))
+    table = Table("id", "name", "roles", "team", "language", "status", "consented (UTC)")
+    for row in rows:
+        consent = row.consented_at.strftime("%Y-%m-%d") if row.consented_at else "—"
+        table.add_row(
+            str(row.id),
+            row.name,
+            ", ".join(row.roles),
+            row.team or "—",
+            row.language or "—",
+            row.status,
+            consent,
+        )
+    out.print(table if rows else "No people yet.")
+
+
+@people_cli.command("deactivate")
+def people_deactivate(person_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Deactivate a person: the bot politely refuses them until reactivated."""
+    name = with_store(lambda db: people.set_deactivated(db, person_id, True))
+    out.print(f"Deactivated {name}.")
+
+
+@people_cli.command("reactivate")
+def people_reactivate(person_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Lift a deactivation."""
+    name = with_store(lambda db: people.set_deactivated(db, person_id, False))
+    out.print(f"Reactivated {name}.")
+
+
+@people_cli.command("move")
+def people_move(
+    person_id: Annotated[int, typer.Argument(metavar="ID")],
+    team: Annotated[str, typer.Option("--team", help="The team to move to (must exist)")],
+) -> None:
+    """Move a person to another team."""
+    name = with_store(lambda db: people.move(db, person_id, team))
+    out.print(f"Moved {name} to {team}.")
+
+
+@people_cli.command("add-role")
+def people_add_role(
+    person_id: Annotated[int, typer.Argument(metavar="ID")],
+    role: Annotated[str, typer.Argument(metavar="ROLE", help=f"One of: {', '.join(ROLES)}")],
+) -> None:
+    """Give a person one more role."""
+    role_or_stop(role)
+    added = with_store(lambda db: people.add_role(db, person_id, role))
+    out.print(f"Added {role}." if added else f"Already a {role}.")
+
+
+# db -----------------------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the latest migration (every command does this itself too)."""
+    config = settings()
+    upgrade_to_head(config.database_url)
+    out.print("Database is up to date.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; usage errors and refusals are one line on stderr, exit code 2."""
+    try:
+        result = cli(
+            args=list(argv) if argv is not None else None, prog_name="circlebot", standalone_mode=False
+        )
+    except Stop as stop:
+        print(f"circlebot: {stop}", file=sys.stderr)
+        return stop.code
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "circlebot"
+        print(f"{command}: {error.format_message()}", file=sys.stderr)
+        return 2
+    except click.ClickException as error:
+        print(f"circlebot: {error.format_message()}", file=sys.stderr)
+        return error.exit_code
+    except click.Abort:
+        return 1
+    return result if isinstance(result, int) else 0

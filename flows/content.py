@@ -1,0 +1,71 @@
+"""A content folder read into memory once: languages, the bot's words, flows, transcripts.
+
+content/
+  languages.yaml        which languages exist and which are enabled (the one place)
+  i18n/<lang>.yaml      the bot's own words, one file per language
+  flows/<flow>.yaml     one flow per file, named by its id
+  transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from flows.i18n import Catalog
+from flows.loader import ContentError, Problem, Source, read
+from flows.spec import Flow, Languages
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Content:
+    root: Path
+    catalog: Catalog
+    flows: dict[str, Flow]
+    sources: dict[str, Source]  # by flow id, and by `i18n/<lang>` for the catalogs
+
+    @property
+    def languages(self) -> Languages:
+        return self.catalog.languages
+
+    def transcripts(self) -> list[Path]:
+        return sorted((self.root / "transcripts").glob("*.yaml"))
+
+
+def read_content(root: Path) -> Content:
+    """Read and shape-check every file; all problems of all files are raised together."""
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+
+    def parse(path: Path, shape: type[T]) -> tuple[Source, T] | None:
+        try:
+            source = read(path, root)
+            return source, source.parse(shape)
+        except ContentError as error:
+            problems.extend(error.problems)
+            return None
+
+    if not (root / "languages.yaml").is_file():
+        raise ContentError([Problem(str(root), None, "", "no languages.yaml: is this a content folder?")])
+    parsed_languages = parse(root / "languages.yaml", Languages)
+    messages: dict[str, dict[str, str]] = {}
+    for path in sorted((root / "i18n").glob("*.yaml")):
+        parsed_messages = parse(path, dict[str, str])
+        if parsed_messages:
+            sources[f"i18n/{path.stem}"], messages[path.stem] = parsed_messages
+    flows: dict[str, Flow] = {}
+    for path in sorted((root / "flows").glob("*.yaml")):
+        parsed_flow = parse(path, Flow)
+        if parsed_flow is None:
+            continue
+        source, flow = parsed_flow
+        if flow.id != path.stem:
+            problems.append(source.problem(("id",), f"the flow id must match its file name ({path.stem!r})"))
+        flows[flow.id] = flow
+        sources[flow.id] = source
+    if problems or parsed_languages is None:
+        raise ContentError(problems)
+    return Content(root, Catalog(parsed_languages[1], messages), flows, sources)

@@ -1,0 +1,111 @@
+"""The bot's own words (errors, buttons, headings) in every language, and picking a language.
+
+Content strings (`Text`) and catalog strings fall back to the program's default language, so
+a partial translation that is not enabled can still be tried in the simulator.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flows.spec import Languages, Text
+
+# Unicode isolates keep a person's own words from scrambling the layout of a right-to-left
+# message (and the right-to-left mark starts each line the right way round).
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+RIGHT_TO_LEFT_MARK = "\u200f"
+
+# The words the engine itself says; the default language must have every one of them.
+CATALOG_KEYS = frozenset(
+    {
+        "answer.no",
+        "answer.no_words",
+        "answer.photo",
+        "answer.today",
+        "answer.today_words",
+        "answer.voice",
+        "answer.yes",
+        "answer.yes_words",
+        "answer.yesterday",
+        "answer.yesterday_words",
+        "button.done",
+        "button.skip",
+        "error.date",
+        "error.date_future",
+        "error.date_too_old",
+        "error.multi_too_few",
+        "error.multi_too_many",
+        "error.not_a_number",
+        "error.not_optional",
+        "error.number_max",
+        "error.number_min",
+        "error.number_range",
+        "error.number_whole",
+        "error.photo_expected",
+        "error.pick_button",
+        "error.scale",
+        "error.stale_button",
+        "error.text_expected",
+        "error.text_too_long",
+        "error.text_too_short",
+        "error.voice_expected",
+        "error.yesno",
+        "hint.multi",
+        "hint.optional",
+        "hint.previous",
+        "info.back_at_start",
+        "info.cancelled",
+        "info.ended",
+        "info.expired",
+        "summary.header",
+        "summary.skipped",
+    }
+)
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The `{name}` fields of a template, so translations can be checked to use the same."""
+    return frozenset(field for _, field, _, _ in string.Formatter().parse(template) if field)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    languages: Languages
+    messages: Mapping[str, Mapping[str, str]]  # language -> key -> template
+
+    @property
+    def default(self) -> str:
+        return self.languages.default
+
+    def is_rtl(self, lang: str) -> bool:
+        language = self.languages.languages.get(lang)
+        return language is not None and language.direction == "rtl"
+
+    def pick(self, text: Text, lang: str) -> str:
+        """The content string in `lang`, else in the default language."""
+        return text.get(lang) or text[self.default]
+
+    def say(self, lang: str, key: str, **fields: object) -> str:
+        """The catalog string `key` in `lang` (else the default language), filled in."""
+        template = self.messages.get(lang, {}).get(key) or self.messages[self.default][key]
+        return template.format(**fields) if fields else template
+
+    def words(self, lang: str, key: str) -> frozenset[str]:
+        """A `|`-separated list of words a person may type, e.g. `yes|y|ok`, in any case."""
+        found = {self.say(lang, key), self.say(self.default, key)}
+        return frozenset(word.strip().casefold() for entry in found for word in entry.split("|"))
+
+    def own_words(self, lang: str, value: str) -> str:
+        """Wrap what a person wrote so it keeps its own direction inside our message."""
+        if self.is_rtl(lang):
+            return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+        return value
+
+    def lay_out(self, lang: str, text: str) -> str:
+        """Start every line of a right-to-left message with a right-to-left mark."""
+        if not self.is_rtl(lang):
+            return text
+        return "\n".join(RIGHT_TO_LEFT_MARK + line for line in text.split("\n"))

@@ -1,0 +1,203 @@
+"""Checks that need the whole content folder: every `goto` lands, every step is reachable and
+can reach an end, conditions name real steps and choices, and every string a person can see
+exists in every enabled language. `load_content` is what the bot and the CLI call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from flows.conditions import BoolOp, Compare, ListOf, Literal, Name, Node, Not
+from flows.content import Content, read_content
+from flows.i18n import CATALOG_KEYS, placeholders
+from flows.loader import ContentError, PathKey, Problem, Source
+from flows.spec import END, ROLES, ChoiceAnswer, Flow, MultiAnswer, ScaleAnswer, Text
+from flows.transcript import replay
+
+
+def load_content(root: Path) -> Content:
+    """Read, shape-check and cross-check a content folder; raise with every problem found."""
+    content = read_content(root)
+    problems = check(content)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def check(content: Content) -> list[Problem]:
+    problems = _check_catalogs(content)
+    for flow_id, flow in content.flows.items():
+        source = content.sources[flow_id]
+        problems += _check_graph(flow, source)
+        problems += _check_conditions(flow, source)
+        problems += _check_texts(flow, source, content)
+        problems += [
+            source.problem(("for_roles", i), f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+            for i, role in enumerate(flow.for_roles)
+            if role not in ROLES
+        ]
+    for path in content.transcripts():
+        problems += replay(path, content)
+    return problems
+
+
+def _edges(flow: Flow, position: int) -> list[str]:
+    """Where a step can lead: its rules in order, then the next step unless a rule with no
+    condition always wins first."""
+    step = flow.steps[position]
+    targets = [rule.goto for rule in step.next]
+    if all(rule.when is not None for rule in step.next):
+        targets.append(flow.steps[position + 1].id if position + 1 < len(flow.steps) else END)
+    return targets
+
+
+def _check_graph(flow: Flow, source: Source) -> list[Problem]:
+    problems: list[Problem] = []
+    known = {step.id for step in flow.steps} | {END}
+    graph: dict[str, list[str]] = {}
+    for position, step in enumerate(flow.steps):
+        for j, rule in enumerate(step.next):
+            if rule.goto not in known:
+                path = ("steps", position, "next", j, "goto")
+                problems.append(source.problem(path, f"no step {rule.goto!r} to go to"))
+        graph[step.id] = [target for target in _edges(flow, position) if target in known]
+
+    reachable = _closure([flow.steps[0].id], graph)
+    reverse: dict[str, list[str]] = {}
+    for origin, targets in graph.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(origin)
+    finishing = _closure([END], reverse)
+    for position, step in enumerate(flow.steps):
+        if step.id not in reachable:
+            problems.append(source.problem(("steps", position), f"step {step.id!r} can never be reached"))
+        elif step.id not in finishing:
+            problems.append(
+                source.problem(("steps", position), f"from step {step.id!r} the flow can never end")
+            )
+    silent = {step.id for step in flow.steps if step.answer is None}
+    silent_graph = {s: [t for t in graph[s] if t in silent] for s in silent}
+    for position, step in enumerate(flow.steps):
+        if step.id in silent and step.id in _closure(silent_graph[step.id], silent_graph):
+            message = "steps that ask nothing loop back here: the bot would talk forever"
+            problems.append(source.problem(("steps", position), message))
+    return problems
+
+
+def _closure(start: list[str], graph: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, []))
+    return seen
+
+
+def _check_conditions(flow: Flow, source: Source) -> list[Problem]:
+    """Names must be steps; a literal compared with a choice step must be one of its ids."""
+    problems: list[Problem] = []
+    steps = {step.id: step for step in flow.steps}
+    for position, step in enumerate(flow.steps):
+        for j, rule in enumerate(step.next):
+            condition = rule.condition
+            if condition is None:
+                continue
+            path = ("steps", position, "next", j, "when")
+            for name in sorted(condition.names - steps.keys()):
+                problems.append(source.problem(path, f"{name!r} is not a step of this flow"))
+            for name, value in _compared(condition.tree):
+                answer = steps[name].answer if name in steps else None
+                if isinstance(answer, ChoiceAnswer | MultiAnswer):
+                    ids = [choice.id for choice in answer.choices]
+                    if value not in ids:
+                        problems.append(
+                            source.problem(path, f"{value!r} is not a choice of {name!r} ({', '.join(ids)})")
+                        )
+    return problems
+
+
+def _compared(node: Node) -> Iterator[tuple[str, object]]:
+    """(step, literal) pairs a condition compares, however the comparison is written."""
+    match node:
+        case Compare(_, Name(name), Literal(value)) | Compare(_, Literal(value), Name(name)):
+            yield name, value
+        case Compare(_, Name(name), ListOf(items)):
+            for item in items:
+                if isinstance(item, Literal):
+                    yield name, item.value
+        case BoolOp(_, operands):
+            for operand in operands:
+                yield from _compared(operand)
+        case Not(operand):
+            yield from _compared(operand)
+
+
+def _flow_texts(flow: Flow) -> Iterator[tuple[PathKey, Text]]:
+    yield ("title",), flow.title
+    if flow.description:
+        yield ("description",), flow.description
+    if flow.done:
+        yield ("done",), flow.done
+    for position, step in enumerate(flow.steps):
+        at: PathKey = ("steps", position)
+        yield (*at, "ask"), step.ask
+        if step.label:
+            yield (*at, "label"), step.label
+        answer = step.answer
+        if isinstance(answer, ChoiceAnswer | MultiAnswer):
+            for k, choice in enumerate(answer.choices):
+                yield (*at, "answer", "choices", k, "label"), choice.label
+        if isinstance(answer, ScaleAnswer):
+            for point, label in answer.labels.items():
+                yield (*at, "answer", "labels", point), label
+
+
+def _check_texts(flow: Flow, source: Source, content: Content) -> list[Problem]:
+    languages = content.languages
+    problems: list[Problem] = []
+    for path, text in _flow_texts(flow):
+        for lang in languages.enabled:
+            if not text.get(lang, "").strip():
+                problems.append(source.problem(path, f"no {languages.languages[lang].name} ({lang}) text"))
+        for lang in sorted(text.keys() - languages.languages.keys()):
+            problems.append(source.problem(path, f"{lang!r} is not a language in languages.yaml"))
+    return problems
+
+
+def _check_catalogs(content: Content) -> list[Problem]:
+    """The default language has every word the code uses; each enabled language has every
+    word the default has; translations keep the same `{placeholders}`."""
+    languages = content.languages
+    catalog = content.catalog.messages
+    problems: list[Problem] = []
+    default = catalog.get(languages.default)
+    default_source = content.sources.get(f"i18n/{languages.default}")
+    if default is None or default_source is None:
+        return [Problem(f"i18n/{languages.default}.yaml", None, "", "the default language has no file")]
+    for key in sorted(CATALOG_KEYS - default.keys()):
+        problems.append(default_source.problem((), f"{key!r} is missing (the bot needs it)"))
+    for lang in sorted(catalog.keys() | set(languages.enabled)):
+        source = content.sources.get(f"i18n/{lang}")
+        if lang not in languages.languages:
+            problems.append(
+                Problem(f"i18n/{lang}.yaml", None, "", f"{lang!r} is not a language in languages.yaml")
+            )
+            continue
+        if source is None:
+            problems.append(Problem(f"i18n/{lang}.yaml", None, "", "an enabled language has no file"))
+            continue
+        words = catalog[lang]
+        if lang in languages.enabled:
+            for key in sorted(default.keys() - words.keys()):
+                problems.append(source.problem((), f"{key!r} is not translated"))
+        for key in sorted(words.keys() - default.keys()):
+            problems.append(source.problem((key,), "unknown key (not in the default language)"))
+        for key in sorted(words.keys() & default.keys()):
+            if placeholders(words[key]) != placeholders(default[key]):
+                expected = ", ".join(sorted(placeholders(default[key]))) or "none"
+                problems.append(
+                    source.problem((key,), f"placeholders differ from {languages.default} ({expected})")
+                )
+    return problems

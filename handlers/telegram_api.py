@@ -1,0 +1,49 @@
+"""Talking to the Bot API server named by the settings (Telegram's, or a self-hosted or fake
+one): the bot calls {root}/bot{token}/{method} and fetches files from {root}/file/bot{token}/."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, ApplicationBuilder
+
+from services.errors import Refused
+from services.settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError
+
+# HTTP client libraries log request URLs, and a Bot API URL holds the token.
+for noisy in ("httpx", "httpcore", "telegram.request"):
+    logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def make_bot(settings: Settings) -> Bot:
+    return Bot(
+        settings.require_token(),
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+    )
+
+
+def make_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    return (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .build()
+    )
+
+
+async def fetch_username(settings: Settings) -> str:
+    """Ask the Bot API who we are; a refused token or an unreachable server is one line."""
+    try:
+        async with make_bot(settings) as bot:
+            me = await bot.get_me()
+    except InvalidToken:
+        raise SettingsError(f"the Bot API refused TELEGRAM_BOT_TOKEN. {HOW_TO_GET_A_TOKEN}") from None
+    except NetworkError as error:
+        raise Refused(f"cannot reach the Bot API at {settings.api_url}: {error.message}") from None
+    if not me.username:
+        raise Refused("the Bot API did not say the bot's username")
+    return me.username

@@ -1,0 +1,105 @@
+"""Invites: the only way into circlebot. A code carries a role and a team; a supervisor code
+makes its redeemer the team's one supervisor, so it is single-use and refused for a team that
+already has (or is already inviting) one."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from store.database import Database
+from store.models import Invite
+
+from flows.spec import ROLES
+from services.errors import Refused
+
+CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
+
+
+@dataclass(frozen=True)
+class InviteView:
+    code: str
+    role: str
+    team: str | None
+    uses: int
+    max_uses: int
+    expires_at: datetime
+    status: str  # active, used up, expired, revoked
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise Refused(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    return role
+
+
+async def create_invite(
+    db: Database, role: str, team_name: str | None, uses: int, valid_for: timedelta, now: datetime
+) -> str:
+    """Write the invite (creating its team if new) and return its code."""
+    check_role(role)
+    if uses < 1:
+        raise Refused("--uses must be at least 1")
+    if role == "supervisor":
+        if team_name is None:
+            raise Refused("a supervisor invite needs --team: it makes its redeemer that team's supervisor")
+        if uses != 1:
+            raise Refused("a supervisor invite is single-use: a team has one supervisor")
+    async with db.unit_of_work() as uow:
+        team_id = None
+        if team_name is not None:
+            team, _ = await uow.teams.get_or_create(team_name, now)
+            team_id = team.id
+            if role == "supervisor":
+                if team.supervisor_id is not None:
+                    raise Refused(f"team {team_name!r} already has a supervisor")
+                pending = await uow.invites.pending_supervisor_invite(team.id, now)
+                if pending is not None:
+                    raise Refused(
+                        f"team {team_name!r} already has a supervisor invite waiting ({pending.code}); "
+                        "revoke it first"
+                    )
+        code = secrets.token_urlsafe(CODE_BYTES)
+        await uow.invites.add(code, role, team_id, uses, now + valid_for, now)
+        await uow.commit()
+    return code
+
+
+def _status(invite: Invite, now: datetime) -> str:
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.uses >= invite.max_uses:
+        return "used up"
+    if invite.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+async def list_invites(db: Database, now: datetime, include_inactive: bool) -> list[InviteView]:
+    async with db.unit_of_work() as uow:
+        invites = await uow.invites.list(now, include_inactive=include_inactive)
+        teams = {team.id: team.name for team in await uow.teams.list()}
+    return [
+        InviteView(
+            invite.code,
+            invite.role,
+            teams.get(invite.team_id) if invite.team_id is not None else None,
+            invite.uses,
+            invite.max_uses,
+            invite.expires_at,
+            _status(invite, now),
+        )
+        for invite in invites
+    ]
+
+
+async def revoke_invite(db: Database, code: str, now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        if not await uow.invites.revoke(code, now):
+            raise Refused(f"no active invite with code {code!r}")
+        await uow.commit()

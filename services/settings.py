@@ -1,0 +1,84 @@
+"""Configuration from the environment and an optional `.env`, checked once at start-up so
+that a missing or malformed setting stops the bot with one clear line."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from store.urls import DEFAULT_DATABASE_URL, to_async_url
+
+from content import BUNDLED_CONTENT
+
+DEFAULT_API_URL = "https://api.telegram.org"
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+HOW_TO_GET_A_TOKEN = (
+    "In Telegram, talk to @BotFather, send /newbot, and put the token it gives you in .env "
+    "as TELEGRAM_BOT_TOKEN=..."
+)
+
+
+class SettingsError(Exception):
+    """A setting that is missing or malformed; the message is one line for a person."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_url: str  # the Bot API server root; the bot calls {api_url}/bot{token}/{method}
+    database_url: str
+    content_dir: Path
+    timezone: str
+
+    def require_token(self) -> str:
+        if self.token is None:
+            raise SettingsError(f"TELEGRAM_BOT_TOKEN is not set. {HOW_TO_GET_A_TOKEN}")
+        return self.token
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> Settings:
+    """Read settings; the process environment wins over `.env`."""
+    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token is not None and not TOKEN_PATTERN.match(token):
+        raise SettingsError(
+            f"TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters). {HOW_TO_GET_A_TOKEN}"
+        )
+
+    api_url = (get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(
+            f"TELEGRAM_API_URL must be an http(s) address like {DEFAULT_API_URL}, not {api_url!r}"
+        )
+
+    database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        to_async_url(database_url)
+    except ValueError as error:
+        raise SettingsError(f"DATABASE_URL: {error}") from None
+
+    content_dir = Path(get("CIRCLEBOT_CONTENT") or BUNDLED_CONTENT)
+    if not content_dir.is_dir():
+        raise SettingsError(f"CIRCLEBOT_CONTENT: there is no folder {str(content_dir)!r}")
+
+    timezone = get("CIRCLEBOT_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"CIRCLEBOT_TIMEZONE: {timezone!r} is not a timezone name like Africa/Nairobi or America/Lima"
+        ) from None
+    return Settings(token, api_url, database_url, content_dir, timezone)

@@ -1,0 +1,333 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from content import BUNDLED_CONTENT
+from flows.engine import advance, start
+from flows.run import (
+    DONE,
+    SKIP,
+    ButtonInput,
+    CommandInput,
+    Finish,
+    MediaInput,
+    Record,
+    RunState,
+    Say,
+    TextInput,
+    TimeoutInput,
+)
+from flows.spec import Flow
+from flows.validate import load_content
+
+CATALOG = load_content(BUNDLED_CONTENT).catalog
+NOW = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)  # still the 23rd in Lima
+
+FLOW = Flow.model_validate(
+    {
+        "id": "every_type",
+        "title": {"en": "Every type", "es": "Cada tipo"},
+        "for_roles": ["home_visitor"],
+        "expires_after": "2h",
+        "done": {"en": "Thanks!", "es": "¡Gracias!"},
+        "steps": [
+            {"id": "hello", "ask": {"en": "Hello.", "es": "Hola."}},
+            {"id": "name", "ask": {"en": "Name?", "es": "¿Nombre?"}, "answer": {"type": "text", "min_length": 2}},
+            {
+                "id": "visits",
+                "ask": {"en": "Visits?", "es": "¿Visitas?"},
+                "answer": {"type": "number", "min": 0, "max": 40, "integer": True},
+            },
+            {
+                "id": "mood",
+                "ask": {"en": "Mood?", "es": "¿Ánimo?"},
+                "answer": {"type": "scale", "labels": {1: {"en": "Low", "es": "Bajo"}}},
+            },
+            {
+                "id": "place",
+                "ask": {"en": "Where?", "es": "¿Dónde?"},
+                "answer": {
+                    "type": "choice",
+                    "choices": [
+                        {"id": "home", "label": {"en": "At home", "es": "En casa"}},
+                        {"id": "clinic", "label": {"en": "Clinic", "es": "Clínica"}},
+                    ],
+                },
+                "next": [{"when": "place == 'clinic'", "goto": "when"}],
+            },
+            {
+                "id": "topics",
+                "ask": {"en": "Topics?", "es": "¿Temas?"},
+                "answer": {
+                    "type": "multi",
+                    "max": 2,
+                    "choices": [
+                        {"id": "play", "label": {"en": "Play", "es": "Juego"}},
+                        {"id": "food", "label": {"en": "Food", "es": "Comida"}},
+                        {"id": "sleep", "label": {"en": "Sleep", "es": "Sueño"}},
+                    ],
+                },
+            },
+            {"id": "when", "ask": {"en": "When?", "es": "¿Cuándo?"}, "answer": {"type": "date"}},
+            {"id": "ok", "ask": {"en": "OK?", "es": "¿Bien?"}, "answer": {"type": "yesno"}},
+            {
+                "id": "photo",
+                "ask": {"en": "Photo?", "es": "¿Foto?"},
+                "answer": {"type": "photo"},
+                "optional": True,
+            },
+            {"id": "voice", "ask": {"en": "Voice?", "es": "¿Voz?"}, "answer": {"type": "voice"}},
+        ],
+    }
+)
+
+
+def begin(lang="en", tz="America/Lima"):
+    return start(FLOW, CATALOG, lang, tz, NOW)
+
+
+def play(state, *inputs, now=NOW):
+    effects = []
+    for given_input in inputs:
+        state, more = advance(FLOW, CATALOG, state, given_input, now)
+        effects += more
+    return state, effects
+
+
+def texts(effects):
+    return [effect.text for effect in effects if isinstance(effect, Say)]
+
+
+def records(effects):
+    return [(effect.step_id, effect.value) for effect in effects if isinstance(effect, Record)]
+
+
+def test_start_says_the_message_step_and_asks_the_first_question():
+    state, effects = begin()
+    assert texts(effects) == ["Hello.", "Name?"]
+    assert state.step_id == "name"
+    assert state.expires_at == NOW + timedelta(hours=2)
+
+
+def test_a_full_walk_records_every_answer_and_closes_with_a_summary():
+    state, _ = begin()
+    state, effects = play(
+        state,
+        TextInput("Ana"),
+        TextInput("12"),
+        ButtonInput("mood", "4"),
+        ButtonInput("place", "home"),
+        ButtonInput("topics", "food"),
+        ButtonInput("topics", "play"),
+        ButtonInput("topics", DONE),
+        ButtonInput("when", "yesterday"),
+        TextInput("yes"),
+        MediaInput("photo", "F1", {"width": 10}),
+        MediaInput("voice", "V1", {"duration": 7}),
+    )
+    assert records(effects) == [
+        ("name", "Ana"),
+        ("visits", 12),
+        ("mood", 4),
+        ("place", "home"),
+        ("topics", ["play", "food"]),  # in the order of the choices, not of the presses
+        ("when", "2026-11-22"),  # yesterday in Lima, where it is still the 23rd
+        ("ok", True),
+        ("photo", {"kind": "photo", "file_id": "F1", "width": 10}),
+        ("voice", {"kind": "voice", "file_id": "V1", "duration": 7}),
+    ]
+    assert state.status == "completed"
+    assert effects[-1] == Finish("completed")
+    summary = texts(effects)[-2]
+    assert summary.startswith("Here is what you shared:")
+    assert "Play, Food" in summary and "🎤 a voice note (7 s)" in summary
+    assert texts(effects)[-1] == "Thanks!"
+
+
+@pytest.mark.parametrize(
+    ("step_inputs", "bad", "reason"),
+    [
+        ([], TextInput("A"), "Could you say a little more? Please write at least 2 characters."),
+        ([TextInput("Ana")], TextInput("many"), "Please answer with a number, for example 3."),
+        ([TextInput("Ana")], TextInput("2.5"), "Please use a whole number, without decimals."),
+        ([TextInput("Ana")], TextInput("41"), "Please give a number from 0 to 40."),
+        ([TextInput("Ana"), TextInput("3")], TextInput("9"), "Please pick a number from 1 to 5."),
+        ([TextInput("Ana"), TextInput("3"), TextInput("2")], TextInput("bus"), "Please pick one of the options below."),
+    ],
+)
+def test_a_wrong_answer_gets_the_reason_and_the_same_step(step_inputs, bad, reason):
+    state, _ = begin()
+    state, _ = play(state, *step_inputs)
+    before = state.step_id
+    after, effects = play(state, bad)
+    assert texts(effects)[0] == reason
+    assert after.step_id == before
+    assert records(effects) == []
+
+
+def test_reasons_come_in_the_persons_language():
+    state, _ = begin("es")
+    _, effects = play(state, TextInput("A"))
+    assert texts(effects) == ["¿Podría contar un poco más? Escriba al menos 2 caracteres.", "¿Nombre?"]
+
+
+def test_typed_choice_by_label_or_number_and_comma_decimal():
+    state, _ = begin()
+    state, effects = play(state, TextInput("Ana"), TextInput("3"), TextInput("2"), TextInput("clinic"))
+    assert records(effects)[-1] == ("place", "clinic")
+    assert state.step_id == "when"  # the condition branched past the topics
+
+
+def test_multi_choice_limits_and_typed_list():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), TextInput("1"), TextInput("1"), TextInput("1"))
+    assert state.step_id == "topics"
+    _, effects = play(state, ButtonInput("topics", DONE))
+    assert texts(effects)[0] == "Please pick at least 1, then press Done."
+    _, effects = play(state, TextInput("1, 2, 3"))
+    assert texts(effects)[0] == "Please pick at most 2."
+    state, effects = play(state, TextInput("sleep 1"))
+    assert records(effects) == [("topics", ["play", "sleep"])]
+
+
+def test_pressing_a_multi_choice_marks_it_and_refreshes_the_question():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), TextInput("1"), TextInput("1"), TextInput("1"))
+    state, effects = play(state, ButtonInput("topics", "food"))
+    question = effects[-1]
+    assert isinstance(question, Say) and question.refresh
+    labels = [button.label for row in question.buttons for button in row]
+    assert labels == ["Play", "✓ Food", "Sleep", "Done ✓"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [("today", "2026-11-23"), ("Ayer", "2026-11-22"), ("2026-11-01", "2026-11-01"), ("5/11/2026", "2026-11-05")],
+)
+def test_dates_are_read_in_the_persons_timezone(typed, recorded):
+    state, _ = begin("es")
+    state, _ = play(state, TextInput("Ana"), TextInput("1"), TextInput("1"), TextInput("2"))
+    _, effects = play(state, TextInput(typed))
+    assert records(effects) == [("when", recorded)]
+
+
+def test_a_future_date_is_refused():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), TextInput("1"), TextInput("1"), TextInput("2"))
+    _, effects = play(state, TextInput("2026-11-25"))
+    assert texts(effects)[0].startswith("That date is still to come")
+
+
+def test_back_returns_to_the_last_question_showing_the_earlier_answer():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"))
+    state, effects = play(state, CommandInput("back"))
+    assert state.step_id == "name"
+    assert texts(effects) == ["Name?\n\nYour earlier answer: Ana"]
+    state, effects = play(state, TextInput("Ana María"))
+    assert records(effects) == [("name", "Ana María")] and state.step_id == "visits"
+
+
+def test_back_at_the_first_question_says_so():
+    state, _ = begin()
+    state, effects = play(state, CommandInput("back"))
+    assert texts(effects) == ["This is the first question.", "Name?"] and state.step_id == "name"
+
+
+def test_skip_only_where_allowed():
+    state, _ = begin()
+    state, effects = play(state, CommandInput("skip"))
+    assert texts(effects)[0].startswith("This question cannot be skipped")
+    state, _ = play(
+        state,
+        TextInput("Ana"),
+        TextInput("1"),
+        TextInput("1"),
+        TextInput("2"),
+        TextInput("today"),
+        TextInput("no"),
+    )
+    assert state.step_id == "photo"
+    state, effects = play(state, ButtonInput("photo", SKIP))
+    assert records(effects) == [("photo", None)] and state.step_id == "voice"
+
+
+def test_cancel_ends_the_run_and_keeps_what_was_answered():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"))
+    state, effects = play(state, CommandInput("cancel"))
+    assert state.status == "cancelled" and state.answers == {"name": "Ana"}
+    assert effects[-1] == Finish("cancelled")
+
+
+def test_an_input_after_expiry_ends_the_run_as_expired():
+    state, _ = begin()
+    later = NOW + timedelta(hours=2)
+    state, effects = play(state, TextInput("Ana"), now=later)
+    assert state.status == "expired" and effects[-1] == Finish("expired")
+    assert records(effects) == []
+
+
+def test_activity_keeps_a_run_alive_and_the_clock_alone_changes_nothing_early():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), now=NOW + timedelta(hours=1))
+    assert state.expires_at == NOW + timedelta(hours=3)
+    same, effects = play(state, TimeoutInput(), now=NOW + timedelta(hours=2))
+    assert same == state and effects == []
+
+
+def test_a_button_from_an_earlier_question_is_refused():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"))
+    after, effects = play(state, ButtonInput("name", "x"))
+    assert texts(effects)[0] == "That button belongs to an earlier question. Here is where we are:"
+    assert after.step_id == "visits"
+
+
+def test_state_survives_a_round_trip_through_json():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), TextInput("3"))
+    assert RunState.from_json(state.to_json()) == state
+
+
+def test_rtl_language_marks_lines_and_isolates_the_persons_words():
+    state, _ = begin("ar")
+    state, _ = play(state, TextInput("Ana"))
+    state, effects = play(state, CommandInput("back"))
+    text = texts(effects)[0]
+    assert all(line.startswith("\u200f") for line in text.split("\n"))
+    assert "\u2068Ana\u2069" in text
+
+
+inputs = st.one_of(
+    st.builds(TextInput, st.text(max_size=30)),
+    st.builds(TextInput, st.sampled_from(["1", "2", "3", "yes", "no", "today", "Ana", "12", "1, 2"])),
+    st.builds(
+        ButtonInput,
+        st.sampled_from([step.id for step in FLOW.steps]),
+        st.sampled_from(["1", "5", "home", "clinic", "play", "food", DONE, SKIP, "today", "yes", "x"]),
+    ),
+    st.builds(CommandInput, st.sampled_from(["back", "skip", "cancel"])),
+    st.builds(MediaInput, st.sampled_from(["photo", "voice"]), st.just("F"), st.just({})),
+    st.just(TimeoutInput()),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(inputs, max_size=25), st.sampled_from(["en", "es", "ar"]))
+def test_random_input_never_crashes_and_never_loses_an_answer(sequence, lang):
+    state, effects = begin(lang)
+    recorded = []
+    for given_input in sequence:
+        before = state
+        state, effects = advance(FLOW, CATALOG, state, given_input, NOW)
+        recorded += records(effects)
+        assert all(isinstance(effect, Say | Record | Finish) for effect in effects)
+        if before.status == "active" and state.status == "active" and given_input != TimeoutInput():
+            assert effects, "an active run always answers"
+            assert state.step_id is not None
+    # Every answer in the run's state is one the engine handed out to be stored.
+    for step_id, value in state.answers.items():
+        assert (step_id, value) in recorded
