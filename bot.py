@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import click
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from store.database import Database
 from store.migrate import upgrade_to_head
 
@@ -246,7 +245,10 @@ def invite_create(
     expires: Annotated[str, typer.Option("--expires", help="Valid for, e.g. 7d, 48h, 2w")] = "7d",
 ) -> None:
     """Make an invite link: https://t.me/<bot>?start=<code>."""
-    role_or_stop(role)
+    try:
+        invites.check_request(role, team, uses)
+    except Refused as error:
+        raise Stop(str(error)) from None
     valid_for = _duration(expires)
     config = settings()
 
@@ -272,7 +274,7 @@ def invite_list(
 ) -> None:
     """List invites (active ones unless --all)."""
     rows = with_store(lambda db: invites.list_invites(db, now(), include_inactive=all_))
-    table = Table("code", "role", "team", "uses", "expires (UTC)", "status")
+    table = Table(Column("code", no_wrap=True), "role", "team", "uses", "expires (UTC)", "status")
     for row in rows:
         table.add_row(
             row.code,
@@ -362,6 +364,8 @@ def db_upgrade() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; usage errors and refusals are one line on stderr, exit code 2."""
+    if not out.is_terminal:
+        out.width = 160  # piped or captured: keep table rows whole rather than wrapped at 80
     try:
         result = cli(
             args=list(argv) if argv is not None else None, prog_name="circlebot", standalone_mode=False
@@ -369,13 +373,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Stop as stop:
         print(f"circlebot: {stop}", file=sys.stderr)
         return stop.code
-    except click.UsageError as error:
-        command = error.ctx.command_path if error.ctx else "circlebot"
-        print(f"{command}: {error.format_message()}", file=sys.stderr)
-        return 2
-    except click.ClickException as error:
-        print(f"circlebot: {error.format_message()}", file=sys.stderr)
+    except typer.TyperException as error:
+        context = getattr(error, "ctx", None)
+        if context is not None and error.format_message() == context.get_help():
+            print(error.format_message())  # a bare group: show its help
+            return 0
+        where = context.command_path if context is not None else "circlebot"
+        print(f"{where}: {error.format_message()}", file=sys.stderr)
         return error.exit_code
-    except click.Abort:
+    except typer.Abort:
         return 1
     return result if isinstance(result, int) else 0

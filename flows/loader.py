@@ -65,7 +65,8 @@ class Source:
         try:
             return TypeAdapter(shape).validate_python(self.data)
         except ValidationError as error:
-            raise ContentError([self._explain(item) for item in error.errors()]) from None
+            problems = [self._explain(item) for item in error.errors()]
+            raise ContentError(sorted(problems, key=lambda problem: problem.line or 0)) from None
 
     def _explain(self, item: Any) -> Problem:
         path = self._real_path(item["loc"])

@@ -35,6 +35,12 @@ def parse_duration(value: str) -> timedelta:
     return timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
 
 
+def _refuse_doubles(ids: list[str], what: str) -> None:
+    doubled = sorted({i for i in ids if ids.count(i) > 1})
+    if doubled:
+        raise ValueError(f"{what} ids used twice: {', '.join(doubled)}")
+
+
 class Model(BaseModel):
     """Strict base: an unknown key is a typo worth reporting, not something to ignore."""
 
@@ -93,10 +99,7 @@ class _Choices(Model):
     @field_validator("choices")
     @classmethod
     def _unique_ids(cls, choices: list[Choice]) -> list[Choice]:
-        ids = [choice.id for choice in choices]
-        doubled = sorted({i for i in ids if ids.count(i) > 1})
-        if doubled:
-            raise ValueError(f"choice ids used twice: {', '.join(doubled)}")
+        _refuse_doubles([choice.id for choice in choices], "choice")
         return choices
 
 
@@ -205,10 +208,7 @@ class Flow(Model):
     @field_validator("steps")
     @classmethod
     def _unique_step_ids(cls, steps: list[Step]) -> list[Step]:
-        ids = [step.id for step in steps]
-        doubled = sorted({i for i in ids if ids.count(i) > 1})
-        if doubled:
-            raise ValueError(f"step ids used twice: {', '.join(doubled)}")
+        _refuse_doubles([step.id for step in steps], "step")
         return steps
 
     def step(self, step_id: str) -> Step:

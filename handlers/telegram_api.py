@@ -38,12 +38,10 @@ def make_application(settings: Settings) -> Application:  # type: ignore[type-ar
 async def fetch_username(settings: Settings) -> str:
     """Ask the Bot API who we are; a refused token or an unreachable server is one line."""
     try:
-        async with make_bot(settings) as bot:
-            me = await bot.get_me()
+        async with make_bot(settings) as bot:  # initialising the bot asks getMe
+            username = bot.username
     except InvalidToken:
         raise SettingsError(f"the Bot API refused TELEGRAM_BOT_TOKEN. {HOW_TO_GET_A_TOKEN}") from None
     except NetworkError as error:
         raise Refused(f"cannot reach the Bot API at {settings.api_url}: {error.message}") from None
-    if not me.username:
-        raise Refused("the Bot API did not say the bot's username")
-    return me.username
+    return username

@@ -38,10 +38,8 @@ def check_role(role: str) -> str:
     return role
 
 
-async def create_invite(
-    db: Database, role: str, team_name: str | None, uses: int, valid_for: timedelta, now: datetime
-) -> str:
-    """Write the invite (creating its team if new) and return its code."""
+def check_request(role: str, team_name: str | None, uses: int) -> None:
+    """What can be refused without the database, so callers can check before touching it."""
     check_role(role)
     if uses < 1:
         raise Refused("--uses must be at least 1")
@@ -50,6 +48,13 @@ async def create_invite(
             raise Refused("a supervisor invite needs --team: it makes its redeemer that team's supervisor")
         if uses != 1:
             raise Refused("a supervisor invite is single-use: a team has one supervisor")
+
+
+async def create_invite(
+    db: Database, role: str, team_name: str | None, uses: int, valid_for: timedelta, now: datetime
+) -> str:
+    """Write the invite (creating its team if new) and return its code."""
+    check_request(role, team_name, uses)
     async with db.unit_of_work() as uow:
         team_id = None
         if team_name is not None:

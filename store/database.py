@@ -1,0 +1,56 @@
+"""The engine and its units of work. SQLite (the embedded default) runs in WAL mode with one
+writer at a time in-process; PostgreSQL gets a pooled engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from store.uow import UnitOfWork
+from store.urls import sqlite_path, to_async_url
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000", "foreign_keys=ON"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def make_engine(url: str) -> AsyncEngine:
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(to_async_url(url))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(to_async_url(url), pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite allows one writer; queueing here beats SQLITE_BUSY retries.
+        self._writer = asyncio.Lock() if self.dialect_name == "sqlite" else None
+
+    @property
+    def dialect_name(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        if self._writer is None:
+            async with UnitOfWork(self.sessions()) as uow:
+                yield uow
+            return
+        async with self._writer, UnitOfWork(self.sessions()) as uow:
+            yield uow
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,318 @@
+"""The small repository API: the only place that speaks SQL. Repositories never commit (the
+unit of work does) and never read the clock (callers pass `now`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, Insert, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import (
+    Answer,
+    Base,
+    BotSetting,
+    FlowRun,
+    Invite,
+    OutboxMessage,
+    Person,
+    PersonRole,
+    ProcessedUpdate,
+    Team,
+)
+
+
+class Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _insert(self, model: type[Base]) -> Insert:
+        """An INSERT that can say ON CONFLICT DO NOTHING on either engine."""
+        dialect = self.session.bind.dialect.name
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        return module.insert(model)  # type: ignore[no-any-return]
+
+    async def _insert_if_absent(self, model: type[Base], values: dict[str, Any]) -> bool:
+        statement = self._insert(model).values(**values).on_conflict_do_nothing()  # type: ignore[attr-defined]
+        result: CursorResult[Any] = await self.session.execute(statement)  # type: ignore[assignment]
+        return result.rowcount == 1
+
+
+class PeopleRepository(Repository):
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def get_by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+    async def add(
+        self,
+        telegram_id: int,
+        name: str,
+        now: datetime,
+        *,
+        username: str | None = None,
+        language: str | None = None,
+        roles: Iterable[str] = (),
+        team_id: int | None = None,
+    ) -> Person:
+        person = Person(
+            telegram_id=telegram_id,
+            name=name,
+            username=username,
+            language=language,
+            team_id=team_id,
+            created_at=now,
+            roles=[PersonRole(role=role) for role in sorted(set(roles))],
+        )
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
+    async def list(self, team_id: int | None = None) -> list[Person]:
+        query = select(Person).order_by(Person.name, Person.id)
+        if team_id is not None:
+            query = query.where(Person.team_id == team_id)
+        return list(await self.session.scalars(query))
+
+    async def set_deactivated(self, person: Person, value: bool) -> None:
+        person.deactivated = value
+        await self.session.flush()
+
+    async def move(self, person: Person, team: Team) -> None:
+        person.team_id = team.id
+        await self.session.flush()
+
+    async def add_role(self, person: Person, role: str) -> bool:
+        if role in person.role_names:
+            return False
+        person.roles.append(PersonRole(role=role))
+        await self.session.flush()
+        return True
+
+
+class TeamRepository(Repository):
+    async def get(self, team_id: int) -> Team | None:
+        return await self.session.get(Team, team_id)
+
+    async def get_by_name(self, name: str) -> Team | None:
+        return await self.session.scalar(select(Team).where(Team.name == name))
+
+    async def get_or_create(self, name: str, now: datetime) -> tuple[Team, bool]:
+        team = await self.get_by_name(name)
+        if team is not None:
+            return team, False
+        team = Team(name=name, created_at=now)
+        self.session.add(team)
+        await self.session.flush()
+        return team, True
+
+    async def list(self) -> list[Team]:
+        return list(await self.session.scalars(select(Team).order_by(Team.name)))
+
+    async def members(self, team: Team) -> list[Person]:
+        query = select(Person).where(Person.team_id == team.id).order_by(Person.name, Person.id)
+        return list(await self.session.scalars(query))
+
+
+class InviteRepository(Repository):
+    async def add(
+        self,
+        code: str,
+        role: str,
+        team_id: int | None,
+        max_uses: int,
+        expires_at: datetime,
+        now: datetime,
+        created_by: int | None = None,
+    ) -> Invite:
+        invite = Invite(
+            code=code,
+            role=role,
+            team_id=team_id,
+            max_uses=max_uses,
+            expires_at=expires_at,
+            created_at=now,
+            created_by=created_by,
+        )
+        self.session.add(invite)
+        await self.session.flush()
+        return invite
+
+    async def get(self, code: str) -> Invite | None:
+        return await self.session.get(Invite, code)
+
+    @staticmethod
+    def _usable(now: datetime) -> Any:
+        return (
+            Invite.revoked_at.is_(None),
+            Invite.uses < Invite.max_uses,
+            Invite.expires_at > now,
+        )
+
+    async def list(self, now: datetime, include_inactive: bool = False) -> list[Invite]:
+        query = select(Invite).order_by(Invite.created_at, Invite.code)
+        if not include_inactive:
+            query = query.where(*self._usable(now))
+        return list(await self.session.scalars(query))
+
+    async def revoke(self, code: str, now: datetime) -> bool:
+        statement = (
+            update(Invite).where(Invite.code == code, Invite.revoked_at.is_(None)).values(revoked_at=now)
+        )
+        result: CursorResult[Any] = await self.session.execute(statement)  # type: ignore[assignment]
+        return result.rowcount == 1
+
+    async def redeem(self, code: str, now: datetime) -> Invite | None:
+        """Use up one use, atomically: of two people racing for a single-use code, one wins."""
+        statement = (
+            update(Invite)
+            .where(Invite.code == code, *self._usable(now))
+            .values(uses=Invite.uses + 1)
+            .execution_options(synchronize_session=False)
+        )
+        result: CursorResult[Any] = await self.session.execute(statement)  # type: ignore[assignment]
+        if result.rowcount != 1:
+            return None
+        invite = await self.session.get(Invite, code, populate_existing=True)
+        return invite
+
+    async def pending_supervisor_invite(self, team_id: int, now: datetime) -> Invite | None:
+        query = select(Invite).where(
+            Invite.team_id == team_id, Invite.role == "supervisor", *self._usable(now)
+        )
+        return await self.session.scalar(query.limit(1))
+
+
+class RunRepository(Repository):
+    async def add(
+        self,
+        person_id: int,
+        flow_id: str,
+        state: dict[str, Any],
+        step_id: str | None,
+        status: str,
+        now: datetime,
+        expires_at: datetime | None,
+    ) -> FlowRun:
+        run = FlowRun(
+            person_id=person_id,
+            flow_id=flow_id,
+            state=state,
+            step_id=step_id,
+            status=status,
+            started_at=now,
+            updated_at=now,
+            expires_at=expires_at,
+        )
+        self.session.add(run)
+        await self.session.flush()
+        return run
+
+    async def get(self, run_id: int) -> FlowRun | None:
+        return await self.session.get(FlowRun, run_id)
+
+    async def active_for(self, person_id: int) -> FlowRun | None:
+        query = select(FlowRun).where(FlowRun.person_id == person_id, FlowRun.status == "active")
+        return await self.session.scalar(query.order_by(FlowRun.id.desc()).limit(1))
+
+    async def save(
+        self,
+        run: FlowRun,
+        *,
+        state: dict[str, Any],
+        step_id: str | None,
+        status: str,
+        now: datetime,
+        expires_at: datetime | None,
+        finished_at: datetime | None = None,
+    ) -> None:
+        run.state = state
+        run.step_id = step_id
+        run.status = status
+        run.updated_at = now
+        run.expires_at = expires_at
+        run.finished_at = finished_at
+        await self.session.flush()
+
+
+class AnswerRepository(Repository):
+    async def add(
+        self, run: FlowRun, step_id: str, value: Any, tags: dict[str, str], now: datetime
+    ) -> Answer:
+        answer = Answer(
+            run_id=run.id,
+            person_id=run.person_id,
+            flow_id=run.flow_id,
+            step_id=step_id,
+            value=value,
+            tags=tags,
+            answered_at=now,
+        )
+        self.session.add(answer)
+        await self.session.flush()
+        return answer
+
+    async def for_run(self, run_id: int) -> list[Answer]:
+        query = select(Answer).where(Answer.run_id == run_id).order_by(Answer.id)
+        return list(await self.session.scalars(query))
+
+
+class UpdateRepository(Repository):
+    async def mark_processed(self, update_id: int, now: datetime) -> bool:
+        """True the first time an update id is seen; False for a duplicate, even in a race."""
+        return await self._insert_if_absent(ProcessedUpdate, {"update_id": update_id, "processed_at": now})
+
+    async def prune(self, before: datetime) -> int:
+        statement = delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before)
+        result: CursorResult[Any] = await self.session.execute(statement)  # type: ignore[assignment]
+        return result.rowcount
+
+
+class OutboxRepository(Repository):
+    async def enqueue(
+        self,
+        idempotency_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        person_id: int | None = None,
+        priority: int = 1,
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a message once: a second enqueue with the same key changes nothing."""
+        values = {
+            "idempotency_key": idempotency_key,
+            "chat_id": chat_id,
+            "person_id": person_id,
+            "payload": payload,
+            "priority": priority,
+            "status": "pending",
+            "not_before": not_before or now,
+            "attempts": 0,
+            "created_at": now,
+        }
+        return await self._insert_if_absent(OutboxMessage, values)
+
+    async def pending(self, limit: int) -> list[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending")
+            .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+
+class SettingsRepository(Repository):
+    async def get(self, key: str) -> str | None:
+        setting = await self.session.get(BotSetting, key)
+        return None if setting is None else setting.value
+
+    async def set(self, key: str, value: str) -> None:
+        await self.session.merge(BotSetting(key=key, value=value))
+        await self.session.flush()

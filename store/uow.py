@@ -1,0 +1,44 @@
+"""One unit of work per use case: every repository over one session, one commit at the end.
+Leaving the block without `commit()` — or with an exception — writes nothing."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.repositories import (
+    AnswerRepository,
+    InviteRepository,
+    OutboxRepository,
+    PeopleRepository,
+    RunRepository,
+    SettingsRepository,
+    TeamRepository,
+    UpdateRepository,
+)
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.people = PeopleRepository(session)
+        self.teams = TeamRepository(session)
+        self.invites = InviteRepository(session)
+        self.runs = RunRepository(session)
+        self.answers = AnswerRepository(session)
+        self.updates = UpdateRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.settings = SettingsRepository(session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def __aenter__(self) -> UnitOfWork:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        # Closing rolls back whatever was not committed, and leaves loaded objects readable.
+        await self.session.close()

@@ -1,0 +1,84 @@
+"""`circlebot run` as a real process: with no or a bad setting it says one line and exits;
+with good settings it migrates, learns its username from the Bot API and starts polling."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import TOKEN
+
+CIRCLEBOT = [sys.executable, "-c", "import sys, bot; sys.exit(bot.main())"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_process(env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CIRCLEBOT, "run"], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture
+def base_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "CIRCLEBOT_", "DATABASE_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.db'}"
+    return env
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "does not look like a bot token"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL must be"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://u:secret@h/db"}, "DATABASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "CIRCLEBOT_TIMEZONE": "Mars/Olympus"}, "CIRCLEBOT_TIMEZONE"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "CIRCLEBOT_CONTENT": "/no/such/folder"}, "CIRCLEBOT_CONTENT"),
+    ],
+)
+def test_a_missing_or_bad_setting_is_one_clear_line(base_env, tmp_path, settings, expected):
+    result = run_process({**base_env, **settings}, tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert "secret" not in result.stderr
+    assert not (tmp_path / "bot.db").exists()
+
+
+def test_settings_come_from_a_dot_env_file_too(base_env, tmp_path):
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=12:short\n")
+    result = run_process(base_env, tmp_path)
+    assert result.returncode == 2 and "does not look like a bot token" in result.stderr
+
+
+def test_a_token_the_bot_api_refuses_is_one_line_and_never_printed(base_env, tmp_path, fake_api):
+    wrong = "999999:WRONG-token-for-the-fake-bot-api-000"
+    result = run_process({**base_env, "TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": fake_api.root}, tmp_path)
+    assert result.returncode == 2
+    assert "refused TELEGRAM_BOT_TOKEN" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert wrong not in result.stderr + result.stdout
+
+
+def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
+    env = {**base_env, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.root}
+    process = subprocess.Popen([*CIRCLEBOT, "run"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not fake_api.called("getUpdates") and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+        assert fake_api.called("getUpdates"), "the bot never polled"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "@circle_test_bot starting with 2 flows in en, es" in err
+    assert TOKEN not in out + err, "the token is never logged"
+    assert (tmp_path / "bot.db").exists()
