@@ -19,8 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.console import Console
 from rich.table import Column, Table
-from store.database import Database
-from store.migrate import upgrade_to_head
 
 from flows.content import Content
 from flows.loader import ContentError
@@ -31,6 +29,8 @@ from flows.validate import load_content
 from services import bot_identity, invites, people
 from services.errors import Refused
 from services.settings import Settings, SettingsError, load_settings
+from store.database import Database
+from store.migrate import upgrade_to_head
 
 T = TypeVar("T")
 

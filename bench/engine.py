@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from content import BUNDLED_CONTENT  # noqa: E402
-from flows.engine import advance, start  # noqa: E402
-from flows.run import DONE, ButtonInput, Input, RunState, TextInput  # noqa: E402
-from flows.validate import load_content  # noqa: E402
+from content import BUNDLED_CONTENT
+from flows.engine import advance, start
+from flows.run import DONE, ButtonInput, Input, RunState, TextInput
+from flows.validate import load_content
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 REFLECTION: list[Input] = [

@@ -8,11 +8,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from store.database import Database
-from store.models import Invite
-
 from flows.spec import ROLES
 from services.errors import Refused
+from store.database import Database
+from store.models import Invite
 
 CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
 
@@ -87,8 +86,8 @@ def _status(invite: Invite, now: datetime) -> str:
 
 async def list_invites(db: Database, now: datetime, include_inactive: bool) -> list[InviteView]:
     async with db.unit_of_work() as uow:
-        invites = await uow.invites.list(now, include_inactive=include_inactive)
-        teams = {team.id: team.name for team in await uow.teams.list()}
+        invites = await uow.invites.all(now, include_inactive=include_inactive)
+        teams = {team.id: team.name for team in await uow.teams.all()}
     return [
         InviteView(
             invite.code,

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.errors import Refused
+from services.invites import check_role
 from store.database import Database
 from store.models import Person
 from store.uow import UnitOfWork
-
-from services.errors import Refused
-from services.invites import check_role
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,8 @@ async def list_people(db: Database, team_name: str | None = None) -> list[Person
             if team is None:
                 raise Refused(f"no team named {team_name!r}")
             team_id = team.id
-        teams = {team.id: team.name for team in await uow.teams.list()}
-        people = await uow.people.list(team_id)
+        teams = {team.id: team.name for team in await uow.teams.all()}
+        people = await uow.people.all(team_id)
     return [
         PersonView(
             person.id,

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from store.urls import DEFAULT_DATABASE_URL, to_async_url
 
 from content import BUNDLED_CONTENT
+from store.urls import DEFAULT_DATABASE_URL, to_async_url
 
 DEFAULT_API_URL = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")

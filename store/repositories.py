@@ -31,7 +31,9 @@ class Repository:
 
     def _insert(self, model: type[Base]) -> Insert:
         """An INSERT that can say ON CONFLICT DO NOTHING on either engine."""
-        dialect = self.session.bind.dialect.name
+        bind = self.session.bind
+        assert bind is not None  # sessions come from the Database's sessionmaker, always bound
+        dialect = bind.dialect.name
         module: Any = postgresql if dialect == "postgresql" else sqlite
         return module.insert(model)  # type: ignore[no-any-return]
 
@@ -72,7 +74,7 @@ class PeopleRepository(Repository):
         await self.session.flush()
         return person
 
-    async def list(self, team_id: int | None = None) -> list[Person]:
+    async def all(self, team_id: int | None = None) -> list[Person]:
         query = select(Person).order_by(Person.name, Person.id)
         if team_id is not None:
             query = query.where(Person.team_id == team_id)
@@ -110,7 +112,7 @@ class TeamRepository(Repository):
         await self.session.flush()
         return team, True
 
-    async def list(self) -> list[Team]:
+    async def all(self) -> list[Team]:
         return list(await self.session.scalars(select(Team).order_by(Team.name)))
 
     async def members(self, team: Team) -> list[Person]:
@@ -153,7 +155,7 @@ class InviteRepository(Repository):
             Invite.expires_at > now,
         )
 
-    async def list(self, now: datetime, include_inactive: bool = False) -> list[Invite]:
+    async def all(self, now: datetime, include_inactive: bool = False) -> list[Invite]:
         query = select(Invite).order_by(Invite.created_at, Invite.code)
         if not include_inactive:
             query = query.where(*self._usable(now))

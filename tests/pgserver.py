@@ -61,7 +61,9 @@ class PostgresServer:
 def _run(command: list[str]) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
     if result.returncode != 0:
-        raise PostgresUnavailable(f"{' '.join(command[-4:])} failed: {result.stderr.strip() or result.stdout.strip()}")
+        raise PostgresUnavailable(
+            f"{' '.join(command[-4:])} failed: {result.stderr.strip() or result.stdout.strip()}"
+        )
 
 
 def start_postgres() -> PostgresServer:
@@ -74,7 +76,21 @@ def start_postgres() -> PostgresServer:
         as_user = ["runuser", "-u", "postgres", "--"]
     (data, sockets) = (folder / "data", folder / "sockets")
     _run([*as_user, "mkdir", "-p", str(sockets)])
-    _run([*as_user, str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
+    _run(
+        [
+            *as_user,
+            str(binaries / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ]
+    )
     port = _free_port()
     options = (
         f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
@@ -82,7 +98,20 @@ def start_postgres() -> PostgresServer:
     )
     server = PostgresServer(folder, port, as_user, binaries / "pg_ctl")
     try:
-        _run([*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"])
+        _run(
+            [
+                *as_user,
+                str(binaries / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "start",
+            ]
+        )
     except PostgresUnavailable as error:
         log = (folder / "log").read_text(errors="replace")[-2000:] if (folder / "log").exists() else ""
         server.stop()

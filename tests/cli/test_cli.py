@@ -21,10 +21,16 @@ def one_line(text: str) -> str:
     return lines[0]
 
 
+def code_of(output: str) -> str:
+    match = LINK.match(one_line(output))
+    assert match is not None, output
+    return match.group(1)
+
+
 def invites_in(store):
     async def work(db):
         async with db.unit_of_work() as uow:
-            return await uow.invites.list(NOW, include_inactive=True)
+            return await uow.invites.all(NOW, include_inactive=True)
 
     return store(work)
 
@@ -56,9 +62,9 @@ def test_help_lists_every_command(circlebot):
 def test_invite_create_prints_a_deep_link_and_remembers_the_bot(circlebot, fake_api, store):
     first = circlebot("invite", "create", "--role", "home_visitor", "--team", "North", "--uses", "5")
     assert first.code == 0, first.err
-    code = LINK.match(one_line(first.out)).group(1)
+    code = code_of(first.out)
     second = circlebot("invite", "create", "--role", "facilitator", "--expires", "48h")
-    assert LINK.match(one_line(second.out))
+    assert code_of(second.out) != code
     assert len(fake_api.called("getMe")) == 1, "the username is remembered after the first call"
     saved = {invite.code: invite for invite in invites_in(store)}
     assert saved[code].max_uses == 5 and saved[code].role == "home_visitor"
@@ -112,7 +118,7 @@ def test_bad_arguments_get_one_line_exit_2_and_touch_no_database(circlebot, args
 
 
 def test_revoke(circlebot):
-    code = LINK.match(circlebot("invite", "create", "--role", "home_visitor").out.strip()).group(1)
+    code = code_of(circlebot("invite", "create", "--role", "home_visitor").out)
     assert circlebot("invite", "revoke", code).code == 0
     assert code not in circlebot("invite", "list").out
     assert "revoked" in circlebot("invite", "list", "--all").out
@@ -188,7 +194,7 @@ def test_simulate_plays_a_flow_and_records_a_transcript_that_replays(circlebot, 
     assert "¿Cuándo fue la visita?" in result.out
     content = load_content(BUNDLED_CONTENT)
     assert replay(record, content) == []
-    assert "you: '2'" in record.read_text() or "you: \"2\"" in record.read_text()
+    assert "you: '2'" in record.read_text() or 'you: "2"' in record.read_text()
 
 
 def test_simulate_refuses_an_unknown_flow_role_or_language(circlebot):

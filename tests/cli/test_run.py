@@ -59,7 +59,9 @@ def test_settings_come_from_a_dot_env_file_too(base_env, tmp_path):
 
 def test_a_token_the_bot_api_refuses_is_one_line_and_never_printed(base_env, tmp_path, fake_api):
     wrong = "999999:WRONG-token-for-the-fake-bot-api-000"
-    result = run_process({**base_env, "TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": fake_api.root}, tmp_path)
+    result = run_process(
+        {**base_env, "TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": fake_api.root}, tmp_path
+    )
     assert result.returncode == 2
     assert "refused TELEGRAM_BOT_TOKEN" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert wrong not in result.stderr + result.stdout
@@ -67,8 +69,9 @@ def test_a_token_the_bot_api_refuses_is_one_line_and_never_printed(base_env, tmp
 
 def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
     env = {**base_env, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.root}
-    process = subprocess.Popen([*CIRCLEBOT, "run"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*CIRCLEBOT, "run"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not fake_api.called("getUpdates") and time.monotonic() < deadline:

@@ -40,7 +40,9 @@ def answers_for(step: Step) -> list[list[Input]]:
         case ChoiceAnswer():
             return [[ButtonInput(step.id, choice.id)] for choice in answer.choices]
         case MultiAnswer():
-            singles = [[ButtonInput(step.id, c.id), ButtonInput(step.id, DONE)] for c in answer.choices]
+            singles: list[list[Input]] = [
+                [ButtonInput(step.id, c.id), ButtonInput(step.id, DONE)] for c in answer.choices
+            ]
             limit = answer.max or len(answer.choices)
             several = [ButtonInput(step.id, c.id) for c in answer.choices[:limit]]
             return [*singles, [*several, ButtonInput(step.id, DONE)]]
@@ -105,4 +107,10 @@ def test_the_reflection_walks_the_five_tasks_and_the_elements():
     tasks = {step.tags.get("rios_task") for step in flow.steps}
     assert {"describing", "responding", "exploring", "linking", "integrating"} <= tasks
     elements = {step.tags.get("rios_element") for step in flow.steps} - {None}
-    assert elements == {"family_story", "baby_in_mind", "use_of_self", "reflective_alliance", "parallel_process"}
+    assert elements == {
+        "family_story",
+        "baby_in_mind",
+        "use_of_self",
+        "reflective_alliance",
+        "parallel_process",
+    }

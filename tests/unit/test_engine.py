@@ -34,7 +34,11 @@ FLOW = Flow.model_validate(
         "done": {"en": "Thanks!", "es": "¡Gracias!"},
         "steps": [
             {"id": "hello", "ask": {"en": "Hello.", "es": "Hola."}},
-            {"id": "name", "ask": {"en": "Name?", "es": "¿Nombre?"}, "answer": {"type": "text", "min_length": 2}},
+            {
+                "id": "name",
+                "ask": {"en": "Name?", "es": "¿Nombre?"},
+                "answer": {"type": "text", "min_length": 2},
+            },
             {
                 "id": "visits",
                 "ask": {"en": "Visits?", "es": "¿Visitas?"},
@@ -154,7 +158,11 @@ def test_a_full_walk_records_every_answer_and_closes_with_a_summary():
         ([TextInput("Ana")], TextInput("2.5"), "Please use a whole number, without decimals."),
         ([TextInput("Ana")], TextInput("41"), "Please give a number from 0 to 40."),
         ([TextInput("Ana"), TextInput("3")], TextInput("9"), "Please pick a number from 1 to 5."),
-        ([TextInput("Ana"), TextInput("3"), TextInput("2")], TextInput("bus"), "Please pick one of the options below."),
+        (
+            [TextInput("Ana"), TextInput("3"), TextInput("2")],
+            TextInput("bus"),
+            "Please pick one of the options below.",
+        ),
     ],
 )
 def test_a_wrong_answer_gets_the_reason_and_the_same_step(step_inputs, bad, reason):
@@ -204,7 +212,12 @@ def test_pressing_a_multi_choice_marks_it_and_refreshes_the_question():
 
 @pytest.mark.parametrize(
     ("typed", "recorded"),
-    [("today", "2026-11-23"), ("Ayer", "2026-11-22"), ("2026-11-01", "2026-11-01"), ("5/11/2026", "2026-11-05")],
+    [
+        ("today", "2026-11-23"),
+        ("Ayer", "2026-11-22"),
+        ("2026-11-01", "2026-11-01"),
+        ("5/11/2026", "2026-11-05"),
+    ],
 )
 def test_dates_are_read_in_the_persons_timezone(typed, recorded):
     state, _ = begin("es")

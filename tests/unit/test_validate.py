@@ -53,8 +53,12 @@ def test_a_schema_error_names_file_path_and_line(folder):
 
 
 def test_an_unknown_key_and_a_missing_one(folder):
-    write_flow(folder, TINY.replace("    answer: {type: yesno}", "    anwser: {type: yesno}").replace(
-        "title: {en: Tiny, es: Mini}\n", ""))
+    write_flow(
+        folder,
+        TINY.replace("    answer: {type: yesno}", "    anwser: {type: yesno}").replace(
+            "title: {en: Tiny, es: Mini}\n", ""
+        ),
+    )
     assert problems(folder) == [
         "flows/tiny.yaml:1: title: is required but missing",
         "flows/tiny.yaml:9: steps[1].anwser: unknown key (a typo?)",
@@ -77,7 +81,7 @@ def test_a_condition_that_does_not_parse_or_names_a_wrong_choice(folder):
         "    answer: {type: yesno}\n",
         "    answer:\n      type: choice\n      choices:\n"
         "        - {id: a, label: {en: A, es: A}}\n        - {id: b, label: {en: B, es: B}}\n"
-        "    next:\n      - {when: \"second == 'c'\", goto: end}\n      - {when: \"first >\", goto: end}\n",
+        '    next:\n      - {when: "second == \'c\'", goto: end}\n      - {when: "first >", goto: end}\n',
     )
     write_flow(folder, body)
     found = problems(folder)
@@ -99,7 +103,9 @@ def test_a_condition_on_an_unknown_choice_is_caught(folder):
 
 
 def test_a_flow_that_can_never_end(folder):
-    body = TINY.replace("    answer: {type: yesno}\n", "    answer: {type: yesno}\n    next:\n      - {goto: first}\n")
+    body = TINY.replace(
+        "    answer: {type: yesno}\n", "    answer: {type: yesno}\n    next:\n      - {goto: first}\n"
+    )
     write_flow(folder, body)
     found = problems(folder)
     assert "flows/tiny.yaml:5: steps[0]: from step 'first' the flow can never end" in found
@@ -113,7 +119,9 @@ def test_a_missing_translation_of_an_enabled_language(folder):
 def test_the_catalog_of_an_enabled_language_must_be_complete_with_the_same_placeholders(folder):
     es = folder / "i18n" / "es.yaml"
     text = es.read_text(encoding="utf-8")
-    text = text.replace('button.skip: "Saltar"\n', "").replace("al menos {min} caracteres", "al menos {minimo}")
+    text = text.replace('button.skip: "Saltar"\n', "").replace(
+        "al menos {min} caracteres", "al menos {minimo}"
+    )
     es.write_text(text, encoding="utf-8")
     found = problems(folder)
     assert "i18n/es.yaml:2: 'button.skip' is not translated" in found

@@ -1,0 +1,205 @@
+"""The store on SQLite and on a real PostgreSQL: migrations, repositories, unit of work."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from store.database import Database
+from store.migrate import current_revision, upgrade_to_head
+from store.models import Base
+
+NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
+
+
+async def test_migrations_reach_head_and_match_the_models(db: Database, database_url: str):
+    assert await current_revision(database_url) == "0001"
+
+    def differences(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with db.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_upgrading_twice_changes_nothing(db: Database, database_url: str):
+    await asyncio.to_thread(upgrade_to_head, database_url)
+    assert await current_revision(database_url) == "0001"
+
+
+async def test_sqlite_runs_in_wal_mode_in_a_folder_it_creates(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'c.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)
+    db = Database(url)
+    try:
+        async with db.engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await db.dispose()
+
+
+async def test_people_hold_several_roles_and_their_flags(db: Database):
+    async with db.unit_of_work() as uow:
+        team, created = await uow.teams.get_or_create("North", NOW)
+        assert created
+        person = await uow.people.add(9_000_000_001, "Ana", NOW, roles=["home_visitor"], team_id=team.id)
+        assert await uow.people.add_role(person, "facilitator")
+        assert not await uow.people.add_role(person, "facilitator")
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        found = await uow.people.get_by_telegram_id(9_000_000_001)  # beyond 32 bits
+        assert found is not None
+        assert found.role_names == {"home_visitor", "facilitator"}
+        assert not found.deactivated and not found.unreachable
+        assert found.created_at == NOW and found.created_at.tzinfo is not None
+        team, created = await uow.teams.get_or_create("North", NOW)
+        assert not created
+        assert [member.name for member in await uow.teams.members(team)] == ["Ana"]
+
+
+async def test_uncommitted_work_and_failed_work_leave_nothing(db: Database):
+    async with db.unit_of_work() as uow:
+        await uow.teams.get_or_create("Forgotten", NOW)
+    with pytest.raises(RuntimeError):
+        async with db.unit_of_work() as uow:
+            await uow.teams.get_or_create("Failed", NOW)
+            raise RuntimeError("boom")
+    async with db.unit_of_work() as uow:
+        await uow.teams.get_or_create("Kept", NOW)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert [team.name for team in await uow.teams.all()] == ["Kept"]
+
+
+async def test_invites_redeem_until_used_up_expired_or_revoked(db: Database):
+    async with db.unit_of_work() as uow:
+        await uow.invites.add("two-uses", "home_visitor", None, 2, NOW + timedelta(days=7), NOW)
+        await uow.invites.add("old", "home_visitor", None, 1, NOW - timedelta(seconds=1), NOW)
+        await uow.invites.add("revoked", "home_visitor", None, 1, NOW + timedelta(days=7), NOW)
+        assert await uow.invites.revoke("revoked", NOW)
+        assert not await uow.invites.revoke("revoked", NOW)
+        assert not await uow.invites.revoke("unknown", NOW)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        first = await uow.invites.redeem("two-uses", NOW)
+        assert first is not None and first.uses == 1
+        second = await uow.invites.redeem("two-uses", NOW)
+        assert second is not None and second.uses == 2
+        assert await uow.invites.redeem("two-uses", NOW) is None
+        assert await uow.invites.redeem("old", NOW) is None
+        assert await uow.invites.redeem("revoked", NOW) is None
+        assert await uow.invites.redeem("nope", NOW) is None
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.invites.all(NOW) == []
+        assert len(await uow.invites.all(NOW, include_inactive=True)) == 3
+
+
+async def test_two_people_racing_for_a_single_use_code_one_wins(db: Database):
+    async with db.unit_of_work() as uow:
+        await uow.invites.add("once", "supervisor", None, 1, NOW + timedelta(days=7), NOW)
+        await uow.commit()
+
+    async def redeem() -> bool:
+        async with db.unit_of_work() as uow:
+            won = await uow.invites.redeem("once", NOW)
+            await asyncio.sleep(0.05)  # hold the transaction open while the other tries
+            await uow.commit()
+            return won is not None
+
+    results = await asyncio.gather(*(redeem() for _ in range(5)))
+    assert sorted(results) == [False, False, False, False, True]
+
+
+async def test_a_pending_supervisor_invite_is_found(db: Database):
+    async with db.unit_of_work() as uow:
+        team, _ = await uow.teams.get_or_create("North", NOW)
+        assert await uow.invites.pending_supervisor_invite(team.id, NOW) is None
+        await uow.invites.add("sup", "supervisor", team.id, 1, NOW + timedelta(days=7), NOW)
+        pending = await uow.invites.pending_supervisor_invite(team.id, NOW)
+        assert pending is not None and pending.code == "sup"
+        assert await uow.invites.pending_supervisor_invite(team.id, NOW + timedelta(days=8)) is None
+
+
+async def test_runs_and_answers_keep_every_answer(db: Database):
+    async with db.unit_of_work() as uow:
+        person = await uow.people.add(1, "Ana", NOW)
+        run = await uow.runs.add(
+            person.id, "rios_reflection", {"step": "a"}, "a", "active", NOW, NOW + timedelta(hours=48)
+        )
+        await uow.answers.add(run, "a", "first", {"rios_task": "describing"}, NOW)
+        await uow.answers.add(run, "a", "second", {"rios_task": "describing"}, NOW + timedelta(minutes=1))
+        await uow.answers.add(run, "b", None, {}, NOW + timedelta(minutes=2))
+        await uow.answers.add(run, "c", ["x", "y"], {}, NOW + timedelta(minutes=3))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        active = await uow.runs.active_for(person.id)
+        assert active is not None and active.state == {"step": "a"}
+        answers = await uow.answers.for_run(active.id)
+        assert [(a.step_id, a.value) for a in answers] == [
+            ("a", "first"),
+            ("a", "second"),
+            ("b", None),
+            ("c", ["x", "y"]),
+        ]
+        assert answers[0].tags == {"rios_task": "describing"}
+        await uow.runs.save(
+            active,
+            state={"done": True},
+            step_id=None,
+            status="completed",
+            now=NOW,
+            expires_at=None,
+            finished_at=NOW,
+        )
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.runs.active_for(person.id) is None
+        finished = await uow.runs.get(active.id)
+        assert finished is not None and finished.finished_at == NOW
+
+
+async def test_a_processed_update_is_processed_once(db: Database):
+    async with db.unit_of_work() as uow:
+        assert await uow.updates.mark_processed(500_000_000_001, NOW)
+        assert not await uow.updates.mark_processed(500_000_000_001, NOW)
+        assert await uow.updates.mark_processed(17, NOW - timedelta(days=10))
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.updates.prune(NOW - timedelta(days=7)) == 1
+        assert await uow.updates.mark_processed(17, NOW)  # ids restart at random after a quiet week
+        await uow.commit()
+
+
+async def test_enqueuing_the_same_message_twice_changes_nothing(db: Database):
+    async with db.unit_of_work() as uow:
+        assert await uow.outbox.enqueue("bulletin:1:person:7", 7007, {"text": "Hello"}, NOW)
+        assert not await uow.outbox.enqueue("bulletin:1:person:7", 7007, {"text": "Changed"}, NOW)
+        assert await uow.outbox.enqueue("reply:9", 7007, {"text": "Now"}, NOW, priority=0)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        pending = await uow.outbox.pending(10)
+        assert [(m.idempotency_key, m.payload["text"]) for m in pending] == [
+            ("reply:9", "Now"),  # interactive first
+            ("bulletin:1:person:7", "Hello"),
+        ]
+
+
+async def test_settings_remember_a_value(db: Database):
+    async with db.unit_of_work() as uow:
+        assert await uow.settings.get("bot_username") is None
+        await uow.settings.set("bot_username", "a_bot")
+        await uow.settings.set("bot_username", "b_bot")
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        assert await uow.settings.get("bot_username") == "b_bot"
+
+
+async def test_naive_datetimes_are_refused(db: Database):
+    with pytest.raises(Exception, match="naive datetime"):
+        async with db.unit_of_work() as uow:
+            await uow.teams.get_or_create("North", datetime(2026, 1, 1))
