@@ -21,7 +21,7 @@ $(VENV)/.dev-installed: pyproject.toml
 # Without a token, show the product at once in the terminal simulator.
 run: $(VENV)/.run-installed
 	@if [ -z "$$TELEGRAM_BOT_TOKEN" ] && ! grep -qs '^ *TELEGRAM_BOT_TOKEN *= *[^ ]' .env; then \
-		echo "No TELEGRAM_BOT_TOKEN yet: in Telegram, ask @BotFather for /newbot and put the token in .env as TELEGRAM_BOT_TOKEN=... Meanwhile, here is the reflection flow in the simulator."; \
+		echo "No TELEGRAM_BOT_TOKEN: get one from @BotFather in Telegram (/newbot), put it in .env as TELEGRAM_BOT_TOKEN=..., and run make run again. Meanwhile, the reflection flow in the simulator:"; \
 		exec $(BIN)/circlebot simulate rios_reflection; \
 	fi; \
 	exec $(BIN)/circlebot run

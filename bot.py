@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Column, Table
 
 from flows.content import Content
@@ -90,10 +91,13 @@ def with_store(work: Callable[[Database], Awaitable[T]], config: Settings | None
 
 
 def content_or_stop(folder: Path) -> Content:
+    """The content, or one line per problem on stderr and exit code 1."""
     try:
         return load_content(folder)
     except ContentError as error:
-        raise Stop(f"the content in {folder} has problems:\n{error}", code=1) from None
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise typer.Exit(1) from None
 
 
 # run ---------------------------------------------------------------------------------------
@@ -192,7 +196,7 @@ def simulate(
 
     def bot_says(lines: list[str]) -> None:
         for line in lines:
-            out.print(f"[bold cyan]bot[/] {line}\n", markup=True)
+            out.print(f"[bold cyan]bot[/] {escape(line)}\n")
             turns.append({"bot": line})
 
     bot_says(conversation.begin(started))
@@ -374,10 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"circlebot: {stop}", file=sys.stderr)
         return stop.code
     except typer.TyperException as error:
+        if type(error).__name__ == "NoArgsIsHelpError":
+            return 0  # a bare command group: Typer has already shown its help
         context = getattr(error, "ctx", None)
-        if context is not None and error.format_message() == context.get_help():
-            print(error.format_message())  # a bare group: show its help
-            return 0
         where = context.command_path if context is not None else "circlebot"
         print(f"{where}: {error.format_message()}", file=sys.stderr)
         return error.exit_code

@@ -59,6 +59,13 @@ def test_help_lists_every_command(circlebot):
     assert all(word in sub.out for word in ("list", "deactivate", "move", "add-role"))
 
 
+def test_a_bare_command_shows_its_help_once(circlebot):
+    result = circlebot()
+    assert result.code == 0 and result.out.count("Usage:") == 1 and result.err == ""
+    typo = circlebot("people", "mvoe", "1")
+    assert typo.code == 2 and "Did you mean 'move'?" in one_line(typo.err)
+
+
 def test_invite_create_prints_a_deep_link_and_remembers_the_bot(circlebot, fake_api, store):
     first = circlebot("invite", "create", "--role", "home_visitor", "--team", "North", "--uses", "5")
     assert first.code == 0, first.err
@@ -178,7 +185,7 @@ def test_validate_a_broken_folder_prints_one_line_per_problem(circlebot, tmp_pat
     (broken / "flows" / "y.yaml").write_text("id: y\ntitel: {en: Y, es: Y}\nfor_roles: [admin]\nsteps: []\n")
     result = circlebot("validate", str(broken))
     assert result.code == 1
-    assert result.err.strip().splitlines()[1:] == [
+    assert result.err.strip().splitlines() == [
         "flows/x.yaml:4: steps: List should have at least 1 item after validation, not 0",
         "flows/y.yaml:1: title: is required but missing",
         "flows/y.yaml:2: titel: unknown key (a typo?)",

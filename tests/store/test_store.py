@@ -1,7 +1,11 @@
 """The store on SQLite and on a real PostgreSQL: migrations, repositories, unit of work."""
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -203,3 +207,18 @@ async def test_naive_datetimes_are_refused(db: Database):
     with pytest.raises(Exception, match="naive datetime"):
         async with db.unit_of_work() as uow:
             await uow.teams.get_or_create("North", datetime(2026, 1, 1))
+
+
+def test_alembics_own_command_line_takes_plain_urls_too(database_url: str):
+    plain = database_url.replace("postgresql://", "postgres://")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=root,
+        env={**os.environ, "DATABASE_URL": plain},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert asyncio.run(current_revision(database_url)) == "0001"
