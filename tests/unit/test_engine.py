@@ -314,33 +314,41 @@ def test_rtl_language_marks_lines_and_isolates_the_persons_words():
     assert "\u2068Ana\u2069" in text
 
 
-inputs = st.one_of(
-    st.builds(TextInput, st.text(max_size=30)),
-    st.builds(TextInput, st.sampled_from(["1", "2", "3", "yes", "no", "today", "Ana", "12", "1, 2"])),
-    st.builds(
-        ButtonInput,
-        st.sampled_from([step.id for step in FLOW.steps]),
-        st.sampled_from(["1", "5", "home", "clinic", "play", "food", DONE, SKIP, "today", "yes", "x"]),
-    ),
-    st.builds(CommandInput, st.sampled_from(["back", "skip", "cancel"])),
-    st.builds(MediaInput, st.sampled_from(["photo", "voice"]), st.just("F"), st.just({})),
-    st.just(TimeoutInput()),
-)
+def inputs_for(flow: Flow) -> st.SearchStrategy[object]:
+    """Anything a person could send: typed text, presses on any button of any step (stale
+    ones too), commands, media and the clock."""
+    values = ["1", "5", "home", "clinic", "play", "food", DONE, SKIP, "today", "yes", "no", "x"]
+    for step in flow.steps:
+        answer = step.answer
+        values += [choice.id for choice in getattr(answer, "choices", [])]
+    return st.one_of(
+        st.builds(TextInput, st.text(max_size=30)),
+        st.builds(TextInput, st.sampled_from(["1", "2", "3", "yes", "no", "today", "Ana", "12", "1, 2"])),
+        st.builds(ButtonInput, st.sampled_from([step.id for step in flow.steps]), st.sampled_from(values)),
+        st.builds(CommandInput, st.sampled_from(["back", "skip", "cancel"])),
+        st.builds(MediaInput, st.sampled_from(["photo", "voice"]), st.just("F"), st.just({})),
+        st.just(TimeoutInput()),
+    )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(inputs, max_size=25), st.sampled_from(["en", "es", "ar"]))
-def test_random_input_never_crashes_and_never_loses_an_answer(sequence, lang):
-    state, effects = begin(lang)
+REFLECTION = load_content(BUNDLED_CONTENT).flows["rios_reflection"]
+
+
+@pytest.mark.parametrize("flow", [FLOW, REFLECTION], ids=["every_type", "rios_reflection"])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data(), lang=st.sampled_from(["en", "es", "ar"]))
+def test_random_input_never_crashes_and_never_loses_an_answer(flow, data, lang):
+    state, effects = start(flow, CATALOG, lang, "America/Lima", NOW)
     recorded = []
-    for given_input in sequence:
+    for given_input in data.draw(st.lists(inputs_for(flow), max_size=40)):
         before = state
-        state, effects = advance(FLOW, CATALOG, state, given_input, NOW)
+        state, effects = advance(flow, CATALOG, state, given_input, NOW)
         recorded += records(effects)
         assert all(isinstance(effect, Say | Record | Finish) for effect in effects)
         if before.status == "active" and state.status == "active" and given_input != TimeoutInput():
             assert effects, "an active run always answers"
             assert state.step_id is not None
+            assert any(isinstance(e, Say) and e.step_id == state.step_id for e in effects), "it asks again"
     # Every answer in the run's state is one the engine handed out to be stored.
     for step_id, value in state.answers.items():
         assert (step_id, value) in recorded
