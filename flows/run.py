@@ -79,9 +79,15 @@ class ButtonInput:
     value: str
 
 
+MediaKind = Literal["photo", "voice", "sticker", "document", "video", "other"]
+
+
 @dataclass(frozen=True)
 class MediaInput:
-    kind: Literal["photo", "voice"]
+    """Anything that is not typed text; only a photo or voice step takes one, the others
+    explain kindly what they need instead."""
+
+    kind: MediaKind
     file_id: str
     meta: dict[str, Any] = field(default_factory=dict)
 

@@ -190,15 +190,36 @@ class Step(Model):
         return tags
 
 
+BUILT_IN_COMMANDS = ("start", "help", "language", "cancel", "back", "skip", "invite")
+
+
 class Flow(Model):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     title: Text
     description: Text | None = None
     for_roles: Annotated[list[str], Field(min_length=1)]
+    command: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None  # e.g. reflect
+    share_step: str | None = None  # a yes/no step: "yes" shares the answers with the supervisor
+    trend: bool = False  # at the end, show the person's own scale answers over recent runs
     expires_after: timedelta = DEFAULT_EXPIRES_AFTER
     summary: bool = True  # close with a summary of the person's own answers
     done: Text | None = None  # closing words after the summary
     steps: Annotated[list[Step], Field(min_length=1)]
+
+    @field_validator("command")
+    @classmethod
+    def _not_built_in(cls, command: str | None) -> str | None:
+        if command in BUILT_IN_COMMANDS:
+            raise ValueError(f"/{command} is the bot's own command")
+        return command
+
+    @model_validator(mode="after")
+    def _share_step_is_yes_no(self) -> Flow:
+        if self.share_step is not None:
+            found = [step for step in self.steps if step.id == self.share_step]
+            if not found or not isinstance(found[0].answer, YesNoAnswer):
+                raise ValueError(f"share_step {self.share_step!r} must be a yesno step of this flow")
+        return self
 
     @field_validator("expires_after", mode="before")
     @classmethod

@@ -26,7 +26,13 @@ def load_content(root: Path) -> Content:
 
 def check(content: Content) -> list[Problem]:
     problems = _check_catalogs(content)
+    commands: dict[str, str] = {}
     for flow_id, flow in content.flows.items():
+        if flow.command is not None and flow.command in commands:
+            taken = f"/{flow.command} already starts {commands[flow.command]}"
+            problems.append(content.sources[flow_id].problem(("command",), taken))
+        elif flow.command is not None:
+            commands[flow.command] = flow_id
         source = content.sources[flow_id]
         problems += _check_graph(flow, source)
         problems += _check_conditions(flow, source)

@@ -56,6 +56,8 @@ class Person(Base):
     deactivated: Mapped[bool] = mapped_column(default=False)  # set and lifted only by an admin
     unreachable: Mapped[bool] = mapped_column(default=False)  # Telegram said 403; any update clears
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What the next message means outside a flow, e.g. {"reply_to_share": 12}.
+    awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
     roles: Mapped[list[PersonRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by=PersonRole.role
@@ -109,6 +111,20 @@ class Answer(Base):
     value: Mapped[Any] = mapped_column(Json, nullable=True)  # None: skipped
     tags: Mapped[dict[str, str]] = mapped_column(Json)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Share(Base):
+    """A reflection its author chose to share with her supervisor; delivered once one exists."""
+
+    __tablename__ = "shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("flow_runs.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProcessedUpdate(Base):

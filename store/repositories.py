@@ -21,6 +21,7 @@ from store.models import (
     Person,
     PersonRole,
     ProcessedUpdate,
+    Share,
     Team,
 )
 
@@ -221,6 +222,16 @@ class RunRepository(Repository):
         query = select(FlowRun).where(FlowRun.person_id == person_id, FlowRun.status == "active")
         return await self.session.scalar(query.order_by(FlowRun.id.desc()).limit(1))
 
+    async def recent_completed(self, person_id: int, flow_id: str, limit: int) -> list[FlowRun]:
+        """Her last completed runs of a flow, oldest first."""
+        query = (
+            select(FlowRun)
+            .where(FlowRun.person_id == person_id, FlowRun.flow_id == flow_id, FlowRun.status == "completed")
+            .order_by(FlowRun.id.desc())
+            .limit(limit)
+        )
+        return list(reversed(list(await self.session.scalars(query))))
+
     async def save(
         self,
         run: FlowRun,
@@ -241,6 +252,26 @@ class RunRepository(Repository):
         await self.session.flush()
 
 
+class ShareRepository(Repository):
+    async def add(self, run: FlowRun, team_id: int | None, now: datetime) -> Share:
+        share = Share(run_id=run.id, person_id=run.person_id, team_id=team_id, created_at=now)
+        self.session.add(share)
+        await self.session.flush()
+        return share
+
+    async def get(self, share_id: int) -> Share | None:
+        return await self.session.get(Share, share_id)
+
+    async def undelivered(self, team_id: int) -> list[Share]:
+        query = select(Share).where(Share.team_id == team_id, Share.delivered_at.is_(None)).order_by(Share.id)
+        return list(await self.session.scalars(query))
+
+    async def mark_delivered(self, share: Share, supervisor_id: int, now: datetime) -> None:
+        share.supervisor_id = supervisor_id
+        share.delivered_at = now
+        await self.session.flush()
+
+
 class AnswerRepository(Repository):
     async def add(
         self, run: FlowRun, step_id: str, value: Any, tags: dict[str, str], now: datetime
@@ -257,6 +288,10 @@ class AnswerRepository(Repository):
         self.session.add(answer)
         await self.session.flush()
         return answer
+
+    async def for_runs(self, run_ids: Iterable[int]) -> list[Answer]:
+        query = select(Answer).where(Answer.run_id.in_(list(run_ids))).order_by(Answer.id)
+        return list(await self.session.scalars(query))
 
     async def for_run(self, run_id: int) -> list[Answer]:
         query = select(Answer).where(Answer.run_id == run_id).order_by(Answer.id)
@@ -285,8 +320,8 @@ class OutboxRepository(Repository):
         person_id: int | None = None,
         priority: int = 1,
         not_before: datetime | None = None,
-    ) -> bool:
-        """Queue a message once: a second enqueue with the same key changes nothing."""
+    ) -> int | None:
+        """Queue a message once; its id, or None when the key was queued before (nothing changes)."""
         values = {
             "idempotency_key": idempotency_key,
             "chat_id": chat_id,
@@ -298,7 +333,46 @@ class OutboxRepository(Repository):
             "attempts": 0,
             "created_at": now,
         }
-        return await self._insert_if_absent(OutboxMessage, values)
+        statement = (
+            self._insert(OutboxMessage)
+            .values(**values)
+            .on_conflict_do_nothing()  # type: ignore[attr-defined]
+            .returning(OutboxMessage.id)
+        )
+        return await self.session.scalar(statement)  # type: ignore[no-any-return]
+
+    async def get_many(self, ids: Iterable[int]) -> list[OutboxMessage]:
+        query = select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
+        return list(await self.session.scalars(query))
+
+    async def mark_sent(self, message: OutboxMessage, now: datetime, telegram_message_id: int | None) -> None:
+        message.status = "sent"
+        message.sent_at = now
+        message.attempts += 1
+        message.telegram_message_id = telegram_message_id
+        await self.session.flush()
+
+    async def mark_failed(self, message: OutboxMessage, status: str, error: str) -> None:
+        """`undeliverable` (the person blocked the bot) or `failed` (gave up, with the reason)."""
+        message.status = status
+        message.attempts += 1
+        message.last_error = error
+        await self.session.flush()
+
+    async def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
+        message.not_before = until
+        message.attempts += 1
+        message.last_error = error
+        await self.session.flush()
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
+            .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
 
     async def pending(self, limit: int) -> list[OutboxMessage]:
         query = (

@@ -14,6 +14,7 @@ from store.repositories import (
     PeopleRepository,
     RunRepository,
     SettingsRepository,
+    ShareRepository,
     TeamRepository,
     UpdateRepository,
 )
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.updates = UpdateRepository(session)
         self.outbox = OutboxRepository(session)
         self.settings = SettingsRepository(session)
+        self.shares = ShareRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

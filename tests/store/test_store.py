@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 
 
 async def test_migrations_reach_head_and_match_the_models(db: Database, database_url: str):
-    assert await current_revision(database_url) == "0001"
+    assert await current_revision(database_url) == "0002"
 
     def differences(connection):
         return compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -31,7 +31,7 @@ async def test_migrations_reach_head_and_match_the_models(db: Database, database
 
 async def test_upgrading_twice_changes_nothing(db: Database, database_url: str):
     await asyncio.to_thread(upgrade_to_head, database_url)
-    assert await current_revision(database_url) == "0001"
+    assert await current_revision(database_url) == "0002"
 
 
 async def test_sqlite_runs_in_wal_mode_in_a_folder_it_creates(tmp_path):
@@ -181,9 +181,10 @@ async def test_a_processed_update_is_processed_once(db: Database):
 
 async def test_enqueuing_the_same_message_twice_changes_nothing(db: Database):
     async with db.unit_of_work() as uow:
-        assert await uow.outbox.enqueue("bulletin:1:person:7", 7007, {"text": "Hello"}, NOW)
-        assert not await uow.outbox.enqueue("bulletin:1:person:7", 7007, {"text": "Changed"}, NOW)
-        assert await uow.outbox.enqueue("reply:9", 7007, {"text": "Now"}, NOW, priority=0)
+        first = await uow.outbox.enqueue("bulletin:1:person:7", 7007, {"text": "Hello"}, NOW)
+        assert first is not None
+        assert await uow.outbox.enqueue("bulletin:1:person:7", 7007, {"text": "Changed"}, NOW) is None
+        assert await uow.outbox.enqueue("reply:9", 7007, {"text": "Now"}, NOW, priority=0) is not None
         await uow.commit()
     async with db.unit_of_work() as uow:
         pending = await uow.outbox.pending(10)
@@ -221,4 +222,4 @@ def test_alembics_own_command_line_takes_plain_urls_too(database_url: str):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert asyncio.run(current_revision(database_url)) == "0001"
+    assert asyncio.run(current_revision(database_url)) == "0002"
