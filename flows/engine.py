@@ -87,6 +87,13 @@ def advance(flow: Flow, catalog: Catalog, state: RunState, given: Input, now: da
     return _answered(flow, catalog, state, step, outcome.value)
 
 
+def current_question(flow: Flow, catalog: Catalog, state: RunState) -> Say | None:
+    """The question a run is waiting on, to repeat after a command did its work (rule 8)."""
+    if state.status != ACTIVE or state.step_id is None or not _has_step(flow, state.step_id):
+        return None
+    return _question(catalog, state, flow.step(state.step_id))
+
+
 def _has_step(flow: Flow, step_id: str) -> bool:
     """False when the content changed under a running conversation and its step is gone."""
     return any(step.id == step_id for step in flow.steps)

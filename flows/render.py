@@ -107,17 +107,30 @@ def display(step: Step, value: Any, catalog: Catalog, lang: str) -> str:
     return catalog.own_words(lang, str(value))
 
 
+def answer_lines(
+    flow: Flow,
+    answers: dict[str, Any],
+    path: tuple[str, ...],
+    catalog: Catalog,
+    lang: str,
+    leave_out: str | None = None,
+) -> list[str]:
+    """Each answer along the path she took, as `• label` and the answer below it."""
+    lines = []
+    for step_id in path:
+        step = flow.step(step_id)
+        if step.answer is None or step_id not in answers or step_id == leave_out:
+            continue
+        label = catalog.pick(step.label or step.ask, lang)
+        lines.append(f"• {label}\n{display(step, answers[step_id], catalog, lang)}")
+    return lines
+
+
 def summary(
     flow: Flow, answers: dict[str, Any], path: tuple[str, ...], catalog: Catalog, lang: str
 ) -> list[Say]:
     """The person's own answers along the path she took, in as many messages as it needs."""
-    lines = [catalog.say(lang, "summary.header")]
-    for step_id in path:
-        step = flow.step(step_id)
-        if step.answer is None or step_id not in answers:
-            continue
-        label = catalog.pick(step.label or step.ask, lang)
-        lines.append(f"• {label}\n{display(step, answers[step_id], catalog, lang)}")
+    lines = [catalog.say(lang, "summary.header"), *answer_lines(flow, answers, path, catalog, lang)]
     return [Say(part) for part in split_message(catalog.lay_out(lang, "\n\n".join(lines)))]
 
 

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from flows.spec import ROLES
 from services.errors import Refused
 from store.database import Database
-from store.models import Invite
+from store.models import Invite, Team
+from store.uow import UnitOfWork
 
 CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
 
@@ -55,22 +56,34 @@ async def create_invite(
     """Write the invite (creating its team if new) and return its code."""
     check_request(role, team_name, uses)
     async with db.unit_of_work() as uow:
-        team_id = None
-        if team_name is not None:
-            team, _ = await uow.teams.get_or_create(team_name, now)
-            team_id = team.id
-            if role == "supervisor":
-                if team.supervisor_id is not None:
-                    raise Refused(f"team {team_name!r} already has a supervisor")
-                pending = await uow.invites.pending_supervisor_invite(team.id, now)
-                if pending is not None:
-                    raise Refused(
-                        f"team {team_name!r} already has a supervisor invite waiting ({pending.code}); "
-                        "revoke it first"
-                    )
-        code = secrets.token_urlsafe(CODE_BYTES)
-        await uow.invites.add(code, role, team_id, uses, now + valid_for, now)
+        team = None if team_name is None else (await uow.teams.get_or_create(team_name, now))[0]
+        code = await add_invite(uow, role, team, uses, valid_for, now)
         await uow.commit()
+    return code
+
+
+async def add_invite(
+    uow: UnitOfWork,
+    role: str,
+    team: Team | None,
+    uses: int,
+    valid_for: timedelta,
+    now: datetime,
+    created_by: int | None = None,
+) -> str:
+    """The invite inside the caller's unit of work (the CLI's, or a supervisor's /invite)."""
+    if role == "supervisor" and team is not None:
+        if team.supervisor_id is not None:
+            raise Refused(f"team {team.name!r} already has a supervisor")
+        pending = await uow.invites.pending_supervisor_invite(team.id, now)
+        if pending is not None:
+            raise Refused(
+                f"team {team.name!r} already has a supervisor invite waiting ({pending.code}); "
+                "revoke it first"
+            )
+    code = secrets.token_urlsafe(CODE_BYTES)
+    team_id = None if team is None else team.id
+    await uow.invites.add(code, role, team_id, uses, now + valid_for, now, created_by=created_by)
     return code
 
 
@@ -82,6 +95,14 @@ def _status(invite: Invite, now: datetime) -> str:
     if invite.expires_at <= now:
         return "expired"
     return "active"
+
+
+def why_unusable(invite: Invite | None, now: datetime) -> str | None:
+    """The catalog key explaining why a code cannot be used, or None when it can."""
+    if invite is None:
+        return "invite.unknown"
+    status = _status(invite, now)
+    return None if status == "active" else f"invite.{status.replace(' ', '_')}"
 
 
 async def list_invites(db: Database, now: datetime, include_inactive: bool) -> list[InviteView]:

@@ -116,6 +116,9 @@ class TeamRepository(Repository):
     async def all(self) -> list[Team]:
         return list(await self.session.scalars(select(Team).order_by(Team.name)))
 
+    async def supervised_by(self, person_id: int) -> Team | None:
+        return await self.session.scalar(select(Team).where(Team.supervisor_id == person_id).limit(1))
+
     async def members(self, team: Team) -> list[Person]:
         query = select(Person).where(Person.team_id == team.id).order_by(Person.name, Person.id)
         return list(await self.session.scalars(query))

@@ -1,0 +1,494 @@
+"""A private chat with circlebot: one update in, one unit of work, outbox rows out.
+
+Each update is handled in one transaction: the processed update id, the person's answers, the
+run's new state and the replies (as outbox rows) are committed together, so a repeated update
+changes nothing and a crash loses nothing. The adapter sends the returned rows after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flows import engine
+from flows.content import Content
+from flows.render import answer_lines
+from flows.run import (
+    COMPLETED,
+    ButtonInput,
+    CommandInput,
+    Finish,
+    Input,
+    MediaInput,
+    Record,
+    RunState,
+    Say,
+    TextInput,
+)
+from flows.spec import Flow
+from flows.trend import trend_text
+from services import invites
+from services.bot_identity import USERNAME_KEY
+from services.errors import Refused
+from services.outgoing import ButtonRows, Outbox
+from store.database import Database
+from store.models import FlowRun, Person, Share
+from store.uow import UnitOfWork
+
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
+INVITE_DAYS = 7
+TREND_RUNS = 5
+FLOW_COMMANDS = ("cancel", "back", "skip")
+
+
+@dataclass(frozen=True)
+class Sender:
+    telegram_id: int
+    name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One Telegram update, as the use case needs it (the adapter translates)."""
+
+    update_id: int
+    chat_id: int
+    sender: Sender
+    private: bool = True
+    text: str | None = None
+    command: str | None = None
+    argument: str = ""
+    callback: str | None = None
+    message_id: int | None = None  # the message whose button was pressed
+    media: MediaInput | None = None
+
+
+class ChatService:
+    def __init__(self, db: Database, content: Content, timezone: str, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.content = content
+        self.timezone = timezone
+        self.clock = clock
+        self.by_command = {flow.command: flow for flow in content.flows.values() if flow.command}
+
+    async def handle(self, incoming: Incoming) -> list[int]:
+        """Handle one update; returns the outbox rows to send now (none for a repeat)."""
+        now = self.clock()
+        async with self.db.unit_of_work() as uow:
+            if not await uow.updates.mark_processed(incoming.update_id, now):
+                return []
+            out = Outbox(uow, now, f"update:{incoming.update_id}")
+            if incoming.private:  # groups are for learning circles, which come later
+                await _Turn(self, uow, out, incoming, now).route()
+            await uow.commit()
+        return out.ids
+
+
+class _Turn:
+    """The work of one update, inside its unit of work."""
+
+    def __init__(
+        self, chat: ChatService, uow: UnitOfWork, out: Outbox, incoming: Incoming, now: datetime
+    ) -> None:
+        self.chat = chat
+        self.catalog = chat.content.catalog
+        self.uow = uow
+        self.out = out
+        self.incoming = incoming
+        self.now = now
+        self.lang = self._telegram_language()
+        self.person: Person | None = None
+
+    # --- routing ---------------------------------------------------------------------------
+
+    async def route(self) -> None:
+        self.person = await self.uow.people.get_by_telegram_id(self.incoming.sender.telegram_id)
+        if self.person is None:
+            return await self._stranger()
+        person = self.person
+        if person.deactivated:
+            return await self._say("people.deactivated")
+        person.unreachable = False  # any update from her means Telegram delivers again
+        self.lang = person.language or self.lang
+        if self.incoming.callback is not None:
+            return await self._on_button(self.incoming.callback)
+        if person.language is None:
+            return await self._ask_language()
+        if self.incoming.command is not None:
+            person.awaiting = None
+            return await self._on_command(self.incoming.command)
+        if person.awaiting and self.incoming.text is not None:
+            return await self._deliver_reply(person.awaiting, self.incoming.text)
+        run = await self.uow.runs.active_for(person.id)
+        given: Input | None = self.incoming.media
+        if self.incoming.text is not None:
+            given = TextInput(self.incoming.text)
+        if run is None or given is None:
+            return await self._say("chat.nothing_active")
+        await self._advance(run, given)
+
+    def _telegram_language(self) -> str:
+        code = (self.incoming.sender.language_code or "").split("-")[0].lower()
+        languages = self.chat.content.languages
+        return code if code in languages.enabled else languages.default
+
+    async def _say(self, key: str, buttons: ButtonRows = (), **fields: object) -> None:
+        text = self.catalog.lay_out(self.lang, self.catalog.say(self.lang, key, **fields))
+        await self.out.send(self.incoming.chat_id, text, buttons, self._person_id())
+
+    def _person_id(self) -> int | None:
+        return None if self.person is None else self.person.id
+
+    def _label(self, key: str, **fields: object) -> str:
+        return self.catalog.say(self.lang, key, **fields)
+
+    # --- joining ---------------------------------------------------------------------------
+
+    async def _stranger(self) -> None:
+        """Nothing about a person is stored before she consents."""
+        incoming = self.incoming
+        if incoming.command == "start" and incoming.argument:
+            invite = await self.uow.invites.get(incoming.argument)
+            problem = invites.why_unusable(invite, self.now)
+            if problem is not None:
+                return await self._say(problem)
+            buttons = [
+                [(self._label("button.agree"), f"ok:{incoming.argument}")],
+                [(self._label("button.decline"), "no")],
+            ]
+            return await self._say("onboarding.privacy", buttons)
+        if incoming.callback is not None and incoming.callback.startswith("ok:"):
+            return await self._join(incoming.callback.removeprefix("ok:"))
+        if incoming.callback == "no":
+            return await self._say("onboarding.declined")
+        await self._say("invite.none")
+
+    async def _join(self, code: str) -> None:
+        invite = await self.uow.invites.redeem(code, self.now)
+        if invite is None:
+            return await self._say(
+                invites.why_unusable(await self.uow.invites.get(code), self.now) or "invite.unknown"
+            )
+        sender = self.incoming.sender
+        person = await self.uow.people.add(
+            sender.telegram_id,
+            sender.name,
+            self.now,
+            username=sender.username,
+            roles=[invite.role],
+            team_id=invite.team_id,
+        )
+        person.consented_at = self.now
+        self.person = person
+        if invite.role == "supervisor" and invite.team_id is not None:
+            team = await self.uow.teams.get(invite.team_id)
+            if team is not None and team.supervisor_id is None:
+                team.supervisor_id = person.id
+                person.team_id = team.id
+                for share in await self.uow.shares.undelivered(team.id):
+                    await self._deliver_share(share, person)
+        await self._ask_language()
+
+    async def _ask_language(self) -> None:
+        languages = self.chat.content.languages
+        buttons = [[(languages.languages[code].name, f"lang:{code}") for code in languages.enabled]]
+        await self._say("onboarding.choose_language", buttons)
+
+    async def _set_language(self, code: str) -> None:
+        person = self._require_person()
+        if code not in self.chat.content.languages.enabled:
+            return await self._say("button.expired")
+        first_time = person.language is None
+        person.language = self.lang = code
+        run = await self.uow.runs.active_for(person.id)
+        if run is not None:
+            state = RunState.from_json(run.state).evolve(lang=code)
+            run.state = state.to_json()
+        await self._say("language.set")
+        if first_time:
+            role = self._label(f"role.{sorted(person.role_names)[0]}")
+            await self._say("onboarding.welcome", name=person.name, role=role)
+            await self._help()
+        await self.out.menu(self.incoming.chat_id, self._commands())
+        await self._repeat_question(run)
+
+    # --- commands and help -----------------------------------------------------------------
+
+    def _require_person(self) -> Person:
+        assert self.person is not None
+        return self.person
+
+    def _allowed_flows(self) -> list[Flow]:
+        roles = self._require_person().role_names
+        return [flow for flow in self.chat.by_command.values() if roles & set(flow.for_roles)]
+
+    def _commands(self) -> list[tuple[str, str]]:
+        """What this person may do, in her language: her menu and her /help."""
+        commands = [
+            (flow.command or "", self.catalog.pick(flow.title, self.lang)) for flow in self._allowed_flows()
+        ]
+        if "supervisor" in self._require_person().role_names:
+            commands.append(("invite", self._label("command.invite")))
+        commands += [(name, self._label(f"command.{name}")) for name in ("language", "cancel", "help")]
+        return commands
+
+    async def _help(self) -> None:
+        lines = [self._label("help.intro"), *(f"/{name} — {about}" for name, about in self._commands())]
+        await self.out.send(self.incoming.chat_id, self.catalog.lay_out(self.lang, "\n".join(lines)))
+
+    async def _on_command(self, name: str) -> None:
+        person = self._require_person()
+        run = await self.uow.runs.active_for(person.id)
+        if name in FLOW_COMMANDS:
+            if run is None:
+                return await self._say("chat.nothing_active")
+            return await self._advance(run, CommandInput(name))  # type: ignore[arg-type]
+        flow = self.chat.by_command.get(name)
+        if flow is not None:
+            return await self._start_command(flow, run)
+        if name == "start":
+            await self._say("start.already")
+            await self._help()
+        elif name == "help":
+            await self._help()
+        elif name == "language":
+            return await self._ask_language()
+        elif name == "invite":
+            await self._invite(1, INVITE_DAYS)
+        else:
+            await self._say("chat.unknown_command")
+        await self._repeat_question(run)
+
+    async def _start_command(self, flow: Flow, run: FlowRun | None) -> None:
+        if flow not in self._allowed_flows():
+            await self._say("chat.not_allowed")
+            return await self._repeat_question(run)
+        if run is not None:
+            current = self.chat.content.flows.get(run.flow_id)
+            title = self.catalog.pick(current.title, self.lang) if current else run.flow_id
+            buttons = [
+                [(self._label("button.go_back"), f"bk:{run.id}")],
+                [(self._label("button.close_and_start"), f"sw:{run.id}:{flow.command}")],
+            ]
+            return await self._say(
+                "switch.ask", buttons, current=title, next=self.catalog.pick(flow.title, self.lang)
+            )
+        await self._start(flow)
+
+    async def _repeat_question(self, run: FlowRun | None) -> None:
+        if run is None:
+            return
+        flow = self.chat.content.flows.get(run.flow_id)
+        if flow is None:
+            return
+        question = engine.current_question(flow, self.catalog, RunState.from_json(run.state))
+        if question is not None:
+            await self._show(run, flow, question)
+
+    # --- buttons ---------------------------------------------------------------------------
+
+    async def _on_button(self, data: str) -> None:
+        kind, _, rest = data.partition(":")
+        person = self._require_person()
+        if kind == "lang":
+            return await self._set_language(rest)
+        if person.language is None:
+            return await self._ask_language()
+        if kind == "r":
+            return await self._flow_button(rest)
+        if kind in ("bk", "sw"):
+            return await self._switch(kind, rest)
+        if kind == "rep":
+            return await self._start_reply(rest)
+        if kind == "inv":
+            uses, _, days = rest.partition(":")
+            if uses.isdigit() and days.isdigit():
+                return await self._invite(int(uses), int(days))
+        await self._say("button.expired")
+
+    async def _own_active_run(self, run_id: str) -> FlowRun | None:
+        """The run a button names, only if it is hers and still going: a button from an old
+        run, or forged to name someone else's, finds nothing."""
+        if not run_id.isdigit():
+            return None
+        run = await self.uow.runs.get(int(run_id))
+        if run is None or run.person_id != self._require_person().id or run.status != "active":
+            return None
+        return run
+
+    async def _flow_button(self, rest: str) -> None:
+        run_id, _, rest = rest.partition(":")
+        index, _, value = rest.partition(":")
+        run = await self._own_active_run(run_id)
+        flow = None if run is None else self.chat.content.flows.get(run.flow_id)
+        if run is None or flow is None or not index.isdigit() or int(index) >= len(flow.steps):
+            return await self._say("button.expired")
+        await self._advance(run, ButtonInput(flow.steps[int(index)].id, value))
+
+    async def _switch(self, kind: str, rest: str) -> None:
+        run_id, _, command = rest.partition(":")
+        run = await self._own_active_run(run_id)
+        if run is None:
+            return await self._say("button.expired")
+        if kind == "bk":
+            return await self._repeat_question(run)
+        flow = self.chat.by_command.get(command)
+        if flow is None or flow not in self._allowed_flows():
+            return await self._say("button.expired")
+        await self._advance(run, CommandInput("cancel"))
+        await self._start(flow)
+
+    # --- flows -----------------------------------------------------------------------------
+
+    async def _start(self, flow: Flow) -> None:
+        person = self._require_person()
+        timezone = person.timezone or self.chat.timezone
+        state, effects = engine.start(flow, self.catalog, self.lang, timezone, self.now)
+        run = await self.uow.runs.add(
+            person.id, flow.id, state.to_json(), state.step_id, state.status, self.now, state.expires_at
+        )
+        await self._apply(run, flow, state, effects)
+
+    async def _advance(self, run: FlowRun, given: Input) -> None:
+        flow = self.chat.content.flows.get(run.flow_id)
+        if flow is None:  # the content no longer has this flow: end the run kindly
+            await self.uow.runs.save(
+                run,
+                state=run.state,
+                step_id=None,
+                status="expired",
+                now=self.now,
+                expires_at=None,
+                finished_at=self.now,
+            )
+            return await self._say("info.expired")
+        state, effects = engine.advance(flow, self.catalog, RunState.from_json(run.state), given, self.now)
+        await self._apply(run, flow, state, effects)
+
+    async def _apply(self, run: FlowRun, flow: Flow, state: RunState, effects: list[Any]) -> None:
+        finished = None
+        for effect in effects:
+            if isinstance(effect, Record):
+                await self.uow.answers.add(run, effect.step_id, effect.value, effect.tags, self.now)
+            elif isinstance(effect, Say):
+                await self._show(run, flow, effect)
+            elif isinstance(effect, Finish):
+                finished = effect.status
+        await self.uow.runs.save(
+            run,
+            state=state.to_json(),
+            step_id=state.step_id,
+            status=state.status,
+            now=self.now,
+            expires_at=state.expires_at,
+            finished_at=self.now if finished else None,
+        )
+        if finished == COMPLETED:
+            await self._after(run, flow, state)
+
+    async def _show(self, run: FlowRun, flow: Flow, say: Say) -> None:
+        buttons: list[list[tuple[str, str]]] = []
+        if say.step_id is not None:
+            index = flow.index(say.step_id)
+            for row in say.buttons:
+                buttons.append([(button.label, f"r:{run.id}:{index}:{button.value}") for button in row])
+        assert all(len(data.encode()) <= CALLBACK_LIMIT for row in buttons for _, data in row)
+        message_id = self.incoming.message_id
+        if say.refresh and self.incoming.callback is not None and message_id is not None:
+            return await self.out.edit(self.incoming.chat_id, message_id, say.text, buttons)
+        await self.out.send(self.incoming.chat_id, say.text, buttons, self._person_id())
+
+    async def _after(self, run: FlowRun, flow: Flow, state: RunState) -> None:
+        if flow.share_step is not None:
+            if state.answers.get(flow.share_step) is True:
+                await self._share(run)
+            else:
+                await self._say("share.kept_private")
+        if flow.trend:
+            runs = await self.uow.runs.recent_completed(run.person_id, flow.id, TREND_RUNS)
+            answers = await self.uow.answers.for_runs([r.id for r in runs])
+            by_run: dict[int, dict[str, Any]] = {r.id: {} for r in runs}
+            for answer in answers:  # in order given: the latest answer to a step wins
+                by_run[answer.run_id][answer.step_id] = answer.value
+            text = trend_text(flow, [by_run[r.id] for r in runs], self.catalog, self.lang)
+            await self.out.send(self.incoming.chat_id, text, (), self._person_id())
+
+    # --- sharing with the supervisor ----------------------------------------------------------
+
+    async def _share(self, run: FlowRun) -> None:
+        person = self._require_person()
+        team = None if person.team_id is None else await self.uow.teams.get(person.team_id)
+        share = await self.uow.shares.add(run, None if team is None else team.id, self.now)
+        supervisor = None
+        if team is not None and team.supervisor_id is not None:
+            supervisor = await self.uow.people.get(team.supervisor_id)
+        if supervisor is None or supervisor.deactivated:
+            return await self._say("share.no_supervisor")
+        await self._deliver_share(share, supervisor)
+        await self._say("share.sent")
+
+    async def _deliver_share(self, share: Share, supervisor: Person) -> None:
+        """The reflection, with its author's name and answers, in the supervisor's language."""
+        author = await self.uow.people.get(share.person_id)
+        run = await self.uow.runs.get(share.run_id)
+        flow = None if run is None else self.chat.content.flows.get(run.flow_id)
+        if author is None or run is None or flow is None:
+            return
+        state = RunState.from_json(run.state)
+        lang = supervisor.language or self.chat.content.languages.default
+        lines = [
+            self.catalog.say(lang, "share.header", name=author.name),
+            *answer_lines(flow, state.answers, state.history, self.catalog, lang, leave_out=flow.share_step),
+        ]
+        reply = [[(self.catalog.say(lang, "button.reply", name=author.name)[:60], f"rep:{share.id}")]]
+        text = self.catalog.lay_out(lang, "\n\n".join(lines))
+        await self.out.send(supervisor.telegram_id, text, reply, supervisor.id)
+        await self.uow.shares.mark_delivered(share, supervisor.id, self.now)
+
+    async def _start_reply(self, share_id: str) -> None:
+        person = self._require_person()
+        share = await self.uow.shares.get(int(share_id)) if share_id.isdigit() else None
+        author = None if share is None else await self.uow.people.get(share.person_id)
+        if share is None or share.supervisor_id != person.id or author is None:
+            return await self._say("button.expired")
+        person.awaiting = {"reply_to_share": share.id}
+        await self._say("share.reply_prompt", name=author.name)
+
+    async def _deliver_reply(self, awaiting: dict[str, Any], text: str) -> None:
+        person = self._require_person()
+        person.awaiting = None
+        share = await self.uow.shares.get(int(awaiting.get("reply_to_share", 0)))
+        author = None if share is None else await self.uow.people.get(share.person_id)
+        if share is None or author is None or share.supervisor_id != person.id:
+            return await self._say("button.expired")
+        lang = author.language or self.chat.content.languages.default
+        message = self.catalog.say(lang, "share.reply_received", name=person.name, text=text)
+        await self.out.send(author.telegram_id, self.catalog.lay_out(lang, message), (), author.id)
+        await self._say("share.reply_sent", name=author.name)
+
+    # --- invites from chat -------------------------------------------------------------------
+
+    async def _invite(self, uses: int, days: int) -> None:
+        person = self._require_person()
+        team = await self.uow.teams.supervised_by(person.id) if "supervisor" in person.role_names else None
+        if team is None:
+            return await self._say(
+                "invite.no_team" if "supervisor" in person.role_names else "chat.not_allowed"
+            )
+        username = await self.uow.settings.get(USERNAME_KEY)
+        try:
+            code = await invites.add_invite(
+                self.uow, "home_visitor", team, uses, timedelta(days=days), self.now, created_by=person.id
+            )
+        except Refused:
+            return await self._say("chat.not_allowed")
+        link = invites.deep_link(username or "circlebot", code)
+        buttons = [
+            [(self._label("invite.more_uses", uses=5), f"inv:5:{days}")],
+            [(self._label("invite.longer", days=30), f"inv:{uses}:30")],
+        ]
+        await self._say("invite.link", buttons, team=team.name, uses=uses, days=days, link=link)

@@ -1,0 +1,76 @@
+"""Outgoing messages as outbox rows, written in the same transaction as the change that caused
+them (DESIGN.md, rule 5). A payload names a Bot API method and its parameters as plain data,
+so the sender is the only code that talks to Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flows.render import split_message
+from store.uow import UnitOfWork
+
+INTERACTIVE = 0  # replies go ahead of queued bulk messages
+
+ButtonRows = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
+
+
+def keyboard(rows: ButtonRows) -> dict[str, Any] | None:
+    if not rows:
+        return None
+    return {
+        "inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row] for row in rows]
+    }
+
+
+@dataclass
+class Outbox:
+    """The messages one unit of work sends; keys derive from `key` so that a repeated unit of
+    work (the same update handled twice) queues nothing new."""
+
+    uow: UnitOfWork
+    now: datetime
+    key: str
+    ids: list[int] = field(default_factory=list)
+    _count: int = 0
+
+    async def _queue(self, chat_id: int, payload: dict[str, Any], person_id: int | None) -> None:
+        self._count += 1
+        queued = await self.uow.outbox.enqueue(
+            f"{self.key}:{self._count}", chat_id, payload, self.now, person_id=person_id, priority=INTERACTIVE
+        )
+        if queued is not None:
+            self.ids.append(queued)
+
+    async def send(
+        self, chat_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
+    ) -> None:
+        """A text message; a long one is split under Telegram's limit, buttons on the last part."""
+        parts = split_message(text)
+        for position, part in enumerate(parts):
+            params: dict[str, Any] = {"chat_id": chat_id, "text": part}
+            markup = keyboard(buttons) if position == len(parts) - 1 else None
+            if markup:
+                params["reply_markup"] = markup
+            await self._queue(chat_id, {"method": "sendMessage", "params": params}, person_id)
+
+    async def edit(self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = ()) -> None:
+        params: dict[str, Any] = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": split_message(text)[0],
+        }
+        markup = keyboard(buttons)
+        if markup:
+            params["reply_markup"] = markup
+        await self._queue(chat_id, {"method": "editMessageText", "params": params}, None)
+
+    async def menu(self, chat_id: int, commands: Sequence[tuple[str, str]]) -> None:
+        """This person's command menu, shown only in her chat."""
+        params = {
+            "commands": [{"command": name, "description": about[:256]} for name, about in commands],
+            "scope": {"type": "chat", "chat_id": chat_id},
+        }
+        await self._queue(chat_id, {"method": "setMyCommands", "params": params}, None)
