@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -104,15 +106,27 @@ def content_or_stop(folder: Path) -> Content:
 
 
 @cli.command()
-def run() -> None:
-    """Start the bot: check settings and content, migrate the database, poll Telegram."""
-    from handlers.telegram_api import fetch_username, make_application
+def run(
+    webhook_url: Annotated[
+        str | None, typer.Option("--webhook-url", help="Receive updates by webhook at this https URL")
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port the webhook server listens on")] = 8443,
+    listen: Annotated[
+        str, typer.Option("--listen", help="Address the webhook server listens on")
+    ] = "127.0.0.1",
+) -> None:
+    """Start the bot: check settings and content, migrate the database, then long-poll Telegram
+    (or, with --webhook-url, receive updates by webhook, checking Telegram's secret token)."""
+    from handlers.app import build_application
+    from handlers.telegram_api import fetch_username
 
     config = settings()
     try:
         config.require_token()
     except SettingsError as error:
         raise Stop(str(error)) from None
+    if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
+        raise Stop(f"--webhook-url must be an https address, not {webhook_url!r}")
     content = content_or_stop(config.content_dir)
 
     async def introduce(db: Database) -> str:
@@ -125,10 +139,26 @@ def run() -> None:
 
     username = with_store(introduce, config)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    mode = "webhook" if webhook_url else "long polling"
     log.info(
-        "@%s starting with %d flows in %s", username, len(content.flows), ", ".join(content.languages.enabled)
+        "@%s starting (%s) with %d flows in %s",
+        username,
+        mode,
+        len(content.flows),
+        ", ".join(content.languages.enabled),
     )
-    make_application(config).run_polling()
+    application = build_application(config, content, Database(config.database_url), now)
+    if webhook_url is None:
+        application.run_polling(allowed_updates=["message", "callback_query"])
+        return
+    application.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=urlsplit(webhook_url).path.lstrip("/"),
+        webhook_url=webhook_url,
+        secret_token=secrets.token_urlsafe(32),  # Telegram sends it back; requests without it are refused
+        allowed_updates=["message", "callback_query"],
+    )
 
 
 # validate and simulate (no database) --------------------------------------------------------

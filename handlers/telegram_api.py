@@ -7,7 +7,6 @@ import logging
 
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application, ApplicationBuilder
 
 from services.errors import Refused
 from services.settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError
@@ -22,16 +21,6 @@ def make_bot(settings: Settings) -> Bot:
         settings.require_token(),
         base_url=f"{settings.api_url}/bot",
         base_file_url=f"{settings.api_url}/file/bot",
-    )
-
-
-def make_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    return (
-        ApplicationBuilder()
-        .token(settings.require_token())
-        .base_url(f"{settings.api_url}/bot")
-        .base_file_url(f"{settings.api_url}/file/bot")
-        .build()
     )
 
 

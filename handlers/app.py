@@ -1,0 +1,51 @@
+"""The PTB Application, wired: the Bot API server from settings, updates ordered per chat,
+one handler for private chats, the outbox drained at start and retried in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+
+from flows.content import Content
+from handlers.ordering import PerChatOrder
+from handlers.private import make_handler
+from handlers.transport import BotTransport
+from scheduler.jobs import schedule_outbox_retries
+from services.chat import ChatService
+from services.delivery import drain
+from services.settings import Settings
+from store.database import Database
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings, content: Content, db: Database, clock: Callable[[], datetime]
+) -> AnyApplication:
+    application = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .concurrent_updates(PerChatOrder())
+        .post_init(lambda app: _start(app, db, clock))
+        .post_shutdown(lambda _app: db.dispose())
+        .build()
+    )
+    chat = ChatService(db, content, settings.timezone, clock)
+    transport = BotTransport(application.bot)
+    application.add_handler(TypeHandler(Update, make_handler(chat, db, transport, clock)))
+    application.bot_data["transport"] = transport
+    return application
+
+
+async def _start(application: AnyApplication, db: Database, clock: Callable[[], datetime]) -> None:
+    """Send what was committed but not sent before a crash, then keep retrying postponed rows."""
+    transport = application.bot_data["transport"]
+    await drain(db, transport, clock)
+    if application.job_queue is not None:
+        schedule_outbox_retries(application.job_queue, db, transport, clock)

@@ -1,0 +1,76 @@
+"""Private chats: a Telegram update becomes an `Incoming`, the chat use case does the work,
+the replies it committed are sent. No business rules here (DESIGN.md, rule 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from flows.run import MediaInput
+from services.chat import ChatService, Incoming, Sender
+from services.delivery import Transport, deliver
+from store.database import Database
+
+
+def _media(message: Message) -> MediaInput:
+    if message.photo:
+        largest = message.photo[-1]
+        meta = {"width": largest.width, "height": largest.height, "file_unique_id": largest.file_unique_id}
+        return MediaInput("photo", largest.file_id, meta)
+    if message.voice:
+        voice, duration = message.voice, message.voice.duration
+        seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
+        return MediaInput("voice", voice.file_id, {"duration": seconds, "mime_type": voice.mime_type})
+    if message.sticker:
+        return MediaInput("sticker", message.sticker.file_id)
+    if message.document:
+        return MediaInput("document", message.document.file_id)
+    if message.video or message.video_note or message.animation:
+        return MediaInput("video", "")
+    return MediaInput("other", "")
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    sender = Sender(user.id, user.full_name, user.username, user.language_code)
+    base = Incoming(update.update_id, chat.id, sender, private=chat.type == ChatType.PRIVATE)
+    query = update.callback_query
+    if query is not None:
+        message_id = query.message.message_id if query.message else None
+        return replace(base, callback=query.data or "", message_id=message_id)
+    message = update.message
+    if message is None:
+        return None
+    text = message.text
+    if text is not None and text.startswith("/"):
+        word, _, argument = text[1:].partition(" ")
+        return replace(base, command=word.split("@", 1)[0].lower(), argument=argument.strip())
+    if text is not None:
+        return replace(base, text=text)
+    return replace(base, media=_media(message))
+
+
+def make_handler(
+    chat: ChatService, db: Database, transport: Transport, clock: Callable[[], datetime]
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        replies = await chat.handle(incoming)  # committed before anything is sent
+        if update.callback_query is not None:
+            with suppress(TelegramError):  # an old query can no longer be answered; nothing depends on it
+                await update.callback_query.answer()
+        await deliver(db, transport, replies, clock)
+
+    return on_update

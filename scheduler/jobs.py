@@ -1,0 +1,29 @@
+"""Jobs that wake the bot up; the work itself is in services, so tests call it directly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram.ext import ContextTypes, JobQueue
+
+from services.delivery import Transport, drain
+from store.database import Database
+
+OUTBOX_RETRY_SECONDS = 2
+
+
+def schedule_outbox_retries(
+    job_queue: JobQueue,  # type: ignore[type-arg]
+    db: Database,
+    transport: Transport,
+    clock: Callable[[], datetime],
+) -> None:
+    """Rows postponed by a network error or Telegram's "slow down" are sent when due."""
+
+    async def retry(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        await drain(db, transport, clock)
+
+    job_queue.run_repeating(
+        retry, interval=OUTBOX_RETRY_SECONDS, first=OUTBOX_RETRY_SECONDS, name="outbox-retry"
+    )
