@@ -206,6 +206,7 @@ class FakeBotApi:
         commands = params.get("commands") or []
         parsed: list[dict[str, Any]] = json.loads(commands) if isinstance(commands, str) else commands
         self.commands[int(scope.get("chat_id", 0))] = parsed
+        await self._notify()
         return True
 
     async def _get_file(self, params: dict[str, Any]) -> Any:

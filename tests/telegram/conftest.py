@@ -1,0 +1,75 @@
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from content import BUNDLED_CONTENT
+from flows.validate import load_content
+from handlers.app import AnyApplication, build_application
+from services.invites import add_invite
+from services.settings import Settings
+from store.database import Database
+from store.migrate import upgrade_to_head
+from tests.fakebotapi import FakeBotApi
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
+CONTENT = load_content(BUNDLED_CONTENT)
+
+
+def clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi(TOKEN)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Database]:
+    await asyncio.to_thread(upgrade_to_head, database_url)
+    db = Database(database_url)
+    async with db.unit_of_work() as uow:
+        await uow.settings.set("bot_username", "circle_test_bot")
+        await uow.commit()
+    yield db
+    await db.dispose()
+
+
+def application(fake: FakeBotApi, db: Database, database_url: str) -> AnyApplication:
+    settings = Settings(TOKEN, fake.root, database_url, BUNDLED_CONTENT, "America/Lima")
+    return build_application(settings, CONTENT, db, clock)
+
+
+@pytest.fixture
+async def polling_bot(fake: FakeBotApi, store: Database, database_url: str) -> AsyncIterator[AnyApplication]:
+    app = application(fake, store, database_url)
+    async with app:
+        await app.post_init(app)  # type: ignore[misc]
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        yield app
+        await app.updater.stop()
+        await app.stop()
+
+
+async def invite(db: Database, role: str, team: str, uses: int = 1) -> str:
+    from datetime import timedelta
+
+    async with db.unit_of_work() as uow:
+        found, _ = await uow.teams.get_or_create(team, clock())
+        code = await add_invite(uow, role, found, uses, timedelta(days=7), clock())
+        await uow.commit()
+    return code

@@ -1,0 +1,156 @@
+"""The real PTB Application over HTTP against the Bot API fake: several people at once, in
+long polling and in webhook mode."""
+
+import asyncio
+
+import aiohttp
+
+from handlers.app import AnyApplication
+from store.database import Database
+from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.telegram.conftest import application, free_port, invite
+
+
+async def join(user: FakeUser, code: str, language: str = "English") -> list[str]:
+    await user.send(f"/start {code}")
+    await user.replies()
+    await user.press("Estoy de acuerdo" if user.language_code == "es" else "I agree")
+    await user.replies()
+    await user.press(language)
+    return await user.replies(3)
+
+
+async def reflect(user: FakeUser, share: bool) -> list[str]:
+    await user.send("/reflect")
+    await user.replies(2)
+    steps = [
+        ("press", "Yesterday"),
+        ("send", "The mother cried when I arrived and the baby watched her."),
+        ("send", "I felt helpless and sat down beside them."),
+    ]
+    for action, value in steps:
+        await (user.press(value) if action == "press" else user.send(value))
+        await user.replies()
+    question = user.messages[-1]
+    await user.press("The baby")  # marks the choice: the question is edited in place
+    await user.api.wait_until(lambda: bool(question.get("edited")))
+    await user.press("Done")
+    await user.replies()
+    for text in (
+        "He kept looking at her face.",
+        "It reminds me of another family.",
+        "I will name what the baby sees.",
+    ):
+        await user.send(text)
+        await user.replies()
+    await user.press("4")
+    await user.replies()
+    await user.send("Babies watch their parents' feelings.")
+    await user.replies()
+    await user.press("Yes" if share else "No")
+    return await user.replies(3)  # her summary, the closing words, and what became of the share
+
+
+async def test_several_people_at_once_over_long_polling(
+    polling_bot: AnyApplication, fake: FakeBotApi, store: Database
+):
+    marta = fake.user(10, "Marta")
+    welcome = await join(marta, await invite(store, "supervisor", "North"))
+    assert welcome[1] == "Welcome, Marta! You have joined as supervisor."
+    code = await invite(store, "home_visitor", "North", uses=3)
+    ana, bea, caro = fake.user(1, "Ana"), fake.user(2, "Bea", "es"), fake.user(3, "Caro")
+    await asyncio.gather(join(ana, code), join(bea, code, "Español"), join(caro, code))
+
+    await fake.wait_until(lambda: {1, 2, 3, 10} <= fake.commands.keys())
+    assert [c["command"] for c in fake.commands[1]] == ["reflect", "language", "cancel", "help"]
+    assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
+    assert [c["command"] for c in fake.commands[10]] == ["selfcheck", "invite", "language", "cancel", "help"]
+
+    ana_said, caro_said = await asyncio.gather(reflect(ana, share=True), reflect(caro, share=False))
+    assert "Your reflection was shared with your supervisor." in ana_said
+    assert "Your reflection stays private to you." in caro_said
+    shared = await marta.replies()
+    assert shared[0].startswith("Ana shared a reflection with you:")
+    await marta.press("Reply to Ana")
+    await marta.replies()
+    await marta.send("Thank you, Ana.")
+    assert await marta.replies() == ["Your reply was delivered to Ana."]
+    assert await ana.replies() == ["Your supervisor Marta replied to your reflection:\n\nThank you, Ana."]
+    assert not [m for m in marta.messages if "Caro" in m["text"]]
+
+    answered = {call.params.get("callback_query_id") for call in fake.called("answerCallbackQuery")}
+    assert len(answered) == len(fake.called("answerCallbackQuery")), "each button press is answered once"
+
+
+async def test_a_multiple_choice_press_edits_the_question_in_place(
+    polling_bot, fake: FakeBotApi, store: Database
+):
+    ana = fake.user(1, "Ana")
+    await join(ana, await invite(store, "home_visitor", "North"))
+    await ana.send("/reflect")
+    await ana.replies(2)
+    await ana.press("Yesterday")
+    await ana.replies()
+    for text in ("The mother cried when I arrived.", "I felt helpless."):
+        await ana.send(text)
+        await ana.replies()
+    question = ana.messages[-1]
+    await ana.press("The baby")
+    await fake.wait_until(lambda: bool(question.get("edited")))
+    labels = [row[0]["text"] for row in question["reply_markup"]["inline_keyboard"]]
+    assert "✓ The baby: what the baby may have felt or needed" in labels
+
+
+async def test_a_sticker_and_the_token_never_logged(polling_bot, fake: FakeBotApi, store: Database, caplog):
+    ana = fake.user(1, "Ana")
+    await join(ana, await invite(store, "home_visitor", "North"))
+    await ana.send("/reflect")
+    await ana.replies(2)
+    await ana.press("Yesterday")
+    await ana.replies()
+    await ana.send_sticker()
+    said = await ana.replies(2)
+    assert said[0] == "Please type your answer as a message."
+    assert "123456:TEST" not in caplog.text
+
+
+async def test_webhook_mode_checks_the_secret_token(fake: FakeBotApi, store: Database, database_url: str):
+    app = application(fake, store, database_url)
+    port = free_port()
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="hook",
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            secret_token="a-secret-only-telegram-knows",
+        )
+        try:
+            assert fake.webhook == (f"http://127.0.0.1:{port}/hook", "a-secret-only-telegram-knows")
+            ana = fake.user(1, "Ana")
+            await ana.send(f"/start {await invite(store, 'home_visitor', 'North')}")
+            assert (await ana.replies())[0].startswith("Welcome to circlebot")
+
+            forged = {
+                "update_id": 99,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 5, "type": "private"},
+                    "from": {"id": 5, "is_bot": False, "first_name": "Eve"},
+                    "text": "/start x",
+                },
+            }
+            async with aiohttp.ClientSession() as http:
+                async with http.post(f"http://127.0.0.1:{port}/hook", json=forged) as response:
+                    assert response.status == 403
+                wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+                async with http.post(f"http://127.0.0.1:{port}/hook", json=forged, headers=wrong) as response:
+                    assert response.status == 403
+            await asyncio.sleep(0.2)
+            assert 5 not in fake.chats
+        finally:
+            await app.updater.stop()
+            await app.stop()
