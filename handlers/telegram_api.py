@@ -11,8 +11,9 @@ from telegram.error import InvalidToken, NetworkError
 from services.errors import Refused
 from services.settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError
 
-# HTTP client libraries log request URLs, and a Bot API URL holds the token.
-for noisy in ("httpx", "httpcore", "telegram.request"):
+# HTTP client libraries log request URLs, and a Bot API URL holds the token; the scheduler
+# would log every outbox retry.
+for noisy in ("httpx", "httpcore", "telegram.request", "apscheduler"):
     logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -234,6 +234,7 @@ class FakeBotApi:
             else:
                 params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
         self.calls.append(Call(method, params))
+        await self._notify()
         handler = self.methods().get(method)
         try:
             if handler is None:
