@@ -14,7 +14,7 @@ from flows.content import Content
 from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
 from handlers.transport import BotTransport
-from scheduler.jobs import schedule_outbox_retries
+from scheduler.jobs import schedule_housekeeping, schedule_outbox_retries
 from services.chat import ChatService
 from services.delivery import drain
 from services.settings import Settings
@@ -49,3 +49,4 @@ async def _start(application: AnyApplication, db: Database, clock: Callable[[], 
     await drain(db, transport, clock)
     if application.job_queue is not None:
         schedule_outbox_retries(application.job_queue, db, transport, clock)
+        schedule_housekeeping(application.job_queue, db, clock)

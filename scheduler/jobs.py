@@ -8,9 +8,11 @@ from datetime import datetime
 from telegram.ext import ContextTypes, JobQueue
 
 from services.delivery import Transport, drain
+from services.housekeeping import forget_old_updates
 from store.database import Database
 
 OUTBOX_RETRY_SECONDS = 2
+HOUSEKEEPING_SECONDS = 6 * 3600
 
 
 def schedule_outbox_retries(
@@ -27,3 +29,14 @@ def schedule_outbox_retries(
     job_queue.run_repeating(
         retry, interval=OUTBOX_RETRY_SECONDS, first=OUTBOX_RETRY_SECONDS, name="outbox-retry"
     )
+
+
+def schedule_housekeeping(
+    job_queue: JobQueue,  # type: ignore[type-arg]
+    db: Database,
+    clock: Callable[[], datetime],
+) -> None:
+    async def forget(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        await forget_old_updates(db, clock())
+
+    job_queue.run_repeating(forget, interval=HOUSEKEEPING_SECONDS, first=60, name="housekeeping")

@@ -137,7 +137,10 @@ class _Turn:
         return code if code in languages.enabled else languages.default
 
     async def _say(self, key: str, buttons: ButtonRows = (), **fields: object) -> None:
-        text = self.catalog.lay_out(self.lang, self.catalog.say(self.lang, key, **fields))
+        await self._send(self.catalog.lay_out(self.lang, self.catalog.say(self.lang, key, **fields)), buttons)
+
+    async def _send(self, text: str, buttons: ButtonRows = ()) -> None:
+        """To the person in this chat (so that a 403 marks her unreachable)."""
         await self.out.send(self.incoming.chat_id, text, buttons, self._person_id())
 
     def _person_id(self) -> int | None:
@@ -238,7 +241,7 @@ class _Turn:
 
     async def _help(self) -> None:
         lines = [self._label("help.intro"), *(f"/{name} — {about}" for name, about in self._commands())]
-        await self.out.send(self.incoming.chat_id, self.catalog.lay_out(self.lang, "\n".join(lines)))
+        await self._send(self.catalog.lay_out(self.lang, "\n".join(lines)))
 
     async def _on_command(self, name: str) -> None:
         person = self._require_person()
@@ -400,7 +403,7 @@ class _Turn:
         message_id = self.incoming.message_id
         if say.refresh and self.incoming.callback is not None and message_id is not None:
             return await self.out.edit(self.incoming.chat_id, message_id, say.text, buttons)
-        await self.out.send(self.incoming.chat_id, say.text, buttons, self._person_id())
+        await self._send(say.text, buttons)
 
     async def _after(self, run: FlowRun, flow: Flow, state: RunState) -> None:
         if flow.share_step is not None:
@@ -415,7 +418,7 @@ class _Turn:
             for answer in answers:  # in order given: the latest answer to a step wins
                 by_run[answer.run_id][answer.step_id] = answer.value
             text = trend_text(flow, [by_run[r.id] for r in runs], self.catalog, self.lang)
-            await self.out.send(self.incoming.chat_id, text, (), self._person_id())
+            await self._send(text)
 
     # --- sharing with the supervisor ----------------------------------------------------------
 

@@ -15,9 +15,11 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,47 @@ class ApiError(Exception):
 
 
 @dataclass
+class Limits:
+    """Telegram's sending limits, enforced with sliding windows; `scale` speeds them up (the
+    inbound benchmark runs them ×100 so that it measures handling, not the limits)."""
+
+    overall_per_second: float = 30
+    per_chat_per_second: float = 1
+    per_chat_burst: int = 3
+    per_group_per_minute: int = 20
+    scale: float = 1.0
+    _overall: deque[float] = field(default_factory=deque)
+    _chats: dict[int, deque[float]] = field(default_factory=dict)
+
+    def check(self, chat_id: int, now: float) -> float | None:
+        """None if a message may go now; else the seconds to wait (Telegram's retry_after)."""
+        waits = [
+            _wait(self._overall, int(self.overall_per_second), 1.0 / self.scale, now),
+            _chat_wait(self, chat_id, now),
+        ]
+        wait = max(w for w in waits)
+        if wait > 0:
+            return wait
+        self._overall.append(now)
+        self._chats.setdefault(chat_id, deque()).append(now)
+        return None
+
+
+def _wait(window: deque[float], limit: int, span: float, now: float) -> float:
+    while window and window[0] <= now - span:
+        window.popleft()
+    return 0.0 if len(window) < limit else window[0] + span - now
+
+
+def _chat_wait(limits: Limits, chat_id: int, now: float) -> float:
+    window = limits._chats.setdefault(chat_id, deque())
+    if chat_id < 0:  # a group
+        return _wait(window, limits.per_group_per_minute, 60.0 / limits.scale, now)
+    span = limits.per_chat_burst / limits.per_chat_per_second / limits.scale
+    return _wait(window, limits.per_chat_burst, span, now)
+
+
+@dataclass
 class Call:
     method: str
     params: dict[str, Any]
@@ -51,6 +94,8 @@ class FakeBotApi:
     chats: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # what the bot sent, per chat
     commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # menus, per chat scope
     blocked: set[int] = field(default_factory=set)  # people who blocked the bot: 403
+    limits: Limits | None = None  # Telegram's rate limits, when a test asks for them
+    throttled: int = 0  # how many calls got 429
     webhook: tuple[str, str | None] | None = None  # (url, secret token)
     port: int = 0
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -155,8 +200,19 @@ class FakeBotApi:
         markup = params.get("reply_markup")
         return json.loads(markup) if isinstance(markup, str) else markup
 
+    def _throttle(self, chat_id: int) -> None:
+        if self.limits is None:
+            return
+        wait = self.limits.check(chat_id, time.monotonic())
+        if wait is not None:
+            self.throttled += 1
+            raise ApiError(
+                429, f"Too Many Requests: retry after {math.ceil(wait)}", retry_after=math.ceil(wait)
+            )
+
     async def _send_message(self, params: dict[str, Any]) -> Any:
         chat_id = self._chat_id(params)
+        self._throttle(chat_id)
         text = params.get("text", params.get("caption", ""))
         if "text" in params and not str(text).strip():
             raise ApiError(400, "Bad Request: message text is empty")
@@ -185,6 +241,7 @@ class FakeBotApi:
 
     async def _edit_message_text(self, params: dict[str, Any]) -> Any:
         message = self._find(params)
+        self._throttle(int(params["chat_id"]))
         markup = self._markup(params)
         if message["text"] == params.get("text") and message.get("reply_markup") == markup:
             raise ApiError(400, "Bad Request: message is not modified")

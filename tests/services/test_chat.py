@@ -327,3 +327,18 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
     assert (await restarted.new())[
         -1
     ] == "What did this moment touch? Pick all that apply.\n\nPick all that apply, then press Done."
+
+
+async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing(db, client, chat, clock):
+    from services.housekeeping import forget_old_updates
+
+    ana = client(1, "Ana")
+    await join(ana, await make_invite(db, "home_visitor", "North"))
+    await ana.send("/help")
+    repeat = ana.last_update
+    assert repeat is not None
+    clock.advance(days=6)
+    assert await forget_old_updates(db, clock()) == 0
+    assert await chat.handle(repeat) == []
+    clock.advance(days=2)
+    assert await forget_old_updates(db, clock()) > 0

@@ -154,3 +154,42 @@ async def test_webhook_mode_checks_the_secret_token(fake: FakeBotApi, store: Dat
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def test_the_fake_enforces_telegrams_limits_when_asked(fake: FakeBotApi):
+    from tests.fakebotapi import Limits
+
+    fake.limits = Limits()
+    async with aiohttp.ClientSession() as http:
+        url = f"{fake.root}/bot{fake.token}/sendMessage"
+        statuses = []
+        for n in range(5):
+            async with http.post(url, json={"chat_id": 1, "text": f"m{n}"}) as response:
+                statuses.append((response.status, await response.json()))
+    assert [status for status, _ in statuses] == [200, 200, 200, 429, 429]  # a short burst, then 1/s
+    assert statuses[3][1]["parameters"]["retry_after"] >= 1
+    assert fake.throttled == 2
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable_until_she_writes(
+    polling_bot, fake: FakeBotApi, store: Database
+):
+    ana = fake.user(1, "Ana")
+    await join(ana, await invite(store, "home_visitor", "North"))
+    fake.blocked.add(1)
+    await ana.send("/help")
+
+    async def unreachable() -> bool:
+        async with store.unit_of_work() as uow:
+            person = await uow.people.get_by_telegram_id(1)
+            return person is not None and person.unreachable
+
+    for _ in range(100):
+        if await unreachable():
+            break
+        await asyncio.sleep(0.05)
+    assert await unreachable()
+    fake.blocked.discard(1)
+    await ana.send("/help")
+    await ana.replies()
+    assert not await unreachable()
