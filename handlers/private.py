@@ -3,20 +3,21 @@ the replies it committed are sent. No business rules here (DESIGN.md, rule 2).""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from flows.run import MediaInput
 from services.chat import ChatService, Incoming, Sender
-from services.delivery import Transport, deliver
+from services.delivery import Transport, send_claimed
 from store.database import Database
 
 
@@ -60,6 +61,12 @@ def to_incoming(update: Update) -> Incoming | None:
     return replace(base, media=_media(message))
 
 
+async def _answer(query: CallbackQuery) -> None:
+    """Stop the button's spinner; an old query can no longer be answered, and nothing depends on it."""
+    with suppress(TelegramError):
+        await query.answer()
+
+
 def make_handler(
     chat: ChatService, db: Database, transport: Transport, clock: Callable[[], datetime]
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
@@ -68,9 +75,9 @@ def make_handler(
         if incoming is None:
             return
         replies = await chat.handle(incoming)  # committed before anything is sent
-        if update.callback_query is not None:
-            with suppress(TelegramError):  # an old query can no longer be answered; nothing depends on it
-                await update.callback_query.answer()
-        await deliver(db, transport, replies, clock)
+        sending = send_claimed(db, transport, replies, clock)
+        if update.callback_query is None:
+            return await sending
+        await asyncio.gather(sending, _answer(update.callback_query))
 
     return on_update

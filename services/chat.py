@@ -32,7 +32,7 @@ from flows.trend import trend_text
 from services import invites
 from services.bot_identity import USERNAME_KEY
 from services.errors import Refused
-from services.outgoing import ButtonRows, Outbox
+from services.outgoing import ButtonRows, Outbox, Outgoing
 from store.database import Database
 from store.models import FlowRun, Person, Share
 from store.uow import UnitOfWork
@@ -75,8 +75,9 @@ class ChatService:
         self.clock = clock
         self.by_command = {flow.command: flow for flow in content.flows.values() if flow.command}
 
-    async def handle(self, incoming: Incoming) -> list[int]:
-        """Handle one update; returns the outbox rows to send now (none for a repeat)."""
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Handle one update; returns the replies, committed and claimed, to send now (none
+        for a repeated update)."""
         now = self.clock()
         async with self.db.unit_of_work() as uow:
             if not await uow.updates.mark_processed(incoming.update_id, now):
@@ -85,7 +86,7 @@ class ChatService:
             if incoming.private:  # groups are for learning circles, which come later
                 await _Turn(self, uow, out, incoming, now).route()
             await uow.commit()
-        return out.ids
+        return out.claimed
 
 
 class _Turn:

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from services.outgoing import CLAIM, Outgoing
 from store.database import Database
-from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
@@ -31,61 +31,55 @@ class Transport(Protocol):
         """Carry out one Bot API call; the sent message's id, if it made one."""
 
 
-async def deliver(
-    db: Database, transport: Transport, ids: Iterable[int], clock: Callable[[], datetime]
+async def send_claimed(
+    db: Database, transport: Transport, rows: Iterable[Outgoing], clock: Callable[[], datetime]
 ) -> None:
-    """Send these rows in order. No transaction is held open while talking to Telegram."""
-    wanted = list(ids)
-    if not wanted:
-        return
-    async with db.unit_of_work() as uow:
-        messages = [m for m in await uow.outbox.get_many(wanted) if m.status == "pending"]
-    for message in messages:
-        await _send_one(db, transport, message, clock)
-
-
-async def drain(db: Database, transport: Transport, clock: Callable[[], datetime], batch: int = 100) -> int:
-    """Send every due row that is still pending, e.g. at start after a crash."""
-    sent = 0
-    while True:
+    """Send rows this process has claimed, in order, then record them as sent in one small
+    transaction. No transaction is held open while talking to Telegram; a crash in between
+    sends again only what Telegram had just taken."""
+    sent: dict[int, int | None] = {}
+    for row in rows:
+        try:
+            sent[row.id] = await transport.call(row.method, row.params)
+        except Blocked as error:
+            await _settle(db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
+        except RetryLater as error:
+            await _postpone(db, row.id, clock() + timedelta(seconds=error.seconds), str(error))
+        except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
+            log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
+            reason = f"{type(error).__name__}: {error}"
+            if row.attempts + 1 >= GIVE_UP_AFTER:
+                await _settle(db, row.id, "failed", reason)
+            else:
+                await _postpone(db, row.id, clock() + timedelta(seconds=2 ** (row.attempts + 1)), reason)
+    if sent:
         async with db.unit_of_work() as uow:
-            due = await uow.outbox.due(clock(), batch)
-        if not due:
-            return sent
-        for message in due:
-            await _send_one(db, transport, message, clock)
-        sent += len(due)
-
-
-async def _send_one(
-    db: Database, transport: Transport, message: OutboxMessage, clock: Callable[[], datetime]
-) -> None:
-    payload = message.payload
-    try:
-        message_id = await transport.call(payload["method"], payload["params"])
-    except Blocked as error:
-        await _settle(db, message, "undeliverable", str(error) or "blocked", unreachable=True)
-    except RetryLater as error:
-        await _postpone(db, message, clock() + timedelta(seconds=error.seconds), str(error))
-    except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
-        log.warning("sending outbox row %s failed: %s", message.id, type(error).__name__)
-        if message.attempts + 1 >= GIVE_UP_AFTER:
-            await _settle(db, message, "failed", f"{type(error).__name__}: {error}")
-        else:
-            backoff = timedelta(seconds=2 ** (message.attempts + 1))
-            await _postpone(db, message, clock() + backoff, f"{type(error).__name__}: {error}")
-    else:
-        async with db.unit_of_work() as uow:
-            row = await uow.outbox.get_many([message.id])
-            await uow.outbox.mark_sent(row[0], clock(), message_id)
+            await uow.outbox.mark_sent(sent, clock())
             await uow.commit()
 
 
-async def _settle(
-    db: Database, message: OutboxMessage, status: str, error: str, unreachable: bool = False
-) -> None:
+async def drain(db: Database, transport: Transport, clock: Callable[[], datetime], batch: int = 100) -> int:
+    """Claim and send every due row still unsent (at start after a crash, and every few
+    seconds for rows postponed); returns how many it took."""
+    taken = 0
+    while True:
+        now = clock()
+        async with db.unit_of_work() as uow:
+            due = [message.id for message in await uow.outbox.due(now, batch)]
+            claimed = await uow.outbox.get_many(await uow.outbox.claim(due, now, now + CLAIM))
+            await uow.commit()
+        if not claimed:
+            return taken
+        rows = [
+            Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts) for m in claimed
+        ]
+        await send_claimed(db, transport, rows, clock)
+        taken += len(rows)
+
+
+async def _settle(db: Database, outbox_id: int, status: str, error: str, unreachable: bool = False) -> None:
     async with db.unit_of_work() as uow:
-        row = (await uow.outbox.get_many([message.id]))[0]
+        row = (await uow.outbox.get_many([outbox_id]))[0]
         await uow.outbox.mark_failed(row, status, error)
         if unreachable and row.person_id is not None:
             person = await uow.people.get(row.person_id)
@@ -94,8 +88,8 @@ async def _settle(
         await uow.commit()
 
 
-async def _postpone(db: Database, message: OutboxMessage, until: datetime, error: str) -> None:
+async def _postpone(db: Database, outbox_id: int, until: datetime, error: str) -> None:
     async with db.unit_of_work() as uow:
-        row = (await uow.outbox.get_many([message.id]))[0]
+        row = (await uow.outbox.get_many([outbox_id]))[0]
         await uow.outbox.postpone(row, until, error)
         await uow.commit()

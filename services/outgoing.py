@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flows.render import split_message
 from store.uow import UnitOfWork
 
 INTERACTIVE = 0  # replies go ahead of queued bulk messages
+CLAIM = timedelta(seconds=15)  # a sender that dies holding rows releases them after this
 
 ButtonRows = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
 
@@ -25,24 +26,41 @@ def keyboard(rows: ButtonRows) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """An outbox row claimed for sending, with what the sender needs (no need to read it back)."""
+
+    id: int
+    person_id: int | None
+    method: str
+    params: dict[str, Any]
+    attempts: int = 0
+
+
 @dataclass
 class Outbox:
-    """The messages one unit of work sends; keys derive from `key` so that a repeated unit of
-    work (the same update handled twice) queues nothing new."""
+    """The replies of one unit of work, claimed for sending right after its commit. Keys derive
+    from `key`, so a repeated unit of work (the same update twice) queues nothing new."""
 
     uow: UnitOfWork
     now: datetime
     key: str
-    ids: list[int] = field(default_factory=list)
+    claimed: list[Outgoing] = field(default_factory=list)
     _count: int = 0
 
     async def _queue(self, chat_id: int, payload: dict[str, Any], person_id: int | None) -> None:
         self._count += 1
         queued = await self.uow.outbox.enqueue(
-            f"{self.key}:{self._count}", chat_id, payload, self.now, person_id=person_id, priority=INTERACTIVE
+            f"{self.key}:{self._count}",
+            chat_id,
+            payload,
+            self.now,
+            person_id=person_id,
+            priority=INTERACTIVE,
+            claimed_until=self.now + CLAIM,
         )
         if queued is not None:
-            self.ids.append(queued)
+            self.claimed.append(Outgoing(queued, person_id, payload["method"], payload["params"]))
 
     async def send(
         self, chat_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None

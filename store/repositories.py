@@ -323,15 +323,18 @@ class OutboxRepository(Repository):
         person_id: int | None = None,
         priority: int = 1,
         not_before: datetime | None = None,
+        claimed_until: datetime | None = None,
     ) -> int | None:
-        """Queue a message once; its id, or None when the key was queued before (nothing changes)."""
+        """Queue a message once; its id, or None when the key was queued before (nothing changes).
+        With `claimed_until` the caller claims it for sending right after the commit."""
         values = {
             "idempotency_key": idempotency_key,
             "chat_id": chat_id,
             "person_id": person_id,
             "payload": payload,
             "priority": priority,
-            "status": "pending",
+            "status": "pending" if claimed_until is None else "sending",
+            "claimed_until": claimed_until,
             "not_before": not_before or now,
             "attempts": 0,
             "created_at": now,
@@ -348,12 +351,22 @@ class OutboxRepository(Repository):
         query = select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
         return list(await self.session.scalars(query))
 
-    async def mark_sent(self, message: OutboxMessage, now: datetime, telegram_message_id: int | None) -> None:
-        message.status = "sent"
-        message.sent_at = now
-        message.attempts += 1
-        message.telegram_message_id = telegram_message_id
-        await self.session.flush()
+    async def mark_sent(self, sent: dict[int, int | None], now: datetime) -> None:
+        """Rows Telegram took: outbox id -> the message id it gave (one statement per row,
+        no loading: this is on every reply's path)."""
+        for outbox_id, telegram_message_id in sent.items():
+            statement = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outbox_id)
+                .values(
+                    status="sent",
+                    sent_at=now,
+                    attempts=OutboxMessage.attempts + 1,
+                    telegram_message_id=telegram_message_id,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            await self.session.execute(statement)
 
     async def mark_failed(self, message: OutboxMessage, status: str, error: str) -> None:
         """`undeliverable` (the person blocked the bot) or `failed` (gave up, with the reason)."""
@@ -363,28 +376,39 @@ class OutboxRepository(Repository):
         await self.session.flush()
 
     async def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
+        message.status = "pending"
+        message.claimed_until = None
         message.not_before = until
         message.attempts += 1
         message.last_error = error
         await self.session.flush()
 
+    @staticmethod
+    def _sendable(now: datetime) -> Any:
+        """Pending and due, or claimed by a sender whose claim ran out (it crashed)."""
+        waiting = (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now)
+        stranded = (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now)
+        return waiting | stranded
+
     async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         query = (
             select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
+            .where(self._sendable(now))
             .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
             .limit(limit)
         )
         return list(await self.session.scalars(query))
 
-    async def pending(self, limit: int) -> list[OutboxMessage]:
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "pending")
-            .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
-            .limit(limit)
+    async def claim(self, ids: Iterable[int], now: datetime, until: datetime) -> list[int]:
+        """Take these rows for sending until `until`; only one sender wins each row."""
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)), self._sendable(now))
+            .values(status="sending", claimed_until=until)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
         )
-        return list(await self.session.scalars(query))
+        return sorted(await self.session.scalars(statement))
 
 
 class SettingsRepository(Repository):

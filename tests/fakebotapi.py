@@ -107,6 +107,7 @@ class FakeBotApi:
     _thread: threading.Thread | None = None
     _http: aiohttp.ClientSession | None = None
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
+    activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
 
     @property
     def root(self) -> str:
@@ -248,7 +249,7 @@ class FakeBotApi:
         message["text"] = params.get("text")
         message["reply_markup"] = markup
         message["edited"] = True
-        await self._notify()
+        await self._touched(int(params["chat_id"]))
         return message
 
     async def _edit_reply_markup(self, params: dict[str, Any]) -> Any:
@@ -271,6 +272,10 @@ class FakeBotApi:
 
     async def _record(self, chat_id: int, message: dict[str, Any]) -> None:
         self.chats.setdefault(chat_id, []).append(message)
+        await self._touched(chat_id)
+
+    async def _touched(self, chat_id: int) -> None:
+        self.activity.setdefault(chat_id, []).append(time.perf_counter())
         await self._notify()
 
     async def _notify(self) -> None:
@@ -310,8 +315,8 @@ class FakeBotApi:
 
     # --- the users' side --------------------------------------------------------------------
 
-    async def push(self, update: dict[str, Any]) -> None:
-        """A new update from a person: queued for getUpdates, or POSTed to the webhook."""
+    async def push(self, update: dict[str, Any]) -> int:
+        """A new update from a person: queued for getUpdates, or POSTed to the webhook; its id."""
         update = {"update_id": next(self._update_ids), **update}
         if self.webhook is not None:
             url, secret = self.webhook
@@ -320,11 +325,12 @@ class FakeBotApi:
             self.handed_out[update["update_id"]] = time.perf_counter()
             async with self._http.post(url, json=update, headers=headers) as response:
                 response.raise_for_status()
-            return
+            return int(update["update_id"])
         assert self._changed is not None
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
+        return int(update["update_id"])
 
     async def wait_until(self, condition: Callable[[], bool], seconds: float = 15) -> None:
         assert self._changed is not None
@@ -402,12 +408,12 @@ class FakeUser:
             **content,
         }
 
-    async def send(self, text: str) -> None:
+    async def send(self, text: str) -> int:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        await self.api.push({"message": self._message(**content)})
+        return await self.api.push({"message": self._message(**content)})
 
     async def send_sticker(self) -> None:
         sticker = {
@@ -425,17 +431,16 @@ class FakeUser:
     def messages(self) -> list[dict[str, Any]]:
         return self.api.chats.get(self.id, [])
 
-    async def press(self, label: str) -> None:
+    async def press(self, label: str) -> int:
         """Press the newest button whose label starts with `label`."""
         for message in reversed(self.messages):
             for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
                 for button in row:
                     if button["text"].startswith(label):
-                        await self.press_data(button["callback_data"], message)
-                        return
+                        return await self.press_data(button["callback_data"], message)
         raise AssertionError(f"no button {label!r} in {self.first_name}'s chat")
 
-    async def press_data(self, data: str, message: dict[str, Any] | None = None) -> None:
+    async def press_data(self, data: str, message: dict[str, Any] | None = None) -> int:
         query = {
             "id": str(next(self.api._update_ids) * 7),
             "from": self._from(),
@@ -443,7 +448,7 @@ class FakeUser:
             "data": data,
             "message": message or self.messages[-1],
         }
-        await self.api.push({"callback_query": query})
+        return await self.api.push({"callback_query": query})
 
     async def replies(self, count: int = 1, seconds: float = 15) -> list[str]:
         """Wait for `count` new messages from the bot; their texts."""

@@ -13,6 +13,7 @@ from flows.run import MediaInput
 from flows.validate import load_content
 from services.chat import ChatService, Incoming, Sender
 from services.invites import add_invite
+from services.outgoing import Outgoing
 from store.database import Database
 
 CONTENT = load_content(BUNDLED_CONTENT)
@@ -69,17 +70,17 @@ class Client:
         sender = Sender(self.telegram_id, self.name, None, self.language_code)
         return Incoming(next(_update_ids), self.telegram_id, sender, **fields)
 
-    async def _handle(self, incoming: Incoming) -> list[int]:
+    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
         self.last_update = incoming
         return await self.chat.handle(incoming)
 
-    async def send(self, text: str) -> list[int]:
+    async def send(self, text: str) -> list[Outgoing]:
         if text.startswith("/"):
             command, _, argument = text[1:].partition(" ")
             return await self._handle(self._incoming(command=command, argument=argument.strip()))
         return await self._handle(self._incoming(text=text))
 
-    async def send_media(self, kind: str) -> list[int]:
+    async def send_media(self, kind: str) -> list[Outgoing]:
         return await self._handle(self._incoming(media=MediaInput(kind, "FILE", {})))  # type: ignore[arg-type]
 
     async def messages(self) -> list[Message]:
@@ -91,7 +92,7 @@ class Client:
         fresh, self.seen = mine[self.seen :], len(mine)
         return [m.text for m in fresh]
 
-    async def press(self, label: str) -> list[int]:
+    async def press(self, label: str) -> list[Outgoing]:
         """Press the newest button with this label (or label prefix) in her chat."""
         for message in reversed(await self.messages()):
             for text, data in message.buttons:
@@ -99,7 +100,7 @@ class Client:
                     return await self._handle(self._incoming(callback=data, message_id=message.id))
         raise AssertionError(f"no button {label!r} for {self.name}")
 
-    async def press_data(self, data: str) -> list[int]:
+    async def press_data(self, data: str) -> list[Outgoing]:
         return await self._handle(self._incoming(callback=data, message_id=1))
 
 

@@ -187,7 +187,7 @@ async def test_enqueuing_the_same_message_twice_changes_nothing(db: Database):
         assert await uow.outbox.enqueue("reply:9", 7007, {"text": "Now"}, NOW, priority=0) is not None
         await uow.commit()
     async with db.unit_of_work() as uow:
-        pending = await uow.outbox.pending(10)
+        pending = await uow.outbox.due(NOW, 10)
         assert [(m.idempotency_key, m.payload["text"]) for m in pending] == [
             ("reply:9", "Now"),  # interactive first
             ("bulletin:1:person:7", "Hello"),
@@ -223,3 +223,19 @@ def test_alembics_own_command_line_takes_plain_urls_too(database_url: str):
     )
     assert result.returncode == 0, result.stderr
     assert asyncio.run(current_revision(database_url)) == "0002"
+
+
+async def test_a_row_is_claimed_by_one_sender_and_a_lapsed_claim_is_taken_again(db: Database):
+    async with db.unit_of_work() as uow:
+        row = await uow.outbox.enqueue("k", 1, {"text": "x"}, NOW)
+        assert row is not None
+        await uow.commit()
+    lease = NOW + timedelta(seconds=15)
+    async with db.unit_of_work() as uow:
+        assert await uow.outbox.claim([row], NOW, lease) == [row]
+        assert await uow.outbox.claim([row], NOW, lease) == []  # the second sender gets nothing
+        assert await uow.outbox.due(NOW, 10) == []
+        later = NOW + timedelta(seconds=16)
+        assert [m.id for m in await uow.outbox.due(later, 10)] == [row]  # its sender died
+        assert await uow.outbox.claim([row], later, later + timedelta(seconds=15)) == [row]
+        await uow.commit()
