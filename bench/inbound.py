@@ -113,7 +113,7 @@ async def measure(
     fake = FakeBotApi(TOKEN, limits=Limits(scale=RATE_SCALE))
     await fake.start()
     process = await start_bot(fake)
-    try:
+    try:  # whatever happens, the bot process ends with the benchmark
         await fake.wait_until(lambda: bool(fake.called("getUpdates")) or process.returncode is not None, 60)
         if process.returncode is not None:
             raise SystemExit(f"{name}: the bot did not start")

@@ -113,7 +113,8 @@ class _Turn:
         person = self.person
         if person.deactivated:
             return await self._say("people.deactivated")
-        person.unreachable = False  # any update from her means Telegram delivers again
+        if person.unreachable:
+            person.unreachable = False  # any update from her means Telegram delivers again
         self.lang = person.language or self.lang
         if self.incoming.callback is not None:
             return await self._on_button(self.incoming.callback)

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from store.uow import UnitOfWork
+from store.sqlite_inline import connector
 from store.urls import sqlite_path, to_async_url
 
 
@@ -26,7 +27,7 @@ def make_engine(url: str) -> AsyncEngine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(to_async_url(url))
+        engine = create_async_engine(to_async_url(url), async_creator=connector(path))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(to_async_url(url), pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -60,7 +60,7 @@ class Person(Base):
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
     roles: Mapped[list[PersonRole]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by=PersonRole.role
+        lazy="joined", cascade="all, delete-orphan", order_by=PersonRole.role
     )
 
     @property

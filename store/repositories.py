@@ -79,7 +79,7 @@ class PeopleRepository(Repository):
         query = select(Person).order_by(Person.name, Person.id)
         if team_id is not None:
             query = query.where(Person.team_id == team_id)
-        return list(await self.session.scalars(query))
+        return list((await self.session.scalars(query)).unique())  # roles are joined in
 
     async def set_deactivated(self, person: Person, value: bool) -> None:
         person.deactivated = value
@@ -121,7 +121,7 @@ class TeamRepository(Repository):
 
     async def members(self, team: Team) -> list[Person]:
         query = select(Person).where(Person.team_id == team.id).order_by(Person.name, Person.id)
-        return list(await self.session.scalars(query))
+        return list((await self.session.scalars(query)).unique())
 
 
 class InviteRepository(Repository):
