@@ -61,7 +61,15 @@ async def act(fake: FakeBotApi, user: FakeUser, step: int) -> float:
     try:
         await fake.wait_until(lambda: len(fake.activity.get(user.id, [])) >= target, 20)
     except TimeoutError:
-        print(step, [m["text"][:40] for m in user.messages], file=sys.stderr)
+        print(
+            step,
+            update_id,
+            update_id in fake.handed_out,
+            len(fake._updates),
+            fake.throttled,
+            [m["text"][:30] for m in user.messages],
+            file=sys.stderr,
+        )
         raise
     return fake.activity[user.id][target - 1] - fake.handed_out[update_id]
 
@@ -186,6 +194,7 @@ async def main() -> None:
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": fake.root,
             "DATABASE_URL": database_url,
+            "CIRCLEBOT_RATE_SCALE": str(RATE_SCALE),
         }
         return spawn(["-c", "import sys, bot; sys.exit(bot.main())", "run"], bot_env, folder)
 

@@ -16,7 +16,8 @@ from handlers.private import make_handler
 from handlers.transport import BotTransport
 from scheduler.jobs import schedule_housekeeping, schedule_outbox_retries
 from services.chat import ChatService
-from services.delivery import drain
+from services.delivery import OutboxSender
+from services.ratelimit import RateLimiter
 from services.settings import Settings
 from store.database import Database
 
@@ -37,16 +38,16 @@ def build_application(
         .build()
     )
     chat = ChatService(db, content, settings.timezone, clock)
-    transport = BotTransport(application.bot)
-    application.add_handler(TypeHandler(Update, make_handler(chat, db, transport, clock)))
-    application.bot_data["transport"] = transport
+    sender = OutboxSender(db, BotTransport(application.bot), clock, RateLimiter(scale=settings.rate_scale))
+    application.add_handler(TypeHandler(Update, make_handler(chat, sender)))
+    application.bot_data["sender"] = sender
     return application
 
 
 async def _start(application: AnyApplication, db: Database, clock: Callable[[], datetime]) -> None:
     """Send what was committed but not sent before a crash, then keep retrying postponed rows."""
-    transport = application.bot_data["transport"]
-    await drain(db, transport, clock)
+    sender: OutboxSender = application.bot_data["sender"]
+    await sender.drain()
     if application.job_queue is not None:
-        schedule_outbox_retries(application.job_queue, db, transport, clock)
+        schedule_outbox_retries(application.job_queue, sender)
         schedule_housekeeping(application.job_queue, db, clock)

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -17,8 +17,7 @@ from telegram.ext import ContextTypes
 
 from flows.run import MediaInput
 from services.chat import ChatService, Incoming, Sender
-from services.delivery import Transport, send_claimed
-from store.database import Database
+from services.delivery import OutboxSender
 
 
 def _media(message: Message) -> MediaInput:
@@ -68,14 +67,14 @@ async def _answer(query: CallbackQuery) -> None:
 
 
 def make_handler(
-    chat: ChatService, db: Database, transport: Transport, clock: Callable[[], datetime]
+    chat: ChatService, sender: OutboxSender
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = to_incoming(update)
         if incoming is None:
             return
         replies = await chat.handle(incoming)  # committed before anything is sent
-        sending = send_claimed(db, transport, replies, clock)
+        sending = sender.send(replies)
         if update.callback_query is None:
             return await sending
         await asyncio.gather(sending, _answer(update.callback_query))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from telegram.ext import ContextTypes, JobQueue
 
-from services.delivery import Transport, drain
+from services.delivery import OutboxSender
 from services.housekeeping import forget_old_updates
 from store.database import Database
 
@@ -15,16 +15,11 @@ OUTBOX_RETRY_SECONDS = 2
 HOUSEKEEPING_SECONDS = 6 * 3600
 
 
-def schedule_outbox_retries(
-    job_queue: JobQueue,  # type: ignore[type-arg]
-    db: Database,
-    transport: Transport,
-    clock: Callable[[], datetime],
-) -> None:
+def schedule_outbox_retries(job_queue: JobQueue, sender: OutboxSender) -> None:  # type: ignore[type-arg]
     """Rows postponed by a network error or Telegram's "slow down" are sent when due."""
 
     async def retry(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await drain(db, transport, clock)
+        await sender.drain()
 
     job_queue.run_repeating(
         retry, interval=OUTBOX_RETRY_SECONDS, first=OUTBOX_RETRY_SECONDS, name="outbox-retry"

@@ -4,16 +4,21 @@ the instant before a crash may be sent twice; nothing is ever lost."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.outgoing import CLAIM, Outgoing
+from services.ratelimit import RateLimiter
 from store.database import Database
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
+INLINE_RETRIES = 2  # a 429 of a few seconds is waited out in place...
+INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
 
 
 class Blocked(Exception):
@@ -32,15 +37,22 @@ class Transport(Protocol):
 
 
 async def send_claimed(
-    db: Database, transport: Transport, rows: Iterable[Outgoing], clock: Callable[[], datetime]
+    db: Database,
+    transport: Transport,
+    rows: Iterable[Outgoing],
+    clock: Callable[[], datetime],
+    limiter: RateLimiter | None = None,
 ) -> None:
     """Send rows this process has claimed, in order, then record them as sent in one small
     transaction. No transaction is held open while talking to Telegram; a crash in between
     sends again only what Telegram had just taken."""
     sent: dict[int, int | None] = {}
     for row in rows:
+        chat_id = row.params.get("chat_id")
+        if limiter is not None and isinstance(chat_id, int):
+            await limiter.acquire(chat_id)
         try:
-            sent[row.id] = await transport.call(row.method, row.params)
+            sent[row.id] = await _call(transport, row)
         except Blocked as error:
             await _settle(db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
         except RetryLater as error:
@@ -58,7 +70,25 @@ async def send_claimed(
             await uow.commit()
 
 
-async def drain(db: Database, transport: Transport, clock: Callable[[], datetime], batch: int = 100) -> int:
+async def _call(transport: Transport, row: Outgoing) -> int | None:
+    """A short "slow down" is waited out here, keeping this chat's replies in order."""
+    for _ in range(INLINE_RETRIES):
+        try:
+            return await transport.call(row.method, row.params)
+        except RetryLater as error:
+            if error.seconds > INLINE_RETRY_SECONDS:
+                raise
+            await asyncio.sleep(error.seconds)
+    return await transport.call(row.method, row.params)
+
+
+async def drain(
+    db: Database,
+    transport: Transport,
+    clock: Callable[[], datetime],
+    limiter: RateLimiter | None = None,
+    batch: int = 100,
+) -> int:
     """Claim and send every due row still unsent (at start after a crash, and every few
     seconds for rows postponed); returns how many it took."""
     taken = 0
@@ -73,7 +103,7 @@ async def drain(db: Database, transport: Transport, clock: Callable[[], datetime
         rows = [
             Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts) for m in claimed
         ]
-        await send_claimed(db, transport, rows, clock)
+        await send_claimed(db, transport, rows, clock, limiter)
         taken += len(rows)
 
 
@@ -93,3 +123,20 @@ async def _postpone(db: Database, outbox_id: int, until: datetime, error: str) -
         row = (await uow.outbox.get_many([outbox_id]))[0]
         await uow.outbox.postpone(row, until, error)
         await uow.commit()
+
+
+@dataclass(frozen=True)
+class OutboxSender:
+    """The running bot's one sender: its database, its way to Telegram, its clock and the one
+    rate limiter that replies and retries share."""
+
+    db: Database
+    transport: Transport
+    clock: Callable[[], datetime]
+    limiter: RateLimiter | None = None
+
+    async def send(self, rows: Iterable[Outgoing]) -> None:
+        await send_claimed(self.db, self.transport, rows, self.clock, self.limiter)
+
+    async def drain(self) -> int:
+        return await drain(self.db, self.transport, self.clock, self.limiter)

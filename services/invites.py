@@ -28,6 +28,14 @@ class InviteView:
     status: str  # active, used up, expired, revoked
 
 
+def new_code() -> str:
+    """A random code of A-Za-z0-9_-, never starting with "-" (a command line would take it
+    for an option)."""
+    while (code := secrets.token_urlsafe(CODE_BYTES)).startswith("-"):
+        pass
+    return code
+
+
 def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
@@ -81,7 +89,7 @@ async def add_invite(
                 f"team {team.name!r} already has a supervisor invite waiting ({pending.code}); "
                 "revoke it first"
             )
-    code = secrets.token_urlsafe(CODE_BYTES)
+    code = new_code()
     team_id = None if team is None else team.id
     await uow.invites.add(code, role, team_id, uses, now + valid_for, now, created_by=created_by)
     return code

@@ -35,6 +35,7 @@ class Settings:
     database_url: str
     content_dir: Path
     timezone: str
+    rate_scale: float = 1.0  # Telegram's limits ×scale: only for benchmarks against the fake
 
     def require_token(self) -> str:
         if self.token is None:
@@ -81,4 +82,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Pat
         raise SettingsError(
             f"CIRCLEBOT_TIMEZONE: {timezone!r} is not a timezone name like Africa/Nairobi or America/Lima"
         ) from None
-    return Settings(token, api_url, database_url, content_dir, timezone)
+    raw_scale = get("CIRCLEBOT_RATE_SCALE") or "1"
+    try:
+        rate_scale = float(raw_scale)
+    except ValueError:
+        rate_scale = 0
+    if not rate_scale > 0:
+        raise SettingsError(f"CIRCLEBOT_RATE_SCALE must be a positive number, not {raw_scale!r}")
+    return Settings(token, api_url, database_url, content_dir, timezone, rate_scale)

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from store.uow import UnitOfWork
 from store.sqlite_inline import connector
+from store.uow import UnitOfWork
 from store.urls import sqlite_path, to_async_url
 
 
