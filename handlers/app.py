@@ -22,6 +22,7 @@ from services.settings import Settings
 from store.database import Database
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+HTTP_CONNECTIONS = 16
 
 
 def build_application(
@@ -33,6 +34,9 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .concurrent_updates(PerChatOrder())
+        # httpcore scans every pooled connection on each request; a few warm connections
+        # carry the replies faster than hundreds (measured under the inbound benchmark).
+        .connection_pool_size(HTTP_CONNECTIONS)
         .post_init(lambda app: _start(app, db, clock))
         .post_shutdown(lambda _app: db.dispose())
         .build()
