@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from flows.content import Content
+from handlers.http import AiohttpRequest
 from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
 from handlers.transport import BotTransport
@@ -22,7 +23,8 @@ from services.settings import Settings
 from store.database import Database
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-HTTP_CONNECTIONS = 16
+HTTP_CONNECTIONS = 16  # a few warm connections carry the replies (measured against hundreds)
+LONG_POLL_READ = 30.0
 
 
 def build_application(
@@ -34,9 +36,8 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .concurrent_updates(PerChatOrder())
-        # httpcore scans every pooled connection on each request; a few warm connections
-        # carry the replies faster than hundreds (measured under the inbound benchmark).
-        .connection_pool_size(HTTP_CONNECTIONS)
+        .request(AiohttpRequest(HTTP_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(1, read_timeout=LONG_POLL_READ))
         .post_init(lambda app: _start(app, db, clock))
         .post_shutdown(lambda _app: db.dispose())
         .build()
