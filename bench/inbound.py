@@ -59,7 +59,7 @@ async def act(fake: FakeBotApi, user: FakeUser, step: int) -> float:
     update_id = await (user.send(what) if how == "send" else user.press(what))
     target = done_before + replies
     try:
-        await fake.wait_until(lambda: len(fake.activity.get(user.id, [])) >= target, 20)
+        await fake.wait_for_activity(user.id, target, 20)
     except TimeoutError:
         print(
             step,

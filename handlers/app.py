@@ -17,7 +17,7 @@ from handlers.private import make_handler
 from handlers.transport import BotTransport
 from scheduler.jobs import schedule_housekeeping, schedule_outbox_retries
 from services.chat import ChatService
-from services.delivery import OutboxSender
+from services.delivery import OutboxSender, SentLog
 from services.ratelimit import RateLimiter
 from services.settings import Settings
 from store.database import Database
@@ -39,14 +39,22 @@ def build_application(
         .request(AiohttpRequest(HTTP_CONNECTIONS))
         .get_updates_request(AiohttpRequest(1, read_timeout=LONG_POLL_READ))
         .post_init(lambda app: _start(app, db, clock))
-        .post_shutdown(lambda _app: db.dispose())
+        .post_shutdown(_stop)
         .build()
     )
     chat = ChatService(db, content, settings.timezone, clock)
-    sender = OutboxSender(db, BotTransport(application.bot), clock, RateLimiter(scale=settings.rate_scale))
+    limiter = RateLimiter(scale=settings.rate_scale)
+    sender = OutboxSender(db, BotTransport(application.bot), clock, limiter, SentLog(db, clock))
     application.add_handler(TypeHandler(Update, make_handler(chat, sender)))
     application.bot_data["sender"] = sender
     return application
+
+
+async def _stop(application: AnyApplication) -> None:
+    sender: OutboxSender = application.bot_data["sender"]
+    if sender.log is not None:
+        await sender.log.flush()
+    await sender.db.dispose()
 
 
 async def _start(application: AnyApplication, db: Database, clock: Callable[[], datetime]) -> None:

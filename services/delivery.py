@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -42,6 +42,7 @@ async def send_claimed(
     rows: Iterable[Outgoing],
     clock: Callable[[], datetime],
     limiter: RateLimiter | None = None,
+    record: Callable[[dict[int, int | None]], Awaitable[None]] | None = None,
 ) -> None:
     """Send rows this process has claimed, in order, then record them as sent in one small
     transaction. No transaction is held open while talking to Telegram; a crash in between
@@ -64,10 +65,43 @@ async def send_claimed(
                 await _settle(db, row.id, "failed", reason)
             else:
                 await _postpone(db, row.id, clock() + timedelta(seconds=2 ** (row.attempts + 1)), reason)
-    if sent:
-        async with db.unit_of_work() as uow:
-            await uow.outbox.mark_sent(sent, clock())
-            await uow.commit()
+    if sent and record is not None:
+        await record(sent)
+    elif sent:
+        await _mark_sent(db, sent, clock())
+
+
+async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.outbox.mark_sent(sent, now)
+        await uow.commit()
+
+
+class SentLog:
+    """Sent rows are recorded in small batches, one short transaction every few milliseconds
+    rather than one per reply. A crash loses at most that window's records, and those rows are
+    sent again after their claim runs out: duplicates only for what Telegram took just before."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime], delay: float = 0.01) -> None:
+        self.db = db
+        self.clock = clock
+        self.delay = delay
+        self._pending: dict[int, int | None] = {}
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def add(self, sent: dict[int, int | None]) -> None:
+        self._pending.update(sent)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.delay)
+        await self.flush()
+
+    async def flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            await _mark_sent(self.db, batch, self.clock())
 
 
 async def _call(transport: Transport, row: Outgoing) -> int | None:
@@ -87,6 +121,7 @@ async def drain(
     transport: Transport,
     clock: Callable[[], datetime],
     limiter: RateLimiter | None = None,
+    record: Callable[[dict[int, int | None]], Awaitable[None]] | None = None,
     batch: int = 100,
 ) -> int:
     """Claim and send every due row still unsent (at start after a crash, and every few
@@ -103,7 +138,7 @@ async def drain(
         rows = [
             Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts) for m in claimed
         ]
-        await send_claimed(db, transport, rows, clock, limiter)
+        await send_claimed(db, transport, rows, clock, limiter, record)
         taken += len(rows)
 
 
@@ -134,9 +169,12 @@ class OutboxSender:
     transport: Transport
     clock: Callable[[], datetime]
     limiter: RateLimiter | None = None
+    log: SentLog | None = None
 
     async def send(self, rows: Iterable[Outgoing]) -> None:
-        await send_claimed(self.db, self.transport, rows, self.clock, self.limiter)
+        record = None if self.log is None else self.log.add
+        await send_claimed(self.db, self.transport, rows, self.clock, self.limiter, record)
 
     async def drain(self) -> int:
-        return await drain(self.db, self.transport, self.clock, self.limiter)
+        record = None if self.log is None else self.log.add
+        return await drain(self.db, self.transport, self.clock, self.limiter, record)

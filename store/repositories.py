@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Insert, delete, select, update
+from sqlalchemy import CursorResult, Insert, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -352,21 +352,21 @@ class OutboxRepository(Repository):
         return list(await self.session.scalars(query))
 
     async def mark_sent(self, sent: dict[int, int | None], now: datetime) -> None:
-        """Rows Telegram took: outbox id -> the message id it gave (one statement per row,
-        no loading: this is on every reply's path)."""
-        for outbox_id, telegram_message_id in sent.items():
-            statement = (
-                update(OutboxMessage)
-                .where(OutboxMessage.id == outbox_id)
-                .values(
-                    status="sent",
-                    sent_at=now,
-                    attempts=OutboxMessage.attempts + 1,
-                    telegram_message_id=telegram_message_id,
-                )
-                .execution_options(synchronize_session=False)
+        """Rows Telegram took: outbox id -> the message id it gave, in one executemany."""
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id == bindparam("row"))
+            .values(
+                status="sent",
+                sent_at=now,
+                attempts=OutboxMessage.attempts + 1,
+                telegram_message_id=bindparam("tg"),
             )
-            await self.session.execute(statement)
+            .execution_options(synchronize_session=False)
+        )
+        rows = [{"row": outbox_id, "tg": message_id} for outbox_id, message_id in sent.items()]
+        connection = await self.session.connection()
+        await connection.execute(statement, rows)
 
     async def mark_failed(self, message: OutboxMessage, status: str, error: str) -> None:
         """`undeliverable` (the person blocked the bot) or `failed` (gave up, with the reason)."""

@@ -108,6 +108,7 @@ class FakeBotApi:
     _http: aiohttp.ClientSession | None = None
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
+    _activity_events: dict[int, asyncio.Event] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
@@ -276,7 +277,19 @@ class FakeBotApi:
 
     async def _touched(self, chat_id: int) -> None:
         self.activity.setdefault(chat_id, []).append(time.perf_counter())
+        event = self._activity_events.get(chat_id)
+        if event is not None:
+            event.set()
         await self._notify()
+
+    async def wait_for_activity(self, chat_id: int, count: int, seconds: float = 15) -> None:
+        """Until the bot has sent or edited `count` messages in this chat (a per-chat wait, so
+        a crowd of people waiting does not wake each other)."""
+        deadline = time.monotonic() + seconds
+        while len(self.activity.get(chat_id, [])) < count:
+            event = self._activity_events.setdefault(chat_id, asyncio.Event())
+            event.clear()
+            await asyncio.wait_for(event.wait(), max(0.0, deadline - time.monotonic()))
 
     async def _notify(self) -> None:
         assert self._changed is not None
