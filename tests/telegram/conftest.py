@@ -48,7 +48,8 @@ async def store(database_url: str) -> AsyncIterator[Database]:
 
 
 def application(fake: FakeBotApi, db: Database, database_url: str) -> AnyApplication:
-    settings = Settings(TOKEN, fake.root, database_url, BUNDLED_CONTENT, "America/Lima")
+    # Telegram's limits ×100: these tests are about behaviour, the limiter has its own tests.
+    settings = Settings(TOKEN, fake.root, database_url, BUNDLED_CONTENT, "America/Lima", rate_scale=100)
     return build_application(settings, CONTENT, db, clock)
 
 

@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 async def start_bot(fake: FakeBotApi, database_url: str, workdir: Path) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "CIRCLEBOT_", "DATABASE_"))}
     env.update(
-        PYTHONPATH=str(ROOT), TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.root, DATABASE_URL=database_url
+        PYTHONPATH=str(ROOT),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=fake.root,
+        DATABASE_URL=database_url,
+        CIRCLEBOT_RATE_SCALE="100",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
