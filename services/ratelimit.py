@@ -9,6 +9,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+JITTER = 0.01  # seconds
+
 
 class RateLimiter:
     def __init__(
@@ -21,9 +23,9 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.overall = (overall_per_second, 1.0 / scale)
-        # A private chat's window is kept 10% wider: the server clocks a burst by arrival, and a
-        # request can overtake the one before it on the way.
-        self.chat = (per_chat_burst, 1.1 * per_chat_burst / per_chat_per_second / scale)
+        # A private chat's window is kept 10% + 10 ms wider: the server clocks a burst by
+        # arrival, and a request can overtake the one before it by a few milliseconds.
+        self.chat = (per_chat_burst, 1.1 * per_chat_burst / per_chat_per_second / scale + JITTER)
         self.group = (per_group_per_minute, 60.0 / scale)
         self.clock = clock
         self._overall: deque[float] = deque()

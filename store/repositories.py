@@ -251,8 +251,7 @@ class RunRepository(Repository):
         run.status = status
         run.updated_at = now
         run.expires_at = expires_at
-        run.finished_at = finished_at
-        await self.session.flush()
+        run.finished_at = finished_at  # written at commit with the rest of the unit of work
 
 
 class ShareRepository(Repository):
@@ -288,8 +287,7 @@ class AnswerRepository(Repository):
             tags=tags,
             answered_at=now,
         )
-        self.session.add(answer)
-        await self.session.flush()
+        self.session.add(answer)  # inserted at commit, batched with the unit of work's others
         return answer
 
     async def for_runs(self, run_ids: Iterable[int]) -> list[Answer]:

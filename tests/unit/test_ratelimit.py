@@ -15,9 +15,11 @@ async def test_a_private_chat_gets_a_short_burst_then_one_a_second():
     for _ in range(3):
         assert limiter.wait(7) == 0
         await limiter.acquire(7)
-    assert abs(limiter.wait(7) - 3.3) < 1e-9  # the burst's first message leaves the 3-second window (+10%)
+    assert (
+        abs(limiter.wait(7) - 3.31) < 1e-9
+    )  # the burst's first message leaves the 3-second window (+10% and 10 ms)
     assert limiter.wait(8) == 0  # another person is not held up
-    clock.now += 3.3
+    clock.now += 3.31
     assert limiter.wait(7) == 0
 
 
@@ -39,4 +41,4 @@ async def test_scale_speeds_everything_up_for_benchmarks():
     limiter = RateLimiter(scale=100, clock=clock)
     for _ in range(3):
         await limiter.acquire(7)
-    assert abs(limiter.wait(7) - 0.033) < 1e-9
+    assert abs(limiter.wait(7) - 0.043) < 1e-9
