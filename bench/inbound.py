@@ -136,7 +136,8 @@ async def measure(
             "peak_rss_mb": peak_rss_mb(process.pid),
             "throttled_429": fake.throttled,
         }
-        print(json.dumps({"bot": name, **figures}), flush=True)
+        exceeded = dict(fake.limits.exceeded) if fake.limits else {}
+        print(json.dumps({"bot": name, **figures, "throttled_by": exceeded}), flush=True)
         return figures
     finally:
         process.terminate()
@@ -219,6 +220,7 @@ async def main() -> None:
                 "peak_rss_mb": ours["peak_rss_mb"],
                 "baseline_peak_rss_mb": theirs["peak_rss_mb"],
                 "throttled_429": ours["throttled_429"],
+                "baseline_throttled_429": theirs["throttled_429"],
             }
         )
     )

@@ -14,7 +14,7 @@ from flows.content import Content
 from handlers.http import AiohttpRequest
 from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
-from handlers.transport import BotTransport
+from handlers.transport import BotApiTransport
 from scheduler.jobs import schedule_housekeeping, schedule_outbox_retries
 from services.chat import ChatService
 from services.delivery import OutboxSender, SentLog
@@ -44,7 +44,8 @@ def build_application(
     )
     chat = ChatService(db, content, settings.timezone, clock)
     limiter = RateLimiter(scale=settings.rate_scale)
-    sender = OutboxSender(db, BotTransport(application.bot), clock, limiter, SentLog(db, clock))
+    transport = BotApiTransport(settings.api_url, settings.require_token(), HTTP_CONNECTIONS)
+    sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock))
     application.add_handler(TypeHandler(Update, make_handler(chat, sender)))
     application.bot_data["sender"] = sender
     return application
@@ -54,6 +55,8 @@ async def _stop(application: AnyApplication) -> None:
     sender: OutboxSender = application.bot_data["sender"]
     if sender.log is not None:
         await sender.log.flush()
+    if isinstance(sender.transport, BotApiTransport):
+        await sender.transport.close()
     await sender.db.dispose()
 
 

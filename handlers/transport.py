@@ -1,63 +1,54 @@
-"""The outbox's payloads carried out with PTB's typed Bot methods; Telegram's answers mapped
-to what the sender understands (blocked, retry later, failed)."""
+"""The outbox's payloads are Bot API calls already (a method and its JSON parameters), so the
+sender posts them as they are, with aiohttp, and reads back only what it needs: the message id,
+or Telegram's verdict mapped to blocked (403), retry later (429) or failed. Building PTB
+objects for every sent message's answer was a sixth of the bot's time under load (measured)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter
+import aiohttp
 
 from services.delivery import Blocked, RetryLater
 
-
-def _markup(params: dict[str, Any]) -> InlineKeyboardMarkup | None:
-    markup = params.get("reply_markup")
-    if not markup:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
-            for row in markup["inline_keyboard"]
-        ]
-    )
+TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
 
 
-class BotTransport:
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+class SendFailed(Exception):
+    """Telegram refused a call for another reason, or the network failed (retried later)."""
+
+
+class BotApiTransport:
+    def __init__(self, api_url: str, token: str, connections: int = 16) -> None:
+        self._base = f"{api_url}/bot{token}/"
+        self._token = token
+        self._connections = connections
+        self._session: aiohttp.ClientSession | None = None
 
     async def call(self, method: str, params: dict[str, Any]) -> int | None:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._connections)
+            self._session = aiohttp.ClientSession(connector=connector, json_serialize=json.dumps)
         try:
-            return await self._call(method, params)
-        except Forbidden as error:
-            raise Blocked(error.message) from None
-        except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(seconds, error.message) from None
-        except BadRequest as error:
-            if "not modified" in error.message:  # the same edit twice: already as wanted
-                return None
-            raise
+            async with self._session.post(self._base + method, json=params, timeout=TIMEOUT) as response:
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            # Never let the URL, which holds the token, reach a log or the outbox's last_error.
+            raise SendFailed(str(error).replace(self._token, "<token>") or type(error).__name__) from None
+        if body.get("ok"):
+            result = body.get("result")
+            return result.get("message_id") if isinstance(result, dict) else None
+        code, description = body.get("error_code", response.status), str(body.get("description", ""))
+        if code == 403:
+            raise Blocked(description)
+        if code == 429:
+            raise RetryLater(float((body.get("parameters") or {}).get("retry_after", 1)), description)
+        if code == 400 and "not modified" in description:  # the same edit twice: already as wanted
+            return None
+        raise SendFailed(f"{code}: {description}")
 
-    async def _call(self, method: str, params: dict[str, Any]) -> int | None:
-        if method == "sendMessage":
-            message = await self.bot.send_message(
-                params["chat_id"], params["text"], reply_markup=_markup(params)
-            )
-            return message.message_id
-        if method == "editMessageText":
-            await self.bot.edit_message_text(
-                params["text"],
-                chat_id=params["chat_id"],
-                message_id=params["message_id"],
-                reply_markup=_markup(params),
-            )
-            return None
-        if method == "setMyCommands":
-            commands = [BotCommand(c["command"], c["description"]) for c in params["commands"]]
-            await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(params["scope"]["chat_id"]))
-            return None
-        raise ValueError(f"the outbox does not know the method {method!r}")
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

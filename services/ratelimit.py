@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-JITTER = 0.01  # seconds
+JITTER = 0.05  # seconds: a busy loop can delay one request behind another by this much
 
 
 class RateLimiter:
@@ -21,13 +21,15 @@ class RateLimiter:
         per_group_per_minute: int = 20,
         scale: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.overall = (overall_per_second, 1.0 / scale)
-        # A private chat's window is kept 10% + 10 ms wider: the server clocks a burst by
-        # arrival, and a request can overtake the one before it by a few milliseconds.
+        # A private chat's window is kept 10% + 50 ms wider: the server clocks a burst by
+        # arrival, and a request can overtake the one before it on the way.
         self.chat = (per_chat_burst, 1.1 * per_chat_burst / per_chat_per_second / scale + JITTER)
         self.group = (per_group_per_minute, 60.0 / scale)
         self.clock = clock
+        self.sleep = sleep
         self._overall: deque[float] = deque()
         self._chats: dict[int, deque[float]] = {}
 
@@ -36,12 +38,15 @@ class RateLimiter:
         now = self.clock()
         chat_limit = self.group if chat_id < 0 else self.chat
         window = self._chats.setdefault(chat_id, deque())
-        return max(_wait(self._overall, *self.overall, now), _wait(window, *chat_limit, now))
+        return max(
+            _wait(self._overall, *self.overall, now),
+            _wait(window, *chat_limit, now),
+        )
 
     async def acquire(self, chat_id: int) -> None:
         """Wait for a slot, then take it."""
-        while (pause := self.wait(chat_id)) > 0:  # noqa: ASYNC110 (waiting for time, not an event)
-            await asyncio.sleep(pause)
+        while (pause := self.wait(chat_id)) > 0:
+            await self.sleep(pause)
         now = self.clock()
         self._overall.append(now)
         self._chats[chat_id].append(now)

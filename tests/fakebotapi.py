@@ -19,7 +19,7 @@ import math
 import socket
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,18 +48,17 @@ class Limits:
     per_chat_burst: int = 3
     per_group_per_minute: int = 20
     scale: float = 1.0
+    exceeded: Counter[str] = field(default_factory=Counter)  # which limit each 429 was for
     _overall: deque[float] = field(default_factory=deque)
     _chats: dict[int, deque[float]] = field(default_factory=dict)
 
     def check(self, chat_id: int, now: float) -> float | None:
         """None if a message may go now; else the seconds to wait (Telegram's retry_after)."""
-        waits = [
-            _wait(self._overall, int(self.overall_per_second), 1.0 / self.scale, now),
-            _chat_wait(self, chat_id, now),
-        ]
-        wait = max(w for w in waits)
-        if wait > 0:
-            return wait
+        overall = _wait(self._overall, int(self.overall_per_second), 1.0 / self.scale, now)
+        chat = _chat_wait(self, chat_id, now)
+        if max(overall, chat) > 0:
+            self.exceeded["overall" if overall >= chat else "chat"] += 1
+            return max(overall, chat)
         self._overall.append(now)
         self._chats.setdefault(chat_id, deque()).append(now)
         return None
