@@ -31,7 +31,7 @@ Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, status: int, description: str, retry_after: float | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
@@ -207,9 +207,10 @@ class FakeBotApi:
         wait = self.limits.check(chat_id, time.monotonic())
         if wait is not None:
             self.throttled += 1
-            raise ApiError(
-                429, f"Too Many Requests: retry after {math.ceil(wait)}", retry_after=math.ceil(wait)
-            )
+            # Telegram says whole seconds; when the limits run ×scale, so does its clock.
+            seconds = math.ceil(wait * self.limits.scale)
+            retry_after = seconds if self.limits.scale == 1 else seconds / self.limits.scale
+            raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=retry_after)
 
     async def _send_message(self, params: dict[str, Any]) -> Any:
         chat_id = self._chat_id(params)
