@@ -6,11 +6,15 @@ documented extension point (`BaseRequest`)."""
 
 from __future__ import annotations
 
+import re
+
 import aiohttp
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+TOKEN_IN_URL = re.compile(r"/bot[^/]+/")
 
 
 class AiohttpRequest(BaseRequest):
@@ -60,7 +64,9 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            # PTB logs network errors; a URL in the message would carry the token.
+            message = TOKEN_IN_URL.sub("/bot<token>/", str(error))
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {message}") from None
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -193,3 +193,23 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable_until_she_writ
     await ana.send("/help")
     await ana.replies()
     assert not await unreachable()
+
+
+async def test_a_network_error_never_carries_the_token():
+    from telegram.error import NetworkError
+
+    from handlers.http import AiohttpRequest
+    from tests.telegram.conftest import TOKEN, free_port
+
+    request = AiohttpRequest(connect_timeout=1)
+    await request.initialize()
+    try:
+        url = f"http://127.0.0.1:{free_port()}/bot{TOKEN}/getMe"  # nobody listens there
+        try:
+            await request.do_request(url, "POST")
+        except NetworkError as error:
+            assert TOKEN not in str(error) and TOKEN not in repr(error.__cause__)
+        else:
+            raise AssertionError("a closed port should fail")
+    finally:
+        await request.shutdown()
