@@ -218,7 +218,7 @@ class _Turn:
             role = self._label(f"role.{sorted(person.role_names)[0]}")
             await self._say("onboarding.welcome", name=person.name, role=role)
             await self._help()
-        await self.out.menu(self.incoming.chat_id, self._commands())
+        await self.out.menu(self.incoming.chat_id, self._commands(), self._person_id())
         await self._repeat_question(run)
 
     # --- commands and help -----------------------------------------------------------------
@@ -404,7 +404,9 @@ class _Turn:
         assert all(len(data.encode()) <= CALLBACK_LIMIT for row in buttons for _, data in row)
         message_id = self.incoming.message_id
         if say.refresh and self.incoming.callback is not None and message_id is not None:
-            return await self.out.edit(self.incoming.chat_id, message_id, say.text, buttons)
+            return await self.out.edit(
+                self.incoming.chat_id, message_id, say.text, buttons, self._person_id()
+            )
         await self._send(say.text, buttons)
 
     async def _after(self, run: FlowRun, flow: Flow, state: RunState) -> None:

@@ -74,7 +74,9 @@ class Outbox:
                 params["reply_markup"] = markup
             await self._queue(chat_id, {"method": "sendMessage", "params": params}, person_id)
 
-    async def edit(self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = ()) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
+    ) -> None:
         params: dict[str, Any] = {
             "chat_id": chat_id,
             "message_id": message_id,
@@ -83,12 +85,14 @@ class Outbox:
         markup = keyboard(buttons)
         if markup:
             params["reply_markup"] = markup
-        await self._queue(chat_id, {"method": "editMessageText", "params": params}, None)
+        await self._queue(chat_id, {"method": "editMessageText", "params": params}, person_id)
 
-    async def menu(self, chat_id: int, commands: Sequence[tuple[str, str]]) -> None:
+    async def menu(
+        self, chat_id: int, commands: Sequence[tuple[str, str]], person_id: int | None = None
+    ) -> None:
         """This person's command menu, shown only in her chat."""
         params = {
             "commands": [{"command": name, "description": about[:256]} for name, about in commands],
             "scope": {"type": "chat", "chat_id": chat_id},
         }
-        await self._queue(chat_id, {"method": "setMyCommands", "params": params}, None)
+        await self._queue(chat_id, {"method": "setMyCommands", "params": params}, person_id)
