@@ -53,8 +53,7 @@ def build_application(
 
 async def _stop(application: AnyApplication) -> None:
     sender: OutboxSender = application.bot_data["sender"]
-    if sender.log is not None:
-        await sender.log.flush()
+    await sender.log.flush()
     if isinstance(sender.transport, BotApiTransport):
         await sender.transport.close()
     await sender.db.dispose()

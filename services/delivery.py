@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -34,41 +34,6 @@ class RetryLater(Exception):
 class Transport(Protocol):
     async def call(self, method: str, params: dict[str, Any]) -> int | None:
         """Carry out one Bot API call; the sent message's id, if it made one."""
-
-
-async def send_claimed(
-    db: Database,
-    transport: Transport,
-    rows: Iterable[Outgoing],
-    clock: Callable[[], datetime],
-    limiter: RateLimiter | None = None,
-    record: Callable[[dict[int, int | None]], Awaitable[None]] | None = None,
-) -> None:
-    """Send rows this process has claimed, in order, then record them as sent in one small
-    transaction. No transaction is held open while talking to Telegram; a crash in between
-    sends again only what Telegram had just taken."""
-    sent: dict[int, int | None] = {}
-    for row in rows:
-        chat_id = row.params.get("chat_id")
-        if limiter is not None and isinstance(chat_id, int):
-            await limiter.acquire(chat_id)
-        try:
-            sent[row.id] = await _call(transport, row)
-        except Blocked as error:
-            await _settle(db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
-        except RetryLater as error:
-            await _postpone(db, row.id, clock() + timedelta(seconds=error.seconds), str(error))
-        except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
-            log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
-            reason = f"{type(error).__name__}: {error}"
-            if row.attempts + 1 >= GIVE_UP_AFTER:
-                await _settle(db, row.id, "failed", reason)
-            else:
-                await _postpone(db, row.id, clock() + timedelta(seconds=2 ** (row.attempts + 1)), reason)
-    if sent and record is not None:
-        await record(sent)
-    elif sent:
-        await _mark_sent(db, sent, clock())
 
 
 async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:
@@ -116,32 +81,6 @@ async def _call(transport: Transport, row: Outgoing) -> int | None:
     return await transport.call(row.method, row.params)
 
 
-async def drain(
-    db: Database,
-    transport: Transport,
-    clock: Callable[[], datetime],
-    limiter: RateLimiter | None = None,
-    record: Callable[[dict[int, int | None]], Awaitable[None]] | None = None,
-    batch: int = 100,
-) -> int:
-    """Claim and send every due row still unsent (at start after a crash, and every few
-    seconds for rows postponed); returns how many it took."""
-    taken = 0
-    while True:
-        now = clock()
-        async with db.unit_of_work() as uow:
-            due = [message.id for message in await uow.outbox.due(now, batch)]
-            claimed = await uow.outbox.get_many(await uow.outbox.claim(due, now, now + CLAIM))
-            await uow.commit()
-        if not claimed:
-            return taken
-        rows = [
-            Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts) for m in claimed
-        ]
-        await send_claimed(db, transport, rows, clock, limiter, record)
-        taken += len(rows)
-
-
 async def _settle(db: Database, outbox_id: int, status: str, error: str, unreachable: bool = False) -> None:
     async with db.unit_of_work() as uow:
         row = (await uow.outbox.get_many([outbox_id]))[0]
@@ -162,19 +101,54 @@ async def _postpone(db: Database, outbox_id: int, until: datetime, error: str) -
 
 @dataclass(frozen=True)
 class OutboxSender:
-    """The running bot's one sender: its database, its way to Telegram, its clock and the one
-    rate limiter that replies and retries share."""
+    """The running bot's one sender: its database, its way to Telegram, its clock, the one
+    rate limiter that replies and retries share, and the log that records what was sent."""
 
     db: Database
     transport: Transport
     clock: Callable[[], datetime]
-    limiter: RateLimiter | None = None
-    log: SentLog | None = None
+    limiter: RateLimiter
+    log: SentLog
 
     async def send(self, rows: Iterable[Outgoing]) -> None:
-        record = None if self.log is None else self.log.add
-        await send_claimed(self.db, self.transport, rows, self.clock, self.limiter, record)
+        """Send rows this process has claimed, in order; the sent ones go to the log. No
+        transaction is held open while talking to Telegram."""
+        sent: dict[int, int | None] = {}
+        for row in rows:
+            chat_id = row.params.get("chat_id")
+            if isinstance(chat_id, int):
+                await self.limiter.acquire(chat_id)
+            try:
+                sent[row.id] = await _call(self.transport, row)
+            except Blocked as error:
+                await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
+            except RetryLater as error:
+                await _postpone(self.db, row.id, self.clock() + timedelta(seconds=error.seconds), str(error))
+            except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
+                log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
+                reason = f"{type(error).__name__}: {error}"
+                if row.attempts + 1 >= GIVE_UP_AFTER:
+                    await _settle(self.db, row.id, "failed", reason)
+                else:
+                    backoff = timedelta(seconds=2 ** (row.attempts + 1))
+                    await _postpone(self.db, row.id, self.clock() + backoff, reason)
+        if sent:
+            await self.log.add(sent)
 
-    async def drain(self) -> int:
-        record = None if self.log is None else self.log.add
-        return await drain(self.db, self.transport, self.clock, self.limiter, record)
+    async def drain(self, batch: int = 100) -> int:
+        """Claim and send every due row still unsent (at start after a crash, and every few
+        seconds for rows postponed); returns how many it took."""
+        taken = 0
+        while True:
+            now = self.clock()
+            async with self.db.unit_of_work() as uow:
+                due = [message.id for message in await uow.outbox.due(now, batch)]
+                claimed = await uow.outbox.get_many(await uow.outbox.claim(due, now, now + CLAIM))
+                await uow.commit()
+            if not claimed:
+                return taken
+            await self.send(
+                Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts)
+                for m in claimed
+            )
+            taken += len(claimed)
