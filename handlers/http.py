@@ -17,6 +17,11 @@ from telegram.request import BaseRequest, RequestData
 TOKEN_IN_URL = re.compile(r"/bot[^/]+/")
 
 
+def without_token(text: str) -> str:
+    """Errors may quote a Bot API URL, which holds the token; logs and the outbox must not."""
+    return TOKEN_IN_URL.sub("/bot<token>/", text)
+
+
 class AiohttpRequest(BaseRequest):
     def __init__(
         self, connections: int = 16, read_timeout: float = 5.0, connect_timeout: float = 5.0
@@ -64,9 +69,7 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            # PTB logs network errors; a URL in the message would carry the token.
-            message = TOKEN_IN_URL.sub("/bot<token>/", str(error))
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {message}") from None
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {without_token(str(error))}") from None
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from handlers.http import without_token
 from services.delivery import Blocked, RetryLater
 
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
@@ -22,7 +23,6 @@ class SendFailed(Exception):
 class BotApiTransport:
     def __init__(self, api_url: str, token: str, connections: int = 16) -> None:
         self._base = f"{api_url}/bot{token}/"
-        self._token = token
         self._connections = connections
         self._session: aiohttp.ClientSession | None = None
 
@@ -34,8 +34,7 @@ class BotApiTransport:
             async with self._session.post(self._base + method, json=params, timeout=TIMEOUT) as response:
                 body = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
-            # Never let the URL, which holds the token, reach a log or the outbox's last_error.
-            raise SendFailed(str(error).replace(self._token, "<token>") or type(error).__name__) from None
+            raise SendFailed(without_token(str(error)) or type(error).__name__) from None
         if body.get("ok"):
             result = body.get("result")
             return result.get("message_id") if isinstance(result, dict) else None
