@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Insert, bindparam, delete, select, update
+from sqlalchemy import CursorResult, Insert, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from store.models import (
     Answer,
@@ -26,22 +28,46 @@ from store.models import (
 )
 
 
+@cache
+def _prepared_insert(dialect: str, table: Table, returning: str | None, if_absent: bool) -> Insert:
+    """An INSERT (optionally ON CONFLICT DO NOTHING, on either engine), built once: a statement
+    used again skips SQLAlchemy's per-statement cache-key work, a large part of every reply's cost."""
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table)
+    if if_absent:
+        statement = statement.on_conflict_do_nothing()
+    return statement if returning is None else statement.returning(table.c[returning])  # type: ignore[no-any-return]
+
+
+# The lookups every update makes, built once (see _prepared_insert).
+_PERSON_BY_TELEGRAM_ID = select(Person).where(Person.telegram_id == bindparam("telegram_id"))
+_ACTIVE_RUN = (
+    select(FlowRun)
+    .where(FlowRun.person_id == bindparam("person_id"), FlowRun.status == "active")
+    .order_by(FlowRun.id.desc())
+    .limit(1)
+)
+_RUN_FIELDS = ("state", "step_id", "status", "updated_at", "expires_at", "finished_at")
+_SAVE_RUN = (
+    update(FlowRun.__table__)  # type: ignore[arg-type]
+    .where(FlowRun.__table__.c.id == bindparam("run_id"))
+    .values({field: bindparam(field) for field in _RUN_FIELDS})
+)
+
+
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _insert(self, model: type[Base]) -> Insert:
-        """An INSERT that can say ON CONFLICT DO NOTHING on either engine."""
-        bind = self.session.bind
-        assert bind is not None  # sessions come from the Database's sessionmaker, always bound
-        dialect = bind.dialect.name
-        module: Any = postgresql if dialect == "postgresql" else sqlite
-        return module.insert(model)  # type: ignore[no-any-return]
-
-    async def _insert_if_absent(self, model: type[Base], values: dict[str, Any]) -> bool:
-        statement = self._insert(model).values(**values).on_conflict_do_nothing()  # type: ignore[attr-defined]
-        result: CursorResult[Any] = await self.session.execute(statement)  # type: ignore[assignment]
-        return result.rowcount == 1
+    async def _insert_core(
+        self, model: type[Base], values: dict[str, Any], returning: str | None = None, if_absent: bool = True
+    ) -> CursorResult[Any]:
+        """Insert one row through Core, skipping the ORM's flush machinery: for the rows written
+        on every update (their ORM objects are never needed in that unit of work)."""
+        connection = await self.session.connection()
+        table: Table = model.__table__  # type: ignore[assignment]
+        statement = _prepared_insert(connection.dialect.name, table, returning, if_absent)
+        return await connection.execute(statement, values)
 
 
 class PeopleRepository(Repository):
@@ -49,7 +75,7 @@ class PeopleRepository(Repository):
         return await self.session.get(Person, person_id)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Person | None:
-        return await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        return await self.session.scalar(_PERSON_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
     async def add(
         self,
@@ -222,8 +248,7 @@ class RunRepository(Repository):
         return await self.session.get(FlowRun, run_id)
 
     async def active_for(self, person_id: int) -> FlowRun | None:
-        query = select(FlowRun).where(FlowRun.person_id == person_id, FlowRun.status == "active")
-        return await self.session.scalar(query.order_by(FlowRun.id.desc()).limit(1))
+        return await self.session.scalar(_ACTIVE_RUN, {"person_id": person_id})
 
     async def recent_completed(self, person_id: int, flow_id: str, limit: int) -> list[FlowRun]:
         """Her last completed runs of a flow, oldest first."""
@@ -246,12 +271,20 @@ class RunRepository(Repository):
         expires_at: datetime | None,
         finished_at: datetime | None = None,
     ) -> None:
-        run.state = state
-        run.step_id = step_id
-        run.status = status
-        run.updated_at = now
-        run.expires_at = expires_at
-        run.finished_at = finished_at  # written at commit with the rest of the unit of work
+        """Written at once through Core (every update saves its run); the object is updated to
+        match without becoming dirty, so the commit has no ORM flush to do for it."""
+        values = {
+            "state": state,
+            "step_id": step_id,
+            "status": status,
+            "updated_at": now,
+            "expires_at": expires_at,
+            "finished_at": finished_at,
+        }
+        connection = await self.session.connection()
+        await connection.execute(_SAVE_RUN, {"run_id": run.id, **values})
+        for field, value in values.items():
+            set_committed_value(run, field, value)
 
 
 class ShareRepository(Repository):
@@ -275,20 +308,17 @@ class ShareRepository(Repository):
 
 
 class AnswerRepository(Repository):
-    async def add(
-        self, run: FlowRun, step_id: str, value: Any, tags: dict[str, str], now: datetime
-    ) -> Answer:
-        answer = Answer(
-            run_id=run.id,
-            person_id=run.person_id,
-            flow_id=run.flow_id,
-            step_id=step_id,
-            value=value,
-            tags=tags,
-            answered_at=now,
-        )
-        self.session.add(answer)  # inserted at commit, batched with the unit of work's others
-        return answer
+    async def add(self, run: FlowRun, step_id: str, value: Any, tags: dict[str, str], now: datetime) -> None:
+        values = {
+            "run_id": run.id,
+            "person_id": run.person_id,
+            "flow_id": run.flow_id,
+            "step_id": step_id,
+            "value": value,
+            "tags": tags,
+            "answered_at": now,
+        }
+        await self._insert_core(Answer, values, if_absent=False)
 
     async def for_runs(self, run_ids: Iterable[int]) -> list[Answer]:
         query = select(Answer).where(Answer.run_id.in_(list(run_ids))).order_by(Answer.id)
@@ -302,7 +332,8 @@ class AnswerRepository(Repository):
 class UpdateRepository(Repository):
     async def mark_processed(self, update_id: int, now: datetime) -> bool:
         """True the first time an update id is seen; False for a duplicate, even in a race."""
-        return await self._insert_if_absent(ProcessedUpdate, {"update_id": update_id, "processed_at": now})
+        result = await self._insert_core(ProcessedUpdate, {"update_id": update_id, "processed_at": now})
+        return result.rowcount == 1
 
     async def prune(self, before: datetime) -> int:
         statement = delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before)
@@ -337,13 +368,8 @@ class OutboxRepository(Repository):
             "attempts": 0,
             "created_at": now,
         }
-        statement = (
-            self._insert(OutboxMessage)
-            .values(**values)
-            .on_conflict_do_nothing()  # type: ignore[attr-defined]
-            .returning(OutboxMessage.id)
-        )
-        return await self.session.scalar(statement)  # type: ignore[no-any-return]
+        result = await self._insert_core(OutboxMessage, values, returning="id")
+        return result.scalar()
 
     async def get_many(self, ids: Iterable[int]) -> list[OutboxMessage]:
         query = select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
