@@ -11,7 +11,7 @@ from services.delivery import OutboxSender
 from services.housekeeping import forget_old_updates
 from store.database import Database
 
-OUTBOX_RETRY_SECONDS = 2
+OUTBOX_RETRY_SECONDS = 1
 HOUSEKEEPING_SECONDS = 6 * 3600
 
 

@@ -92,10 +92,12 @@ async def _settle(db: Database, outbox_id: int, status: str, error: str, unreach
         await uow.commit()
 
 
-async def _postpone(db: Database, outbox_id: int, until: datetime, error: str) -> None:
+async def _postpone(
+    db: Database, outbox_id: int, until: datetime, error: str, attempted: bool = True
+) -> None:
     async with db.unit_of_work() as uow:
         row = (await uow.outbox.get_many([outbox_id]))[0]
-        await uow.outbox.postpone(row, until, error)
+        await uow.outbox.postpone(row, until, error, attempted)
         await uow.commit()
 
 
@@ -112,10 +114,15 @@ class OutboxSender:
 
     async def send(self, rows: Iterable[Outgoing]) -> None:
         """Send rows this process has claimed, in order; the sent ones go to the log. No
-        transaction is held open while talking to Telegram."""
+        transaction is held open while talking to Telegram. When a row must wait, the rest of
+        its chat's rows wait behind it, so that no one reads the next question before the last."""
         sent: dict[int, int | None] = {}
+        held: dict[object, datetime] = {}  # chat -> when its first postponed row is due
         for row in rows:
             chat_id = row.params.get("chat_id")
+            if chat_id in held:
+                await _postpone(self.db, row.id, held[chat_id], "behind an earlier message", attempted=False)
+                continue
             if isinstance(chat_id, int):
                 await self.limiter.acquire(chat_id)
             try:
@@ -123,15 +130,16 @@ class OutboxSender:
             except Blocked as error:
                 await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
             except RetryLater as error:
-                await _postpone(self.db, row.id, self.clock() + timedelta(seconds=error.seconds), str(error))
+                held[chat_id] = self.clock() + timedelta(seconds=error.seconds)
+                await _postpone(self.db, row.id, held[chat_id], str(error))
             except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
                 log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
                 reason = f"{type(error).__name__}: {error}"
                 if row.attempts + 1 >= GIVE_UP_AFTER:
                     await _settle(self.db, row.id, "failed", reason)
                 else:
-                    backoff = timedelta(seconds=2 ** (row.attempts + 1))
-                    await _postpone(self.db, row.id, self.clock() + backoff, reason)
+                    held[chat_id] = self.clock() + timedelta(seconds=2 ** (row.attempts + 1))
+                    await _postpone(self.db, row.id, held[chat_id], reason)
         if sent:
             await self.log.add(sent)
 

@@ -399,11 +399,14 @@ class OutboxRepository(Repository):
         message.last_error = error
         await self.session.flush()
 
-    async def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
+    async def postpone(
+        self, message: OutboxMessage, until: datetime, error: str, attempted: bool = True
+    ) -> None:
+        """Back to pending until `until`; `attempted` counts a try towards giving up."""
         message.status = "pending"
         message.claimed_until = None
         message.not_before = until
-        message.attempts += 1
+        message.attempts += int(attempted)
         message.last_error = error
         await self.session.flush()
 

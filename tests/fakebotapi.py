@@ -105,6 +105,7 @@ class FakeBotApi:
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _http: aiohttp.ClientSession | None = None
+    fail_next: list[int] = field(default_factory=list)  # the next calls (not getUpdates) get these 5xx
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
     _activity_events: dict[int, asyncio.Event] = field(default_factory=dict)
@@ -310,6 +311,11 @@ class FakeBotApi:
                 params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
         self.calls.append(Call(method, params))
         await self._notify()
+        if self.fail_next and method != "getUpdates":
+            status = self.fail_next.pop(0)
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": "Bad Gateway"}, status=status
+            )
         handler = self.methods().get(method)
         try:
             if handler is None:

@@ -1,0 +1,87 @@
+"""The outbox sender against the Bot API fake with Telegram's limits on."""
+
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.transport import BotApiTransport
+from services.delivery import OutboxSender, SentLog
+from services.outgoing import CLAIM, Outgoing
+from services.ratelimit import RateLimiter
+from store.database import Database
+from tests.fakebotapi import FakeBotApi, Limits
+from tests.telegram.conftest import TOKEN
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def sender(fake: FakeBotApi, store: Database, clock: Clock) -> AsyncIterator[OutboxSender]:
+    transport = BotApiTransport(fake.root, TOKEN)
+    yield OutboxSender(store, transport, clock, RateLimiter(), SentLog(store, clock))
+    await transport.close()
+
+
+async def claimed_messages(sender: OutboxSender, chat_id: int, texts: list[str]) -> list[Outgoing]:
+    rows, now = [], sender.clock()
+    async with sender.db.unit_of_work() as uow:
+        for n, text in enumerate(texts):
+            params = {"chat_id": chat_id, "text": text}
+            payload = {"method": "sendMessage", "params": params}
+            row_id = await uow.outbox.enqueue(f"test:{n}", chat_id, payload, now, claimed_until=now + CLAIM)
+            assert row_id is not None
+            rows.append(Outgoing(row_id, None, "sendMessage", params))
+        await uow.commit()
+    return rows
+
+
+async def attempts_and_due(sender: OutboxSender, rows: list[Outgoing]) -> list[tuple[str, int, datetime]]:
+    async with sender.db.unit_of_work() as uow:
+        found = await uow.outbox.get_many([row.id for row in rows])
+    return [(row.status, row.attempts, row.not_before) for row in found]
+
+
+async def test_a_failed_message_holds_the_rest_of_its_chat_so_the_order_is_kept(
+    sender: OutboxSender, fake: FakeBotApi, clock: Clock
+):
+    fake.fail_next = [502]
+    rows = await claimed_messages(sender, 5, ["first question", "second question"])
+    await sender.send(rows)
+    assert 5 not in fake.chats, "the second question never overtakes the first"
+    (status1, tries1, due1), (status2, tries2, due2) = await attempts_and_due(sender, rows)
+    assert status1 == status2 == "pending" and due1 == due2 > sender.clock()
+    assert (tries1, tries2) == (1, 0), "only the failed one counts as a try"
+
+    assert await sender.drain() == 0, "retried after the backoff, not before"
+    clock.now += timedelta(seconds=3)
+    assert await sender.drain() == 2
+    assert [m["text"] for m in fake.chats[5]] == ["first question", "second question"]
+
+
+async def test_a_long_slow_down_is_waited_out_in_the_outbox_not_in_place(
+    sender: OutboxSender, fake: FakeBotApi, clock: Clock
+):
+    fake.limits = Limits(per_chat_burst=1, per_chat_per_second=0.1)  # 10 s between messages
+    assert fake.limits.check(5, time.monotonic()) is None  # an earlier message fills the window
+    rows = await claimed_messages(sender, 5, ["hello"])
+    await sender.send(rows)
+    [(status, tries, due)] = await attempts_and_due(sender, rows)
+    assert (status, tries) == ("pending", 1)
+    assert timedelta(seconds=9) <= due - sender.clock() <= timedelta(seconds=11), "as Telegram said"
+    fake.limits = None
+    clock.now = due
+    assert await sender.drain() == 1
+    assert [m["text"] for m in fake.chats[5]] == ["hello"]
