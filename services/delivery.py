@@ -5,6 +5,7 @@ the instant before a crash may be sent twice; nothing is ever lost."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from store.database import Database
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
-INLINE_RETRIES = 2  # a 429 of a few seconds is waited out in place...
+INLINE_RETRIES = 4  # a 429 of a few seconds is waited out in place...
 INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
 
 
@@ -69,18 +70,6 @@ class SentLog:
             await _mark_sent(self.db, batch, self.clock())
 
 
-async def _call(transport: Transport, row: Outgoing) -> int | None:
-    """A short "slow down" is waited out here, keeping this chat's replies in order."""
-    for _ in range(INLINE_RETRIES):
-        try:
-            return await transport.call(row.method, row.params)
-        except RetryLater as error:
-            if error.seconds > INLINE_RETRY_SECONDS:
-                raise
-            await asyncio.sleep(error.seconds)
-    return await transport.call(row.method, row.params)
-
-
 async def _settle(db: Database, outbox_id: int, status: str, error: str, unreachable: bool = False) -> None:
     async with db.unit_of_work() as uow:
         row = (await uow.outbox.get_many([outbox_id]))[0]
@@ -123,10 +112,8 @@ class OutboxSender:
             if chat_id in held:
                 await _postpone(self.db, row.id, held[chat_id], "behind an earlier message", attempted=False)
                 continue
-            if isinstance(chat_id, int):
-                await self.limiter.acquire(chat_id)
             try:
-                sent[row.id] = await _call(self.transport, row)
+                sent[row.id] = await self._deliver(row, chat_id)
             except Blocked as error:
                 await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
             except RetryLater as error:
@@ -142,6 +129,20 @@ class OutboxSender:
                     await _postpone(self.db, row.id, held[chat_id], reason)
         if sent:
             await self.log.add(sent)
+
+    async def _deliver(self, row: Outgoing, chat_id: object) -> int | None:
+        """One call, paced by the limiter. A short "slow down" is waited out here, and the try
+        again is paced too (tries that all wake at once would be refused together again)."""
+        for tries in itertools.count(1):
+            if isinstance(chat_id, int):
+                await self.limiter.acquire(chat_id)
+            try:
+                return await self.transport.call(row.method, row.params)
+            except RetryLater as error:
+                if error.seconds > INLINE_RETRY_SECONDS or tries > INLINE_RETRIES:
+                    raise
+                await asyncio.sleep(error.seconds)
+        raise AssertionError("unreachable")
 
     async def drain(self, batch: int = 100) -> int:
         """Claim and send every due row still unsent (at start after a crash, and every few

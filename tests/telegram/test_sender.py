@@ -85,3 +85,19 @@ async def test_a_long_slow_down_is_waited_out_in_the_outbox_not_in_place(
     clock.now = due
     assert await sender.drain() == 1
     assert [m["text"] for m in fake.chats[5]] == ["hello"]
+
+
+async def test_a_short_slow_down_is_waited_out_in_place_and_the_message_sent_once(
+    sender: OutboxSender, fake: FakeBotApi
+):
+    fake.limits = Limits(per_chat_burst=1, per_chat_per_second=1)  # Telegram says: retry after 1 s
+    assert fake.limits.check(5, time.monotonic()) is None
+    rows = await claimed_messages(sender, 5, ["hello"])
+    began = time.monotonic()
+    await sender.send(rows)
+    assert time.monotonic() - began >= 0.9, "it waited as Telegram asked"
+    assert fake.throttled == 1
+    assert [m["text"] for m in fake.chats[5]] == ["hello"]
+    await sender.log.flush()
+    [(status, tries, _)] = await attempts_and_due(sender, rows)
+    assert (status, tries) == ("sent", 1)
