@@ -34,7 +34,7 @@ from services.bot_identity import USERNAME_KEY
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
 from store.database import Database
-from store.models import FlowRun, Person, Share
+from store.models import FlowRun, Invite, Person, Share
 from store.uow import UnitOfWork
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
@@ -189,14 +189,41 @@ class _Turn:
         )
         person.consented_at = self.now
         self.person = person
-        if invite.role == "supervisor" and invite.team_id is not None:
-            team = await self.uow.teams.get(invite.team_id)
-            if team is not None and team.supervisor_id is None:
-                team.supervisor_id = person.id
-                person.team_id = team.id
-                for share in await self.uow.shares.undelivered(team.id):
-                    await self._deliver_share(share, person)
+        await self._take_up_supervision(person, invite)
         await self._ask_language()
+
+    async def _take_up_supervision(self, person: Person, invite: Invite) -> None:
+        """A supervisor's invite to a team without one makes her its supervisor, and the
+        reflections others shared while it had none reach her now."""
+        if invite.role != "supervisor" or invite.team_id is None:
+            return
+        team = await self.uow.teams.get(invite.team_id)
+        if team is not None and team.supervisor_id is None:
+            team.supervisor_id = person.id
+            person.team_id = team.id
+            for share in await self.uow.shares.undelivered(team.id):
+                if share.person_id != person.id:
+                    await self._deliver_share(share, person)
+
+    async def _another_invite(self, person: Person, code: str) -> None:
+        """An invite opened by someone already here adds its role (a home visitor who becomes a
+        supervisor keeps her history); it is used up only when it changes something."""
+        invite = await self.uow.invites.get(code)
+        problem = invites.why_unusable(invite, self.now)
+        if problem is not None or invite is None:
+            return await self._say(problem or "invite.unknown")
+        if person.team_id is not None and invite.team_id not in (None, person.team_id):
+            return await self._say("start.other_team")
+        if invite.role in person.role_names:
+            await self._say("start.already")
+            return await self._help()
+        if await self.uow.invites.redeem(code, self.now) is None:  # used up by someone else just now
+            return await self._say(invites.why_unusable(invite, self.now) or "invite.used_up")
+        await self.uow.people.add_role(person, invite.role)
+        person.team_id = person.team_id or invite.team_id
+        await self._take_up_supervision(person, invite)
+        await self._say("start.role_added", role=self._label(f"role.{invite.role}"))
+        await self.out.menu(self.incoming.chat_id, self._commands(), self._person_id())
 
     async def _ask_language(self) -> None:
         languages = self.chat.content.languages
@@ -255,7 +282,9 @@ class _Turn:
         flow = self.chat.by_command.get(name)
         if flow is not None:
             return await self._start_command(flow, run)
-        if name == "start":
+        if name == "start" and self.incoming.argument:
+            await self._another_invite(person, self.incoming.argument)
+        elif name == "start":
             await self._say("start.already")
             await self._help()
         elif name == "help":

@@ -301,6 +301,48 @@ async def test_a_supervisor_invites_from_chat(db, client):
         assert person is not None and team is not None and person.team_id == team.id
 
 
+async def test_someone_already_here_who_opens_a_new_invite_gains_its_role(db, client):
+    ana = client(1, "Ana")
+    await join(ana, await make_invite(db, "home_visitor", "North"))
+    await reflect(ana, share=True)  # North has no supervisor yet: the reflection waits
+    promotion = await make_invite(db, "supervisor", "North")
+    await ana.send(f"/start {promotion}")
+    assert await ana.new() == [
+        "Your invite added a role: you are now also supervisor. Your menu has been updated."
+    ], "her own reflection, shared while the team had no supervisor, is not sent to herself"
+    menus = [m for m in await ana.messages() if m.method == "setMyCommands"]
+    assert "invite" in [command["command"] for command in menus[-1].params["commands"]]
+    await ana.send("/invite")
+    assert (await ana.new())[-1].startswith("Invite link for a home visitor on North")
+    async with db.unit_of_work() as uow:
+        team = await uow.teams.get_by_name("North")
+        person = await uow.people.get_by_telegram_id(1)
+        assert team is not None and person is not None
+        assert team.supervisor_id == person.id and person.role_names == {"home_visitor", "supervisor"}
+        assert (await uow.invites.get(promotion)).uses == 1
+
+    await ana.send(f"/start {await make_invite(db, 'home_visitor', 'North')}")
+    assert (await ana.new())[0] == "You are already part of circlebot."
+
+
+async def test_an_invite_to_another_team_changes_nothing_for_someone_already_here(db, client):
+    ana = client(1, "Ana")
+    await join(ana, await make_invite(db, "home_visitor", "North"))
+    elsewhere = await make_invite(db, "supervisor", "South")
+    await ana.send(f"/start {elsewhere}")
+    assert await ana.new() == [
+        "This invite is for another team. Please ask a program admin to move you first."
+    ]
+    await ana.send("/start not-a-code")
+    assert await ana.new() == [
+        "This invite link is not valid. Please check it, or ask your supervisor for a new one."
+    ]
+    async with db.unit_of_work() as uow:
+        assert (await uow.invites.get(elsewhere)).uses == 0
+        person = await uow.people.get_by_telegram_id(1)
+        assert person is not None and person.role_names == {"home_visitor"}
+
+
 async def test_the_self_check_shows_her_own_trend(db, client):
     marta = client(10, "Marta")
     await join(marta, await make_invite(db, "supervisor", "North"))
