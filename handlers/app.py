@@ -3,7 +3,9 @@ one handler for private chats, the outbox drained at start and retried in the ba
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ from handlers.http import AiohttpRequest
 from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
 from handlers.transport import BotApiTransport
-from scheduler.jobs import schedule_housekeeping, schedule_outbox_retries
+from scheduler.jobs import keep_sending, schedule_jobs
 from services.chat import ChatService
 from services.delivery import OutboxSender, SentLog
 from services.ratelimit import RateLimiter
@@ -39,6 +41,7 @@ def build_application(
         .request(AiohttpRequest(HTTP_CONNECTIONS))
         .get_updates_request(AiohttpRequest(1, read_timeout=LONG_POLL_READ))
         .post_init(lambda app: _start(app, db, clock))
+        .post_stop(_stop_sending)
         .post_shutdown(_stop)
         .build()
     )
@@ -60,9 +63,17 @@ async def _stop(application: AnyApplication) -> None:
 
 
 async def _start(application: AnyApplication, db: Database, clock: Callable[[], datetime]) -> None:
-    """Send what was committed but not sent before a crash, then keep retrying postponed rows."""
+    """Send what was committed but not sent before a crash, then keep sending what falls due."""
     sender: OutboxSender = application.bot_data["sender"]
     await sender.drain()
+    application.bot_data["sending"] = asyncio.create_task(keep_sending(sender), name="sender")
     if application.job_queue is not None:
-        schedule_outbox_retries(application.job_queue, sender)
-        schedule_housekeeping(application.job_queue, db, clock)
+        schedule_jobs(application.job_queue, db, clock)
+
+
+async def _stop_sending(application: AnyApplication) -> None:
+    sending: asyncio.Task[None] | None = application.bot_data.pop("sending", None)
+    if sending is not None:
+        sending.cancel()
+        with suppress(asyncio.CancelledError):
+            await sending

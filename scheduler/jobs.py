@@ -1,37 +1,50 @@
-"""Jobs that wake the bot up; the work itself is in services, so tests call it directly."""
+"""What wakes the bot up: the sending loop, and jobs on a timer. The work itself is in services,
+so tests call it directly."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from telegram.ext import ContextTypes, JobQueue
 
 from services.delivery import OutboxSender
+from services.heartbeat import beat
 from services.housekeeping import forget_old_updates
 from store.database import Database
 
-OUTBOX_RETRY_SECONDS = 1
+log = logging.getLogger(__name__)
+SENDER_POLL_SECONDS = 1.0
+HEARTBEAT_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 6 * 3600
 
 
-def schedule_outbox_retries(job_queue: JobQueue, sender: OutboxSender) -> None:  # type: ignore[type-arg]
-    """Rows postponed by a network error or Telegram's "slow down" are sent when due."""
+async def keep_sending(sender: OutboxSender, poll: float = SENDER_POLL_SECONDS) -> None:
+    """Claim and send whatever is due (queued messages, retries); when nothing is, look again
+    within `poll`. A failure is logged by kind only (its text could carry someone's message)."""
+    while True:
+        try:
+            if await sender.drain():
+                continue
+        except Exception as error:
+            log.error("the sender failed (%s); trying again", type(error).__name__)
+        await asyncio.sleep(poll)
 
-    async def retry(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await sender.drain()
 
-    job_queue.run_repeating(
-        retry, interval=OUTBOX_RETRY_SECONDS, first=OUTBOX_RETRY_SECONDS, name="outbox-retry"
-    )
-
-
-def schedule_housekeeping(
+def schedule_jobs(
     job_queue: JobQueue,  # type: ignore[type-arg]
     db: Database,
     clock: Callable[[], datetime],
 ) -> None:
+    """The bot's timers: the sender's heartbeat every second, housekeeping every six hours."""
+
+    async def heartbeat(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        await beat(db, clock())
+
     async def forget(_context: ContextTypes.DEFAULT_TYPE) -> None:
         await forget_old_updates(db, clock())
 
+    job_queue.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="sender-heartbeat")
     job_queue.run_repeating(forget, interval=HOUSEKEEPING_SECONDS, first=60, name="housekeeping")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -20,6 +21,13 @@ log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
 INLINE_RETRIES = 4  # a 429 of a few seconds is waited out in place...
 INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
+BULK_IN_FLIGHT = 16  # queued messages on their way at once: keeps Telegram's pace over a slow link
+BACKOFF_CAP = 600.0  # seconds
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, with jitter so that rows failed together are not retried together."""
+    return timedelta(seconds=min(BACKOFF_CAP, 2.0 ** (attempts + 1)) * random.uniform(0.75, 1.25))
 
 
 class Blocked(Exception):
@@ -100,42 +108,58 @@ class OutboxSender:
     clock: Callable[[], datetime]
     limiter: RateLimiter
     log: SentLog
+    in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
 
-    async def send(self, rows: Iterable[Outgoing]) -> None:
-        """Send rows this process has claimed, in order; the sent ones go to the log. No
-        transaction is held open while talking to Telegram. When a row must wait, the rest of
-        its chat's rows wait behind it, so that no one reads the next question before the last."""
-        sent: dict[int, int | None] = {}
-        held: dict[object, datetime] = {}  # chat -> when its first postponed row is due
+    async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
+        """Send rows this process has claimed; the sent ones go to the log. Each chat's rows go
+        in order, different chats' at once (bulk ones at most BULK_IN_FLIGHT at a time). No
+        transaction is held open while talking to Telegram."""
+        chats: dict[object, list[Outgoing]] = {}
         for row in rows:
-            chat_id = row.params.get("chat_id")
-            if chat_id in held:
-                await _postpone(self.db, row.id, held[chat_id], "behind an earlier message", attempted=False)
+            chats.setdefault(row.params.get("chat_id"), []).append(row)
+        sent: dict[int, int | None] = {}
+        for done in await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values())):
+            sent.update(done)
+        if sent:
+            await self.log.add(sent)
+
+    async def _send_chat(self, rows: list[Outgoing], bulk: bool) -> dict[int, int | None]:
+        """One chat's rows, in order. When one must wait, the rest wait behind it, so that no
+        one reads the next question before the last."""
+        sent: dict[int, int | None] = {}
+        held_until: datetime | None = None
+        for row in rows:
+            if held_until is not None:
+                await _postpone(self.db, row.id, held_until, "behind an earlier message", attempted=False)
                 continue
             try:
-                sent[row.id] = await self._deliver(row, chat_id)
+                if bulk:
+                    async with self.in_flight:
+                        sent[row.id] = await self._deliver(row, bulk)
+                else:
+                    sent[row.id] = await self._deliver(row, bulk)
             except Blocked as error:
                 await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
             except RetryLater as error:
-                held[chat_id] = self.clock() + timedelta(seconds=error.seconds)
-                await _postpone(self.db, row.id, held[chat_id], str(error))
+                held_until = self.clock() + timedelta(seconds=error.seconds)
+                await _postpone(self.db, row.id, held_until, str(error))
             except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
                 log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
                 reason = f"{type(error).__name__}: {error}"
                 if row.attempts + 1 >= GIVE_UP_AFTER:
                     await _settle(self.db, row.id, "failed", reason)
                 else:
-                    held[chat_id] = self.clock() + timedelta(seconds=2 ** (row.attempts + 1))
-                    await _postpone(self.db, row.id, held[chat_id], reason)
-        if sent:
-            await self.log.add(sent)
+                    held_until = self.clock() + backoff(row.attempts)
+                    await _postpone(self.db, row.id, held_until, reason)
+        return sent
 
-    async def _deliver(self, row: Outgoing, chat_id: object) -> int | None:
+    async def _deliver(self, row: Outgoing, bulk: bool) -> int | None:
         """One call, paced by the limiter. A short "slow down" is waited out here, and the try
         again is paced too (tries that all wake at once would be refused together again)."""
+        chat_id = row.params.get("chat_id")
         for tries in itertools.count(1):
             if isinstance(chat_id, int):
-                await self.limiter.acquire(chat_id)
+                await self.limiter.acquire(chat_id, bulk)
             try:
                 return await self.transport.call(row.method, row.params)
             except RetryLater as error:
@@ -145,8 +169,8 @@ class OutboxSender:
         raise AssertionError("unreachable")
 
     async def drain(self, batch: int = 100) -> int:
-        """Claim and send every due row still unsent (at start after a crash, and every few
-        seconds for rows postponed); returns how many it took."""
+        """Claim and send every due row still unsent: queued messages, rows postponed, and at
+        start what a crash left behind. Returns how many it took."""
         taken = 0
         while True:
             now = self.clock()
@@ -157,7 +181,10 @@ class OutboxSender:
             if not claimed:
                 return taken
             await self.send(
-                Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts)
-                for m in claimed
+                (
+                    Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts)
+                    for m in claimed
+                ),
+                bulk=True,
             )
             taken += len(claimed)

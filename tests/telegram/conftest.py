@@ -64,6 +64,7 @@ async def polling_bot(fake: FakeBotApi, store: Database, database_url: str) -> A
         yield app
         await app.updater.stop()
         await app.stop()
+        await app.post_stop(app)  # type: ignore[misc]
 
 
 async def invite(db: Database, role: str, team: str, uses: int = 1) -> str:

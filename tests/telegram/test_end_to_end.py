@@ -2,6 +2,7 @@
 long polling and in webhook mode."""
 
 import asyncio
+from datetime import timedelta
 
 import aiohttp
 
@@ -213,3 +214,19 @@ async def test_a_network_error_never_carries_the_token():
             raise AssertionError("a closed port should fail")
     finally:
         await request.shutdown()
+
+
+async def test_the_running_bot_beats_every_second_and_sends_what_others_queued(
+    polling_bot, fake: FakeBotApi, store: Database
+):
+    from services.heartbeat import sender_is_alive
+    from tests.telegram.conftest import clock
+
+    async with store.unit_of_work() as uow:  # as the command line queues a bulletin
+        payload = {"method": "sendMessage", "params": {"chat_id": 42, "text": "Key message of the week"}}
+        await uow.outbox.enqueue("bulletin:1:42", 42, payload, clock())
+        await uow.commit()
+    await fake.wait_for_activity(42, 1, seconds=3)
+    assert fake.chats[42][0]["text"] == "Key message of the week"
+    assert await sender_is_alive(store, clock())
+    assert not await sender_is_alive(store, clock() + timedelta(seconds=6)), "silence goes stale after 5 s"

@@ -1,5 +1,6 @@
 """The outbox sender against the Bot API fake with Telegram's limits on."""
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -7,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.transport import BotApiTransport
-from services.delivery import OutboxSender, SentLog
+from services.delivery import GIVE_UP_AFTER, OutboxSender, SentLog
 from services.outgoing import CLAIM, Outgoing
 from services.ratelimit import RateLimiter
 from store.database import Database
@@ -101,3 +102,55 @@ async def test_a_short_slow_down_is_waited_out_in_place_and_the_message_sent_onc
     await sender.log.flush()
     [(status, tries, _)] = await attempts_and_due(sender, rows)
     assert (status, tries) == ("sent", 1)
+
+
+async def queued_messages(db: Database, chats: range, now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        for chat_id in chats:
+            payload = {"method": "sendMessage", "params": {"chat_id": chat_id, "text": f"news for {chat_id}"}}
+            await uow.outbox.enqueue(f"news:{chat_id}", chat_id, payload, now)
+        await uow.commit()
+
+
+async def test_two_senders_racing_for_the_same_rows_send_each_once(
+    fake: FakeBotApi, store: Database, database_url: str, clock: Clock
+):
+    await queued_messages(store, range(1, 301), clock())
+    other_db = Database(database_url)  # as if a second bot process had started
+    transports = [BotApiTransport(fake.root, TOKEN), BotApiTransport(fake.root, TOKEN)]
+    senders = [
+        OutboxSender(db, transport, clock, RateLimiter(scale=100), SentLog(db, clock))
+        for db, transport in zip((store, other_db), transports, strict=True)
+    ]
+    try:
+        taken = await asyncio.gather(*(sender.drain(batch=25) for sender in senders))
+        for sender in senders:
+            await sender.log.flush()
+    finally:
+        for transport in transports:
+            await transport.close()
+        await other_db.dispose()
+    assert sum(taken) == 300 and all(taken), "both took part, and no row was taken twice"
+    assert sorted(fake.chats) == list(range(1, 301))
+    assert all(len(messages) == 1 for messages in fake.chats.values())
+    async with store.unit_of_work() as uow:
+        assert await uow.outbox.due(clock() + timedelta(days=1), 1000) == []
+
+
+async def test_server_errors_are_retried_with_growing_pauses_then_failed_with_the_reason(
+    sender: OutboxSender, fake: FakeBotApi, store: Database, clock: Clock
+):
+    await queued_messages(store, range(7, 8), clock())
+    fake.fail_next = [502] * GIVE_UP_AFTER
+    pauses = []
+    for _ in range(GIVE_UP_AFTER):
+        assert await sender.drain() == 1
+        async with store.unit_of_work() as uow:
+            [row] = await uow.outbox.get_many([1])
+        if row.status == "pending":
+            pauses.append((row.not_before - clock()).total_seconds())
+            clock.now = row.not_before
+    assert (row.status, row.attempts) == ("failed", GIVE_UP_AFTER)
+    assert row.last_error is not None and "502" in row.last_error
+    assert len(pauses) == GIVE_UP_AFTER - 1 and pauses == sorted(pauses) and pauses[0] >= 1
+    assert 7 not in fake.chats
