@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Column, Table
 
 from flows.content import Content
@@ -29,8 +30,9 @@ from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
 from flows.validate import load_content
-from services import bot_identity, invites, people
+from services import bot_identity, bulletins, invites, people
 from services.errors import Refused
+from services.heartbeat import sender_is_alive
 from services.settings import Settings, SettingsError, load_settings
 from store.database import Database
 from store.migrate import upgrade_to_head
@@ -47,7 +49,11 @@ cli = typer.Typer(
 invite_cli = typer.Typer(help="Invite links: the only way in.", no_args_is_help=True)
 people_cli = typer.Typer(help="People and their teams and roles.", no_args_is_help=True)
 db_cli = typer.Typer(help="The database.", no_args_is_help=True)
+bulletin_cli = typer.Typer(
+    help="Bulletins: key messages to a team, a role or everyone.", no_args_is_help=True
+)
 cli.add_typer(invite_cli, name="invite")
+cli.add_typer(bulletin_cli, name="bulletin")
 cli.add_typer(people_cli, name="people")
 cli.add_typer(db_cli, name="db")
 
@@ -326,6 +332,116 @@ def invite_revoke(code: Annotated[str, typer.Argument(metavar="CODE")]) -> None:
     """Revoke an invite so its link no longer works."""
     with_store(lambda db: invites.revoke_invite(db, code, now()))
     out.print(f"Revoked {code}.")
+
+
+# bulletins ----------------------------------------------------------------------------------
+
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+PHOTO_LIMIT = 10 * 1024 * 1024  # Telegram's, for an uploaded photo
+FOLLOW_SECONDS = 0.5
+
+
+def _send_time(at: str | None, timezone: str) -> datetime:
+    """Now, or --at read as an ISO date and time (in the program's timezone unless it says)."""
+    if at is None:
+        return now()
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise Stop(f"--at must be a date and time like 2026-12-01 09:00, not {at!r}") from None
+    return (when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))).astimezone(UTC)
+
+
+def _photo(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    if path.suffix.lower() not in PHOTO_TYPES or not path.is_file():
+        raise Stop(f"--photo must be a JPEG, PNG or WebP file: {path}")
+    if path.stat().st_size > PHOTO_LIMIT:
+        raise Stop(f"--photo is larger than Telegram's 10 MB for a photo: {path}")
+    return path.read_bytes()
+
+
+async def _follow(db: Database, bulletin_id: int, total: int) -> bulletins.Report:
+    """Watch the rows settle; stop watching (they stay queued) when no bot is sending."""
+    with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=out, transient=True) as bar:
+        task = bar.add_task(f"bulletin {bulletin_id}", total=total)
+        while True:
+            async with db.unit_of_work() as uow:
+                report = await bulletins.report(uow, bulletin_id)
+            bar.update(task, completed=total - report.waiting)
+            if report.settled or not await sender_is_alive(db, now()):
+                return report
+            await asyncio.sleep(FOLLOW_SECONDS)
+
+
+@bulletin_cli.command("send")
+def bulletin_send(
+    to: Annotated[str, typer.Option("--to", help="all, role:ROLE or team:NAME")],
+    text: Annotated[str, typer.Option("--text", help="The message (a photo's caption with --photo)")],
+    photo: Annotated[Path | None, typer.Option("--photo", help="A JPEG, PNG or WebP to send with it")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="When, e.g. '2026-12-01 09:00' (CIRCLEBOT_TIMEZONE)")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Send without asking")] = False,
+) -> None:
+    """Queue a bulletin in one transaction, then follow its delivery and print the report."""
+    config = settings()
+    try:
+        audience = bulletins.Audience.parse(to)
+        picture = _photo(photo)
+        send_at = _send_time(at, config.timezone)
+        bulletins.check_message(text, None, picture is not None)
+        bulletins.check_time(send_at, now())
+    except Refused as error:
+        raise Stop(str(error)) from None
+    if not yes and not sys.stdin.isatty():
+        raise Stop("no one is here to confirm: add --yes to send without asking")
+    content = content_or_stop(config.content_dir)
+
+    async def send(db: Database) -> None:
+        if not yes:
+            async with db.unit_of_work() as uow:
+                count = len(await bulletins.recipients(uow, audience))
+            out.print(f"To {audience} ({count} people), {'now' if at is None else send_at.isoformat()}:")
+            out.print(escape(bulletins.message_text(text, None)))
+            if not typer.confirm("Send it?"):
+                raise typer.Abort()
+        async with db.unit_of_work() as uow:
+            bulletin, total = await bulletins.create(uow, audience, text, send_at, now(), photo=picture)
+            await uow.commit()
+        out.print(f"Bulletin {bulletin.id} queued for {total} people.")
+        if send_at > now():
+            out.print(
+                f"It goes out at {send_at.isoformat()}; see it with: circlebot bulletin status {bulletin.id}"
+            )
+            return
+        report = await _follow(db, bulletin.id, total)
+        out.print(report.describe(content.catalog, content.catalog.default))
+        if not report.settled:
+            out.print(
+                "No bot is sending (no heartbeat in the last 5 s): the rest stays queued and goes out "
+                f"when the bot runs. See it with: circlebot bulletin status {bulletin.id}"
+            )
+
+    with_store(send, config)
+
+
+@bulletin_cli.command("status")
+def bulletin_status(bulletin_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """A bulletin's delivery report: delivered, blocked the bot, failed (and why), on the way."""
+    config = settings()
+    content = content_or_stop(config.content_dir)
+
+    async def status(db: Database) -> str:
+        async with db.unit_of_work() as uow:
+            if await uow.bulletins.get(bulletin_id) is None:
+                raise Refused(f"no bulletin {bulletin_id}")
+            return (await bulletins.report(uow, bulletin_id)).describe(
+                content.catalog, content.catalog.default
+            )
+
+    out.print(with_store(status, config))
 
 
 # people -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
 from handlers.transport import BotApiTransport
 from scheduler.jobs import keep_sending, schedule_jobs
+from services.bulletins import report_to_authors
 from services.chat import ChatService
 from services.delivery import OutboxSender, SentLog
 from services.ratelimit import RateLimiter
@@ -40,7 +41,7 @@ def build_application(
         .concurrent_updates(PerChatOrder())
         .request(AiohttpRequest(HTTP_CONNECTIONS))
         .get_updates_request(AiohttpRequest(1, read_timeout=LONG_POLL_READ))
-        .post_init(lambda app: _start(app, db, clock))
+        .post_init(lambda app: _start(app, db, content, clock))
         .post_stop(_stop_sending)
         .post_shutdown(_stop)
         .build()
@@ -62,11 +63,17 @@ async def _stop(application: AnyApplication) -> None:
     await sender.db.dispose()
 
 
-async def _start(application: AnyApplication, db: Database, clock: Callable[[], datetime]) -> None:
+async def _start(
+    application: AnyApplication, db: Database, content: Content, clock: Callable[[], datetime]
+) -> None:
     """Send what was committed but not sent before a crash, then keep sending what falls due."""
     sender: OutboxSender = application.bot_data["sender"]
     await sender.drain()
-    application.bot_data["sending"] = asyncio.create_task(keep_sending(sender), name="sender")
+
+    async def report() -> None:
+        await report_to_authors(db, content.catalog, clock())
+
+    application.bot_data["sending"] = asyncio.create_task(keep_sending(sender, report), name="sender")
     if application.job_queue is not None:
         schedule_jobs(application.job_queue, db, clock)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram.ext import ContextTypes, JobQueue
@@ -21,12 +21,17 @@ HEARTBEAT_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 6 * 3600
 
 
-async def keep_sending(sender: OutboxSender, poll: float = SENDER_POLL_SECONDS) -> None:
-    """Claim and send whatever is due (queued messages, retries); when nothing is, look again
-    within `poll`. A failure is logged by kind only (its text could carry someone's message)."""
+async def keep_sending(
+    sender: OutboxSender, after_sending: Callable[[], Awaitable[object]], poll: float = SENDER_POLL_SECONDS
+) -> None:
+    """Claim and send whatever is due (queued messages, retries), then the follow-ups of what
+    was sent (delivery reports); when nothing was due, look again within `poll`. A failure is
+    logged by kind only (its text could carry someone's message)."""
     while True:
         try:
-            if await sender.drain():
+            taken = await sender.drain()
+            await after_sending()
+            if taken:
                 continue
         except Exception as error:
             log.error("the sender failed (%s); trying again", type(error).__name__)

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Insert, Table, bindparam, delete, select, update
+from sqlalchemy import CursorResult, Insert, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,6 +17,7 @@ from store.models import (
     Answer,
     Base,
     BotSetting,
+    Bulletin,
     FlowRun,
     Invite,
     OutboxMessage,
@@ -341,6 +342,32 @@ class UpdateRepository(Repository):
         return result.rowcount
 
 
+def _outbox_values(
+    key: str,
+    chat_id: int,
+    payload: dict[str, Any],
+    now: datetime,
+    person_id: int | None,
+    priority: int,
+    not_before: datetime | None,
+    claimed_until: datetime | None,
+    bulletin_id: int | None,
+) -> dict[str, Any]:
+    return {
+        "idempotency_key": key,
+        "chat_id": chat_id,
+        "person_id": person_id,
+        "payload": payload,
+        "priority": priority,
+        "status": "pending" if claimed_until is None else "sending",
+        "claimed_until": claimed_until,
+        "not_before": not_before or now,
+        "attempts": 0,
+        "created_at": now,
+        "bulletin_id": bulletin_id,
+    }
+
+
 class OutboxRepository(Repository):
     async def enqueue(
         self,
@@ -353,23 +380,50 @@ class OutboxRepository(Repository):
         priority: int = 1,
         not_before: datetime | None = None,
         claimed_until: datetime | None = None,
+        bulletin_id: int | None = None,
     ) -> int | None:
         """Queue a message once; its id, or None when the key was queued before (nothing changes).
         With `claimed_until` the caller claims it for sending right after the commit."""
-        values = {
-            "idempotency_key": idempotency_key,
-            "chat_id": chat_id,
-            "person_id": person_id,
-            "payload": payload,
-            "priority": priority,
-            "status": "pending" if claimed_until is None else "sending",
-            "claimed_until": claimed_until,
-            "not_before": not_before or now,
-            "attempts": 0,
-            "created_at": now,
-        }
+        values = _outbox_values(
+            idempotency_key,
+            chat_id,
+            payload,
+            now,
+            person_id,
+            priority,
+            not_before,
+            claimed_until,
+            bulletin_id,
+        )
         result = await self._insert_core(OutboxMessage, values, returning="id")
         return result.scalar()
+
+    async def enqueue_bulk(
+        self,
+        bulletin_id: int,
+        messages: Iterable[tuple[str, int, int, dict[str, Any]]],
+        not_before: datetime,
+        now: datetime,
+    ) -> None:
+        """Queue a bulletin's messages, (key, chat, person, payload) each, in one executemany;
+        keys queued before are skipped."""
+        rows = [
+            _outbox_values(key, chat_id, payload, now, person_id, 1, not_before, None, bulletin_id)
+            for key, chat_id, person_id, payload in messages
+        ]
+        if rows:
+            connection = await self.session.connection()
+            table: Table = OutboxMessage.__table__  # type: ignore[assignment]
+            await connection.execute(_prepared_insert(connection.dialect.name, table, None, True), rows)
+
+    async def bulletin_tally(self, bulletin_id: int) -> list[tuple[str, str | None, int]]:
+        """(status, last error, how many) over a bulletin's messages."""
+        query = (
+            select(OutboxMessage.status, OutboxMessage.last_error, func.count())
+            .where(OutboxMessage.bulletin_id == bulletin_id)
+            .group_by(OutboxMessage.status, OutboxMessage.last_error)
+        )
+        return [(status, error, count) for status, error, count in await self.session.execute(query)]
 
     async def get_many(self, ids: Iterable[int]) -> list[OutboxMessage]:
         query = select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
@@ -436,6 +490,30 @@ class OutboxRepository(Repository):
             .execution_options(synchronize_session=False)
         )
         return sorted(await self.session.scalars(statement))
+
+
+class BulletinRepository(Repository):
+    async def add(self, bulletin: Bulletin) -> Bulletin:
+        self.session.add(bulletin)
+        await self.session.flush()
+        return bulletin
+
+    async def get(self, bulletin_id: int) -> Bulletin | None:
+        return await self.session.get(Bulletin, bulletin_id)
+
+    async def settled_unreported(self, now: datetime) -> list[Bulletin]:
+        """Bulletins with an author waiting for the delivery report, none of whose messages is
+        still on its way."""
+        unsettled = select(OutboxMessage.id).where(
+            OutboxMessage.bulletin_id == Bulletin.id, OutboxMessage.status.in_(("pending", "sending"))
+        )
+        query = select(Bulletin).where(
+            Bulletin.author_id.is_not(None),
+            Bulletin.reported_at.is_(None),
+            Bulletin.send_at <= now,
+            ~unsettled.exists(),
+        )
+        return list(await self.session.scalars(query.order_by(Bulletin.id)))
 
 
 class SettingsRepository(Repository):

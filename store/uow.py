@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.repositories import (
     AnswerRepository,
+    BulletinRepository,
     InviteRepository,
     OutboxRepository,
     PeopleRepository,
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.settings = SettingsRepository(session)
         self.shares = ShareRepository(session)
+        self.bulletins = BulletinRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -1,0 +1,138 @@
+"""`circlebot bulletin`: refusals before anything is queued, one transaction, the report."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from services.heartbeat import beat
+from tests.cli.test_cli import one_line
+
+NOW = datetime(2026, 11, 24, tzinfo=UTC)
+
+
+def join(store, people: Sequence[tuple[int, str, str, str | None]]) -> None:
+    """(telegram id, name, role, team) who joined and consented; number 99 was deactivated."""
+
+    async def work(db):
+        async with db.unit_of_work() as uow:
+            for telegram_id, name, role, team in people:
+                team_id = (await uow.teams.get_or_create(team, NOW))[0].id if team else None
+                person = await uow.people.add(
+                    telegram_id, name, NOW, roles=[role], team_id=team_id, language="en"
+                )
+                person.consented_at = NOW
+                person.deactivated = telegram_id == 99
+            await uow.commit()
+
+    store(work)
+
+
+PEOPLE = [
+    (1, "Ana", "home_visitor", "North"),
+    (2, "Bea", "home_visitor", "North"),
+    (3, "Marta", "supervisor", "North"),
+    (4, "Carla", "home_visitor", "South"),
+    (99, "Gone", "home_visitor", "North"),
+]
+
+
+def queued(store) -> list[tuple[int, dict[str, Any], datetime, int | None]]:
+    async def work(db):
+        async with db.unit_of_work() as uow:
+            rows = await uow.outbox.due(datetime(2100, 1, 1, tzinfo=UTC), 1000)
+        return sorted((row.chat_id, row.payload, row.not_before, row.bulletin_id) for row in rows)
+
+    return store(work)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--to", "team:Nowhere", "--text", "Hi"), "no team called 'Nowhere'"),
+        (("--to", "role:wizard", "--text", "Hi"), "unknown role 'wizard'"),
+        (("--to", "everyone", "--text", "Hi"), "--to must be all, role:ROLE or team:NAME"),
+        (("--to", "all", "--text", "   "), "the bulletin is empty"),
+        (("--to", "all", "--text", "x" * 4095), "over Telegram's limit of 4,096 for a message"),
+        (("--to", "all", "--text", "Hi", "--at", "2020-01-01 09:00"), "is in the past"),
+        (("--to", "all", "--text", "Hi", "--at", "next tuesday"), "--at must be a date and time"),
+        (("--to", "all", "--text", "Hi", "--photo", "missing.png"), "--photo must be a JPEG, PNG or WebP"),
+        (("--to", "team:South", "--text", "Hi"), None),  # South has someone; checked below without --yes
+    ],
+)
+def test_bad_bulletins_are_refused_before_anything_is_queued(circlebot, store, args, message):
+    join(store, PEOPLE)
+    result = circlebot("bulletin", "send", *args, *(("--yes",) if message else ()))
+    assert result.code == 2
+    assert (message or "add --yes") in one_line(result.err)
+    assert queued(store) == []
+
+
+def test_a_caption_over_1024_characters_is_refused(circlebot, store, tmp_path):
+    join(store, PEOPLE)
+    picture = tmp_path / "toy.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    result = circlebot(
+        "bulletin", "send", "--to", "all", "--text", "y" * 1023, "--photo", str(picture), "--yes"
+    )
+    assert result.code == 2 and "limit of 1,024 for a photo's caption" in one_line(result.err)
+    assert queued(store) == []
+
+
+def test_with_no_bot_running_the_bulletin_is_queued_and_the_command_says_so(circlebot, store):
+    join(store, PEOPLE)
+    result = circlebot("bulletin", "send", "--to", "team:North", "--text", "Visits resume Monday.", "--yes")
+    assert result.code == 0, result.err
+    assert "Bulletin 1 queued for 3 people." in result.out
+    assert "No bot is sending (no heartbeat in the last 5 s)" in result.out
+    rows = queued(store)
+    assert [chat for chat, *_ in rows] == [1, 2, 3], "the team, not the deactivated, not South"
+    assert all(payload["params"]["text"] == "📣 Visits resume Monday." for _, payload, _, _ in rows)
+    assert {bulletin for *_, bulletin in rows} == {1}
+
+    again = circlebot("bulletin", "status", "1")
+    assert again.code == 0
+    assert "to 3 people: 0 delivered, 0 blocked the bot, 0 failed, 3 still on the way" in again.out
+    assert circlebot("bulletin", "status", "7").err.strip() == "circlebot: no bulletin 7"
+
+
+def test_a_bulletin_for_later_waits_for_its_time_in_the_programs_timezone(circlebot, store, cli_env):
+    cli_env.setenv("CIRCLEBOT_TIMEZONE", "America/Lima")
+    join(store, PEOPLE)
+    store(lambda db: beat(db, datetime.now(UTC)))  # a bot is running: the command would follow
+    result = circlebot(
+        "bulletin",
+        "send",
+        "--to",
+        "role:supervisor",
+        "--text",
+        "Team call",
+        "--at",
+        "2099-03-02 09:00",
+        "--yes",
+    )
+    assert result.code == 0, result.err
+    assert "goes out at 2099-03-02T14:00:00+00:00" in result.out
+    [(chat, _, not_before, _)] = queued(store)
+    assert chat == 3 and not_before == datetime(2099, 3, 2, 14, tzinfo=UTC)
+
+
+def test_enqueuing_the_same_bulletin_twice_queues_nothing_new(store):
+    from services import bulletins
+
+    join(store, PEOPLE)
+
+    async def twice(db):
+        async with db.unit_of_work() as uow:
+            bulletin, _ = await bulletins.create(uow, bulletins.Audience("all"), "Hi", NOW, NOW)
+            people = await bulletins.recipients(uow, bulletins.Audience("all"))
+            messages = [
+                (f"bulletin:{bulletin.id}:{p.id}", p.telegram_id, p.id, {"method": "sendMessage"})
+                for p in people
+            ]
+            await uow.outbox.enqueue_bulk(bulletin.id, messages, NOW, NOW + timedelta(seconds=1))
+            await uow.commit()
+
+    store(twice)
+    assert len(queued(store)) == 4
