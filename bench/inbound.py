@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -27,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import TOKEN, bot_env, clean_env, peak_rss_mb, spawn  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from tests.fakebotapi import FakeBotApi, FakeUser, Limits  # noqa: E402
 
-TOKEN = "123456:BENCH-token-for-the-fake-bot-api-000"
 RATE_SCALE = 100
 OFFERED_PER_SECOND = 50
 LATENCY_UPDATES = 300
@@ -108,13 +107,6 @@ async def offered_load(fake: FakeBotApi, users: list[FakeUser]) -> list[float]:
     return latencies
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 async def measure(
     name: str, people: int, start_bot: Callable[[FakeBotApi], Awaitable[asyncio.subprocess.Process]]
 ) -> dict[str, float]:
@@ -167,37 +159,22 @@ async def prepare_people(database_url: str, people: int) -> None:
     await db.dispose()
 
 
-def spawn(args: list[str], env: dict[str, str], folder: Path) -> Awaitable[asyncio.subprocess.Process]:
-    return asyncio.create_subprocess_exec(
-        sys.executable,
-        *args,
-        cwd=folder,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=(folder / "bot.log").open("w"),
-    )
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="circlebot-bench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "CIRCLEBOT_", "DATABASE_"))}
-    env["PYTHONPATH"] = str(ROOT)
+    env = clean_env()
 
     database_url = f"sqlite:///{folder / 'circlebot.db'}"
     await prepare_people(database_url, args.people)
 
     def circlebot(fake: FakeBotApi) -> Awaitable[asyncio.subprocess.Process]:
-        bot_env = {
-            **env,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": fake.root,
-            "DATABASE_URL": database_url,
-            "CIRCLEBOT_RATE_SCALE": str(RATE_SCALE),
-        }
-        return spawn(["-c", "import sys, bot; sys.exit(bot.main())", "run"], bot_env, folder)
+        return spawn(
+            ["-c", "import sys, bot; sys.exit(bot.main())", "run"],
+            bot_env(env, fake, database_url, RATE_SCALE),
+            folder,
+        )
 
     def baseline(fake: FakeBotApi) -> Awaitable[asyncio.subprocess.Process]:
         script = str(ROOT / "bench" / "baseline_bot.py")

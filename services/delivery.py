@@ -111,22 +111,18 @@ class OutboxSender:
     in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
 
     async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
-        """Send rows this process has claimed; the sent ones go to the log. Each chat's rows go
-        in order, different chats' at once (bulk ones at most BULK_IN_FLIGHT at a time). No
-        transaction is held open while talking to Telegram."""
+        """Send rows this process has claimed; each one sent goes to the log at once, so that a
+        crash can repeat only what was on its way. Each chat's rows go in order, different
+        chats' at once (bulk ones at most BULK_IN_FLIGHT at a time). No transaction is held
+        open while talking to Telegram."""
         chats: dict[object, list[Outgoing]] = {}
         for row in rows:
             chats.setdefault(row.params.get("chat_id"), []).append(row)
-        sent: dict[int, int | None] = {}
-        for done in await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values())):
-            sent.update(done)
-        if sent:
-            await self.log.add(sent)
+        await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values()))
 
-    async def _send_chat(self, rows: list[Outgoing], bulk: bool) -> dict[int, int | None]:
+    async def _send_chat(self, rows: list[Outgoing], bulk: bool) -> None:
         """One chat's rows, in order. When one must wait, the rest wait behind it, so that no
         one reads the next question before the last."""
-        sent: dict[int, int | None] = {}
         held_until: datetime | None = None
         for row in rows:
             if held_until is not None:
@@ -135,9 +131,10 @@ class OutboxSender:
             try:
                 if bulk:
                     async with self.in_flight:
-                        sent[row.id] = await self._deliver(row, bulk)
+                        message_id = await self._deliver(row, bulk)
                 else:
-                    sent[row.id] = await self._deliver(row, bulk)
+                    message_id = await self._deliver(row, bulk)
+                await self.log.add({row.id: message_id})
             except Blocked as error:
                 await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
             except RetryLater as error:
@@ -151,7 +148,6 @@ class OutboxSender:
                 else:
                     held_until = self.clock() + backoff(row.attempts)
                     await _postpone(self.db, row.id, held_until, reason)
-        return sent
 
     async def _deliver(self, row: Outgoing, bulk: bool) -> int | None:
         """One call, paced by the limiter. A short "slow down" is waited out here, and the try

@@ -1,5 +1,6 @@
-"""kill -9 of a real bot process mid-conversation, then a restart: she continues at the same
-step with her earlier answers intact, and what was committed but not sent is sent."""
+"""kill -9 of a real bot process, then a restart: mid-conversation, she continues at the same
+step with her earlier answers intact, and what was committed but not sent is sent; half-way
+through a bulletin, everyone gets it, and only what was in flight at the kill can come twice."""
 
 import asyncio
 import os
@@ -15,14 +16,16 @@ from tests.telegram.conftest import TOKEN, invite
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def start_bot(fake: FakeBotApi, database_url: str, workdir: Path) -> asyncio.subprocess.Process:
+async def start_bot(
+    fake: FakeBotApi, database_url: str, workdir: Path, rate_scale: int = 100
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "CIRCLEBOT_", "DATABASE_"))}
     env.update(
         PYTHONPATH=str(ROOT),
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.root,
         DATABASE_URL=database_url,
-        CIRCLEBOT_RATE_SCALE="100",
+        CIRCLEBOT_RATE_SCALE=str(rate_scale),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -42,11 +45,10 @@ async def start_bot(fake: FakeBotApi, database_url: str, workdir: Path) -> async
     return process
 
 
-async def settled(store: Database) -> None:
-    """Wait until the bot has recorded every reply as sent (so the kill below lands between
-    updates, not in the instant between Telegram accepting a message and its record)."""
+async def settled(store: Database, seconds: float = 10) -> None:
+    """Wait until the bot has recorded every message as sent (and so has nothing left to send)."""
     far = datetime(2100, 1, 1, tzinfo=UTC)
-    for _ in range(200):
+    for _ in range(int(seconds / 0.05)):
         async with store.unit_of_work() as uow:
             if not await uow.outbox.due(far, 1):
                 return
@@ -116,3 +118,51 @@ async def test_kill_9_mid_flow_then_restart_resumes_at_the_same_step(
     ]
     texts = [m["text"] for m in ana.messages]
     assert texts.count("Stranded reply") == 1
+
+
+async def test_kill_9_half_way_through_a_2000_person_bulletin_loses_nothing(
+    fake: FakeBotApi, store: Database, database_url: str, tmp_path: Path
+):
+    from services import bulletins
+    from tests.fakebotapi import Limits
+
+    people = range(500_000, 502_000)
+    now = datetime.now(UTC)
+    async with store.unit_of_work() as uow:
+        for telegram_id in people:
+            person = await uow.people.add(
+                telegram_id, f"P{telegram_id}", now, language="en", roles=["home_visitor"]
+            )
+            person.consented_at = now
+        await uow.commit()
+    fake.limits = Limits(scale=10)  # Telegram's limits ×10: 300 messages a second
+    bot = await start_bot(fake, database_url, tmp_path, rate_scale=10)
+    try:
+        async with store.unit_of_work() as uow:
+            await bulletins.create(uow, bulletins.Audience("all"), "Visits resume on Monday.", now, now)
+            await uow.commit()
+        await fake.wait_until(lambda: len(fake.chats) >= 1050, 30)  # mid-batch
+    finally:
+        await kill(bot)
+    await asyncio.sleep(0.2)  # a request already on its way is still answered
+    delivered_at_kill = set(fake.chats)
+    async with store.unit_of_work() as uow:
+        rows = await uow.outbox.get_many(range(1, 2001))
+    in_flight = [row.chat_id for row in rows if row.status == "sending"]
+    accepted_unrecorded = [chat for chat in in_flight if chat in delivered_at_kill]
+    assert 1000 <= len(delivered_at_kill) < 2000, "the kill came half-way"
+
+    bot = await start_bot(fake, database_url, tmp_path, rate_scale=10)
+    try:  # claims run out after 15 s: the new process then takes the stranded rows too
+        await fake.wait_until(lambda: all(chat in fake.chats for chat in people), 60)
+        await settled(store, seconds=30)
+    finally:
+        await kill(bot)
+    counts = [len(fake.chats[chat]) for chat in people]
+    duplicates = sum(count - 1 for count in counts)
+    print(
+        f"in flight at the kill: {len(in_flight)} ({len(accepted_unrecorded)} already accepted); duplicates: {duplicates}"
+    )
+    assert min(counts) == 1, "nobody lost it"
+    assert duplicates <= len(in_flight), "only what was in flight at the kill can come twice"
+    assert duplicates == len(accepted_unrecorded), "exactly those Telegram took but the bot had not recorded"
