@@ -119,6 +119,8 @@ class OutboxSender:
         chats: dict[object, list[Outgoing]] = {}
         for row in rows:
             chats.setdefault(row.params.get("chat_id"), []).append(row)
+        if len(chats) == 1:  # a reply: no tasks to spawn for it
+            return await self._send_chat(next(iter(chats.values())), bulk)
         await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values()))
 
     async def _send_chat(self, rows: list[Outgoing], bulk: bool) -> None:
