@@ -16,6 +16,16 @@ from services.delivery import Blocked, RetryLater
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
 
 
+def _form(params: dict[str, Any], files: dict[str, bytes]) -> aiohttp.FormData:
+    """A multipart request: the parameters (objects as JSON, as the Bot API wants), then files."""
+    form = aiohttp.FormData()
+    for key, value in params.items():
+        form.add_field(key, value if isinstance(value, str) else json.dumps(value))
+    for key, data in files.items():
+        form.add_field(key, data, filename=key, content_type="application/octet-stream")
+    return form
+
+
 class SendFailed(Exception):
     """Telegram refused a call for another reason, or the network failed (retried later)."""
 
@@ -26,18 +36,18 @@ class BotApiTransport:
         self._connections = connections
         self._session: aiohttp.ClientSession | None = None
 
-    async def call(self, method: str, params: dict[str, Any]) -> int | None:
+    async def call(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._connections)
             self._session = aiohttp.ClientSession(connector=connector, json_serialize=json.dumps)
+        request = {"json": params} if files is None else {"data": _form(params, files)}
         try:
-            async with self._session.post(self._base + method, json=params, timeout=TIMEOUT) as response:
+            async with self._session.post(self._base + method, timeout=TIMEOUT, **request) as response:
                 body = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             raise SendFailed(without_token(str(error)) or type(error).__name__) from None
         if body.get("ok"):
-            result = body.get("result")
-            return result.get("message_id") if isinstance(result, dict) else None
+            return body.get("result")
         code, description = body.get("error_code", response.status), str(body.get("description", ""))
         if code == 403:
             raise Blocked(description)

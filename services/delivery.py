@@ -9,11 +9,12 @@ import itertools
 import logging
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.outgoing import CLAIM, Outgoing
+from services.photos import BulletinPhotos
 from services.ratelimit import RateLimiter
 from store.database import Database
 
@@ -24,6 +25,10 @@ INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
 BULK_IN_FLIGHT = 16  # queued messages on their way at once: keeps Telegram's pace over a slow link
 BACKOFF_CAP = 600.0  # seconds
 BATCH_SECONDS = 2.0  # how much sending one claim covers (well inside CLAIM)
+
+
+def _message_id(result: Any) -> int | None:
+    return result.get("message_id") if isinstance(result, dict) else None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -42,8 +47,8 @@ class RetryLater(Exception):
 
 
 class Transport(Protocol):
-    async def call(self, method: str, params: dict[str, Any]) -> int | None:
-        """Carry out one Bot API call; the sent message's id, if it made one."""
+    async def call(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
+        """Carry out one Bot API call, uploading `files` with it; Telegram's result."""
 
 
 async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:
@@ -109,6 +114,7 @@ class OutboxSender:
     clock: Callable[[], datetime]
     limiter: RateLimiter
     log: SentLog
+    photos: BulletinPhotos
     in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
 
     async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
@@ -165,11 +171,26 @@ class OutboxSender:
         raise AssertionError("unreachable")
 
     async def _call(self, row: Outgoing, bulk: bool) -> int | None:
+        if row.photo_of is not None and "photo" not in row.params:
+            return await self._call_with_photo(row, row.photo_of, bulk)
+        return _message_id(await self._limited(row, bulk))
+
+    async def _call_with_photo(self, row: Outgoing, bulletin_id: int, bulk: bool) -> int | None:
+        """The first recipient's message uploads the photo; the others wait, then send its id."""
+        async with self.photos.lock(bulletin_id):
+            file_id = await self.photos.file_id(bulletin_id)
+            if file_id is None:
+                result = await self._limited(row, bulk, {"photo": await self.photos.data(bulletin_id)})
+                await self.photos.remember(bulletin_id, result["photo"][-1]["file_id"])
+                return _message_id(result)
+        return _message_id(await self._limited(replace(row, params={**row.params, "photo": file_id}), bulk))
+
+    async def _limited(self, row: Outgoing, bulk: bool, files: dict[str, bytes] | None = None) -> Any:
         chat_id = row.params.get("chat_id")
         if not isinstance(chat_id, int):  # Telegram refuses it: no need to hold a slot
-            return await self.transport.call(row.method, row.params)
+            return await self.transport.call(row.method, row.params, files)
         async with self.limiter.slot(chat_id, bulk):
-            return await self.transport.call(row.method, row.params)
+            return await self.transport.call(row.method, row.params, files)
 
     async def drain(self, batch: int | None = None) -> int:
         """Claim and send every due row still unsent: queued messages, rows postponed, and at
@@ -188,7 +209,14 @@ class OutboxSender:
                 return taken
             await self.send(
                 (
-                    Outgoing(m.id, m.person_id, m.payload["method"], m.payload["params"], m.attempts)
+                    Outgoing(
+                        m.id,
+                        m.person_id,
+                        m.payload["method"],
+                        m.payload["params"],
+                        m.attempts,
+                        m.payload.get("photo_of"),
+                    )
                     for m in claimed
                 ),
                 bulk=True,

@@ -501,6 +501,15 @@ class BulletinRepository(Repository):
     async def get(self, bulletin_id: int) -> Bulletin | None:
         return await self.session.get(Bulletin, bulletin_id)
 
+    async def photo(self, bulletin_id: int) -> bytes:
+        """The uploaded photo's bytes (kept out of ordinary loads: they can be megabytes)."""
+        data = await self.session.scalar(select(Bulletin.photo).where(Bulletin.id == bulletin_id))
+        return data or b""
+
+    async def set_photo_file_id(self, bulletin_id: int, file_id: str) -> None:
+        statement = update(Bulletin).where(Bulletin.id == bulletin_id).values(photo_file_id=file_id)
+        await self.session.execute(statement)
+
     async def settled_unreported(self, now: datetime) -> list[Bulletin]:
         """Bulletins with an author waiting for the delivery report, none of whose messages is
         still on its way."""

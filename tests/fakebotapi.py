@@ -105,6 +105,7 @@ class FakeBotApi:
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _http: aiohttp.ClientSession | None = None
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> what was uploaded
     fail_next: list[int] = field(default_factory=list)  # the next calls (not getUpdates) get these 5xx
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
@@ -133,7 +134,7 @@ class FakeBotApi:
             "answerCallbackQuery": self._true,
             "setMyCommands": self._set_my_commands,
             "deleteMyCommands": self._true,
-            "sendPhoto": self._send_message,
+            "sendPhoto": self._send_photo,
             "sendDocument": self._send_message,
             "getFile": self._get_file,
             "close": self._true,
@@ -234,6 +235,22 @@ class FakeBotApi:
         await self._record(chat_id, message)
         return message
 
+    async def _send_photo(self, params: dict[str, Any]) -> Any:
+        """A photo is an upload (a new file id is issued) or the file id of one sent before."""
+        photo = params.get("photo")
+        if isinstance(photo, bytes):
+            file_id = f"AgACfake{next(self._message_ids)}"
+            self.uploads[file_id] = photo
+        elif isinstance(photo, str) and photo in self.uploads:
+            file_id = photo
+        else:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if len(str(params.get("caption", ""))) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message = await self._send_message({k: v for k, v in params.items() if k != "photo"})
+        message["photo"] = [{"file_id": file_id, "file_unique_id": file_id[-8:], "width": 800, "height": 600}]
+        return message
+
     def _find(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat_id(params)
         message_id = int(params.get("message_id", 0))
@@ -307,8 +324,9 @@ class FakeBotApi:
         if request.can_read_body:
             if request.content_type == "application/json":
                 params.update(await request.json())
-            else:
-                params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+            else:  # a form; uploaded files arrive as their bytes
+                for key, value in (await request.post()).items():
+                    params[key] = value.file.read() if isinstance(value, web.FileField) else value
         self.calls.append(Call(method, params))
         await self._notify()
         if self.fail_next and method != "getUpdates":

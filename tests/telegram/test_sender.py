@@ -10,6 +10,7 @@ import pytest
 from handlers.transport import BotApiTransport
 from services.delivery import GIVE_UP_AFTER, OutboxSender, SentLog
 from services.outgoing import CLAIM, Outgoing
+from services.photos import BulletinPhotos
 from services.ratelimit import RateLimiter
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, Limits
@@ -32,7 +33,7 @@ def clock() -> Clock:
 @pytest.fixture
 async def sender(fake: FakeBotApi, store: Database, clock: Clock) -> AsyncIterator[OutboxSender]:
     transport = BotApiTransport(fake.root, TOKEN)
-    yield OutboxSender(store, transport, clock, RateLimiter(), SentLog(store, clock))
+    yield OutboxSender(store, transport, clock, RateLimiter(), SentLog(store, clock), BulletinPhotos(store))
     await transport.close()
 
 
@@ -119,7 +120,7 @@ async def test_two_senders_racing_for_the_same_rows_send_each_once(
     other_db = Database(database_url)  # as if a second bot process had started
     transports = [BotApiTransport(fake.root, TOKEN), BotApiTransport(fake.root, TOKEN)]
     senders = [
-        OutboxSender(db, transport, clock, RateLimiter(scale=100), SentLog(db, clock))
+        OutboxSender(db, transport, clock, RateLimiter(scale=100), SentLog(db, clock), BulletinPhotos(db))
         for db, transport in zip((store, other_db), transports, strict=True)
     ]
     try:
@@ -154,3 +155,29 @@ async def test_server_errors_are_retried_with_growing_pauses_then_failed_with_th
     assert row.last_error is not None and "502" in row.last_error
     assert len(pauses) == GIVE_UP_AFTER - 1 and pauses == sorted(pauses) and pauses[0] >= 1
     assert 7 not in fake.chats
+
+
+async def test_a_bulletins_photo_is_uploaded_once_and_sent_to_everyone_by_its_file_id(
+    sender: OutboxSender, fake: FakeBotApi, store: Database, clock: Clock
+):
+    from services import bulletins
+
+    async with store.unit_of_work() as uow:
+        for telegram_id in range(11, 16):
+            person = await uow.people.add(telegram_id, f"P{telegram_id}", clock(), language="en")
+            person.consented_at = clock()
+        picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+        bulletin, count = await bulletins.create(
+            uow, bulletins.Audience("all"), "Our toy library opens Friday.", clock(), clock(), photo=picture
+        )
+        await uow.commit()
+    assert await sender.drain() == count == 5
+    assert list(fake.uploads.values()) == [picture], "uploaded once"
+    [file_id] = fake.uploads
+    for chat in range(11, 16):
+        [message] = fake.chats[chat]
+        assert message["text"] == "📣 Our toy library opens Friday."
+        assert message["photo"][0]["file_id"] == file_id
+    async with store.unit_of_work() as uow:
+        stored = await uow.bulletins.get(bulletin.id)
+        assert stored is not None and stored.photo_file_id == file_id
