@@ -23,7 +23,12 @@ from services.delivery import Blocked, OutboxSender, RetryLater, Transport
 def _media(message: Message) -> MediaInput:
     if message.photo:
         largest = message.photo[-1]
-        meta = {"width": largest.width, "height": largest.height, "file_unique_id": largest.file_unique_id}
+        meta = {
+            "width": largest.width,
+            "height": largest.height,
+            "file_unique_id": largest.file_unique_id,
+            "caption": message.caption,
+        }
         return MediaInput("photo", largest.file_id, meta)
     if message.voice:
         voice, duration = message.voice, message.voice.duration

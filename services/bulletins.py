@@ -52,15 +52,22 @@ def message_text(text: str, author: str | None) -> str:
     return f"{MARK} {author}\n\n{text}" if author else f"{MARK} {text}"
 
 
+def overflow(text: str, author: str | None, with_photo: bool) -> tuple[int, int] | None:
+    """(length, Telegram's limit) when the message as sent would be longer than a message or a
+    photo's caption may be; None when it fits."""
+    limit = CAPTION_LIMIT if with_photo else TEXT_LIMIT
+    length = len(message_text(text, author))
+    return (length, limit) if length > limit else None
+
+
 def check_message(text: str, author: str | None, with_photo: bool) -> None:
     """Refuse what Telegram would: nothing to send, or more than a message or caption holds."""
     if not text.strip() and not with_photo:
         raise Refused("the bulletin is empty: give it some text")
-    limit, what = (CAPTION_LIMIT, "a photo's caption") if with_photo else (TEXT_LIMIT, "a message")
-    length = len(message_text(text, author))
-    if length > limit:
+    if over := overflow(text, author, with_photo):
+        what = "a photo's caption" if with_photo else "a message"
         raise Refused(
-            f"the bulletin is {length - limit} characters over Telegram's limit of {limit:,} for {what}"
+            f"the bulletin is {over[0] - over[1]} characters over Telegram's limit of {over[1]:,} for {what}"
         )
 
 
@@ -70,8 +77,8 @@ def check_time(send_at: datetime, now: datetime) -> None:
         raise Refused(f"{send_at:%Y-%m-%d %H:%M %Z} is in the past")
 
 
-async def recipients(uow: UnitOfWork, audience: Audience) -> list[Person]:
-    """Everyone the audience names who has joined and not been deactivated."""
+async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None = None) -> list[Person]:
+    """Everyone the audience names who has joined and not been deactivated, but its author."""
     team_id = None
     if audience.kind == "team":
         team = await uow.teams.get_by_name(audience.value)
@@ -84,6 +91,7 @@ async def recipients(uow: UnitOfWork, audience: Audience) -> list[Person]:
         for person in people
         if not person.deactivated
         and person.consented_at is not None
+        and (author is None or person.id != author.id)
         and (audience.kind != "role" or audience.value in person.role_names)
     ]
 
@@ -114,7 +122,7 @@ async def create(
     name = author.name if author else None
     check_message(text, name, photo is not None or photo_file_id is not None)
     check_time(send_at, now)
-    people = await recipients(uow, audience)
+    people = await recipients(uow, audience, author)
     if not people:
         raise Refused(f"{audience} has no one to send to yet")
     bulletin = await uow.bulletins.add(

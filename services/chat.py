@@ -31,6 +31,7 @@ from flows.spec import Flow
 from flows.trend import trend_text
 from services import invites
 from services.bot_identity import USERNAME_KEY
+from services.bulletin_dialog import BulletinDialog
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
 from store.database import Database
@@ -123,6 +124,8 @@ class _Turn:
         if self.incoming.command is not None:
             person.awaiting = None
             return await self._on_command(self.incoming.command)
+        if person.awaiting and "bulletin" in person.awaiting:
+            return await self._bulletin().receive(self.incoming.text, self.incoming.media)
         if person.awaiting and self.incoming.text is not None:
             return await self._deliver_reply(person.awaiting, self.incoming.text)
         run = await self.uow.runs.active_for(person.id)
@@ -265,6 +268,7 @@ class _Turn:
         ]
         if "supervisor" in self._require_person().role_names:
             commands.append(("invite", self._label("command.invite")))
+            commands.append(("bulletin", self._label("command.bulletin")))
         commands += [(name, self._label(f"command.{name}")) for name in ("language", "cancel", "help")]
         return commands
 
@@ -293,6 +297,8 @@ class _Turn:
             return await self._ask_language()
         elif name == "invite":
             await self._invite(1, INVITE_DAYS)
+        elif name == "bulletin":
+            return await self._bulletin().start()
         else:
             await self._say("chat.unknown_command")
         await self._repeat_question(run)
@@ -338,6 +344,8 @@ class _Turn:
             return await self._switch(kind, rest)
         if kind == "rep":
             return await self._start_reply(rest)
+        if kind == "bl":
+            return await self._bulletin().press(rest)
         if kind == "inv":
             uses, _, days = rest.partition(":")
             if uses.isdigit() and days.isdigit():
@@ -505,6 +513,13 @@ class _Turn:
         message = self.catalog.say(lang, "share.reply_received", name=person.name, text=text)
         await self.out.send(author.telegram_id, self.catalog.lay_out(lang, message), (), author.id)
         await self._say("share.reply_sent", name=author.name)
+
+    def _bulletin(self) -> BulletinDialog:
+        person = self._require_person()
+        timezone = self.chat.timezone
+        return BulletinDialog(
+            self.uow, self.out, self.catalog, person, self.lang, self.incoming.chat_id, self.now, timezone
+        )
 
     # --- invites from chat -------------------------------------------------------------------
 

@@ -75,6 +75,11 @@ class Outbox:
                 params["reply_markup"] = markup
             await self._queue(chat_id, {"method": "sendMessage", "params": params}, person_id)
 
+    async def photo(self, chat_id: int, file_id: str, caption: str, person_id: int | None = None) -> None:
+        """A photo Telegram already has (by its file id), with a caption."""
+        params = {"chat_id": chat_id, "photo": file_id, "caption": caption}
+        await self._queue(chat_id, {"method": "sendPhoto", "params": params}, person_id)
+
     async def edit(
         self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
     ) -> None:

@@ -65,7 +65,14 @@ async def test_several_people_at_once_over_long_polling(
     await fake.wait_until(lambda: {1, 2, 3, 10} <= fake.commands.keys())
     assert [c["command"] for c in fake.commands[1]] == ["reflect", "language", "cancel", "help"]
     assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
-    assert [c["command"] for c in fake.commands[10]] == ["selfcheck", "invite", "language", "cancel", "help"]
+    assert [c["command"] for c in fake.commands[10]] == [
+        "selfcheck",
+        "invite",
+        "bulletin",
+        "language",
+        "cancel",
+        "help",
+    ]
 
     ana_said, caro_said = await asyncio.gather(reflect(ana, share=True), reflect(caro, share=False))
     assert "Your reflection was shared with your supervisor." in ana_said

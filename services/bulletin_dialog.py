@@ -1,0 +1,161 @@
+"""A supervisor's /bulletin in private chat: she writes it (text, or a photo with a caption),
+sees it as her team will, then sends it now or at a time she gives in her own timezone. The
+draft lives in her `awaiting` state, so it survives a restart; the bulletin itself is written by
+the same service the command line uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.i18n import Catalog
+from flows.run import MediaInput
+from services import bulletins
+from services.errors import Refused
+from services.outgoing import ButtonRows, Outbox
+from store.models import Person, Team
+from store.uow import UnitOfWork
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\d{1,2}):(\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def read_when(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """25/11 09:00, 25/11/2026 09:00, 2026-11-25 09:00, or 09:00 (the next one), in her
+    timezone; None when it is none of those or no such day exists."""
+    local_now = now.astimezone(zone)
+    text = " ".join(text.split())
+    try:
+        if match := _DAY_MONTH.match(text):
+            day, month, year, hour, minute = match.groups()
+            when = datetime.combine(
+                date(int(year or local_now.year), int(month), int(day)), time(int(hour), int(minute)), zone
+            )
+            if year is None and when < local_now - timedelta(days=1):
+                when = when.replace(year=when.year + 1)  # 05/01 said in December means next January
+        elif match := _ISO.match(text):
+            year, month, day, hour, minute = match.groups()
+            when = datetime.combine(date(int(year), int(month), int(day)), time(int(hour), int(minute)), zone)
+        elif match := _CLOCK.match(text):
+            when = datetime.combine(local_now.date(), time(int(match[1]), int(match[2])), zone)
+            if when <= local_now:
+                when += timedelta(days=1)
+        else:
+            return None
+    except ValueError:  # 31/02, 25:00
+        return None
+    return when
+
+
+@dataclass
+class BulletinDialog:
+    uow: UnitOfWork
+    out: Outbox
+    catalog: Catalog
+    person: Person
+    lang: str
+    chat_id: int
+    now: datetime
+    timezone: str
+
+    async def start(self) -> None:
+        if "supervisor" not in self.person.role_names:
+            return await self._say("chat.not_allowed")
+        team = await self._team()
+        if team is None:
+            return await self._say("bulletin.no_team")
+        count = len(await bulletins.recipients(self.uow, bulletins.Audience("team", team.name), self.person))
+        self.person.awaiting = {"bulletin": "write"}
+        await self._say("bulletin.compose", team=team.name, count=count)
+
+    async def receive(self, text: str | None, media: MediaInput | None) -> None:
+        """Her next message: the bulletin itself, or when to send it."""
+        draft: dict[str, Any] = dict(self.person.awaiting or {})
+        if draft.get("bulletin") == "when" and text is not None:
+            return await self._schedule(draft, text)
+        if media is not None and media.kind != "photo":
+            return await self._say("bulletin.not_a_photo")
+        photo = media.file_id if media is not None else None
+        words = (media.meta.get("caption") or "") if media is not None else (text or "")
+        if not words.strip() and photo is None:
+            return await self._say("bulletin.empty")
+        over = bulletins.overflow(words, self.person.name, photo is not None)
+        if over is not None:
+            return await self._say("bulletin.too_long", over=over[0] - over[1], limit=over[1])
+        team = await self._team()
+        if team is None:
+            return await self._say("bulletin.no_team")
+        self.person.awaiting = {"bulletin": "ready", "text": words, "photo": photo}
+        await self._say("bulletin.preview")
+        shown = bulletins.message_text(words, self.person.name)
+        if photo is None:
+            await self.out.send(self.chat_id, shown, (), self.person.id)
+        else:
+            await self.out.photo(self.chat_id, photo, shown, self.person.id)
+        count = len(await bulletins.recipients(self.uow, bulletins.Audience("team", team.name), self.person))
+        buttons = [
+            [(self._label("button.send_now"), "bl:now"), (self._label("button.send_later"), "bl:later")],
+            [(self._label("button.cancel"), "bl:cancel")],
+        ]
+        await self._say("bulletin.confirm", buttons, team=team.name, count=count)
+
+    async def press(self, action: str) -> None:
+        draft: dict[str, Any] = dict(self.person.awaiting or {})
+        if draft.get("bulletin") not in ("ready", "when"):
+            return await self._say("button.expired")
+        if action == "now":
+            return await self._send(draft, self.now)
+        if action == "later":
+            self.person.awaiting = {**draft, "bulletin": "when"}
+            return await self._say("bulletin.ask_when")
+        self.person.awaiting = None
+        await self._say("bulletin.cancelled")
+
+    async def _schedule(self, draft: dict[str, Any], text: str) -> None:
+        when = read_when(text, ZoneInfo(self.person.timezone or self.timezone), self.now)
+        if when is None:
+            return await self._say("bulletin.bad_time")
+        if when <= self.now:
+            return await self._say("bulletin.past")
+        await self._send(draft, when)
+
+    async def _send(self, draft: dict[str, Any], when: datetime) -> None:
+        team = await self._team()
+        if team is None:
+            return await self._say("bulletin.no_team")
+        audience = bulletins.Audience("team", team.name)
+        try:
+            _, count = await bulletins.create(
+                self.uow,
+                audience,
+                draft["text"],
+                when,
+                self.now,
+                author=self.person,
+                photo_file_id=draft["photo"],
+            )
+        except Refused:  # the team has no one to send to any more
+            self.person.awaiting = None
+            return await self._say("bulletin.nobody")
+        self.person.awaiting = None
+        if when <= self.now:
+            return await self._say("bulletin.queued", count=count)
+        local = when.astimezone(ZoneInfo(self.person.timezone or self.timezone))
+        await self._say("bulletin.scheduled", count=count, when=f"{local:%d/%m/%Y %H:%M}")
+
+    async def _team(self) -> Team | None:
+        """Only the team she supervises: a supervisor cannot send outside it."""
+        if "supervisor" not in self.person.role_names:
+            return None
+        return await self.uow.teams.supervised_by(self.person.id)
+
+    def _label(self, key: str, **fields: object) -> str:
+        return self.catalog.say(self.lang, key, **fields)
+
+    async def _say(self, key: str, buttons: ButtonRows = (), **fields: object) -> None:
+        text = self.catalog.lay_out(self.lang, self._label(key, **fields))
+        await self.out.send(self.chat_id, text, buttons, self.person.id)
