@@ -136,3 +136,53 @@ def test_enqueuing_the_same_bulletin_twice_queues_nothing_new(store):
 
     store(twice)
     assert len(queued(store)) == 4
+
+
+def test_the_command_follows_a_running_sender_to_the_delivery_report(
+    circlebot, store, fake_api, database_url
+):
+    """A sender beating and sending in another thread plays the running bot."""
+    import asyncio
+    import threading
+
+    from handlers.transport import BotApiTransport
+    from services.delivery import OutboxSender, SentLog
+    from services.photos import BulletinPhotos
+    from services.ratelimit import RateLimiter
+    from store.database import Database
+    from tests.cli.conftest import TOKEN
+
+    join(store, PEOPLE)
+    fake_api.blocked.add(2)
+    stop = threading.Event()
+
+    async def play_the_bot() -> None:
+        db = Database(database_url)
+        clock = lambda: datetime.now(UTC)  # noqa: E731
+        transport = BotApiTransport(fake_api.root, TOKEN)
+        sender = OutboxSender(db, transport, clock, RateLimiter(), SentLog(db, clock), BulletinPhotos(db))
+        try:
+            while not stop.is_set():
+                await beat(db, clock())
+                await sender.drain()
+                await sender.log.flush()
+                await asyncio.sleep(0.1)
+        finally:
+            await transport.close()
+            await db.dispose()
+
+    bot = threading.Thread(target=lambda: asyncio.run(play_the_bot()))
+    store(lambda db: beat(db, datetime.now(UTC)))
+    bot.start()
+    try:
+        result = circlebot(
+            "bulletin", "send", "--to", "team:North", "--text", "Visits resume Monday.", "--yes"
+        )
+    finally:
+        stop.set()
+        bot.join(10)
+    assert result.code == 0, result.err
+    assert "Bulletin 1 queued for 3 people." in result.out
+    assert "to 3 people: 2 delivered, 1 blocked the bot, 0 failed, 0 still on the way" in result.out
+    assert "No bot is sending" not in result.out
+    assert [m["text"] for m in fake_api.chats[1]] == ["📣 Visits resume Monday."]
