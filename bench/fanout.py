@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import insert
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -28,6 +30,7 @@ from bench.common import TOKEN, bot_env, clean_env, peak_rss_mb, spawn  # noqa: 
 from services import bulletins  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
+from store.models import Person, PersonRole  # noqa: E402
 from tests.fakebotapi import FakeBotApi, Limits  # noqa: E402
 
 FIRST_CHAT = 100_000
@@ -35,15 +38,20 @@ LIMIT_PER_SECOND = 30
 
 
 async def add_people(database_url: str, count: int) -> None:
+    """People who joined and consented, written in two statements (setting up, not measured)."""
     await asyncio.to_thread(upgrade_to_head, database_url)
     db = Database(database_url)
     now = datetime.now(UTC)
+    people = [
+        {"id": n + 1, "telegram_id": FIRST_CHAT + n, "name": f"Person {n}", "language": "en"}
+        | {"consented_at": now, "created_at": now, "deactivated": False, "unreachable": False}
+        for n in range(count)
+    ]
     async with db.unit_of_work() as uow:
-        for n in range(count):
-            person = await uow.people.add(
-                FIRST_CHAT + n, f"Person {n}", now, language="en", roles=["home_visitor"]
-            )
-            person.consented_at = now
+        await uow.session.execute(insert(Person), people)
+        await uow.session.execute(
+            insert(PersonRole), [{"person_id": n + 1, "role": "home_visitor"} for n in range(count)]
+        )
         await uow.commit()
     await db.dispose()
 
