@@ -69,8 +69,9 @@ class SentLog:
         self._pending: dict[int, int | None] = {}
         self._flushing: asyncio.Task[None] | None = None
 
-    async def add(self, sent: dict[int, int | None]) -> None:
-        self._pending.update(sent)
+    def add(self, row_id: int, message_id: int | None) -> None:
+        """Row `row_id` was sent; Telegram gave it `message_id`."""
+        self._pending[row_id] = message_id
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush_soon())
 
@@ -143,7 +144,7 @@ class OutboxSender:
                         message_id = await self._deliver(row, bulk)
                 else:
                     message_id = await self._deliver(row, bulk)
-                await self.log.add({row.id: message_id})
+                self.log.add(row.id, message_id)
             except Blocked as error:
                 await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
             except RetryLater as error:
