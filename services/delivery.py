@@ -206,8 +206,10 @@ class OutboxSender:
                 due = [message.id for message in await uow.outbox.due(now, batch)]
                 claimed = await uow.outbox.get_many(await uow.outbox.claim(due, now, now + CLAIM))
                 await uow.commit()
-            if not claimed:
+            if not due:
                 return taken
+            if not claimed:  # another sender took these first: look for the next ones
+                continue
             await self.send(
                 (
                     Outgoing(

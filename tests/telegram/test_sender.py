@@ -118,9 +118,11 @@ async def test_two_senders_racing_for_the_same_rows_send_each_once(
 ):
     await queued_messages(store, range(1, 301), clock())
     other_db = Database(database_url)  # as if a second bot process had started
+    async with other_db.unit_of_work() as uow:  # connected before the race, like a running bot
+        await uow.outbox.due(clock(), 1)
     transports = [BotApiTransport(fake.root, TOKEN), BotApiTransport(fake.root, TOKEN)]
     senders = [
-        OutboxSender(db, transport, clock, RateLimiter(scale=100), SentLog(db, clock), BulletinPhotos(db))
+        OutboxSender(db, transport, clock, RateLimiter(scale=20), SentLog(db, clock), BulletinPhotos(db))
         for db, transport in zip((store, other_db), transports, strict=True)
     ]
     try:
