@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -154,6 +155,7 @@ async def main() -> None:
     parser.add_argument("--scale", type=float, default=10)
     args = parser.parse_args()
     env = clean_env()
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # the baseline cut off mid-request
     runs = [await one_size(env, args.people, 1.0), await one_size(env, args.scaled_people, args.scale)]
     ours, theirs = [run[0] for run in runs], [run[1] for run in runs]
     print(
