@@ -122,7 +122,10 @@ class _Turn:
         if person.language is None:
             return await self._ask_language()
         if self.incoming.command is not None:
+            drafting = bool(person.awaiting and "bulletin" in person.awaiting)
             person.awaiting = None
+            if drafting and self.incoming.command == "cancel":  # as the draft's prompt promised
+                return await self._say("bulletin.cancelled")
             return await self._on_command(self.incoming.command)
         if person.awaiting and "bulletin" in person.awaiting:
             return await self._bulletin().receive(self.incoming.text, self.incoming.media)

@@ -507,7 +507,10 @@ class BulletinRepository(Repository):
         return data or b""
 
     async def set_photo_file_id(self, bulletin_id: int, file_id: str) -> None:
-        statement = update(Bulletin).where(Bulletin.id == bulletin_id).values(photo_file_id=file_id)
+        """Telegram has the photo now: keep its file id, and let go of the bytes."""
+        statement = (
+            update(Bulletin).where(Bulletin.id == bulletin_id).values(photo_file_id=file_id, photo=None)
+        )
         await self.session.execute(statement)
 
     async def settled_unreported(self, now: datetime) -> list[Bulletin]:

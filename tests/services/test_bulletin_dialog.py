@@ -116,6 +116,11 @@ async def test_too_long_or_not_a_photo_is_explained_and_the_draft_waits(db, team
     ]
     await marta.press("Cancel")
     assert (await marta.new())[-1] == "The bulletin was not sent."
+    await marta.send("/bulletin")
+    await marta.send("/cancel")
+    assert (await marta.new())[-1] == "The bulletin was not sent."
+    await marta.send("Just chatting")
+    assert (await marta.new())[-1].startswith("There is no conversation going on right now.")
     assert await bulletin_rows(db) == []
 
 

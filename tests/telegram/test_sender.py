@@ -183,3 +183,4 @@ async def test_a_bulletins_photo_is_uploaded_once_and_sent_to_everyone_by_its_fi
     async with store.unit_of_work() as uow:
         stored = await uow.bulletins.get(bulletin.id)
         assert stored is not None and stored.photo_file_id == file_id
+        assert await uow.bulletins.photo(bulletin.id) == b"", "the bytes are let go once Telegram has them"
