@@ -186,3 +186,25 @@ def test_the_command_follows_a_running_sender_to_the_delivery_report(
     assert "to 3 people: 2 delivered, 1 blocked the bot, 0 failed, 0 still on the way" in result.out
     assert "No bot is sending" not in result.out
     assert [m["text"] for m in fake_api.chats[1]] == ["📣 Visits resume Monday."]
+
+
+def test_a_photo_from_the_command_line_is_kept_with_the_bulletin_until_it_goes_up(circlebot, store, tmp_path):
+    join(store, PEOPLE)
+    picture = tmp_path / "toys.jpg"
+    picture.write_bytes(b"\xff\xd8\xff" + b"1" * 500)
+    result = circlebot(
+        "bulletin", "send", "--to", "team:South", "--text", "Toys", "--photo", str(picture), "--yes"
+    )
+    assert result.code == 0, result.err
+    [(chat, payload, _, bulletin_id)] = queued(store)
+    assert chat == 4 and payload == {
+        "method": "sendPhoto",
+        "params": {"chat_id": 4, "caption": "📣 Toys"},
+        "photo_of": bulletin_id,
+    }
+
+    async def kept(db):
+        async with db.unit_of_work() as uow:
+            return await uow.bulletins.photo(bulletin_id)
+
+    assert store(kept) == picture.read_bytes()
