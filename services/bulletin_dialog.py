@@ -11,11 +11,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.i18n import Catalog
 from flows.run import MediaInput
 from services import bulletins
 from services.errors import Refused
-from services.outgoing import ButtonRows, Outbox
+from services.speaker import Speaker
 from store.models import Person, Team
 from store.uow import UnitOfWork
 
@@ -54,23 +53,20 @@ def read_when(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
 @dataclass
 class BulletinDialog:
     uow: UnitOfWork
-    out: Outbox
-    catalog: Catalog
+    speaker: Speaker
     person: Person
-    lang: str
-    chat_id: int
     now: datetime
     timezone: str
 
     async def start(self) -> None:
         if "supervisor" not in self.person.role_names:
-            return await self._say("chat.not_allowed")
+            return await self.speaker.say("chat.not_allowed")
         team = await self._team()
         if team is None:
-            return await self._say("bulletin.no_team")
+            return await self.speaker.say("bulletin.no_team")
         count = len(await bulletins.recipients(self.uow, bulletins.Audience("team", team.name), self.person))
         self.person.awaiting = {"bulletin": "write"}
-        await self._say("bulletin.compose", team=team.name, count=count)
+        await self.speaker.say("bulletin.compose", team=team.name, count=count)
 
     async def receive(self, text: str | None, media: MediaInput | None) -> None:
         """Her next message: the bulletin itself, or when to send it."""
@@ -78,55 +74,58 @@ class BulletinDialog:
         if draft.get("bulletin") == "when" and text is not None:
             return await self._schedule(draft, text)
         if media is not None and media.kind != "photo":
-            return await self._say("bulletin.not_a_photo")
+            return await self.speaker.say("bulletin.not_a_photo")
         photo = media.file_id if media is not None else None
         words = (media.meta.get("caption") or "") if media is not None else (text or "")
         if not words.strip() and photo is None:
-            return await self._say("bulletin.empty")
+            return await self.speaker.say("bulletin.empty")
         over = bulletins.overflow(words, self.person.name, photo is not None)
         if over is not None:
-            return await self._say("bulletin.too_long", over=over[0] - over[1], limit=over[1])
+            return await self.speaker.say("bulletin.too_long", over=over[0] - over[1], limit=over[1])
         team = await self._team()
         if team is None:
-            return await self._say("bulletin.no_team")
+            return await self.speaker.say("bulletin.no_team")
         self.person.awaiting = {"bulletin": "ready", "text": words, "photo": photo}
-        await self._say("bulletin.preview")
+        await self.speaker.say("bulletin.preview")
         shown = bulletins.message_text(words, self.person.name)
         if photo is None:
-            await self.out.send(self.chat_id, shown, (), self.person.id)
+            await self.speaker.send(shown)
         else:
-            await self.out.photo(self.chat_id, photo, shown, self.person.id)
+            await self.speaker.out.photo(self.speaker.chat_id, photo, shown, self.person.id)
         count = len(await bulletins.recipients(self.uow, bulletins.Audience("team", team.name), self.person))
         buttons = [
-            [(self._label("button.send_now"), "bl:now"), (self._label("button.send_later"), "bl:later")],
-            [(self._label("button.cancel"), "bl:cancel")],
+            [
+                (self.speaker.label("button.send_now"), "bl:now"),
+                (self.speaker.label("button.send_later"), "bl:later"),
+            ],
+            [(self.speaker.label("button.cancel"), "bl:cancel")],
         ]
-        await self._say("bulletin.confirm", buttons, team=team.name, count=count)
+        await self.speaker.say("bulletin.confirm", buttons, team=team.name, count=count)
 
     async def press(self, action: str) -> None:
         draft: dict[str, Any] = dict(self.person.awaiting or {})
         if draft.get("bulletin") not in ("ready", "when"):
-            return await self._say("button.expired")
+            return await self.speaker.say("button.expired")
         if action == "now":
             return await self._send(draft, self.now)
         if action == "later":
             self.person.awaiting = {**draft, "bulletin": "when"}
-            return await self._say("bulletin.ask_when")
+            return await self.speaker.say("bulletin.ask_when")
         self.person.awaiting = None
-        await self._say("bulletin.cancelled")
+        await self.speaker.say("bulletin.cancelled")
 
     async def _schedule(self, draft: dict[str, Any], text: str) -> None:
         when = read_when(text, ZoneInfo(self.person.timezone or self.timezone), self.now)
         if when is None:
-            return await self._say("bulletin.bad_time")
+            return await self.speaker.say("bulletin.bad_time")
         if when <= self.now:
-            return await self._say("bulletin.past")
+            return await self.speaker.say("bulletin.past")
         await self._send(draft, when)
 
     async def _send(self, draft: dict[str, Any], when: datetime) -> None:
         team = await self._team()
         if team is None:
-            return await self._say("bulletin.no_team")
+            return await self.speaker.say("bulletin.no_team")
         audience = bulletins.Audience("team", team.name)
         try:
             _, count = await bulletins.create(
@@ -140,22 +139,15 @@ class BulletinDialog:
             )
         except Refused:  # the team has no one to send to any more
             self.person.awaiting = None
-            return await self._say("bulletin.nobody")
+            return await self.speaker.say("bulletin.nobody")
         self.person.awaiting = None
         if when <= self.now:
-            return await self._say("bulletin.queued", count=count)
+            return await self.speaker.say("bulletin.queued", count=count)
         local = when.astimezone(ZoneInfo(self.person.timezone or self.timezone))
-        await self._say("bulletin.scheduled", count=count, when=f"{local:%d/%m/%Y %H:%M}")
+        await self.speaker.say("bulletin.scheduled", count=count, when=f"{local:%d/%m/%Y %H:%M}")
 
     async def _team(self) -> Team | None:
         """Only the team she supervises: a supervisor cannot send outside it."""
         if "supervisor" not in self.person.role_names:
             return None
         return await self.uow.teams.supervised_by(self.person.id)
-
-    def _label(self, key: str, **fields: object) -> str:
-        return self.catalog.say(self.lang, key, **fields)
-
-    async def _say(self, key: str, buttons: ButtonRows = (), **fields: object) -> None:
-        text = self.catalog.lay_out(self.lang, self._label(key, **fields))
-        await self.out.send(self.chat_id, text, buttons, self.person.id)

@@ -14,7 +14,6 @@ from typing import Any
 
 from flows import engine
 from flows.content import Content
-from flows.render import answer_lines
 from flows.run import (
     COMPLETED,
     ButtonInput,
@@ -34,8 +33,10 @@ from services.bot_identity import USERNAME_KEY
 from services.bulletin_dialog import BulletinDialog
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
+from services.sharing import Sharing
+from services.speaker import Speaker
 from store.database import Database
-from store.models import FlowRun, Invite, Person, Share
+from store.models import FlowRun, Invite, Person
 from store.uow import UnitOfWork
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
@@ -130,7 +131,7 @@ class _Turn:
         if person.awaiting and "bulletin" in person.awaiting:
             return await self._bulletin().receive(self.incoming.text, self.incoming.media)
         if person.awaiting and self.incoming.text is not None:
-            return await self._deliver_reply(person.awaiting, self.incoming.text)
+            return await self._sharing().deliver_reply(person, person.awaiting, self.incoming.text)
         run = await self.uow.runs.active_for(person.id)
         given: Input | None = self.incoming.media
         if self.incoming.text is not None:
@@ -144,18 +145,21 @@ class _Turn:
         languages = self.chat.content.languages
         return code if code in languages.enabled else languages.default
 
+    def _speaker(self) -> Speaker:
+        """To the person in this chat, in her language as it stands now."""
+        return Speaker(self.out, self.catalog, self.lang, self.incoming.chat_id, self._person_id())
+
     async def _say(self, key: str, buttons: ButtonRows = (), **fields: object) -> None:
-        await self._send(self.catalog.lay_out(self.lang, self.catalog.say(self.lang, key, **fields)), buttons)
+        await self._speaker().say(key, buttons, **fields)
 
     async def _send(self, text: str, buttons: ButtonRows = ()) -> None:
-        """To the person in this chat (so that a 403 marks her unreachable)."""
-        await self.out.send(self.incoming.chat_id, text, buttons, self._person_id())
+        await self._speaker().send(text, buttons)
 
     def _person_id(self) -> int | None:
         return None if self.person is None else self.person.id
 
     def _label(self, key: str, **fields: object) -> str:
-        return self.catalog.say(self.lang, key, **fields)
+        return self._speaker().label(key, **fields)
 
     # --- joining ---------------------------------------------------------------------------
 
@@ -209,7 +213,7 @@ class _Turn:
             person.team_id = team.id
             for share in await self.uow.shares.undelivered(team.id):
                 if share.person_id != person.id:
-                    await self._deliver_share(share, person)
+                    await self._sharing().deliver(share, person)
 
     async def _another_invite(self, person: Person, code: str) -> None:
         """An invite opened by someone already here adds its role (a home visitor who becomes a
@@ -346,7 +350,7 @@ class _Turn:
         if kind in ("bk", "sw"):
             return await self._switch(kind, rest)
         if kind == "rep":
-            return await self._start_reply(rest)
+            return await self._sharing().start_reply(person, rest)
         if kind == "bl":
             return await self._bulletin().press(rest)
         if kind == "inv":
@@ -452,7 +456,7 @@ class _Turn:
     async def _after(self, run: FlowRun, flow: Flow, state: RunState) -> None:
         if flow.share_step is not None:
             if state.answers.get(flow.share_step) is True:
-                await self._share(run)
+                await self._sharing().share(self._require_person(), run)
             else:
                 await self._say("share.kept_private")
         if flow.trend:
@@ -464,65 +468,11 @@ class _Turn:
             text = trend_text(flow, [by_run[r.id] for r in runs], self.catalog, self.lang)
             await self._send(text)
 
-    # --- sharing with the supervisor ----------------------------------------------------------
-
-    async def _share(self, run: FlowRun) -> None:
-        person = self._require_person()
-        team = None if person.team_id is None else await self.uow.teams.get(person.team_id)
-        share = await self.uow.shares.add(run, None if team is None else team.id, self.now)
-        supervisor = None
-        if team is not None and team.supervisor_id is not None:
-            supervisor = await self.uow.people.get(team.supervisor_id)
-        if supervisor is None or supervisor.deactivated:
-            return await self._say("share.no_supervisor")
-        await self._deliver_share(share, supervisor)
-        await self._say("share.sent")
-
-    async def _deliver_share(self, share: Share, supervisor: Person) -> None:
-        """The reflection, with its author's name and answers, in the supervisor's language."""
-        author = await self.uow.people.get(share.person_id)
-        run = await self.uow.runs.get(share.run_id)
-        flow = None if run is None else self.chat.content.flows.get(run.flow_id)
-        if author is None or run is None or flow is None:
-            return
-        state = RunState.from_json(run.state)
-        lang = supervisor.language or self.chat.content.languages.default
-        lines = [
-            self.catalog.say(lang, "share.header", name=author.name),
-            *answer_lines(flow, state.answers, state.history, self.catalog, lang, leave_out=flow.share_step),
-        ]
-        reply = [[(self.catalog.say(lang, "button.reply", name=author.name)[:60], f"rep:{share.id}")]]
-        text = self.catalog.lay_out(lang, "\n\n".join(lines))
-        await self.out.send(supervisor.telegram_id, text, reply, supervisor.id)
-        await self.uow.shares.mark_delivered(share, supervisor.id, self.now)
-
-    async def _start_reply(self, share_id: str) -> None:
-        person = self._require_person()
-        share = await self.uow.shares.get(int(share_id)) if share_id.isdigit() else None
-        author = None if share is None else await self.uow.people.get(share.person_id)
-        if share is None or share.supervisor_id != person.id or author is None:
-            return await self._say("button.expired")
-        person.awaiting = {"reply_to_share": share.id}
-        await self._say("share.reply_prompt", name=author.name)
-
-    async def _deliver_reply(self, awaiting: dict[str, Any], text: str) -> None:
-        person = self._require_person()
-        person.awaiting = None
-        share = await self.uow.shares.get(int(awaiting.get("reply_to_share", 0)))
-        author = None if share is None else await self.uow.people.get(share.person_id)
-        if share is None or author is None or share.supervisor_id != person.id:
-            return await self._say("button.expired")
-        lang = author.language or self.chat.content.languages.default
-        message = self.catalog.say(lang, "share.reply_received", name=person.name, text=text)
-        await self.out.send(author.telegram_id, self.catalog.lay_out(lang, message), (), author.id)
-        await self._say("share.reply_sent", name=author.name)
+    def _sharing(self) -> Sharing:
+        return Sharing(self.uow, self.chat.content, self._speaker(), self.now)
 
     def _bulletin(self) -> BulletinDialog:
-        person = self._require_person()
-        timezone = self.chat.timezone
-        return BulletinDialog(
-            self.uow, self.out, self.catalog, person, self.lang, self.incoming.chat_id, self.now, timezone
-        )
+        return BulletinDialog(self.uow, self._speaker(), self._require_person(), self.now, self.chat.timezone)
 
     # --- invites from chat -------------------------------------------------------------------
 
