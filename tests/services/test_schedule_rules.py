@@ -11,8 +11,8 @@ MADRID = ZoneInfo("Europe/Madrid")  # summer time began on Sunday 29 March 2026
 LIMA = ZoneInfo("America/Lima")
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
 
 
 def test_crontab_zero_is_sunday_not_apschedulers_monday():
