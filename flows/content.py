@@ -4,6 +4,7 @@ content/
   languages.yaml        which languages exist and which are enabled (the one place)
   i18n/<lang>.yaml      the bot's own words, one file per language
   flows/<flow>.yaml     one flow per file, named by its id
+  schedules.yaml        what goes out when, to whom (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
 """
 
@@ -15,6 +16,7 @@ from typing import TypeVar
 
 from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
+from flows.schedules import Schedules
 from flows.spec import Flow, Languages
 
 T = TypeVar("T")
@@ -25,7 +27,8 @@ class Content:
     root: Path
     catalog: Catalog
     flows: dict[str, Flow]
-    sources: dict[str, Source]  # by flow id, and by `i18n/<lang>` for the catalogs
+    sources: dict[str, Source]  # by flow id, `i18n/<lang>` for the catalogs, and `schedules`
+    schedules: Schedules
 
     @property
     def languages(self) -> Languages:
@@ -66,6 +69,11 @@ def read_content(root: Path) -> Content:
             problems.append(source.problem(("id",), f"the flow id must match its file name ({path.stem!r})"))
         flows[flow.id] = flow
         sources[flow.id] = source
+    schedules = Schedules()
+    if (root / "schedules.yaml").is_file() and (
+        parsed_schedules := parse(root / "schedules.yaml", Schedules)
+    ):
+        sources["schedules"], schedules = parsed_schedules
     if problems or parsed_languages is None:
         raise ContentError(problems)
-    return Content(root, Catalog(parsed_languages[1], messages), flows, sources)
+    return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules)

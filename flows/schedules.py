@@ -12,9 +12,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from flows.spec import ID_PATTERN, ROLES, Model, Text, _refuse_doubles, parse_duration
 
@@ -129,11 +129,36 @@ class SendSummary(Model):
     summary: Literal["weekly"]
 
 
+def _by_key(*keys: str) -> Discriminator:
+    """Pick a union's member by which key the author wrote, so that an error is about that
+    member only (not one complaint per member)."""
+
+    def pick(value: Any) -> str | None:
+        found = [key for key in keys if isinstance(value, dict) and key in value]
+        return found[0] if found else None
+
+    return Discriminator(
+        pick, custom_error_type="rule", custom_error_message=f"write one of: {', '.join(keys)}"
+    )
+
+
+What = Annotated[
+    Annotated[StartFlow, Tag("flow")]
+    | Annotated[SendBulletin, Tag("bulletin")]
+    | Annotated[SendSummary, Tag("summary")],
+    _by_key("flow", "bulletin", "summary"),
+]
+When = Annotated[
+    Annotated[Weekly, Tag("weekly")] | Annotated[EveryDays, Tag("every_days")] | Annotated[Cron, Tag("cron")],
+    _by_key("weekly", "every_days", "cron"),
+]
+
+
 class Schedule(Model):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
-    what: StartFlow | SendBulletin | SendSummary
+    what: What
     to: str = "all"  # all | role:ROLE | team:NAME
-    when: Weekly | EveryDays | Cron
+    when: When
     grace: timedelta = timedelta(hours=6)  # how late a missed occurrence is still caught up
     remind_after: timedelta | None = None  # one nudge to whoever has not finished the flow
 

@@ -11,6 +11,7 @@ from flows.conditions import BoolOp, Compare, ListOf, Literal, Name, Node, Not
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source
+from flows.schedules import SendBulletin, StartFlow
 from flows.spec import END, ROLES, ChoiceAnswer, Flow, MultiAnswer, ScaleAnswer, Text
 from flows.transcript import replay
 
@@ -42,8 +43,30 @@ def check(content: Content) -> list[Problem]:
             for i, role in enumerate(flow.for_roles)
             if role not in ROLES
         ]
+    problems += _check_schedules(content)
     for path in content.transcripts():
         problems += replay(path, content)
+    return problems
+
+
+def _check_schedules(content: Content) -> list[Problem]:
+    """Every scheduled flow exists, and a scheduled bulletin speaks every enabled language."""
+    if "schedules" not in content.sources:
+        return []
+    source, problems = content.sources["schedules"], []
+    for i, schedule in enumerate(content.schedules.schedules):
+        what = schedule.what
+        if isinstance(what, StartFlow) and what.flow not in content.flows:
+            known = ", ".join(sorted(content.flows))
+            problems.append(
+                source.problem(("schedules", i, "what", "flow"), f"no flow {what.flow!r} (flows: {known})")
+            )
+        if isinstance(what, SendBulletin):
+            problems += [
+                source.problem(("schedules", i, "what", "bulletin"), f"no {lang!r} text")
+                for lang in content.languages.enabled
+                if lang not in what.bulletin
+            ]
     return problems
 
 

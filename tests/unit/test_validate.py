@@ -150,3 +150,37 @@ def test_a_transcript_that_differs_names_its_line(folder):
     found = problems(folder)
     assert len(found) == 1 and found[0].startswith("transcripts/rios_selfcheck.en.yaml:")
     assert "the bot says 'When was the session?" in found[0]
+
+
+def test_a_schedule_with_an_impossible_rule_or_an_unknown_flow_names_its_line(folder):
+    (folder / "schedules.yaml").write_text(
+        """\
+schedules:
+  - id: never
+    what: {flow: weekly_checkin}
+    when: {cron: "0 9 31 2 *"}
+  - id: lost
+    what: {flow: no_such_flow}
+    when: {weekly: monday, at: "09:00"}
+""",
+        encoding="utf-8",
+    )
+    found = problems(folder)
+    assert len(found) == 1 and found[0].startswith("schedules.yaml:4: schedules[0].when")
+    assert "never happens: there is no 31 February" in found[0]
+    (folder / "schedules.yaml").write_text(
+        """\
+schedules:
+  - id: lost
+    what: {flow: no_such_flow}
+    when: {weekly: monday, at: "09:00"}
+  - id: news
+    what: {bulletin: {en: "Holiday on Friday"}}
+    when: {every_days: 7, at: "08:00", starting: 2026-12-01}
+""",
+        encoding="utf-8",
+    )
+    assert problems(folder) == [
+        "schedules.yaml:3: schedules[0].what.flow: no flow 'no_such_flow' (flows: rios_reflection, rios_selfcheck, weekly_checkin)",
+        "schedules.yaml:6: schedules[1].what.bulletin: no 'es' text",
+    ]
