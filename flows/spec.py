@@ -190,7 +190,7 @@ class Step(Model):
         return tags
 
 
-BUILT_IN_COMMANDS = ("start", "help", "language", "cancel", "back", "skip", "invite", "bulletin")
+BUILT_IN_COMMANDS = ("start", "help", "language", "cancel", "back", "skip", "invite", "bulletin", "settings")
 
 
 class Flow(Model):

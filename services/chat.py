@@ -35,6 +35,7 @@ from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
 from services.sharing import Sharing
 from services.speaker import Speaker
+from services.timezone_dialog import TimezoneDialog
 from store.database import Database
 from store.models import FlowRun, Invite, Person
 from store.uow import UnitOfWork
@@ -123,11 +124,14 @@ class _Turn:
         if person.language is None:
             return await self._ask_language()
         if self.incoming.command is not None:
-            drafting = bool(person.awaiting and "bulletin" in person.awaiting)
-            person.awaiting = None
-            if drafting and self.incoming.command == "cancel":  # as the draft's prompt promised
+            waiting, person.awaiting = person.awaiting or {}, None
+            if self.incoming.command == "cancel" and "bulletin" in waiting:  # as the prompts promised
                 return await self._say("bulletin.cancelled")
+            if self.incoming.command == "cancel" and "settings" in waiting:
+                return await self._say("settings.kept", zone=person.timezone or self.chat.timezone)
             return await self._on_command(self.incoming.command)
+        if person.awaiting and "settings" in person.awaiting and self.incoming.text is not None:
+            return await self._timezone().receive(self.incoming.text)
         if person.awaiting and "bulletin" in person.awaiting:
             return await self._bulletin().receive(self.incoming.text, self.incoming.media)
         if person.awaiting and self.incoming.text is not None:
@@ -276,7 +280,9 @@ class _Turn:
         if "supervisor" in self._require_person().role_names:
             commands.append(("invite", self._label("command.invite")))
             commands.append(("bulletin", self._label("command.bulletin")))
-        commands += [(name, self._label(f"command.{name}")) for name in ("language", "cancel", "help")]
+        commands += [
+            (name, self._label(f"command.{name}")) for name in ("language", "settings", "cancel", "help")
+        ]
         return commands
 
     async def _help(self) -> None:
@@ -306,6 +312,8 @@ class _Turn:
             await self._invite(1, INVITE_DAYS)
         elif name == "bulletin":
             return await self._bulletin().start()
+        elif name == "settings":
+            return await self._timezone().start()
         else:
             await self._say("chat.unknown_command")
         await self._repeat_question(run)
@@ -353,6 +361,8 @@ class _Turn:
             return await self._sharing().start_reply(person, rest)
         if kind == "bl":
             return await self._bulletin().press(rest)
+        if kind == "tz":
+            return await self._timezone().choose(rest)
         if kind == "inv":
             uses, _, days = rest.partition(":")
             if uses.isdigit() and days.isdigit():
@@ -470,6 +480,9 @@ class _Turn:
 
     def _sharing(self) -> Sharing:
         return Sharing(self.uow, self.chat.content, self._speaker(), self.now)
+
+    def _timezone(self) -> TimezoneDialog:
+        return TimezoneDialog(self._speaker(), self._require_person(), self.chat.timezone)
 
     def _bulletin(self) -> BulletinDialog:
         return BulletinDialog(self.uow, self._speaker(), self._require_person(), self.now, self.chat.timezone)

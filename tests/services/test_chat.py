@@ -93,7 +93,13 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
     assert said[1] == "¡Bienvenida/o, Ana! Se ha unido como visitadora o visitador domiciliario."
     assert "/reflect — Reflexionar sobre una visita" in said[2] and "/selfcheck" not in said[2]
     menu = [m for m in await ana.messages() if m.method == "setMyCommands"][-1]
-    assert [c["command"] for c in menu.params["commands"]] == ["reflect", "language", "cancel", "help"]
+    assert [c["command"] for c in menu.params["commands"]] == [
+        "reflect",
+        "language",
+        "settings",
+        "cancel",
+        "help",
+    ]
     assert menu.params["scope"] == {"type": "chat", "chat_id": 1}
     async with db.unit_of_work() as uow:
         person = await uow.people.get_by_telegram_id(1)

@@ -1,0 +1,57 @@
+"""/settings: her own timezone, with the closest real names when she misspells one."""
+
+import pytest
+
+from services.chat import ChatService
+from store.database import Database
+from tests.services.harness import CONTENT, Client, Clock, join, make_invite
+
+
+@pytest.fixture
+async def ana(db: Database) -> Client:
+    chat = ChatService(db, CONTENT, "America/Lima", Clock())
+    person = Client(chat, db, 1, "Ana")
+    await join(person, await make_invite(db, "home_visitor", "North"))
+    return person
+
+
+async def her_timezone(db: Database) -> str | None:
+    async with db.unit_of_work() as uow:
+        person = await uow.people.get_by_telegram_id(1)
+        assert person is not None
+        return person.timezone
+
+
+async def test_she_sets_her_timezone_by_name_or_by_city(db, ana):
+    await ana.send("/settings")
+    assert (await ana.new())[0].startswith("Your time zone is America/Lima.")
+    await ana.send("africa/nairobi")
+    assert await ana.new() == ["Done: your time zone is now Africa/Nairobi."]
+    assert await her_timezone(db) == "Africa/Nairobi"
+    await ana.send("/settings")
+    await ana.send("Sao Paulo")
+    assert (await ana.new())[-1] == "Done: your time zone is now America/Sao_Paulo."
+
+
+async def test_a_misspelt_timezone_gets_the_closest_names_to_pick_from(db, ana):
+    await ana.send("/settings")
+    await ana.send("America/Lma")
+    said = await ana.messages()
+    assert said[-1].text == "I do not know that time zone. Did you mean one of these?"
+    assert said[-1].buttons[0][0] == "America/Lima"
+    await ana.press("America/Lima")
+    assert (await ana.new())[-1] == "Done: your time zone is now America/Lima."
+    assert await her_timezone(db) == "America/Lima"
+
+
+async def test_nonsense_is_explained_and_cancel_keeps_the_old_one(db, ana):
+    await ana.send("/settings")
+    await ana.send("qqqqqq")
+    await ana.send("/cancel")
+    assert (await ana.new())[-2:] == [
+        "I do not know that time zone. Please write it like America/Lima, or the name of a big city near you.",
+        "Your time zone stays America/Lima.",
+    ]
+    assert await her_timezone(db) is None
+    await ana.press_data("tz:Not/AZone")
+    assert (await ana.new())[-1] == "This button has expired."
