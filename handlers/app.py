@@ -21,7 +21,7 @@ from scheduler.jobs import keep_sending, schedule_jobs
 from services.bulletins import report_to_authors
 from services.chat import ChatService
 from services.delivery import OutboxSender, SentLog
-from services.photos import BulletinPhotos
+from services.photos import Photos
 from services.ratelimit import RateLimiter
 from services.settings import Settings
 from store.database import Database
@@ -50,7 +50,7 @@ def build_application(
     chat = ChatService(db, content, settings.timezone, clock)
     limiter = RateLimiter(scale=settings.rate_scale)
     transport = BotApiTransport(settings.api_url, settings.require_token(), HTTP_CONNECTIONS)
-    sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), BulletinPhotos(db))
+    sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
     application.add_handler(TypeHandler(Update, make_handler(chat, sender)))
     application.bot_data["sender"] = sender
     return application

@@ -96,14 +96,14 @@ async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None 
     ]
 
 
-def _payload(bulletin: Bulletin, chat_id: int, author: str | None) -> dict[str, Any]:
+def _payload(bulletin: Bulletin, chat_id: int, author: str | None, file_id: str | None) -> dict[str, Any]:
     text = message_text(bulletin.text, author)
-    if bulletin.photo is None and bulletin.photo_file_id is None:
+    if bulletin.photo_id is None:
         return {"method": "sendMessage", "params": {"chat_id": chat_id, "text": text}}
     params: dict[str, Any] = {"chat_id": chat_id, "caption": text}
-    if bulletin.photo_file_id is not None:
-        params["photo"] = bulletin.photo_file_id
-    return {"method": "sendPhoto", "params": params, "photo_of": bulletin.id}
+    if file_id is not None:
+        params["photo"] = file_id
+    return {"method": "sendPhoto", "params": params, "photo_of": bulletin.photo_id}
 
 
 async def create(
@@ -125,13 +125,15 @@ async def create(
     people = await recipients(uow, audience, author)
     if not people:
         raise Refused(f"{audience} has no one to send to yet")
+    stored = None
+    if photo is not None or photo_file_id is not None:
+        stored = await uow.photos.add(now, data=photo, file_id=photo_file_id)
     bulletin = await uow.bulletins.add(
         Bulletin(
             author_id=author.id if author else None,
             audience=str(audience),
             text=text,
-            photo=photo,
-            photo_file_id=photo_file_id,
+            photo_id=None if stored is None else stored.id,
             send_at=send_at,
             created_at=now,
         )
@@ -141,7 +143,7 @@ async def create(
             f"bulletin:{bulletin.id}:{person.id}",
             person.telegram_id,
             person.id,
-            _payload(bulletin, person.telegram_id, name),
+            _payload(bulletin, person.telegram_id, name, photo_file_id),
         )
         for person in people
     )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.outgoing import CLAIM, Outgoing
-from services.photos import BulletinPhotos
+from services.photos import Photos
 from services.ratelimit import RateLimiter
 from store.database import Database
 
@@ -115,7 +115,7 @@ class OutboxSender:
     clock: Callable[[], datetime]
     limiter: RateLimiter
     log: SentLog
-    photos: BulletinPhotos
+    photos: Photos
     in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
 
     async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
@@ -176,13 +176,13 @@ class OutboxSender:
             return await self._call_with_photo(row, row.photo_of, bulk)
         return _message_id(await self._limited(row, bulk))
 
-    async def _call_with_photo(self, row: Outgoing, bulletin_id: int, bulk: bool) -> int | None:
+    async def _call_with_photo(self, row: Outgoing, photo_id: int, bulk: bool) -> int | None:
         """The first recipient's message uploads the photo; the others wait, then send its id."""
-        async with self.photos.lock(bulletin_id):
-            file_id = await self.photos.file_id(bulletin_id)
+        async with self.photos.lock(photo_id):
+            file_id = await self.photos.file_id(photo_id)
             if file_id is None:
-                result = await self._limited(row, bulk, {"photo": await self.photos.data(bulletin_id)})
-                await self.photos.remember(bulletin_id, result["photo"][-1]["file_id"])
+                result = await self._limited(row, bulk, {"photo": await self.photos.data(photo_id)})
+                await self.photos.remember(photo_id, result["photo"][-1]["file_id"])
                 return _message_id(result)
         return _message_id(await self._limited(replace(row, params={**row.params, "photo": file_id}), bulk))
 

@@ -35,7 +35,7 @@ class Outgoing:
     method: str
     params: dict[str, Any]
     attempts: int = 0
-    photo_of: int | None = None  # a bulletin whose photo the sender attaches
+    photo_of: int | None = None  # a stored photo the sender attaches (uploaded once)
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""A bulletin's photo goes up to Telegram once; every other recipient gets the file id Telegram
-gave it (sending the same bytes thousands of times would be slow and is not what Telegram asks)."""
+"""A photo goes up to Telegram once; every other message with it gets the file id Telegram gave
+it (sending a bulletin's bytes thousands of times would be slow and is not what Telegram asks)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,30 @@ from store.database import Database
 
 
 @dataclass
-class BulletinPhotos:
+class Photos:
     db: Database
     _file_ids: dict[int, str] = field(default_factory=dict)
     _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
 
-    def lock(self, bulletin_id: int) -> asyncio.Lock:
-        """Held while a bulletin's photo is looked up or uploaded: one upload, not one per row."""
-        return self._locks.setdefault(bulletin_id, asyncio.Lock())
+    def lock(self, photo_id: int) -> asyncio.Lock:
+        """Held while a photo is looked up or uploaded: one upload, not one per message."""
+        return self._locks.setdefault(photo_id, asyncio.Lock())
 
-    async def file_id(self, bulletin_id: int) -> str | None:
-        if bulletin_id not in self._file_ids:
+    async def file_id(self, photo_id: int) -> str | None:
+        if photo_id not in self._file_ids:
             async with self.db.unit_of_work() as uow:
-                bulletin = await uow.bulletins.get(bulletin_id)
-            if bulletin is None or bulletin.photo_file_id is None:
+                file_id = await uow.photos.file_id(photo_id)
+            if file_id is None:
                 return None
-            self._file_ids[bulletin_id] = bulletin.photo_file_id
-        return self._file_ids[bulletin_id]
+            self._file_ids[photo_id] = file_id
+        return self._file_ids[photo_id]
 
-    async def data(self, bulletin_id: int) -> bytes:
+    async def data(self, photo_id: int) -> bytes:
         async with self.db.unit_of_work() as uow:
-            return await uow.bulletins.photo(bulletin_id)
+            return await uow.photos.data(photo_id)
 
-    async def remember(self, bulletin_id: int, file_id: str) -> None:
-        self._file_ids[bulletin_id] = file_id
+    async def remember(self, photo_id: int, file_id: str) -> None:
+        self._file_ids[photo_id] = file_id
         async with self.db.unit_of_work() as uow:
-            await uow.bulletins.set_photo_file_id(bulletin_id, file_id)
+            await uow.photos.set_file_id(photo_id, file_id)
             await uow.commit()

@@ -137,10 +137,21 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+class Photo(Base):
+    """A picture the bot sends: a bulletin's photo, a summary's chart. Its bytes are kept until
+    Telegram has it once; after that every message gets Telegram's file id and the bytes go."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Bulletin(Base):
     """A message to many: its rows in the outbox carry its id, so its delivery report is a count
-    of their states. A photo the command line attached is kept here until Telegram has it once;
-    after that every recipient gets Telegram's file id."""
+    of their states."""
 
     __tablename__ = "bulletins"
 
@@ -150,8 +161,7 @@ class Bulletin(Base):
     )  # None: an admin
     audience: Mapped[str] = mapped_column(String(120))  # all | role:ROLE | team:NAME
     text: Mapped[str] = mapped_column(Text)
-    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    photo_file_id: Mapped[str | None] = mapped_column(String(200))
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
     send_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the author got the report

@@ -23,6 +23,7 @@ from store.models import (
     OutboxMessage,
     Person,
     PersonRole,
+    Photo,
     ProcessedUpdate,
     Share,
     Team,
@@ -501,18 +502,6 @@ class BulletinRepository(Repository):
     async def get(self, bulletin_id: int) -> Bulletin | None:
         return await self.session.get(Bulletin, bulletin_id)
 
-    async def photo(self, bulletin_id: int) -> bytes:
-        """The uploaded photo's bytes (kept out of ordinary loads: they can be megabytes)."""
-        data = await self.session.scalar(select(Bulletin.photo).where(Bulletin.id == bulletin_id))
-        return data or b""
-
-    async def set_photo_file_id(self, bulletin_id: int, file_id: str) -> None:
-        """Telegram has the photo now: keep its file id, and let go of the bytes."""
-        statement = (
-            update(Bulletin).where(Bulletin.id == bulletin_id).values(photo_file_id=file_id, photo=None)
-        )
-        await self.session.execute(statement)
-
     async def settled_unreported(self, now: datetime) -> list[Bulletin]:
         """Bulletins with an author waiting for the delivery report, none of whose messages is
         still on its way."""
@@ -526,6 +515,27 @@ class BulletinRepository(Repository):
             ~unsettled.exists(),
         )
         return list(await self.session.scalars(query.order_by(Bulletin.id)))
+
+
+class PhotoRepository(Repository):
+    async def add(self, now: datetime, data: bytes | None = None, file_id: str | None = None) -> Photo:
+        photo = Photo(data=data, file_id=file_id, created_at=now)
+        self.session.add(photo)
+        await self.session.flush()
+        return photo
+
+    async def file_id(self, photo_id: int) -> str | None:
+        return await self.session.scalar(select(Photo.file_id).where(Photo.id == photo_id))
+
+    async def data(self, photo_id: int) -> bytes:
+        """The bytes to upload (kept out of ordinary loads: they can be megabytes)."""
+        data = await self.session.scalar(select(Photo.data).where(Photo.id == photo_id))
+        return data or b""
+
+    async def set_file_id(self, photo_id: int, file_id: str) -> None:
+        """Telegram has the photo now: keep its file id, and let go of the bytes."""
+        statement = update(Photo).where(Photo.id == photo_id).values(file_id=file_id, data=None)
+        await self.session.execute(statement)
 
 
 class SettingsRepository(Repository):

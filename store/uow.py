@@ -13,6 +13,7 @@ from store.repositories import (
     InviteRepository,
     OutboxRepository,
     PeopleRepository,
+    PhotoRepository,
     RunRepository,
     SettingsRepository,
     ShareRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.settings = SettingsRepository(session)
         self.shares = ShareRepository(session)
         self.bulletins = BulletinRepository(session)
+        self.photos = PhotoRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -147,7 +147,7 @@ def test_the_command_follows_a_running_sender_to_the_delivery_report(
 
     from handlers.transport import BotApiTransport
     from services.delivery import OutboxSender, SentLog
-    from services.photos import BulletinPhotos
+    from services.photos import Photos
     from services.ratelimit import RateLimiter
     from store.database import Database
     from tests.cli.conftest import TOKEN
@@ -160,7 +160,7 @@ def test_the_command_follows_a_running_sender_to_the_delivery_report(
         db = Database(database_url)
         clock = lambda: datetime.now(UTC)  # noqa: E731
         transport = BotApiTransport(fake_api.root, TOKEN)
-        sender = OutboxSender(db, transport, clock, RateLimiter(), SentLog(db, clock), BulletinPhotos(db))
+        sender = OutboxSender(db, transport, clock, RateLimiter(), SentLog(db, clock), Photos(db))
         try:
             while not stop.is_set():
                 await beat(db, clock())
@@ -197,14 +197,16 @@ def test_a_photo_from_the_command_line_is_kept_with_the_bulletin_until_it_goes_u
     )
     assert result.code == 0, result.err
     [(chat, payload, _, bulletin_id)] = queued(store)
-    assert chat == 4 and payload == {
-        "method": "sendPhoto",
-        "params": {"chat_id": 4, "caption": "📣 Toys"},
-        "photo_of": bulletin_id,
-    }
+    assert chat == 4
 
     async def kept(db):
         async with db.unit_of_work() as uow:
-            return await uow.bulletins.photo(bulletin_id)
+            bulletin = await uow.bulletins.get(bulletin_id)
+            assert payload == {
+                "method": "sendPhoto",
+                "params": {"chat_id": 4, "caption": "📣 Toys"},
+                "photo_of": bulletin.photo_id,
+            }
+            return await uow.photos.data(bulletin.photo_id)
 
     assert store(kept) == picture.read_bytes()

@@ -241,3 +241,34 @@ async def test_a_row_is_claimed_by_one_sender_and_a_lapsed_claim_is_taken_again(
         assert [m.id for m in await uow.outbox.due(later, 10)] == [row]  # its sender died
         assert await uow.outbox.claim([row], later, later + timedelta(seconds=15)) == [row]
         await uow.commit()
+
+
+async def test_a_bulletin_photo_queued_before_photos_had_their_own_table_still_goes_up(database_url: str):
+    """Migration 0004 moves bulletin photos to `photos`, keeping the id queued rows name."""
+    from alembic import command
+
+    from store.migrate import alembic_config
+
+    await asyncio.to_thread(command.upgrade, alembic_config(database_url), "0003")
+    db = Database(database_url)
+    try:
+        async with db.engine.begin() as connection:
+            for number in (1, 2):
+                photo = b"\x89PNG" if number == 2 else None
+                await connection.execute(
+                    text(
+                        "INSERT INTO bulletins (id, audience, text, photo, send_at, created_at)"
+                        " VALUES (:id, 'all', 'Toys', :photo, :now, :now)"
+                    ),
+                    {"id": number, "photo": photo, "now": NOW.replace(tzinfo=None)},
+                )
+        await asyncio.to_thread(upgrade_to_head, database_url)
+        async with db.unit_of_work() as uow:
+            plain, pictured = await uow.bulletins.get(1), await uow.bulletins.get(2)
+            assert plain is not None and plain.photo_id is None
+            assert pictured is not None and pictured.photo_id == 2
+            assert await uow.photos.data(2) == b"\x89PNG"
+            added = await uow.photos.add(NOW, data=b"next")
+            assert added.id == 3, "new photos do not collide with the moved ones"
+    finally:
+        await db.dispose()

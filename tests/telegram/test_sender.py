@@ -10,7 +10,7 @@ import pytest
 from handlers.transport import BotApiTransport
 from services.delivery import GIVE_UP_AFTER, OutboxSender, SentLog
 from services.outgoing import CLAIM, Outgoing
-from services.photos import BulletinPhotos
+from services.photos import Photos
 from services.ratelimit import RateLimiter
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, Limits
@@ -33,7 +33,7 @@ def clock() -> Clock:
 @pytest.fixture
 async def sender(fake: FakeBotApi, store: Database, clock: Clock) -> AsyncIterator[OutboxSender]:
     transport = BotApiTransport(fake.root, TOKEN)
-    yield OutboxSender(store, transport, clock, RateLimiter(), SentLog(store, clock), BulletinPhotos(store))
+    yield OutboxSender(store, transport, clock, RateLimiter(), SentLog(store, clock), Photos(store))
     await transport.close()
 
 
@@ -122,7 +122,7 @@ async def test_two_senders_racing_for_the_same_rows_send_each_once(
         await uow.outbox.due(clock(), 1)
     transports = [BotApiTransport(fake.root, TOKEN), BotApiTransport(fake.root, TOKEN)]
     senders = [
-        OutboxSender(db, transport, clock, RateLimiter(scale=20), SentLog(db, clock), BulletinPhotos(db))
+        OutboxSender(db, transport, clock, RateLimiter(scale=20), SentLog(db, clock), Photos(db))
         for db, transport in zip((store, other_db), transports, strict=True)
     ]
     try:
@@ -181,6 +181,6 @@ async def test_a_bulletins_photo_is_uploaded_once_and_sent_to_everyone_by_its_fi
         assert message["text"] == "📣 Our toy library opens Friday."
         assert message["photo"][0]["file_id"] == file_id
     async with store.unit_of_work() as uow:
-        stored = await uow.bulletins.get(bulletin.id)
-        assert stored is not None and stored.photo_file_id == file_id
-        assert await uow.bulletins.photo(bulletin.id) == b"", "the bytes are let go once Telegram has them"
+        assert bulletin.photo_id is not None
+        assert await uow.photos.file_id(bulletin.photo_id) == file_id
+        assert await uow.photos.data(bulletin.photo_id) == b"", "the bytes are let go once Telegram has them"
