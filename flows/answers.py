@@ -197,6 +197,12 @@ def _read_date(raw: str, today: date, ctx: Context) -> date | None:
         return today
     if word == YESTERDAY or word in ctx.catalog.words(ctx.lang, "answer.yesterday_words"):
         return today - timedelta(days=1)
+    return read_day(raw, today.year)
+
+
+def read_day(raw: str, year: int) -> date | None:
+    """A day written 24/11/2026, 24/11 (in `year`) or 2026-11-24; None if it is none of those
+    or no such day exists."""
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -204,9 +210,9 @@ def _read_date(raw: str, today: date, ctx: Context) -> date | None:
     match = _DAY_FIRST.match(raw)
     if not match:
         return None
-    day, month, year = match.groups()
+    day, month, given_year = match.groups()
     try:
-        return date(int(year) if year else today.year, int(month), int(day))
+        return date(int(given_year) if given_year else year, int(month), int(day))
     except ValueError:
         return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
@@ -189,8 +189,22 @@ class Schedule(Model):
 
 
 class QuietHours(Model):
+    """No scheduled message between `start` and `end` (overnight when `end` is earlier)."""
+
     start: time
     end: time
+
+    def contains(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+    def after(self, local: datetime) -> datetime:
+        """`local` itself when it is outside the quiet hours, else the moment they end."""
+        if not self.contains(local.time()):
+            return local
+        end = datetime.combine(local.date(), self.end, local.tzinfo)
+        return end if end > local else end + timedelta(days=1)
 
 
 class Schedules(Model):
@@ -202,3 +216,6 @@ class Schedules(Model):
     def _ids_once(self) -> Schedules:
         _refuse_doubles([schedule.id for schedule in self.schedules], "schedule")
         return self
+
+    def get(self, schedule_id: str) -> Schedule | None:
+        return next((schedule for schedule in self.schedules if schedule.id == schedule_id), None)

@@ -190,7 +190,39 @@ class Step(Model):
         return tags
 
 
-BUILT_IN_COMMANDS = ("start", "help", "language", "cancel", "back", "skip", "invite", "bulletin", "settings")
+class Alert(Model):
+    """A finished run that should reach the person's supervisor at once: when `when` holds for
+    this run and the `in_a_row - 1` before it."""
+
+    when: str
+    in_a_row: Annotated[int, Field(ge=1, le=12)] = 1
+    reason: Text  # what the supervisor reads, e.g. "asked for support"
+
+    @field_validator("when")
+    @classmethod
+    def _parses(cls, when: str) -> str:
+        parse_condition(when)
+        return when
+
+    @property
+    def condition(self) -> Condition:
+        return parse_condition(self.when)
+
+
+BUILT_IN_COMMANDS = (
+    "start",
+    "help",
+    "language",
+    "cancel",
+    "back",
+    "skip",
+    "invite",
+    "bulletin",
+    "settings",
+    "away",
+    "snooze",
+    "summary",
+)
 
 
 class Flow(Model):
@@ -204,6 +236,7 @@ class Flow(Model):
     expires_after: timedelta = DEFAULT_EXPIRES_AFTER
     summary: bool = True  # close with a summary of the person's own answers
     done: Text | None = None  # closing words after the summary
+    alerts: list[Alert] = []  # finished runs that alert the supervisor
     steps: Annotated[list[Step], Field(min_length=1)]
 
     @field_validator("command")

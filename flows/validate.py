@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from flows.conditions import BoolOp, Compare, ListOf, Literal, Name, Node, Not
+from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, Node, Not
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source
@@ -128,22 +128,24 @@ def _check_conditions(flow: Flow, source: Source) -> list[Problem]:
     """Names must be steps; a literal compared with a choice step must be one of its ids."""
     problems: list[Problem] = []
     steps = {step.id: step for step in flow.steps}
-    for position, step in enumerate(flow.steps):
-        for j, rule in enumerate(step.next):
-            condition = rule.condition
-            if condition is None:
-                continue
-            path = ("steps", position, "next", j, "when")
-            for name in sorted(condition.names - steps.keys()):
-                problems.append(source.problem(path, f"{name!r} is not a step of this flow"))
-            for name, value in _compared(condition.tree):
-                answer = steps[name].answer if name in steps else None
-                if isinstance(answer, ChoiceAnswer | MultiAnswer):
-                    ids = [choice.id for choice in answer.choices]
-                    if value not in ids:
-                        problems.append(
-                            source.problem(path, f"{value!r} is not a choice of {name!r} ({', '.join(ids)})")
-                        )
+    conditions: list[tuple[PathKey, Condition]] = [
+        (("steps", position, "next", j, "when"), rule.condition)
+        for position, step in enumerate(flow.steps)
+        for j, rule in enumerate(step.next)
+        if rule.condition is not None
+    ]
+    conditions += [(("alerts", k, "when"), alert.condition) for k, alert in enumerate(flow.alerts)]
+    for path, condition in conditions:
+        for name in sorted(condition.names - steps.keys()):
+            problems.append(source.problem(path, f"{name!r} is not a step of this flow"))
+        for name, value in _compared(condition.tree):
+            answer = steps[name].answer if name in steps else None
+            if isinstance(answer, ChoiceAnswer | MultiAnswer):
+                ids = [choice.id for choice in answer.choices]
+                if value not in ids:
+                    problems.append(
+                        source.problem(path, f"{value!r} is not a choice of {name!r} ({', '.join(ids)})")
+                    )
     return problems
 
 
@@ -181,6 +183,8 @@ def _flow_texts(flow: Flow) -> Iterator[tuple[PathKey, Text]]:
         if isinstance(answer, ScaleAnswer):
             for point, label in answer.labels.items():
                 yield (*at, "answer", "labels", point), label
+    for k, alert in enumerate(flow.alerts):
+        yield ("alerts", k, "reason"), alert.reason
 
 
 def _check_texts(flow: Flow, source: Source, content: Content) -> list[Problem]:

@@ -17,13 +17,14 @@ from handlers.http import AiohttpRequest
 from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
 from handlers.transport import BotApiTransport
-from scheduler.jobs import keep_sending, schedule_jobs
+from scheduler.jobs import Clockwork, keep_sending, schedule_jobs
 from services.bulletins import report_to_authors
 from services.chat import ChatService
 from services.delivery import OutboxSender, SentLog
 from services.photos import Photos
 from services.ratelimit import RateLimiter
 from services.settings import Settings
+from services.timekeeper import Timekeeper
 from store.database import Database
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -47,12 +48,15 @@ def build_application(
         .post_shutdown(_stop)
         .build()
     )
-    chat = ChatService(db, content, settings.timezone, clock)
+    assert application.job_queue is not None  # the job-queue extra is a dependency
+    clockwork = Clockwork(application.job_queue, Timekeeper(db, content, settings.timezone), clock)
+    chat = ChatService(db, content, settings.timezone, clock, wake=clockwork.wake)
     limiter = RateLimiter(scale=settings.rate_scale)
     transport = BotApiTransport(settings.api_url, settings.require_token(), HTTP_CONNECTIONS)
     sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
     application.add_handler(TypeHandler(Update, make_handler(chat, sender)))
     application.bot_data["sender"] = sender
+    application.bot_data["clockwork"] = clockwork
     return application
 
 
@@ -77,6 +81,7 @@ async def _start(
     application.bot_data["sending"] = asyncio.create_task(keep_sending(sender, report), name="sender")
     if application.job_queue is not None:
         schedule_jobs(application.job_queue, db, clock)
+    application.bot_data["clockwork"].wake()  # catch up at once on what fell due while down
 
 
 async def _stop_sending(application: AnyApplication) -> None:

@@ -6,19 +6,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram.ext import ContextTypes, JobQueue
 
 from services.delivery import OutboxSender
 from services.heartbeat import beat
 from services.housekeeping import forget_old_updates
+from services.timekeeper import Timekeeper
 from store.database import Database
 
 log = logging.getLogger(__name__)
 SENDER_POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 6 * 3600
+RETRY_AFTER_FAILURE = timedelta(minutes=1)
 
 
 async def keep_sending(
@@ -53,3 +55,40 @@ def schedule_jobs(
 
     job_queue.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="sender-heartbeat")
     job_queue.run_repeating(forget, interval=HOUSEKEEPING_SECONDS, first=60, name="housekeeping")
+
+
+class Clockwork:
+    """Wakes the timekeeper when it says it is next needed. APScheduler (PTB's JobQueue) only
+    wakes the bot; what is due is the store's to say, so a restart rebuilds this one job from
+    content and store, and its first tick at start catches up what the downtime missed. Delays
+    are reckoned on the injected clock."""
+
+    NAME = "timekeeper"
+
+    def __init__(
+        self,
+        job_queue: JobQueue,  # type: ignore[type-arg]
+        timekeeper: Timekeeper,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.job_queue = job_queue
+        self.timekeeper = timekeeper
+        self.clock = clock
+
+    def wake(self, at: datetime | None = None) -> None:
+        """Tick at `at` (now by default), instead of whenever it was going to."""
+        for job in self.job_queue.get_jobs_by_name(self.NAME):
+            job.schedule_removal()
+        delay = 0.0 if at is None else max(0.0, (at - self.clock()).total_seconds())
+        self.job_queue.run_once(self._tick, when=delay, name=self.NAME)
+
+    async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            tally = await self.timekeeper.tick(self.clock())
+            if any(vars(tally).values()):
+                log.info("tick: %s", ", ".join(f"{k} {v}" for k, v in vars(tally).items() if v))
+            at = await self.timekeeper.next_wakeup(self.clock())
+        except Exception as error:  # logged by kind only: the text could carry someone's words
+            log.error("the timekeeper failed (%s); trying again shortly", type(error).__name__)
+            at = self.clock() + RETRY_AFTER_FAILURE
+        self.wake(at)

@@ -10,27 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from zoneinfo import ZoneInfo
 
-from flows import engine
 from flows.content import Content
 from flows.run import (
-    COMPLETED,
     ButtonInput,
     CommandInput,
-    Finish,
     Input,
     MediaInput,
-    Record,
     RunState,
-    Say,
     TextInput,
 )
 from flows.spec import Flow
-from flows.trend import trend_text
-from services import invites
+from services import invites, timekeeper
+from services.away import AwayDialog
 from services.bot_identity import USERNAME_KEY
 from services.bulletin_dialog import BulletinDialog
+from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
 from services.sharing import Sharing
@@ -40,9 +36,7 @@ from store.database import Database
 from store.models import FlowRun, Invite, Person
 from store.uow import UnitOfWork
 
-CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
 INVITE_DAYS = 7
-TREND_RUNS = 5
 FLOW_COMMANDS = ("cancel", "back", "skip")
 
 
@@ -71,11 +65,19 @@ class Incoming:
 
 
 class ChatService:
-    def __init__(self, db: Database, content: Content, timezone: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        content: Content,
+        timezone: str,
+        clock: Callable[[], datetime],
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
         self.db = db
         self.content = content
         self.timezone = timezone
         self.clock = clock
+        self.wake = wake  # asks the scheduler for a tick now (a /summary to prepare)
         self.by_command = {flow.command: flow for flow in content.flows.values() if flow.command}
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
@@ -86,9 +88,12 @@ class ChatService:
             if not await uow.updates.mark_processed(incoming.update_id, now):
                 return []
             out = Outbox(uow, now, f"update:{incoming.update_id}")
+            turn = _Turn(self, uow, out, incoming, now)
             if incoming.private:  # groups are for learning circles, which come later
-                await _Turn(self, uow, out, incoming, now).route()
+                await turn.route()
             await uow.commit()
+        if turn.wake:
+            self.wake()
         return out.claimed
 
 
@@ -106,6 +111,7 @@ class _Turn:
         self.now = now
         self.lang = self._telegram_language()
         self.person: Person | None = None
+        self.wake = False  # the clock has work for this update (after its commit)
 
     # --- routing ---------------------------------------------------------------------------
 
@@ -129,9 +135,13 @@ class _Turn:
                 return await self._say("bulletin.cancelled")
             if self.incoming.command == "cancel" and "settings" in waiting:
                 return await self._say("settings.kept", zone=person.timezone or self.chat.timezone)
+            if self.incoming.command == "cancel" and "away" in waiting:
+                return await self._say("away.kept")
             return await self._on_command(self.incoming.command)
         if person.awaiting and "settings" in person.awaiting and self.incoming.text is not None:
             return await self._timezone().receive(self.incoming.text)
+        if person.awaiting and "away" in person.awaiting and self.incoming.text is not None:
+            return await self._away().receive(self.incoming.text)
         if person.awaiting and "bulletin" in person.awaiting:
             return await self._bulletin().receive(self.incoming.text, self.incoming.media)
         if person.awaiting and self.incoming.text is not None:
@@ -278,10 +288,10 @@ class _Turn:
             (flow.command or "", self.catalog.pick(flow.title, self.lang)) for flow in self._allowed_flows()
         ]
         if "supervisor" in self._require_person().role_names:
-            commands.append(("invite", self._label("command.invite")))
-            commands.append(("bulletin", self._label("command.bulletin")))
+            commands += [(name, self._label(f"command.{name}")) for name in ("summary", "invite", "bulletin")]
         commands += [
-            (name, self._label(f"command.{name}")) for name in ("language", "settings", "cancel", "help")
+            (name, self._label(f"command.{name}"))
+            for name in ("away", "language", "settings", "cancel", "help")
         ]
         return commands
 
@@ -314,6 +324,12 @@ class _Turn:
             return await self._bulletin().start()
         elif name == "settings":
             return await self._timezone().start()
+        elif name == "away":
+            return await self._away().start(self.incoming.argument)
+        elif name == "snooze":
+            await self._snooze()
+        elif name == "summary":
+            await self._summary()
         else:
             await self._say("chat.unknown_command")
         await self._repeat_question(run)
@@ -334,16 +350,6 @@ class _Turn:
             )
         await self._start(flow)
 
-    async def _repeat_question(self, run: FlowRun | None) -> None:
-        if run is None:
-            return
-        flow = self.chat.content.flows.get(run.flow_id)
-        if flow is None:
-            return
-        question = engine.current_question(flow, self.catalog, RunState.from_json(run.state))
-        if question is not None:
-            await self._show(run, flow, question)
-
     # --- buttons ---------------------------------------------------------------------------
 
     async def _on_button(self, data: str) -> None:
@@ -361,6 +367,8 @@ class _Turn:
             return await self._sharing().start_reply(person, rest)
         if kind == "bl":
             return await self._bulletin().press(rest)
+        if kind == "snooze":
+            return await self._snooze()
         if kind == "tz":
             return await self._timezone().choose(rest)
         if kind == "inv":
@@ -403,83 +411,52 @@ class _Turn:
 
     # --- flows -----------------------------------------------------------------------------
 
-    async def _start(self, flow: Flow) -> None:
-        person = self._require_person()
-        timezone = person.timezone or self.chat.timezone
-        state, effects = engine.start(flow, self.catalog, self.lang, timezone, self.now)
-        run = await self.uow.runs.add(
-            person.id, flow.id, state.to_json(), state.step_id, state.status, self.now, state.expires_at
+    def _conversation(self) -> Conversation:
+        incoming = self.incoming
+        return Conversation(
+            self.uow,
+            self.chat.content,
+            self._speaker(),
+            self._require_person(),
+            self.now,
+            self.chat.timezone,
+            edit_message_id=incoming.message_id if incoming.callback is not None else None,
         )
-        await self._apply(run, flow, state, effects)
+
+    async def _start(self, flow: Flow) -> None:
+        await self._conversation().start(flow)
 
     async def _advance(self, run: FlowRun, given: Input) -> None:
-        flow = self.chat.content.flows.get(run.flow_id)
-        if flow is None:  # the content no longer has this flow: end the run kindly
-            await self.uow.runs.save(
-                run,
-                state=run.state,
-                step_id=None,
-                status="expired",
-                now=self.now,
-                expires_at=None,
-                finished_at=self.now,
-            )
-            return await self._say("info.expired")
-        state, effects = engine.advance(flow, self.catalog, RunState.from_json(run.state), given, self.now)
-        await self._apply(run, flow, state, effects)
+        await self._conversation().advance(run, given)
 
-    async def _apply(self, run: FlowRun, flow: Flow, state: RunState, effects: list[Any]) -> None:
-        finished = None
-        for effect in effects:
-            if isinstance(effect, Record):
-                await self.uow.answers.add(run, effect.step_id, effect.value, effect.tags, self.now)
-            elif isinstance(effect, Say):
-                await self._show(run, flow, effect)
-            elif isinstance(effect, Finish):
-                finished = effect.status
-        await self.uow.runs.save(
-            run,
-            state=state.to_json(),
-            step_id=state.step_id,
-            status=state.status,
-            now=self.now,
-            expires_at=state.expires_at,
-            finished_at=self.now if finished else None,
-        )
-        if finished == COMPLETED:
-            await self._after(run, flow, state)
-
-    async def _show(self, run: FlowRun, flow: Flow, say: Say) -> None:
-        buttons: list[list[tuple[str, str]]] = []
-        if say.step_id is not None:
-            index = flow.index(say.step_id)
-            for row in say.buttons:
-                buttons.append([(button.label, f"r:{run.id}:{index}:{button.value}") for button in row])
-        assert all(len(data.encode()) <= CALLBACK_LIMIT for row in buttons for _, data in row)
-        message_id = self.incoming.message_id
-        if say.refresh and self.incoming.callback is not None and message_id is not None:
-            return await self.out.edit(
-                self.incoming.chat_id, message_id, say.text, buttons, self._person_id()
-            )
-        await self._send(say.text, buttons)
-
-    async def _after(self, run: FlowRun, flow: Flow, state: RunState) -> None:
-        if flow.share_step is not None:
-            if state.answers.get(flow.share_step) is True:
-                await self._sharing().share(self._require_person(), run)
-            else:
-                await self._say("share.kept_private")
-        if flow.trend:
-            runs = await self.uow.runs.recent_completed(run.person_id, flow.id, TREND_RUNS)
-            answers = await self.uow.answers.for_runs([r.id for r in runs])
-            by_run: dict[int, dict[str, Any]] = {r.id: {} for r in runs}
-            for answer in answers:  # in order given: the latest answer to a step wins
-                by_run[answer.run_id][answer.step_id] = answer.value
-            text = trend_text(flow, [by_run[r.id] for r in runs], self.catalog, self.lang)
-            await self._send(text)
+    async def _repeat_question(self, run: FlowRun | None) -> None:
+        await self._conversation().repeat_question(run)
 
     def _sharing(self) -> Sharing:
         return Sharing(self.uow, self.chat.content, self._speaker(), self.now)
+
+    async def _snooze(self) -> None:
+        person = self._require_person()
+        when = await timekeeper.snooze(self.uow, person, self.now)
+        if when is None:
+            return await self._say("snooze.nothing")
+        local = when.astimezone(ZoneInfo(person.timezone or self.chat.timezone))
+        await self._say("snooze.set", time=f"{local:%H:%M}")
+
+    async def _summary(self) -> None:
+        """Her own team's summary, prepared by the clock's next tick (the chart is drawn off
+        this reply's path)."""
+        person = self._require_person()
+        if "supervisor" not in person.role_names:
+            return await self._say("chat.not_allowed")
+        if await self.uow.teams.supervised_by(person.id) is None:
+            return await self._say("weekly.no_team")
+        await timekeeper.ask_for_summary(self.uow, person, self.now)
+        self.wake = True
+        await self._say("weekly.preparing")
+
+    def _away(self) -> AwayDialog:
+        return AwayDialog(self._speaker(), self._require_person(), self.now, self.chat.timezone)
 
     def _timezone(self) -> TimezoneDialog:
         return TimezoneDialog(self._speaker(), self._require_person(), self.chat.timezone)

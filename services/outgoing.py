@@ -13,6 +13,7 @@ from flows.render import split_message
 from store.uow import UnitOfWork
 
 INTERACTIVE = 0  # replies go ahead of queued bulk messages
+BULK = 1
 CLAIM = timedelta(seconds=15)  # a sender that dies holding rows releases them after this
 
 ButtonRows = Sequence[Sequence[tuple[str, str]]]  # rows of (label, callback data)
@@ -40,12 +41,14 @@ class Outgoing:
 
 @dataclass
 class Outbox:
-    """The replies of one unit of work, claimed for sending right after its commit. Keys derive
-    from `key`, so a repeated unit of work (the same update twice) queues nothing new."""
+    """The messages of one unit of work. Replies (`interactive`) are claimed for sending right
+    after its commit; the clock's messages are queued for the sending loop, behind replies. Keys
+    derive from `key`, so a repeated unit of work (the same update twice) queues nothing new."""
 
     uow: UnitOfWork
     now: datetime
     key: str
+    interactive: bool = True
     claimed: list[Outgoing] = field(default_factory=list)
     _count: int = 0
 
@@ -57,11 +60,12 @@ class Outbox:
             payload,
             self.now,
             person_id=person_id,
-            priority=INTERACTIVE,
-            claimed_until=self.now + CLAIM,
+            priority=INTERACTIVE if self.interactive else BULK,
+            claimed_until=self.now + CLAIM if self.interactive else None,
         )
-        if queued is not None:
-            self.claimed.append(Outgoing(queued, person_id, payload["method"], payload["params"]))
+        if queued is not None and self.interactive:
+            method, params = payload["method"], payload["params"]
+            self.claimed.append(Outgoing(queued, person_id, method, params, photo_of=payload.get("photo_of")))
 
     async def send(
         self, chat_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
@@ -79,6 +83,17 @@ class Outbox:
         """A photo Telegram already has (by its file id), with a caption."""
         params = {"chat_id": chat_id, "photo": file_id, "caption": caption}
         await self._queue(chat_id, {"method": "sendPhoto", "params": params}, person_id)
+
+    async def stored_photo(
+        self, chat_id: int, photo_id: int, caption: str, person_id: int | None = None
+    ) -> None:
+        """A photo kept in the store: the sender uploads it the first time."""
+        payload = {
+            "method": "sendPhoto",
+            "params": {"chat_id": chat_id, "caption": caption},
+            "photo_of": photo_id,
+        }
+        await self._queue(chat_id, payload, person_id)
 
     async def edit(
         self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
@@ -56,6 +56,7 @@ class Person(Base):
     deactivated: Mapped[bool] = mapped_column(default=False)  # set and lifted only by an admin
     unreachable: Mapped[bool] = mapped_column(default=False)  # Telegram said 403; any update clears
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    away_until: Mapped[date | None] = mapped_column()  # /away: no scheduled messages before this day
     # What the next message means outside a flow, e.g. {"reply_to_share": 12}.
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
@@ -191,6 +192,41 @@ class OutboxMessage(Base):
     bulletin_id: Mapped[int | None] = mapped_column(
         ForeignKey("bulletins.id", ondelete="CASCADE"), index=True
     )
+
+
+class ScheduleMark(Base):
+    """How far a schedule's rule has been looked at: every occurrence up to `checked_until` has
+    its rows. A restart starts from here, so nothing is missed twice or made twice."""
+
+    __tablename__ = "schedule_marks"
+
+    schedule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Occurrence(Base):
+    """One time a schedule fell due for one person, and what became of it: the database's word
+    on what is due and what is done (APScheduler only wakes the bot up)."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "person_id", "due_at"),
+        Index("ix_occurrences_status_send_at", "status", "send_at"),
+        Index("ix_occurrences_person_status", "person_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the rule fell, in her timezone
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime())  # after her quiet hours
+    # pending, waiting (behind another conversation), started (a flow), sent, skipped, missed
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(16))  # why skipped or missed: holiday, away...
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="SET NULL"))
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class BotSetting(Base):

@@ -20,11 +20,13 @@ from store.models import (
     Bulletin,
     FlowRun,
     Invite,
+    Occurrence,
     OutboxMessage,
     Person,
     PersonRole,
     Photo,
     ProcessedUpdate,
+    ScheduleMark,
     Share,
     Team,
 )
@@ -108,6 +110,14 @@ class PeopleRepository(Repository):
         if team_id is not None:
             query = query.where(Person.team_id == team_id)
         return list((await self.session.scalars(query)).unique())  # roles are joined in
+
+    async def many(self, person_ids: Iterable[int]) -> dict[int, Person]:
+        query = select(Person).where(Person.id.in_(list(person_ids)))
+        return {person.id: person for person in (await self.session.scalars(query)).unique()}
+
+    async def timezones(self) -> set[str | None]:
+        """The timezones people have set (None: the program's)."""
+        return set(await self.session.scalars(select(Person.timezone).distinct()))
 
     async def set_deactivated(self, person: Person, value: bool) -> None:
         person.deactivated = value
@@ -252,6 +262,29 @@ class RunRepository(Repository):
     async def active_for(self, person_id: int) -> FlowRun | None:
         return await self.session.scalar(_ACTIVE_RUN, {"person_id": person_id})
 
+    async def busy_with(self, person_ids: Iterable[int], flow_ids: Iterable[str]) -> set[int]:
+        """Who of these people has one of these flows going."""
+        query = select(FlowRun.person_id).where(
+            FlowRun.person_id.in_(list(person_ids)),
+            FlowRun.flow_id.in_(list(flow_ids)),
+            FlowRun.status == "active",
+        )
+        return set(await self.session.scalars(query))
+
+    async def timed_out(self, now: datetime, limit: int) -> list[FlowRun]:
+        """Active runs whose time is up: the clock expires them."""
+        query = (
+            select(FlowRun)
+            .where(FlowRun.status == "active", FlowRun.expires_at <= now)
+            .order_by(FlowRun.expires_at, FlowRun.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def next_expiry(self) -> datetime | None:
+        query = select(func.min(FlowRun.expires_at)).where(FlowRun.status == "active")
+        return await self.session.scalar(query)
+
     async def recent_completed(self, person_id: int, flow_id: str, limit: int) -> list[FlowRun]:
         """Her last completed runs of a flow, oldest first."""
         query = (
@@ -303,6 +336,14 @@ class ShareRepository(Repository):
         query = select(Share).where(Share.team_id == team_id, Share.delivered_at.is_(None)).order_by(Share.id)
         return list(await self.session.scalars(query))
 
+    async def counts_since(self, person_ids: Iterable[int], since: datetime) -> dict[int, int]:
+        query = (
+            select(Share.person_id, func.count())
+            .where(Share.person_id.in_(list(person_ids)), Share.created_at >= since)
+            .group_by(Share.person_id)
+        )
+        return {person_id: count for person_id, count in await self.session.execute(query)}
+
     async def mark_delivered(self, share: Share, supervisor_id: int, now: datetime) -> None:
         share.supervisor_id = supervisor_id
         share.delivered_at = now
@@ -325,6 +366,31 @@ class AnswerRepository(Repository):
     async def for_runs(self, run_ids: Iterable[int]) -> list[Answer]:
         query = select(Answer).where(Answer.run_id.in_(list(run_ids))).order_by(Answer.id)
         return list(await self.session.scalars(query))
+
+    async def of_completed_runs(
+        self, person_ids: Iterable[int], flow_ids: Iterable[str], since: datetime
+    ) -> list[tuple[int, int, str, datetime, str, Any]]:
+        """(person, run, flow, finished at, step, value) of runs of these flows completed since
+        `since`, in the order given (the latest answer to a step comes last)."""
+        query = (
+            select(
+                Answer.person_id,
+                Answer.run_id,
+                Answer.flow_id,
+                FlowRun.finished_at,
+                Answer.step_id,
+                Answer.value,
+            )
+            .join(FlowRun, FlowRun.id == Answer.run_id)
+            .where(
+                Answer.person_id.in_(list(person_ids)),
+                Answer.flow_id.in_(list(flow_ids)),
+                FlowRun.status == "completed",
+                FlowRun.finished_at >= since,
+            )
+            .order_by(Answer.id)
+        )
+        return [tuple(row) for row in await self.session.execute(query)]
 
     async def for_run(self, run_id: int) -> list[Answer]:
         query = select(Answer).where(Answer.run_id == run_id).order_by(Answer.id)
@@ -515,6 +581,85 @@ class BulletinRepository(Repository):
             ~unsettled.exists(),
         )
         return list(await self.session.scalars(query.order_by(Bulletin.id)))
+
+
+class OccurrenceRepository(Repository):
+    """Schedules' occurrences, and how far each schedule has been looked at."""
+
+    async def checked_until(self, schedule_id: str) -> datetime | None:
+        mark = await self.session.get(ScheduleMark, schedule_id)
+        return None if mark is None else mark.checked_until
+
+    async def set_checked_until(self, schedule_id: str, moment: datetime) -> None:
+        await self.session.merge(ScheduleMark(schedule_id=schedule_id, checked_until=moment))
+
+    async def add_many(self, rows: list[dict[str, Any]]) -> None:
+        """One executemany; an occurrence already there (same schedule, person and time) stays."""
+        if rows:
+            connection = await self.session.connection()
+            table: Table = Occurrence.__table__  # type: ignore[assignment]
+            await connection.execute(_prepared_insert(connection.dialect.name, table, None, True), rows)
+
+    async def get(self, occurrence_id: int) -> Occurrence | None:
+        return await self.session.get(Occurrence, occurrence_id)
+
+    async def due(self, now: datetime, limit: int) -> list[Occurrence]:
+        query = (
+            select(Occurrence)
+            .where(Occurrence.status == "pending", Occurrence.send_at <= now)
+            .order_by(Occurrence.send_at, Occurrence.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def unblocked(self, limit: int) -> list[Occurrence]:
+        """Waiting flows whose person has no conversation going any more."""
+        busy = select(FlowRun.id).where(FlowRun.person_id == Occurrence.person_id, FlowRun.status == "active")
+        query = (
+            select(Occurrence)
+            .where(Occurrence.status == "waiting", ~busy.exists())
+            .order_by(Occurrence.send_at, Occurrence.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def waiting_for(self, person_id: int) -> list[Occurrence]:
+        query = (
+            select(Occurrence)
+            .where(Occurrence.person_id == person_id, Occurrence.status == "waiting")
+            .order_by(Occurrence.send_at, Occurrence.id)
+        )
+        return list(await self.session.scalars(query))
+
+    async def reminders_due(self, now: datetime, limit: int) -> list[Occurrence]:
+        query = (
+            select(Occurrence)
+            .where(Occurrence.status == "started", Occurrence.remind_at <= now)
+            .order_by(Occurrence.remind_at, Occurrence.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def for_run(self, run_id: int) -> Occurrence | None:
+        return await self.session.scalar(select(Occurrence).where(Occurrence.run_id == run_id))
+
+    async def since(self, person_ids: Iterable[int], since: datetime) -> list[Occurrence]:
+        query = (
+            select(Occurrence)
+            .where(Occurrence.person_id.in_(list(person_ids)), Occurrence.due_at >= since)
+            .order_by(Occurrence.due_at, Occurrence.id)
+        )
+        return list(await self.session.scalars(query))
+
+    async def next_due(self) -> datetime | None:
+        """The earliest moment a row needs the clock: a pending send or a reminder."""
+        pending = await self.session.scalar(
+            select(func.min(Occurrence.send_at)).where(Occurrence.status == "pending")
+        )
+        reminder = await self.session.scalar(
+            select(func.min(Occurrence.remind_at)).where(Occurrence.status == "started")
+        )
+        return min((moment for moment in (pending, reminder) if moment is not None), default=None)
 
 
 class PhotoRepository(Repository):

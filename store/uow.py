@@ -11,6 +11,7 @@ from store.repositories import (
     AnswerRepository,
     BulletinRepository,
     InviteRepository,
+    OccurrenceRepository,
     OutboxRepository,
     PeopleRepository,
     PhotoRepository,
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.shares = ShareRepository(session)
         self.bulletins = BulletinRepository(session)
         self.photos = PhotoRepository(session)
+        self.occurrences = OccurrenceRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -95,6 +95,8 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
     menu = [m for m in await ana.messages() if m.method == "setMyCommands"][-1]
     assert [c["command"] for c in menu.params["commands"]] == [
         "reflect",
+        "checkin",
+        "away",
         "language",
         "settings",
         "cancel",

@@ -63,12 +63,22 @@ async def test_several_people_at_once_over_long_polling(
     await asyncio.gather(join(ana, code), join(bea, code, "Español"), join(caro, code))
 
     await fake.wait_until(lambda: {1, 2, 3, 10} <= fake.commands.keys())
-    assert [c["command"] for c in fake.commands[1]] == ["reflect", "language", "settings", "cancel", "help"]
+    assert [c["command"] for c in fake.commands[1]] == [
+        "reflect",
+        "checkin",
+        "away",
+        "language",
+        "settings",
+        "cancel",
+        "help",
+    ]
     assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
     assert [c["command"] for c in fake.commands[10]] == [
         "selfcheck",
+        "summary",
         "invite",
         "bulletin",
+        "away",
         "language",
         "settings",
         "cancel",

@@ -1,0 +1,333 @@
+"""The clock's work on a controllable clock, on SQLite and PostgreSQL: check-ins on time in each
+person's timezone (across a DST change), crontab days, quiet hours, holidays, /away, catch-up
+after downtime without doubling, one conversation at a time, nudges only to those who have not
+answered, time-outs, and alerts to the supervisor."""
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from flows.schedules import Schedules
+from services.chat import ChatService
+from services.timekeeper import Timekeeper
+from store.database import Database
+from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite
+
+LIMA_MONDAY_9 = datetime(2026, 11, 30, 14, tzinfo=UTC)  # Monday 30 November, 09:00 in Lima
+CHECKIN_FIRST = "How are you feeling this week, overall?"
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def chat(db: Database, clock):
+    return ChatService(db, CONTENT, "America/Lima", clock)
+
+
+@pytest.fixture
+def keeper(db: Database):
+    return Timekeeper(db, CONTENT, "America/Lima", render=lambda summary: b"\x89PNG chart")
+
+
+async def people(db, chat, *names, team="North", role="home_visitor") -> list[Client]:
+    found = []
+    for number, name in enumerate(names, 1):
+        client = Client(chat, db, telegram_id=len(name) * 100 + number, name=name)
+        await join(client, await make_invite(db, role, team))
+        found.append(client)
+    return found
+
+
+async def tick_at(keeper: Timekeeper, clock: Clock, moment: datetime):
+    clock.now = moment
+    return await keeper.tick(moment)
+
+
+async def set_timezone(client: Client, zone: str) -> None:
+    await client.send("/settings")
+    await client.send(zone)
+    await client.new()
+
+
+async def test_the_weekly_checkin_arrives_at_nine_in_each_persons_own_timezone(db, chat, clock, keeper):
+    ana, bea = await people(db, chat, "Ana", "Bea")
+    await set_timezone(bea, "Europe/Madrid")  # 09:00 in Madrid is 03:00 in Lima
+    await tick_at(keeper, clock, datetime(2026, 11, 30, 7, 59, tzinfo=UTC))
+    assert await ana.new() == [] and await bea.new() == []
+    await tick_at(keeper, clock, datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    assert await ana.new() == [] and (await bea.new())[-1].startswith(CHECKIN_FIRST)
+    await tick_at(keeper, clock, LIMA_MONDAY_9 - timedelta(minutes=1))
+    assert await ana.new() == []
+    tally = await tick_at(keeper, clock, LIMA_MONDAY_9)
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+    assert tally.started == 1 and await bea.new() == []
+
+
+async def test_a_restart_after_downtime_catches_up_within_grace_and_never_doubles(db, chat, clock, keeper):
+    [ana] = await people(db, chat, "Ana")
+    await tick_at(keeper, clock, LIMA_MONDAY_9 - timedelta(hours=1))
+    # The bot was down from 08:00 to 11:30: a fresh timekeeper (a restarted process) catches up.
+    restarted = Timekeeper(db, CONTENT, "America/Lima")
+    await tick_at(restarted, clock, LIMA_MONDAY_9 + timedelta(hours=2, minutes=30))
+    assert [text for text in await ana.new() if text.startswith(CHECKIN_FIRST)] != []
+    again = await tick_at(Timekeeper(db, CONTENT, "America/Lima"), clock, clock.now + timedelta(minutes=1))
+    assert (again.created, again.started) == (0, 0) and await ana.new() == []
+
+
+async def test_an_occurrence_missed_beyond_its_grace_is_not_sent_late(db, chat, clock, keeper):
+    [ana] = await people(db, chat, "Ana")
+    await tick_at(keeper, clock, LIMA_MONDAY_9 - timedelta(hours=1))
+    tally = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=13))  # grace is 12 hours
+    assert tally.started == 0 and await ana.new() == []
+
+
+def with_schedules(*schedules: dict, **extra) -> object:
+    """The bundled content with these schedules instead, written as in schedules.yaml."""
+    return dataclasses.replace(CONTENT, schedules=Schedules.model_validate({"schedules": schedules, **extra}))
+
+
+async def test_a_crontab_zero_means_sunday_in_content_too(db, chat, clock):
+    bulletin = {
+        "id": "sunday_note",
+        "what": {"bulletin": {"en": "Rest well.", "es": "Descanse."}},
+        "when": {"cron": "0 18 * * 0"},
+    }
+    keeper = Timekeeper(db, with_schedules(bulletin), "America/Lima")
+    [ana] = await people(db, chat, "Ana")
+    saturday_6pm = datetime(2026, 11, 28, 23, tzinfo=UTC)
+    for day in range(3):
+        await tick_at(keeper, clock, saturday_6pm + timedelta(days=day) - timedelta(minutes=30))
+        await tick_at(keeper, clock, saturday_6pm + timedelta(days=day))
+        got = await ana.new()
+        assert got == (["📣 Rest well."] if day == 1 else []), f"day {day}"
+
+
+async def test_a_weekly_time_stays_local_across_a_dst_change(db, chat, clock):
+    sunday = {"id": "sunday", "what": {"flow": "weekly_checkin"}, "when": {"weekly": "sunday", "at": "09:00"}}
+    keeper = Timekeeper(db, with_schedules(sunday), "Europe/Madrid")
+    clock.now = datetime(2026, 3, 20, 12, tzinfo=UTC)
+    [ana] = await people(db, chat, "Ana")
+    sent_at = []
+    moment = datetime(2026, 3, 21, 0, tzinfo=UTC)
+    while moment < datetime(2026, 4, 6, tzinfo=UTC):
+        await tick_at(keeper, clock, moment)
+        if any(text.startswith(CHECKIN_FIRST) for text in await ana.new()):
+            sent_at.append(moment.strftime("%d %H:%M"))
+            await ana.send("/cancel")
+            await ana.new()
+        moment += timedelta(hours=1)
+    assert sent_at == ["22 08:00", "29 07:00", "05 07:00"]  # 09:00 in Madrid, CET then CEST
+
+
+async def test_a_message_due_in_quiet_hours_waits_for_their_end_and_holidays_are_skipped(db, chat, clock):
+    early = {"id": "early", "what": {"flow": "weekly_checkin"}, "when": {"weekly": "monday", "at": "06:00"}}
+    content = with_schedules(early, quiet_hours={"start": "20:00", "end": "07:00"}, holidays=["2026-12-07"])
+    keeper = Timekeeper(db, content, "America/Lima")
+    [ana] = await people(db, chat, "Ana")
+    six = LIMA_MONDAY_9 - timedelta(hours=3)
+    await tick_at(keeper, clock, six)
+    assert await ana.new() == [], "06:00 is inside the quiet hours"
+    await tick_at(keeper, clock, six + timedelta(minutes=59))
+    assert await ana.new() == []
+    await tick_at(keeper, clock, six + timedelta(hours=1))
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+    await ana.send("/cancel")
+    await ana.new()
+    for hours in range(0, 30):  # Monday 7 December is a holiday
+        await tick_at(keeper, clock, six + timedelta(days=7, hours=hours))
+    assert await ana.new() == []
+
+
+async def test_away_pauses_every_scheduled_message_until_the_day_she_is_back(db, chat, clock, keeper):
+    ana, bea = await people(db, chat, "Ana", "Bea")
+    await ana.send("/away")
+    assert (await ana.new())[-1].startswith("Going away? Write the day you will be back, like ")
+    await ana.send("31/02")
+    assert (await ana.new())[-1].startswith("I could not read that date.")
+    await ana.send("2026-11-20")
+    assert (await ana.new())[
+        -1
+    ] == "That day has already come (today is 24/11/2026). Please write the day you will be back."
+    await ana.send("8/12")
+    assert (await ana.new())[
+        -1
+    ] == "Enjoy your time away. Scheduled messages are paused and start again on 08/12/2026."
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    assert await ana.new() == [] and (await bea.new())[-1].startswith(CHECKIN_FIRST)
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(days=7))
+    assert await ana.new() == [], "back on the 8th: still away on the 7th"
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(days=14))
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+
+
+async def test_away_said_again_and_ended_early(db, chat, clock, keeper):
+    [ana] = await people(db, chat, "Ana")
+    await ana.send("/away 15/01")
+    assert (await ana.new())[-1].endswith("start again on 15/01/2027.")  # a day past this year is next year's
+    await ana.send("/away")
+    assert (await ana.new())[-1].startswith("Scheduled messages are paused until 15/01/2027.")
+    await ana.send("off")
+    assert (await ana.new())[-1] == "Welcome back! Scheduled messages are on again."
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+
+
+async def answer_checkin(client: Client, wellbeing: str, workload: str, support: str) -> list[str]:
+    await client.press(wellbeing)
+    await client.press(workload)
+    await client.send("A family came back to the group.")
+    await client.send("Too many visits on one day.")
+    await client.press(support)
+    return await client.new()
+
+
+async def test_a_checkin_due_mid_conversation_waits_and_starts_when_it_ends(db, chat, clock, keeper):
+    [ana] = await people(db, chat, "Ana")
+    clock.now = LIMA_MONDAY_9 - timedelta(minutes=5)
+    await ana.send("/reflect")
+    await ana.press("Yesterday")
+    await ana.new()
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    said = await ana.new()
+    assert (
+        said[0]
+        == "“Weekly check-in” is ready for you. It will start as soon as you finish this conversation."
+    )
+    assert said[1].startswith("Think of a moment"), "the question she is on comes again"
+    await ana.send("/cancel")
+    said = await ana.new()
+    assert said[0] == "Stopped. What you already answered is kept."
+    assert said[1].startswith(CHECKIN_FIRST)
+
+
+async def test_one_nudge_only_to_whoever_has_not_finished_and_none_after_expiry(db, chat, clock, keeper):
+    ana, bea, cris = await people(db, chat, "Ana", "Bea", "Cris")
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    for person in (ana, bea, cris):
+        await person.new()
+    await answer_checkin(ana, "4", "4", "No")
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=23, minutes=59))
+    assert await bea.new() == []
+    await cris.send("/snooze")
+    assert (await cris.new())[0] == "Okay, I will remind you again at 11:59."
+    tally = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=24))
+    nudge = await bea.new()
+    assert nudge[0].startswith("A gentle reminder: “Weekly check-in” is still open.")
+    assert nudge[1].startswith(CHECKIN_FIRST)
+    assert await ana.new() == [], "she answered: no nudge"
+    assert tally.reminded == 1, "Cris snoozed hers"
+    later = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=26))
+    assert later.reminded == 0 and await bea.new() == [], "one nudge, not one a tick"
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=27))
+    assert (await cris.new())[0].startswith("A gentle reminder")
+
+
+async def test_snooze_puts_the_nudge_off_and_a_run_that_times_out_gets_none(db, chat, clock, keeper):
+    ana, bea = await people(db, chat, "Ana", "Bea")
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    await ana.new()
+    await ana.send("/snooze")
+    said = await ana.new()
+    assert said[0] == "Okay, I will remind you again at 12:00."  # 3 hours on, in Lima
+    assert said[1].startswith(CHECKIN_FIRST), "the pending question comes again"
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=3))
+    assert (await ana.new())[0].startswith("A gentle reminder")
+    await bea.press("3")  # answers one question at 12:00, then nothing for three days
+    await bea.new()
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=24))
+    assert (await bea.new())[0].startswith("A gentle reminder"), "not finished: nudged"
+    expired = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=3 + 72, minutes=1))
+    assert expired.expired == 2, "72 hours after each one's last answer"
+    assert (await bea.new())[0].startswith("This conversation has timed out.")
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=100))
+    assert await bea.new() == []
+
+
+async def test_support_requests_and_low_weeks_alert_the_supervisor_at_once(db, chat, clock, keeper):
+    [sara] = await people(db, chat, "Sara", role="supervisor")
+    ana, bea = await people(db, chat, "Ana", "Bea")
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    await ana.new(), await bea.new()
+    await answer_checkin(ana, "4", "4", "Yes")
+    [alert] = await sara.new()
+    assert alert.startswith("⚠️ Ana may need your support: asked for your support this week.")
+    assert "• Support requested: Yes" in alert and "A family came back" not in alert
+    await answer_checkin(bea, "3", "3", "No")
+    assert await sara.new() == [], "one low week is not yet an alert"
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(days=7))
+    await bea.new()
+    await answer_checkin(bea, "3", "2", "No")
+    [alert] = await sara.new()
+    assert alert.startswith("⚠️ Bea may need your support: has had two low weeks in a row.")
+    assert "• Wellbeing: 3 – Okay" in alert and "• Workload: 2" in alert
+    await bea.send("/checkin")
+    await bea.new()
+    await answer_checkin(bea, "1 – Very low", "4", "No")
+    [alert] = await sara.new()
+    assert "rated their wellbeing very low; has had two low weeks in a row" in alert
+
+
+async def test_the_weekly_summary_shows_a_missed_week_a_low_week_away_and_blocked(db, chat, clock, keeper):
+    [sara] = await people(db, chat, "Sara", role="supervisor")
+    ana, bea, cris, dan = await people(db, chat, "Ana", "Bea", "Cris", "Dan")
+    [other] = await people(db, chat, "Olga", team="South")
+    weeks = [LIMA_MONDAY_9 + timedelta(days=7 * k) for k in range(3)]
+    answers = [
+        (ana, [("4", "4"), ("4", "3"), ("5", "4")]),
+        (bea, [("3", "3"), None, ("2", "2")]),
+        (cris, [("4", "4")]),
+    ]
+    for number, monday in enumerate(weeks):
+        if number == 2:
+            await cris.send("/away 10/01/2027")
+            async with db.unit_of_work() as uow:  # Dan blocked the bot
+                (await uow.people.get_by_telegram_id(dan.telegram_id)).unreachable = True
+                await uow.commit()
+        await tick_at(keeper, clock, monday)
+        for person, given in answers:
+            if number < len(given) and given[number] is not None:
+                await person.new()
+                await answer_checkin(person, *given[number], "Yes" if person is bea and number == 2 else "No")
+        await tick_at(keeper, clock, monday + timedelta(hours=73))  # Bea's unanswered week B times out
+    await other.new()
+    await sara.new()
+    friday = datetime(2026, 12, 18, 20, tzinfo=UTC)  # Friday 15:00 in Lima
+    await tick_at(keeper, clock, friday)
+    [page] = await sara.new()
+    assert page.split("\n\n") == [
+        "📋 Weekly summary for North, 12/12–18/12",
+        "Check-ins done: 2 of 4. Average wellbeing 3.5, workload 3.0 (1–5). Asked for support: 1. Reflections shared with you: 0. Blocked the bot: 1.",
+        "• Bea — ✓ checked in\n  wellbeing 2 ·····▄·▂ · workload 2 ·····▄·▂ · asked for support",
+        "• Ana — ✓ checked in\n  wellbeing 5 ·····▆▆█ · workload 4 ·····▆▄▆",
+        "• Cris — 🌴 away\n  wellbeing – ·····▆·· · workload – ·····▆··",
+        "• Dan — ✗ no check-in this week\n  has blocked the bot",
+        "Trends cover the last 8 weeks, oldest first (▁ = 1 … █ = 5, · = no answer). Those who may need support come first.",
+    ]
+    assert "Olga" not in page, "a supervisor sees only her own team"
+    async with db.unit_of_work() as uow:
+        rows = [row for row in await uow.outbox.due(FAR, 1000) if row.chat_id == sara.telegram_id]
+        photo = rows[-1].payload
+        assert (
+            photo["method"] == "sendPhoto"
+            and photo["params"]["caption"] == "North: wellbeing over the last 8 weeks."
+        )
+        assert await uow.photos.data(photo["photo_of"]) == b"\x89PNG chart"
+    again = await tick_at(keeper, clock, friday + timedelta(minutes=5))
+    assert again.sent == 0 and await sara.new() == [], "sent once"
+
+
+async def test_summary_on_demand_is_for_supervisors_and_prepared_off_the_reply(db, chat, clock, keeper):
+    [sara] = await people(db, chat, "Sara", role="supervisor")
+    [ana] = await people(db, chat, "Ana")
+    await ana.send("/summary")
+    assert (await ana.new())[0] == "That is not available to you."
+    await sara.send("/summary")
+    assert await sara.new() == ["Preparing your team's summary: it will be here in a moment."]
+    await tick_at(keeper, clock, clock.now)
+    [page] = await sara.new()
+    assert page.startswith("📋 Weekly summary for North, 18/11–24/11")
+    assert "• Ana — ✗ no check-in this week" in page
