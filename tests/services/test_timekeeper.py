@@ -5,9 +5,11 @@ answered, time-outs, and alerts to the supervisor."""
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from flows.content import Content
 from flows.schedules import Schedules
 from services.chat import ChatService
 from services.timekeeper import Timekeeper
@@ -85,7 +87,7 @@ async def test_an_occurrence_missed_beyond_its_grace_is_not_sent_late(db, chat, 
     assert tally.started == 0 and await ana.new() == []
 
 
-def with_schedules(*schedules: dict, **extra) -> object:
+def with_schedules(*schedules: Any, **extra: Any) -> Content:
     """The bundled content with these schedules instead, written as in schedules.yaml."""
     return dataclasses.replace(CONTENT, schedules=Schedules.model_validate({"schedules": schedules, **extra}))
 
@@ -276,7 +278,7 @@ async def test_the_weekly_summary_shows_a_missed_week_a_low_week_away_and_blocke
     ana, bea, cris, dan = await people(db, chat, "Ana", "Bea", "Cris", "Dan")
     [other] = await people(db, chat, "Olga", team="South")
     weeks = [LIMA_MONDAY_9 + timedelta(days=7 * k) for k in range(3)]
-    answers = [
+    answers: list[tuple[Client, list[Any]]] = [
         (ana, [("4", "4"), ("4", "3"), ("5", "4")]),
         (bea, [("3", "3"), None, ("2", "2")]),
         (cris, [("4", "4")]),
@@ -291,7 +293,9 @@ async def test_the_weekly_summary_shows_a_missed_week_a_low_week_away_and_blocke
         for person, given in answers:
             if number < len(given) and given[number] is not None:
                 await person.new()
-                await answer_checkin(person, *given[number], "Yes" if person is bea and number == 2 else "No")
+                wellbeing, workload = given[number]
+                support = "Yes" if person is bea and number == 2 else "No"
+                await answer_checkin(person, wellbeing, workload, support)
         await tick_at(keeper, clock, monday + timedelta(hours=73))  # Bea's unanswered week B times out
     await other.new()
     await sara.new()
