@@ -106,6 +106,8 @@ CATALOG_KEYS = frozenset(
         "summary.skipped",
         "switch.ask",
         "command.away",
+        "settings.quiet_set",
+        "settings.bad_hours",
         "command.summary",
         "schedule.waiting",
         "schedule.nudge",

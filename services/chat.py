@@ -459,7 +459,8 @@ class _Turn:
         return AwayDialog(self._speaker(), self._require_person(), self.now, self.chat.timezone)
 
     def _timezone(self) -> TimezoneDialog:
-        return TimezoneDialog(self._speaker(), self._require_person(), self.chat.timezone)
+        quiet = self.chat.content.schedules.quiet_hours
+        return TimezoneDialog(self._speaker(), self._require_person(), self.chat.timezone, quiet)
 
     def _bulletin(self) -> BulletinDialog:
         return BulletinDialog(self.uow, self._speaker(), self._require_person(), self.now, self.chat.timezone)

@@ -28,6 +28,7 @@ from services.errors import Refused
 from services.outgoing import Outbox
 from services.schedules import occurrences
 from services.speaker import Speaker
+from services.timezone_dialog import quiet_hours
 from store.database import Database
 from store.models import FlowRun, Occurrence, Person
 from store.uow import UnitOfWork
@@ -129,7 +130,7 @@ class Timekeeper:
             status, reason = "skipped", "holiday"
         elif person.away_until is not None and local.date() < person.away_until:
             status, reason = "skipped", "away"
-        quiet = self.schedules.quiet_hours
+        quiet = quiet_hours(person, self.schedules.quiet_hours)
         send_at = local if quiet is None else quiet.after(local)
         return occurrence_row(schedule.id, person, due, send_at, now, status, reason)
 
@@ -245,7 +246,6 @@ class Timekeeper:
     async def _remind(self, now: datetime, tally: Tally) -> None:
         """One nudge to whoever has not finished a scheduled flow: never after it expired, never
         in her quiet hours (it waits for their end), never while she is away."""
-        quiet = self.schedules.quiet_hours
         while True:
             async with self.db.unit_of_work() as uow:
                 due = await uow.occurrences.reminders_due(now, BATCH)
@@ -256,6 +256,7 @@ class Timekeeper:
                     person = people.get(occurrence.person_id)
                     run = None if occurrence.run_id is None else await uow.runs.get(occurrence.run_id)
                     local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
+                    quiet = None if person is None else quiet_hours(person, self.schedules.quiet_hours)
                     later = local if quiet is None else quiet.after(local)
                     going = run is not None and run.status == "active" and not _timed_out(run, now)
                     if person is None or run is None or not going or self._away(person, now):

@@ -1,17 +1,45 @@
-"""/settings: her own timezone, so that check-ins, "today" and a bulletin's time are hers. A
-name that is not a timezone gets the closest real ones as buttons."""
+"""/settings: her own timezone, so that check-ins, "today" and a bulletin's time are hers, and
+her own quiet hours (no scheduled message then). A name that is not a timezone gets the closest
+real ones as buttons."""
 
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
 from dataclasses import dataclass
+from datetime import time
 from functools import cache
 
+from flows.schedules import QuietHours
 from services.speaker import Speaker
 from store.models import Person
 
 SUGGESTIONS = 3
+_A_TIME = re.compile(r"\d{1,2}[:.h]\d{2}")
+_HOURS = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*(?:-|–|—|to|a)\s*(\d{1,2})[:.h](\d{2})\s*$", re.IGNORECASE)
+
+
+def quiet_hours(person: Person, program: QuietHours | None) -> QuietHours | None:
+    """Hers when she set them, else the program's."""
+    if person.quiet_start is not None and person.quiet_end is not None:
+        return QuietHours(start=person.quiet_start, end=person.quiet_end)
+    return program
+
+
+def read_hours(text: str) -> QuietHours | None:
+    """21:00-06:30 (also 21.00 – 6.30, 21h00 to 06h30); None if it is not two times of day."""
+    match = _HOURS.match(text)
+    if match is None:
+        return None
+    start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
+    if start_h > 23 or end_h > 23 or start_m > 59 or end_m > 59 or (start_h, start_m) == (end_h, end_m):
+        return None
+    return QuietHours(start=time(start_h, start_m), end=time(end_h, end_m))
+
+
+def shown(hours: QuietHours | None) -> str:
+    return "–" if hours is None else f"{hours.start:%H:%M}–{hours.end:%H:%M}"
 
 
 @cache
@@ -39,12 +67,21 @@ class TimezoneDialog:
     speaker: Speaker
     person: Person
     default: str  # the program's timezone, hers until she sets one
+    program_quiet: QuietHours | None  # the program's quiet hours, hers until she sets her own
 
     async def start(self) -> None:
         self.person.awaiting = {"settings": "timezone"}
-        await self.speaker.say("settings.timezone", zone=self.person.timezone or self.default)
+        quiet = shown(quiet_hours(self.person, self.program_quiet))
+        await self.speaker.say("settings.timezone", zone=self.person.timezone or self.default, quiet=quiet)
 
     async def receive(self, text: str) -> None:
+        hours = read_hours(text)
+        if hours is not None:
+            self.person.quiet_start, self.person.quiet_end = hours.start, hours.end
+            self.person.awaiting = None
+            return await self.speaker.say("settings.quiet_set", quiet=shown(hours))
+        if _A_TIME.search(text):  # meant as quiet hours, but not two real times of day
+            return await self.speaker.say("settings.bad_hours")
         zone = find_zone(text)
         if zone is not None:
             return await self.choose(zone)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
@@ -57,6 +57,8 @@ class Person(Base):
     unreachable: Mapped[bool] = mapped_column(default=False)  # Telegram said 403; any update clears
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     away_until: Mapped[date | None] = mapped_column()  # /away: no scheduled messages before this day
+    quiet_start: Mapped[time | None] = mapped_column()  # her own quiet hours (None: the program's)
+    quiet_end: Mapped[time | None] = mapped_column()
     # What the next message means outside a flow, e.g. {"reply_to_share": 12}.
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 

@@ -335,3 +335,36 @@ async def test_summary_on_demand_is_for_supervisors_and_prepared_off_the_reply(d
     [page] = await sara.new()
     assert page.startswith("📋 Weekly summary for North, 18/11–24/11")
     assert "• Ana — ✗ no check-in this week" in page
+
+
+async def test_her_own_quiet_hours_hold_her_checkin(db, chat, clock, keeper):
+    ana, bea = await people(db, chat, "Ana", "Bea")
+    await ana.send("/settings")
+    await ana.send("08:00-10:30")  # she visits families early and wants no messages then
+    await ana.new()
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    assert await ana.new() == [] and (await bea.new())[-1].startswith(CHECKIN_FIRST)
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(minutes=89))
+    assert await ana.new() == []
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(minutes=90))
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+
+
+async def test_a_nudge_due_in_the_quiet_hours_waits_for_the_morning(db, chat, clock):
+    evening = {
+        "id": "evening",
+        "what": {"flow": "weekly_checkin"},
+        "when": {"weekly": "monday", "at": "19:00"},
+        "remind_after": "2h",
+    }
+    keeper = Timekeeper(
+        db, with_schedules(evening, quiet_hours={"start": "20:00", "end": "07:00"}), "America/Lima"
+    )
+    [ana] = await people(db, chat, "Ana")
+    seven_pm = LIMA_MONDAY_9 + timedelta(hours=10)
+    await tick_at(keeper, clock, seven_pm)
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+    for hours in range(2, 12):  # 21:00 to 06:00: quiet
+        assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=hours))).reminded == 0
+    assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=12))).reminded == 1  # 07:00
+    assert (await ana.new())[0].startswith("A gentle reminder")

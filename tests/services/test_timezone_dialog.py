@@ -55,3 +55,19 @@ async def test_nonsense_is_explained_and_cancel_keeps_the_old_one(db, ana):
     assert await her_timezone(db) is None
     await ana.press_data("tz:Not/AZone")
     assert (await ana.new())[-1] == "This button has expired."
+
+
+async def test_she_sets_her_own_quiet_hours_and_impossible_ones_are_explained(db, ana):
+    await ana.send("/settings")
+    assert "Your quiet hours, when I send nothing scheduled, are 20:00–07:00." in (await ana.new())[0]
+    await ana.send("25:00-06:00")
+    assert await ana.new() == [
+        "Please write the quiet hours as two times of day, like 21:00-06:30 (from 21:00 in the evening to 06:30 in the morning)."
+    ]
+    await ana.send("22.30 – 6.15")
+    assert await ana.new() == [
+        "Done: your quiet hours are now 22:30–06:15. Scheduled messages due then will wait until they end."
+    ]
+    await ana.send("/settings")
+    assert "are 22:30–06:15." in (await ana.new())[0]
+    assert await her_timezone(db) is None, "the time zone is untouched"

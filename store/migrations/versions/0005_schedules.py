@@ -1,4 +1,4 @@
-"""Schedules' occurrences and marks, and a person's /away date.
+"""Schedules' occurrences and marks, a person's /away date and her own quiet hours.
 
 Revision ID: 0005
 Revises: 0004
@@ -52,10 +52,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_occurrences_status_send_at", ["status", "send_at"], unique=False)
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("away_until", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("quiet_start", sa.Time(), nullable=True))
+        batch_op.add_column(sa.Column("quiet_end", sa.Time(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_column("quiet_end")
+        batch_op.drop_column("quiet_start")
         batch_op.drop_column("away_until")
     op.drop_table("occurrences")
     op.drop_table("schedule_marks")
