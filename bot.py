@@ -33,6 +33,7 @@ from flows.validate import load_content
 from services import bot_identity, bulletins, invites, people
 from services.errors import Refused
 from services.heartbeat import sender_is_alive
+from services.schedules import unknown_teams
 from services.settings import Settings, SettingsError, load_settings
 from store.database import Database
 from store.migrate import upgrade_to_head
@@ -136,6 +137,12 @@ def run(
     content = content_or_stop(config.content_dir)
 
     async def introduce(db: Database) -> str:
+        async with db.unit_of_work() as uow:
+            problems = await unknown_teams(uow, content)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            raise Stop("the schedules name teams that do not exist", code=1)
         try:
             username = await fetch_username(config)
         except SettingsError as error:

@@ -44,7 +44,7 @@ class Week:
     end: datetime
 
     def holds(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
+        return self.start < moment <= self.end
 
 
 def weeks(now: datetime, count: int = WEEKS) -> list[Week]:

@@ -12,7 +12,10 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from flows.content import Content
+from flows.loader import Problem
 from flows.schedules import Cron, EveryDays, Weekly, parse_crontab
+from store.uow import UnitOfWork
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # Python's order: 0 = Monday
 
@@ -58,3 +61,17 @@ def occurrences(
             found.append(upcoming)
         previous, moment = upcoming, upcoming
     return found
+
+
+async def unknown_teams(uow: UnitOfWork, content: Content) -> list[Problem]:
+    """Schedules sent to a team the store does not have: content can only name teams, the store
+    knows them, so `run` checks this at start (with the file and line, like any content error)."""
+    source = content.sources.get("schedules")
+    if source is None:
+        return []
+    teams = sorted(team.name for team in await uow.teams.all())
+    return [
+        source.problem(("schedules", i, "to"), f"no team {name!r} (teams: {', '.join(teams) or 'none yet'})")
+        for i, schedule in enumerate(content.schedules.schedules)
+        if schedule.to.startswith("team:") and (name := schedule.to.removeprefix("team:")) not in teams
+    ]

@@ -78,7 +78,7 @@ async def build(
         finished[run_id] = finished_at
     shared = await uow.shares.counts_since(ids, this_week.start)
     busy = await uow.runs.busy_with(ids, tagged)
-    occurrences = [o for o in await uow.occurrences.since(ids, this_week.start) if o.due_at < this_week.end]
+    occurrences = [o for o in await uow.occurrences.since(ids, this_week.start) if this_week.holds(o.due_at)]
     local_today = now.astimezone(ZoneInfo(supervisor.timezone or timezone)).date()
 
     def read(run_id: int, answers: dict[str, Any]) -> CheckIn:

@@ -85,3 +85,26 @@ def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
     assert "@circle_test_bot starting (long polling) with 3 flows in en, es" in err
     assert TOKEN not in out + err, "the token is never logged"
     assert (tmp_path / "bot.db").exists()
+
+
+def test_a_schedule_for_a_team_that_does_not_exist_stops_the_start_with_file_and_line(base_env, tmp_path):
+    import shutil
+
+    from content import BUNDLED_CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, content)
+    schedules = content / "schedules.yaml"
+    lines = schedules.read_text().splitlines()
+    at = lines.index('quiet_hours: {start: "20:00", end: "07:00"}')
+    lines[at:at] = [
+        "  - id: north_note",
+        "    what: {bulletin: {en: Hello, es: Hola}}",
+        "    to: team:Nowhere",
+        "    when: {cron: 0 9 * * 1}",
+    ]
+    schedules.write_text("\n".join(lines) + "\n")
+    env = {**base_env, "TELEGRAM_BOT_TOKEN": TOKEN, "CIRCLEBOT_CONTENT": str(content)}
+    result = run_process(env, tmp_path)
+    assert result.returncode == 1
+    assert f"schedules.yaml:{at + 3}: schedules[2].to: no team 'Nowhere' (teams: none yet)" in result.stderr

@@ -1,6 +1,6 @@
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -47,10 +47,12 @@ async def store(database_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-def application(fake: FakeBotApi, db: Database, database_url: str) -> AnyApplication:
+def application(
+    fake: FakeBotApi, db: Database, database_url: str, now: Callable[[], datetime] = clock
+) -> AnyApplication:
     # Telegram's limits ×100: these tests are about behaviour, the limiter has its own tests.
     settings = Settings(TOKEN, fake.root, database_url, BUNDLED_CONTENT, "America/Lima", rate_scale=100)
-    return build_application(settings, CONTENT, db, clock)
+    return build_application(settings, CONTENT, db, now)
 
 
 @pytest.fixture
