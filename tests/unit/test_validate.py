@@ -184,3 +184,19 @@ schedules:
         "schedules.yaml:3: schedules[0].what.flow: no flow 'no_such_flow' (flows: rios_reflection, rios_selfcheck, weekly_checkin)",
         "schedules.yaml:6: schedules[1].what.bulletin: no 'es' text",
     ]
+
+
+def test_an_alert_must_name_real_steps_and_speak_every_language(folder):
+    write_flow(
+        folder,
+        TINY
+        + """\
+alerts:
+  - when: "first <= 2 or mood == 'low'"
+    reason: {en: scored low}
+""",
+    )
+    assert problems(folder) == [
+        "flows/tiny.yaml:12: alerts[0].when: 'mood' is not a step of this flow",
+        "flows/tiny.yaml:13: alerts[0].reason: no Español (es) text",
+    ]
