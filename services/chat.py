@@ -406,8 +406,10 @@ class _Turn:
         flow = self.chat.by_command.get(command)
         if flow is None or flow not in self._allowed_flows():
             return await self._say("button.expired")
-        await self._advance(run, CommandInput("cancel"))
-        await self._start(flow)
+        conversation = self._conversation()
+        conversation.then_waiting = False  # she chose what comes next; what waits keeps waiting
+        await conversation.advance(run, CommandInput("cancel"))
+        await conversation.start(flow)
 
     # --- flows -----------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class Conversation:
     now: datetime
     timezone: str  # the program's, hers until she sets one
     edit_message_id: int | None = None  # a pressed button's message: a refreshed question edits it
+    then_waiting: bool = True  # when a conversation ends, the scheduled flow waiting behind it starts
 
     @property
     def catalog(self) -> Catalog:
@@ -63,7 +64,7 @@ class Conversation:
                 finished_at=self.now,
             )
             await self.speaker.say("info.expired")
-            return await self.start_waiting()
+            return await self._next()
         state, effects = engine.advance(flow, self.catalog, RunState.from_json(run.state), given, self.now)
         await self._apply(run, flow, state, effects)
 
@@ -81,15 +82,21 @@ class Conversation:
     async def offer(self, occurrence: Occurrence, schedule: Schedule, flow: Flow) -> None:
         """A scheduled flow falls due: it starts now, or waits behind the conversation she is in."""
         current = await self.uow.runs.active_for(self.person.id)
-        if current is None:
+        if current is None and not self._drafting():
             return await self._start_scheduled(occurrence, schedule, flow)
         occurrence.status = "waiting"
         await self.speaker.say("schedule.waiting", flow=self.catalog.pick(flow.title, self.speaker.lang))
         await self.repeat_question(current)
 
+    async def _next(self) -> None:
+        if self.then_waiting:
+            await self.start_waiting()
+
     async def start_waiting(self) -> None:
         """Her conversation ended: the scheduled flow that waited longest starts (an older wait of
         the same schedule is passed over: this week's check-in, not last week's)."""
+        if self._drafting():  # the next tick tries again
+            return
         waiting = await self.uow.occurrences.waiting_for(self.person.id)
         latest = {occurrence.schedule_id: occurrence for occurrence in waiting}
         for occurrence in waiting:
@@ -99,8 +106,15 @@ class Conversation:
             found = self._scheduled_flow(occurrence)
             if found is None:
                 occurrence.status, occurrence.reason = "missed", "gone"
-                continue
-            return await self._start_scheduled(occurrence, *found)
+            elif await self.uow.runs.completed_since(self.person.id, found[1].id, occurrence.due_at):
+                occurrence.status, occurrence.reason = "skipped", "done"  # she did it meanwhile
+            else:
+                return await self._start_scheduled(occurrence, *found)
+
+    def _drafting(self) -> bool:
+        """A bulletin she is writing holds scheduled flows back, like a conversation (her next
+        words are the bulletin's); a one-line prompt (/settings, /away, a reply) does not."""
+        return bool(self.person.awaiting and "bulletin" in self.person.awaiting)
 
     def _scheduled_flow(self, occurrence: Occurrence) -> tuple[Schedule, Flow] | None:
         schedule = self.content.schedules.get(occurrence.schedule_id)
@@ -109,6 +123,7 @@ class Conversation:
         return None if schedule is None or flow is None else (schedule, flow)
 
     async def _start_scheduled(self, occurrence: Occurrence, schedule: Schedule, flow: Flow) -> None:
+        self.person.awaiting = None  # a prompt she left open gives way to the flow
         run = await self.start(flow)
         occurrence.status, occurrence.run_id = "started", run.id
         if schedule.remind_after is not None and run.status == "active":
@@ -137,7 +152,7 @@ class Conversation:
         if finished == COMPLETED:
             await self._after(run, flow, state)
         if finished is not None:
-            await self.start_waiting()
+            await self._next()
 
     async def _show(self, run: FlowRun, flow: Flow, say: Say) -> None:
         buttons: list[list[tuple[str, str]]] = []

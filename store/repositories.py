@@ -262,6 +262,15 @@ class RunRepository(Repository):
     async def active_for(self, person_id: int) -> FlowRun | None:
         return await self.session.scalar(_ACTIVE_RUN, {"person_id": person_id})
 
+    async def completed_since(self, person_id: int, flow_id: str, since: datetime) -> bool:
+        query = select(FlowRun.id).where(
+            FlowRun.person_id == person_id,
+            FlowRun.flow_id == flow_id,
+            FlowRun.status == "completed",
+            FlowRun.finished_at >= since,
+        )
+        return await self.session.scalar(query.limit(1)) is not None
+
     async def busy_with(self, person_ids: Iterable[int], flow_ids: Iterable[str]) -> set[int]:
         """Who of these people has one of these flows going."""
         query = select(FlowRun.person_id).where(

@@ -368,3 +368,38 @@ async def test_a_nudge_due_in_the_quiet_hours_waits_for_the_morning(db, chat, cl
         assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=hours))).reminded == 0
     assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=12))).reminded == 1  # 07:00
     assert (await ana.new())[0].startswith("A gentle reminder")
+
+
+async def test_closing_a_conversation_for_another_keeps_the_scheduled_one_waiting(db, chat, clock, keeper):
+    [ana] = await people(db, chat, "Ana")
+    clock.now = LIMA_MONDAY_9 - timedelta(minutes=5)
+    await ana.send("/selfcheck")  # not hers: a supervisor's
+    await ana.send("/reflect")
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    await ana.new()
+    await ana.send("/checkin")
+    await ana.press("Close it and start")
+    said = await ana.new()
+    assert said[-1].startswith(CHECKIN_FIRST)
+    async with db.unit_of_work() as uow:
+        person = await uow.people.get_by_telegram_id(ana.telegram_id)
+        [waiting] = await uow.occurrences.waiting_for(person.id)
+        active = await uow.runs.active_for(person.id)
+        assert active is not None and active.flow_id == "weekly_checkin" and waiting.run_id is None
+    said = await answer_checkin(ana, "4", "4", "No")
+    assert said[-1] == "Thank you for checking in. Take care of yourself this week."
+    assert not any(text.startswith(CHECKIN_FIRST) for text in said), "done meanwhile: not asked again"
+    async with db.unit_of_work() as uow:
+        assert (await uow.occurrences.get(waiting.id)).reason == "done"
+
+
+async def test_a_prompt_left_open_gives_way_to_the_checkin(db, chat, clock, keeper):
+    [ana] = await people(db, chat, "Ana")
+    await ana.send("/settings")
+    await ana.new()
+    await tick_at(keeper, clock, LIMA_MONDAY_9)
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+    await ana.press("4")
+    assert (await ana.new())[-1].startswith("How manageable was your workload"), (
+        "her answer went to the check-in"
+    )
