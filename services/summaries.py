@@ -111,10 +111,9 @@ async def build(
     return TeamSummary(team.name, pages, [week.start for week in span], wellbeing_by_week(people, span), lang)
 
 
-async def queue(speaker: Speaker, summary: TeamSummary, photo_id: int | None) -> None:
+async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:
     """The pages, then the chart (a stored photo, uploaded by the sender)."""
     for page in summary.pages:
         await speaker.send(page)
-    if photo_id is not None:
-        caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
-        await speaker.out.stored_photo(speaker.chat_id, photo_id, caption, speaker.person_id)
+    caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
+    await speaker.out.stored_photo(speaker.chat_id, chart_photo_id, caption, speaker.person_id)

@@ -63,7 +63,7 @@ class Timekeeper:
         db: Database,
         content: Content,
         timezone: str,
-        render: Callable[[summaries.TeamSummary], Any] | None = None,
+        render: Callable[[summaries.TeamSummary], bytes] | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -167,8 +167,7 @@ class Timekeeper:
                     tally.count(occurrence.status)
                 await uow.commit()
             for occurrence, person in later:
-                await self._summary(occurrence.id, person, now)
-                tally.count("sent")
+                tally.count(await self._summary(occurrence.id, person, now))
 
     def _what(self, occurrence: Occurrence) -> StartFlow | SendBulletin | SendSummary | None:
         if occurrence.schedule_id == ON_DEMAND_SUMMARY:
@@ -211,24 +210,26 @@ class Timekeeper:
         await speaker.send(self.content.catalog.lay_out(speaker.lang, f"{MARK} {words}"))
         occurrence.status = "sent"
 
-    async def _summary(self, occurrence_id: int, supervisor: Person, now: datetime) -> None:
+    async def _summary(self, occurrence_id: int, supervisor: Person, now: datetime) -> str:
         """Read in one transaction, draw the chart off the event loop with none open, write in
-        another; the occurrence is marked sent with its messages, so it never goes twice."""
+        another; the occurrence is marked sent with its messages, so it never goes twice. A
+        supervisor with no team yet is skipped (`/summary` tells her before asking)."""
         async with self.db.unit_of_work() as uow:
             summary = await summaries.build(uow, self.content, supervisor, now, self.timezone)
-        png = None if summary is None else await asyncio.to_thread(self._render, summary)
+        png = b"" if summary is None else await asyncio.to_thread(self._render, summary)
         async with self.db.unit_of_work() as uow:
             occurrence = await uow.occurrences.get(occurrence_id)
             if occurrence is None or occurrence.status != "pending":
-                return
-            speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence_id}")
+                return "skipped"
             if summary is None:
-                await speaker.say("weekly.no_team")
+                occurrence.status, occurrence.reason = "skipped", "no_team"
             else:
-                photo = None if png is None else await uow.photos.add(now, data=png)
-                await summaries.queue(speaker, summary, None if photo is None else photo.id)
-            occurrence.status = "sent"
+                speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence_id}")
+                photo = await uow.photos.add(now, data=png)
+                await summaries.queue(speaker, summary, photo.id)
+                occurrence.status = "sent"
             await uow.commit()
+            return occurrence.status
 
     async def _unblock(self, now: datetime) -> None:
         """Flows that waited behind a conversation that has ended by now start."""
