@@ -96,8 +96,12 @@ def _longest(month: int) -> int:
     return 29 if month == 2 else calendar.monthrange(2001, month)[1]
 
 
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # 0 = Monday
+Day = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
 class Weekly(Model):
-    weekly: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    weekly: Day
     at: time
 
 

@@ -29,9 +29,9 @@ from services.bulletin_dialog import BulletinDialog
 from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
+from services.settings_dialog import SettingsDialog
 from services.sharing import Sharing
 from services.speaker import Speaker
-from services.timezone_dialog import TimezoneDialog
 from store.database import Database
 from store.models import FlowRun, Invite, Person
 from store.uow import UnitOfWork
@@ -139,7 +139,7 @@ class _Turn:
                 return await self._say("away.kept")
             return await self._on_command(self.incoming.command)
         if person.awaiting and "settings" in person.awaiting and self.incoming.text is not None:
-            return await self._timezone().receive(self.incoming.text)
+            return await self._settings().receive(self.incoming.text)
         if person.awaiting and "away" in person.awaiting and self.incoming.text is not None:
             return await self._away().receive(self.incoming.text)
         if person.awaiting and "bulletin" in person.awaiting:
@@ -323,7 +323,7 @@ class _Turn:
         elif name == "bulletin":
             return await self._bulletin().start()
         elif name == "settings":
-            return await self._timezone().start()
+            return await self._settings().start()
         elif name == "away":
             return await self._away().start(self.incoming.argument)
         elif name == "snooze":
@@ -369,8 +369,10 @@ class _Turn:
             return await self._bulletin().press(rest)
         if kind == "snooze":
             return await self._snooze()
+        if kind == "sd":
+            return await self._settings().press(rest)
         if kind == "tz":
-            return await self._timezone().choose(rest)
+            return await self._settings().choose(rest)
         if kind == "inv":
             uses, _, days = rest.partition(":")
             if uses.isdigit() and days.isdigit():
@@ -460,9 +462,9 @@ class _Turn:
     def _away(self) -> AwayDialog:
         return AwayDialog(self._speaker(), self._require_person(), self.now, self.chat.timezone)
 
-    def _timezone(self) -> TimezoneDialog:
-        quiet = self.chat.content.schedules.quiet_hours
-        return TimezoneDialog(self._speaker(), self._require_person(), self.chat.timezone, quiet)
+    def _settings(self) -> SettingsDialog:
+        schedules = self.chat.content.schedules
+        return SettingsDialog(self._speaker(), self._require_person(), self.chat.timezone, schedules)
 
     def _bulletin(self) -> BulletinDialog:
         return BulletinDialog(self.uow, self._speaker(), self._require_person(), self.now, self.chat.timezone)

@@ -20,15 +20,15 @@ from zoneinfo import ZoneInfo
 
 from flows.content import Content
 from flows.run import TimeoutInput
-from flows.schedules import Schedule, SendBulletin, SendSummary, StartFlow
+from flows.schedules import DAYS, Schedule, SendBulletin, SendSummary, StartFlow, Weekly
 from services import summaries
 from services.bulletins import MARK, Audience, recipients
 from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import Outbox
 from services.schedules import occurrences
+from services.settings_dialog import quiet_hours, summary_rule
 from services.speaker import Speaker
-from services.timezone_dialog import quiet_hours
 from store.database import Database
 from store.models import FlowRun, Occurrence, Person
 from store.uow import UnitOfWork
@@ -90,10 +90,15 @@ class Timekeeper:
         async with self.db.unit_of_work() as uow:
             zones = {zone or self.timezone for zone in await uow.people.timezones()}
             stored = [await uow.occurrences.next_due(), await uow.runs.next_expiry()]
+            slots = await uow.people.summary_slots()
         moments = [moment for moment in stored if moment is not None]
         for schedule in self.schedules.schedules:
             for zone in zones:
                 moments += occurrences(schedule.when, ZoneInfo(zone), now, latest)[:1]
+            if isinstance(schedule.what, SendSummary):
+                for own_zone, day, at in slots:
+                    own = Weekly(weekly=DAYS[day], at=at)
+                    moments += occurrences(own, ZoneInfo(own_zone or self.timezone), now, latest)[:1]
         return max(now, min([latest, *moments]))
 
     # --- occurrences -----------------------------------------------------------------------
@@ -104,12 +109,17 @@ class Timekeeper:
             mark = await uow.occurrences.checked_until(schedule.id)
             since = now - schedule.grace if mark is None else max(mark, now - schedule.grace)
             zones = {zone or self.timezone for zone in await uow.people.timezones()}
-            falls = {zone: occurrences(schedule.when, ZoneInfo(zone), since, now) for zone in zones}
+            rule = schedule.when
+            falls = {(zone, rule): occurrences(rule, ZoneInfo(zone), since, now) for zone in zones}
             rows = []
-            if any(falls.values()):
+            personal = isinstance(schedule.what, SendSummary)  # a supervisor may choose her own time
+            if personal or any(falls.values()):
                 for person in await self._audience(uow, schedule):
                     zone = person.timezone or self.timezone
-                    rows += [self._row(schedule, person, due, zone, now) for due in falls.get(zone, [])]
+                    rule = (summary_rule(person, self.schedules) if personal else None) or schedule.when
+                    if (zone, rule) not in falls:
+                        falls[zone, rule] = occurrences(rule, ZoneInfo(zone), since, now)
+                    rows += [self._row(schedule, person, due, zone, now) for due in falls[zone, rule]]
             await uow.occurrences.add_many(rows)
             await uow.occurrences.set_checked_until(schedule.id, now)
             await uow.commit()

@@ -59,6 +59,8 @@ class Person(Base):
     away_until: Mapped[date | None] = mapped_column()  # /away: no scheduled messages before this day
     quiet_start: Mapped[time | None] = mapped_column()  # her own quiet hours (None: the program's)
     quiet_end: Mapped[time | None] = mapped_column()
+    summary_day: Mapped[int | None] = mapped_column()  # a supervisor's own summary day (0 = Monday)
+    summary_time: Mapped[time | None] = mapped_column()
     # What the next message means outside a flow, e.g. {"reply_to_share": 12}.
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 

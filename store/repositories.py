@@ -4,7 +4,7 @@ unit of work does) and never read the clock (callers pass `now`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from functools import cache
 from typing import Any
 
@@ -118,6 +118,17 @@ class PeopleRepository(Repository):
     async def timezones(self) -> set[str | None]:
         """The timezones people have set (None: the program's)."""
         return set(await self.session.scalars(select(Person.timezone).distinct()))
+
+    async def summary_slots(self) -> set[tuple[str | None, int, time]]:
+        """(timezone, day, time) of the summaries supervisors set for themselves."""
+        query = (
+            select(Person.timezone, Person.summary_day, Person.summary_time)
+            .where(Person.summary_day.is_not(None), Person.summary_time.is_not(None))
+            .distinct()
+        )
+        return {
+            (zone, day, at) for zone, day, at in await self.session.execute(query) if day is not None and at
+        }
 
     async def set_deactivated(self, person: Person, value: bool) -> None:
         person.deactivated = value

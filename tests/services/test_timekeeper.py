@@ -403,3 +403,25 @@ async def test_a_prompt_left_open_gives_way_to_the_checkin(db, chat, clock, keep
     assert (await ana.new())[-1].startswith("How manageable was your workload"), (
         "her answer went to the check-in"
     )
+
+
+async def test_a_supervisor_picks_her_own_summary_day_and_time(db, chat, clock, keeper):
+    [sara] = await people(db, chat, "Sara", role="supervisor")
+    [tomas] = await people(db, chat, "Tomas", role="supervisor", team="South")
+    await sara.send("/settings")
+    said = await sara.messages()
+    assert said[-1].text == "Your team's weekly summary comes on Friday at 15:00."
+    await sara.press("Change the summary's day and time")
+    await sara.press("Monday")
+    assert (await sara.new())[-1] == "At what time on Monday? Write it like 15:00."
+    await sara.send("8 o'clock")
+    assert (await sara.new())[-1] == "Please write a time of day like 15:00."
+    await sara.send("08:00")
+    assert (await sara.new())[-1] == "Done: your weekly summary will come on Monday at 08:00."
+    await tomas.new()
+    monday_8 = LIMA_MONDAY_9 - timedelta(hours=1)
+    assert await keeper.next_wakeup(monday_8 - timedelta(seconds=30)) == monday_8
+    await tick_at(keeper, clock, monday_8)
+    assert (await sara.new())[0].startswith("📋 Weekly summary for ") and await tomas.new() == []
+    await tick_at(keeper, clock, datetime(2026, 12, 4, 20, tzinfo=UTC))  # Friday 15:00
+    assert await sara.new() == [] and (await tomas.new())[0].startswith("📋 Weekly summary for ")

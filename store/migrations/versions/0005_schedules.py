@@ -1,4 +1,5 @@
-"""Schedules' occurrences and marks, a person's /away date and her own quiet hours.
+"""Schedules' occurrences and marks, a person's /away date, her own quiet hours and
+(for a supervisor) her own summary day and time.
 
 Revision ID: 0005
 Revises: 0004
@@ -54,10 +55,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("away_until", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("quiet_start", sa.Time(), nullable=True))
         batch_op.add_column(sa.Column("quiet_end", sa.Time(), nullable=True))
+        batch_op.add_column(sa.Column("summary_day", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("summary_time", sa.Time(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_column("summary_time")
+        batch_op.drop_column("summary_day")
         batch_op.drop_column("quiet_end")
         batch_op.drop_column("quiet_start")
         batch_op.drop_column("away_until")

@@ -1,6 +1,6 @@
-"""/settings: her own timezone, so that check-ins, "today" and a bulletin's time are hers, and
-her own quiet hours (no scheduled message then). A name that is not a timezone gets the closest
-real ones as buttons."""
+"""/settings: her own timezone, so that check-ins, "today" and a bulletin's time are hers; her
+own quiet hours (no scheduled message then); and, for a supervisor, the day and time her weekly
+summary comes. A name that is not a timezone gets the closest real ones as buttons."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import time
 from functools import cache
 
-from flows.schedules import QuietHours
+from flows.schedules import DAYS, QuietHours, Schedules, SendSummary, Weekly
 from services.speaker import Speaker
 from store.models import Person
 
@@ -36,6 +36,27 @@ def read_hours(text: str) -> QuietHours | None:
     if start_h > 23 or end_h > 23 or start_m > 59 or end_m > 59 or (start_h, start_m) == (end_h, end_m):
         return None
     return QuietHours(start=time(start_h, start_m), end=time(end_h, end_m))
+
+
+_CLOCK = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+
+
+def read_clock(text: str) -> time | None:
+    match = _CLOCK.match(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def summary_rule(person: Person, schedules: Schedules) -> Weekly | None:
+    """When her weekly summary comes: her own day and time, else the first weekly summary
+    schedule's (None when summaries are not on a weekly rule)."""
+    if person.summary_day is not None and person.summary_time is not None:
+        return Weekly(weekly=DAYS[person.summary_day], at=person.summary_time)
+    for schedule in schedules.schedules:
+        if isinstance(schedule.what, SendSummary) and isinstance(schedule.when, Weekly):
+            return schedule.when
+    return None
 
 
 def shown(hours: QuietHours | None) -> str:
@@ -63,18 +84,39 @@ def closest_zones(text: str) -> list[str]:
 
 
 @dataclass
-class TimezoneDialog:
+class SettingsDialog:
     speaker: Speaker
     person: Person
     default: str  # the program's timezone, hers until she sets one
-    program_quiet: QuietHours | None  # the program's quiet hours, hers until she sets her own
+    schedules: Schedules  # the program's quiet hours and summary time, hers until she sets her own
+
+    def _day(self, day: str) -> str:
+        return self.speaker.label(f"day.{day}")
 
     async def start(self) -> None:
         self.person.awaiting = {"settings": "timezone"}
-        quiet = shown(quiet_hours(self.person, self.program_quiet))
+        quiet = shown(quiet_hours(self.person, self.schedules.quiet_hours))
         await self.speaker.say("settings.timezone", zone=self.person.timezone or self.default, quiet=quiet)
+        rule = summary_rule(self.person, self.schedules)
+        if "supervisor" in self.person.role_names and rule is not None:
+            button = [[(self.speaker.label("button.summary_time"), "sd:")]]
+            when = {"day": self._day(rule.weekly), "time": f"{rule.at:%H:%M}"}
+            await self.speaker.say("settings.summary_at", button, **when)
+
+    async def press(self, day: str) -> None:
+        """The summary's day: first the seven days as buttons, then the day pressed."""
+        if "supervisor" not in self.person.role_names:
+            return await self.speaker.say("button.expired")
+        if not (day.isdigit() and int(day) < len(DAYS)):
+            rows = [[(self._day(name), f"sd:{i}")] for i, name in enumerate(DAYS)]
+            return await self.speaker.say("settings.summary_day", rows)
+        self.person.awaiting = {"settings": "summary_time", "day": int(day)}
+        await self.speaker.say("settings.summary_time", day=self._day(DAYS[int(day)]))
 
     async def receive(self, text: str) -> None:
+        waiting = self.person.awaiting or {}
+        if waiting.get("settings") == "summary_time":
+            return await self._summary_time(int(waiting.get("day", 0)), text)
         hours = read_hours(text)
         if hours is not None:
             self.person.quiet_start, self.person.quiet_end = hours.start, hours.end
@@ -98,3 +140,11 @@ class TimezoneDialog:
         self.person.timezone = zone
         self.person.awaiting = None
         await self.speaker.say("settings.timezone_set", zone=zone)
+
+    async def _summary_time(self, day: int, text: str) -> None:
+        at = read_clock(text)
+        if at is None:
+            return await self.speaker.say("settings.bad_time")
+        self.person.summary_day, self.person.summary_time = day, at
+        self.person.awaiting = None
+        await self.speaker.say("settings.summary_set", day=self._day(DAYS[day]), time=f"{at:%H:%M}")
