@@ -85,14 +85,13 @@ async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None 
         if team is None:
             raise Refused(f"no team called {audience.value!r}")
         team_id = team.id
-    people = await uow.people.all(team_id)
+    people = await uow.people.all(team_id, audience.value if audience.kind == "role" else None)
     return [
         person
         for person in people
         if not person.deactivated
         and person.consented_at is not None
         and (author is None or person.id != author.id)
-        and (audience.kind != "role" or audience.value in person.role_names)
     ]
 
 

@@ -263,9 +263,10 @@ class Timekeeper:
                 if not due:
                     return
                 people = await uow.people.many(occurrence.person_id for occurrence in due)
+                runs = await uow.runs.many(o.run_id for o in due if o.run_id is not None)
                 for occurrence in due:
                     person = people.get(occurrence.person_id)
-                    run = None if occurrence.run_id is None else await uow.runs.get(occurrence.run_id)
+                    run = None if occurrence.run_id is None else runs.get(occurrence.run_id)
                     local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
                     quiet = None if person is None else quiet_hours(person, self.schedules.quiet_hours)
                     later = local if quiet is None else quiet.after(local)

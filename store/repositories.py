@@ -105,10 +105,15 @@ class PeopleRepository(Repository):
         await self.session.flush()
         return person
 
-    async def all(self, team_id: int | None = None) -> list[Person]:
+    async def all(self, team_id: int | None = None, role: str | None = None) -> list[Person]:
         query = select(Person).order_by(Person.name, Person.id)
         if team_id is not None:
             query = query.where(Person.team_id == team_id)
+        if role is not None:
+            holds = select(PersonRole.person_id).where(
+                PersonRole.person_id == Person.id, PersonRole.role == role
+            )
+            query = query.where(holds.exists())
         return list((await self.session.scalars(query)).unique())  # roles are joined in
 
     async def many(self, person_ids: Iterable[int]) -> dict[int, Person]:
@@ -269,6 +274,10 @@ class RunRepository(Repository):
 
     async def get(self, run_id: int) -> FlowRun | None:
         return await self.session.get(FlowRun, run_id)
+
+    async def many(self, run_ids: Iterable[int]) -> dict[int, FlowRun]:
+        query = select(FlowRun).where(FlowRun.id.in_(list(run_ids)))
+        return {run.id: run for run in await self.session.scalars(query)}
 
     async def active_for(self, person_id: int) -> FlowRun | None:
         return await self.session.scalar(_ACTIVE_RUN, {"person_id": person_id})
