@@ -69,8 +69,9 @@ async def build(
     tagged = checkin_steps(content)
     checkins: dict[int, dict[int, dict[str, Any]]] = {}  # person -> run -> tag -> value
     finished: dict[int, datetime] = {}
+    steps = {step for by_tag in tagged.values() for step in by_tag.values()}
     for person_id, run_id, flow_id, finished_at, step_id, value in await uow.answers.of_completed_runs(
-        ids, tagged, since
+        ids, tagged, steps, since
     ):
         tags = {step: tag for tag, step in tagged[flow_id].items()}
         if step_id in tags:
