@@ -3,9 +3,9 @@ PostgreSQL, each started here for the run.
 
 The store is filled with 500 teams of one supervisor and 10 home visitors (5,500 people) and 52
 weeks of weekly check-ins for every home visitor (a completed run with its five answers, about
-5% of weeks missed, a few people who blocked the bot). Then `services.summaries.build` runs for
-every supervisor in turn, each in its own unit of work, as the timekeeper does on a Friday: the
-store's reads, the arithmetic and the words, no chart. Charts are timed apart: `chart_ms` is the
+5% of weeks missed, a few people who blocked the bot). Then every supervisor's summary is built
+as the timekeeper builds them on a Friday (`services.summaries.build_many`, batches of 100, one
+unit of work each): the store's reads, the arithmetic and the words, no chart. Charts are timed apart: `chart_ms` is the
 median of ten renders of one team's chart. Filling is setup and is not measured.
 
     .venv/bin/python bench/summaries.py [--teams 500] [--members 10] [--weeks 52]
@@ -37,6 +37,7 @@ from content import BUNDLED_CONTENT  # noqa: E402
 from flows.content import Content  # noqa: E402
 from flows.validate import load_content  # noqa: E402
 from services import summaries  # noqa: E402
+from services.timekeeper import BATCH  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from store.models import Answer, FlowRun, Person, PersonRole, Team  # noqa: E402
@@ -160,24 +161,25 @@ async def fill(url: str, teams: int, members: int, weeks: int) -> tuple[float, i
 async def build_all(
     url: str, content: Content, teams: int, now: datetime
 ) -> tuple[float, summaries.TeamSummary]:
-    """Every supervisor's summary, one unit of work each; the seconds, and one summary."""
+    """Every supervisor's summary, in the timekeeper's batches (one unit of work each); the
+    seconds, and one summary."""
     db = Database(url)
     try:
         async with db.unit_of_work() as uow:
-            supervisors = [await uow.people.get(person_id) for person_id in range(1, teams + 1)]
-        one = None
-        for warm_up in (True, False):
+            found = await uow.people.many(range(1, teams + 1))
+        supervisors = [found[person_id] for person_id in range(1, teams + 1)]
+        built: dict[int, summaries.TeamSummary] = {}
+        for batch in (supervisors[:1], supervisors):  # a warm-up, then the measured run
             started = time.perf_counter()
-            for supervisor in supervisors if not warm_up else supervisors[:1]:
-                assert supervisor is not None
+            for first in range(0, len(batch), BATCH):
                 async with db.unit_of_work() as uow:
-                    summary = await summaries.build(uow, content, supervisor, now, "America/Lima")
-                assert summary is not None and summary.team in summary.pages[0]
-                assert "Check-ins done: " in summary.pages[0]
-                one = one or summary
+                    part = batch[first : first + BATCH]
+                    built.update(await summaries.build_many(uow, content, part, now, "America/Lima"))
             elapsed = time.perf_counter() - started
-        assert one is not None
-        return elapsed, one
+        assert len(built) == teams
+        for summary in built.values():
+            assert summary.team in summary.pages[0] and "Check-ins done: " in summary.pages[0]
+        return elapsed, built[supervisors[0].id]
     finally:
         await db.dispose()
 

@@ -1,11 +1,12 @@
 """A supervisor's weekly summary of her own team, scheduled or on demand: the store is read in a
-few queries per team, the words come from `flows.weekly`, and the chart is drawn apart (it takes
+few queries for a whole batch of supervisors, the words come from `flows.weekly`, and the chart is drawn apart (it takes
 tens of milliseconds, so the caller renders it off the event loop and outside any transaction)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from flows.content import Content
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
 from services.charts import ChartTexts, wellbeing_png
 from services.speaker import Speaker
-from store.models import Person
+from store.models import Occurrence, Person
 from store.uow import UnitOfWork
 
 CHECKIN_TAG = "checkin"  # steps tagged checkin: wellbeing | workload | support
@@ -54,24 +55,29 @@ async def build(
     uow: UnitOfWork, content: Content, supervisor: Person, now: datetime, timezone: str
 ) -> TeamSummary | None:
     """Her team's week, in her language; None when she supervises no team."""
-    team = await uow.teams.supervised_by(supervisor.id)
-    if team is None:
-        return None
-    lang = supervisor.language or content.languages.default
-    members = [
-        person
-        for person in await uow.teams.members(team)
-        if person.id != supervisor.id and not person.deactivated and person.consented_at is not None
-    ]
-    ids = [person.id for person in members]
+    return (await build_many(uow, content, [supervisor], now, timezone)).get(supervisor.id)
+
+
+async def build_many(
+    uow: UnitOfWork, content: Content, supervisors: Sequence[Person], now: datetime, timezone: str
+) -> dict[int, TeamSummary]:
+    """Each supervisor's summary of her own team, by her id (none for one with no team): the
+    same few queries for a batch as for one, since Friday's summaries fall due together."""
+    teams = await uow.teams.supervised_by_many([supervisor.id for supervisor in supervisors])
+    everyone = await uow.people.of_teams([team.id for team in teams.values()])
+    members: dict[int, list[Person]] = {team.id: [] for team in teams.values()}
+    for person in everyone:
+        if person.consented_at is not None and not person.deactivated and person.team_id in members:
+            members[person.team_id].append(person)
+    ids = [person.id for group in members.values() for person in group]
     span = weeks(now)
-    since, this_week = span[0].start, span[-1]
+    this_week = span[-1]
     tagged = checkin_steps(content)
+    steps = {step for by_tag in tagged.values() for step in by_tag.values()}
     checkins: dict[int, dict[int, dict[str, Any]]] = {}  # person -> run -> tag -> value
     finished: dict[int, datetime] = {}
-    steps = {step for by_tag in tagged.values() for step in by_tag.values()}
     for person_id, run_id, flow_id, finished_at, step_id, value in await uow.answers.of_completed_runs(
-        ids, tagged, steps, since
+        ids, tagged, steps, span[0].start
     ):
         tags = {step: tag for tag, step in tagged[flow_id].items()}
         if step_id in tags:
@@ -79,8 +85,10 @@ async def build(
         finished[run_id] = finished_at
     shared = await uow.shares.counts_since(ids, this_week.start)
     busy = await uow.runs.busy_with(ids, tagged)
-    occurrences = [o for o in await uow.occurrences.since(ids, this_week.start) if this_week.holds(o.due_at)]
-    local_today = now.astimezone(ZoneInfo(supervisor.timezone or timezone)).date()
+    occurrences: dict[int, list[Occurrence]] = {}
+    for occurrence in await uow.occurrences.since(ids, this_week.start):
+        if this_week.holds(occurrence.due_at):
+            occurrences.setdefault(occurrence.person_id, []).append(occurrence)
 
     def read(run_id: int, answers: dict[str, Any]) -> CheckIn:
         wellbeing, workload, support = (answers.get(tag) for tag in ("wellbeing", "workload", "support"))
@@ -91,25 +99,31 @@ async def build(
             support if isinstance(support, bool) else None,
         )
 
-    people = []
-    for person in members:
-        mine = [o for o in occurrences if o.person_id == person.id]
-        people.append(
-            Member(
-                name=person.name,
-                checkins=tuple(
-                    read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()
-                ),
-                shared=shared.get(person.id, 0),
-                blocked=person.unreachable,
-                away=(person.away_until is not None and person.away_until > local_today)
-                or any(o.reason == "away" for o in mine),
-                in_progress=person.id in busy,
-                not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
-            )
+    def member(person: Person, local_today: date) -> Member:
+        mine = occurrences.get(person.id, [])
+        return Member(
+            name=person.name,
+            checkins=tuple(read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()),
+            shared=shared.get(person.id, 0),
+            blocked=person.unreachable,
+            away=(person.away_until is not None and person.away_until > local_today)
+            or any(o.reason == "away" for o in mine),
+            in_progress=person.id in busy,
+            not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
         )
-    pages = summary_pages(team.name, people, now, local_today, content.catalog, lang)
-    return TeamSummary(team.name, pages, [week.start for week in span], wellbeing_by_week(people, span), lang)
+
+    found = {}
+    for supervisor in supervisors:
+        team = teams.get(supervisor.id)
+        if team is None:
+            continue
+        lang = supervisor.language or content.languages.default
+        local_today = now.astimezone(ZoneInfo(supervisor.timezone or timezone)).date()
+        people = [member(person, local_today) for person in members[team.id] if person.id != supervisor.id]
+        pages = summary_pages(team.name, people, now, local_today, content.catalog, lang)
+        starts = [week.start for week in span]
+        found[supervisor.id] = TeamSummary(team.name, pages, starts, wellbeing_by_week(people, span), lang)
+    return found
 
 
 async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:

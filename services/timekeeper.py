@@ -176,8 +176,8 @@ class Timekeeper:
                         await self._send(uow, occurrence, person, now)
                     tally.count(occurrence.status)
                 await uow.commit()
-            for occurrence, person in later:
-                tally.count(await self._summary(occurrence.id, person, now))
+            for status in await self._summaries(later, now):
+                tally.count(status)
 
     def _what(self, occurrence: Occurrence) -> StartFlow | SendBulletin | SendSummary | None:
         if occurrence.schedule_id == ON_DEMAND_SUMMARY:
@@ -220,26 +220,37 @@ class Timekeeper:
         await speaker.send(self.content.catalog.lay_out(speaker.lang, f"{MARK} {words}"))
         occurrence.status = "sent"
 
-    async def _summary(self, occurrence_id: int, supervisor: Person, now: datetime) -> str:
-        """Read in one transaction, draw the chart off the event loop with none open, write in
-        another; the occurrence is marked sent with its messages, so it never goes twice. A
-        supervisor with no team yet is skipped (`/summary` tells her before asking)."""
+    async def _summaries(self, due: list[tuple[Occurrence, Person]], now: datetime) -> list[str]:
+        """Read a batch in one transaction, draw the charts off the event loop with none open,
+        write in another; each occurrence is marked sent with its messages, so none goes twice.
+        A supervisor with no team yet is skipped (`/summary` tells her before asking)."""
+        if not due:
+            return []
         async with self.db.unit_of_work() as uow:
-            summary = await summaries.build(uow, self.content, supervisor, now, self.timezone)
-        png = b"" if summary is None else await asyncio.to_thread(self._render, summary)
+            built = await summaries.build_many(
+                uow, self.content, [person for _, person in due], now, self.timezone
+            )
+        charts = {
+            supervisor_id: await asyncio.to_thread(self._render, summary)
+            for supervisor_id, summary in built.items()
+        }
+        statuses = []
         async with self.db.unit_of_work() as uow:
-            occurrence = await uow.occurrences.get(occurrence_id)
-            if occurrence is None or occurrence.status != "pending":
-                return "skipped"
-            if summary is None:
-                occurrence.status, occurrence.reason = "skipped", "no_team"
-            else:
-                speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence_id}")
-                photo = await uow.photos.add(now, data=png)
-                await summaries.queue(speaker, summary, photo.id)
-                occurrence.status = "sent"
+            for pending, supervisor in due:
+                occurrence = await uow.occurrences.get(pending.id)
+                summary = built.get(supervisor.id)
+                if occurrence is None or occurrence.status != "pending":
+                    continue
+                if summary is None:
+                    occurrence.status, occurrence.reason = "skipped", "no_team"
+                else:
+                    speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence.id}")
+                    photo = await uow.photos.add(now, data=charts[supervisor.id])
+                    await summaries.queue(speaker, summary, photo.id)
+                    occurrence.status = "sent"
+                statuses.append(occurrence.status)
             await uow.commit()
-            return occurrence.status
+        return statuses
 
     async def _unblock(self, now: datetime) -> None:
         """Flows that waited behind a conversation that has ended by now start."""

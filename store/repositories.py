@@ -116,6 +116,10 @@ class PeopleRepository(Repository):
             query = query.where(holds.exists())
         return list((await self.session.scalars(query)).unique())  # roles are joined in
 
+    async def of_teams(self, team_ids: Iterable[int]) -> list[Person]:
+        query = select(Person).where(Person.team_id.in_(list(team_ids))).order_by(Person.name, Person.id)
+        return list((await self.session.scalars(query)).unique())
+
     async def many(self, person_ids: Iterable[int]) -> dict[int, Person]:
         query = select(Person).where(Person.id.in_(list(person_ids)))
         return {person.id: person for person in (await self.session.scalars(query)).unique()}
@@ -173,9 +177,10 @@ class TeamRepository(Repository):
     async def supervised_by(self, person_id: int) -> Team | None:
         return await self.session.scalar(select(Team).where(Team.supervisor_id == person_id).limit(1))
 
-    async def members(self, team: Team) -> list[Person]:
-        query = select(Person).where(Person.team_id == team.id).order_by(Person.name, Person.id)
-        return list((await self.session.scalars(query)).unique())
+    async def supervised_by_many(self, person_ids: Iterable[int]) -> dict[int, Team]:
+        """The team each of these people supervises, by supervisor."""
+        query = select(Team).where(Team.supervisor_id.in_(list(person_ids)))
+        return {team.supervisor_id: team for team in await self.session.scalars(query) if team.supervisor_id}
 
 
 class InviteRepository(Repository):

@@ -64,7 +64,7 @@ async def test_people_hold_several_roles_and_their_flags(db: Database):
         assert found.created_at == NOW and found.created_at.tzinfo is not None
         team, created = await uow.teams.get_or_create("North", NOW)
         assert not created
-        assert [member.name for member in await uow.teams.members(team)] == ["Ana"]
+        assert [member.name for member in await uow.people.of_teams([team.id])] == ["Ana"]
 
 
 async def test_uncommitted_work_and_failed_work_leave_nothing(db: Database):
