@@ -1,6 +1,7 @@
 """A supervisor's weekly summary of her own team, scheduled or on demand: the store is read in a
-few queries for a whole batch of supervisors, the words come from `flows.weekly`, and the chart is drawn apart (it takes
-tens of milliseconds, so the caller renders it off the event loop and outside any transaction)."""
+few queries for a whole batch of supervisors, the words come from `flows.weekly`, and the chart
+is drawn apart (it takes tens of milliseconds, so the caller renders it off the event loop and
+outside any transaction)."""
 
 from __future__ import annotations
 
