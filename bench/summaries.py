@@ -6,7 +6,8 @@ weeks of weekly check-ins for every home visitor (a completed run with its five 
 5% of weeks missed, a few people who blocked the bot). Then every supervisor's summary is built
 as the timekeeper builds them on a Friday (`services.summaries.build_many`, batches of 100, one
 unit of work each): the store's reads, the arithmetic and the words, no chart. Charts are
-timed apart: `chart_ms` is the median of ten renders of one team's chart. Filling is setup and is not measured.
+timed apart: `chart_ms` is the median of ten renders of one team's chart. Filling is setup
+and is not measured.
 
     .venv/bin/python bench/summaries.py [--teams 500] [--members 10] [--weeks 52]
 """
