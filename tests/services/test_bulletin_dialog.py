@@ -9,19 +9,8 @@ import pytest
 from flows.run import MediaInput
 from services.bulletin_dialog import read_when
 from services.bulletins import report_to_authors
-from services.chat import ChatService
 from store.database import Database
-from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite
-
-
-@pytest.fixture
-def clock():
-    return Clock()  # 2026-11-24 15:00 UTC, 10:00 in Lima
-
-
-@pytest.fixture
-def chat(db: Database, clock):
-    return ChatService(db, CONTENT, "America/Lima", clock)
+from tests.services.harness import CONTENT, FAR, Client, join, make_invite
 
 
 @pytest.fixture

@@ -4,17 +4,7 @@ import pytest
 
 from services.chat import ChatService
 from store.database import Database
-from tests.services.harness import CONTENT, Client, Clock, join, make_invite, outbox
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def chat(db: Database, clock):
-    return ChatService(db, CONTENT, "America/Lima", clock)
+from tests.services.harness import CONTENT, Client, join, make_invite, outbox
 
 
 @pytest.fixture

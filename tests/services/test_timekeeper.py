@@ -11,23 +11,12 @@ import pytest
 
 from flows.content import Content
 from flows.schedules import Schedules
-from services.chat import ChatService
 from services.timekeeper import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite
 
 LIMA_MONDAY_9 = datetime(2026, 11, 30, 14, tzinfo=UTC)  # Monday 30 November, 09:00 in Lima
 CHECKIN_FIRST = "How are you feeling this week, overall?"
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def chat(db: Database, clock):
-    return ChatService(db, CONTENT, "America/Lima", clock)
 
 
 @pytest.fixture
