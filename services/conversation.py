@@ -15,7 +15,7 @@ from flows.content import Content
 from flows.i18n import Catalog
 from flows.render import display
 from flows.run import COMPLETED, Finish, Input, Record, RunState, Say
-from flows.schedules import Schedule
+from flows.schedules import Schedule, StartFlow
 from flows.spec import Flow
 from flows.trend import trend_text
 from services.sharing import Sharing
@@ -118,9 +118,10 @@ class Conversation:
 
     def _scheduled_flow(self, occurrence: Occurrence) -> tuple[Schedule, Flow] | None:
         schedule = self.content.schedules.get(occurrence.schedule_id)
-        flow_id = getattr(schedule.what, "flow", None) if schedule else None
-        flow = self.content.flows.get(flow_id) if isinstance(flow_id, str) else None
-        return None if schedule is None or flow is None else (schedule, flow)
+        if schedule is None or not isinstance(schedule.what, StartFlow):
+            return None
+        flow = self.content.flows.get(schedule.what.flow)
+        return None if flow is None else (schedule, flow)
 
     async def _start_scheduled(self, occurrence: Occurrence, schedule: Schedule, flow: Flow) -> None:
         self.person.awaiting = None  # a prompt she left open gives way to the flow
