@@ -106,6 +106,7 @@ CATALOG_KEYS = frozenset(
         "summary.skipped",
         "switch.ask",
         "command.away",
+        "chart.months",
         "day.monday",
         "day.tuesday",
         "day.wednesday",

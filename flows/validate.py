@@ -227,6 +227,8 @@ def _check_catalogs(content: Content) -> list[Problem]:
                 problems.append(source.problem((), f"{key!r} is not translated"))
         for key in sorted(words.keys() - default.keys()):
             problems.append(source.problem((key,), "unknown key (not in the default language)"))
+        if "chart.months" in words and len(words["chart.months"].split("|")) != 12:
+            problems.append(source.problem(("chart.months",), "needs twelve month names separated by |"))
         for key in sorted(words.keys() & default.keys()):
             if placeholders(words[key]) != placeholders(default[key]):
                 expected = ", ".join(sorted(placeholders(default[key]))) or "none"

@@ -16,7 +16,6 @@ from statistics import fmean
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MOST_LABELS = 8  # x labels whatever the number of weeks: more would touch at 15 pt on 900 px
 LINE = "#1f4e79"
 BAND = "#9dc3e6"
@@ -29,10 +28,11 @@ class ChartTexts:
     average: str  # legend label of the line, e.g. "Team average"
     spread: str  # legend label of the band, e.g. "Lowest to highest"
     no_answers: str  # written in the middle of the chart when no week has any answer
+    months: Sequence[str]  # the twelve short month names in her language, e.g. "Jan" … "Dec"
 
 
-def _label(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]}"  # "3 Nov", whatever the locale
+def _label(day: date, months: Sequence[str]) -> str:
+    return f"{day.day} {months[day.month - 1]}"  # "3 Nov", in her language, whatever the locale
 
 
 def wellbeing_figure(weeks: Sequence[date], scores: Sequence[Sequence[int]], texts: ChartTexts) -> Figure:
@@ -56,7 +56,7 @@ def wellbeing_figure(weeks: Sequence[date], scores: Sequence[Sequence[int]], tex
     axes.set_xlim(-0.5, max(len(weeks), 1) - 0.5)
     step = math.ceil(len(weeks) / MOST_LABELS) or 1
     ticks = xs[::-1][::step][::-1]  # counted back from this week, which is always labelled
-    axes.set_xticks(ticks, [_label(weeks[i]) for i in ticks])
+    axes.set_xticks(ticks, [_label(weeks[i], texts.months) for i in ticks])
     axes.tick_params(labelsize=15)
     axes.grid(axis="y", color="#d9d9d9")
     axes.set_axisbelow(True)

@@ -37,6 +37,7 @@ class TeamSummary:
             average=catalog.say(lang, "chart.average"),
             spread=catalog.say(lang, "chart.spread"),
             no_answers=catalog.say(lang, "chart.no_answers"),
+            months=catalog.say(lang, "chart.months").split("|"),
         )
         return wellbeing_png([start.date() for start in self.weeks], self.wellbeing, texts)
 

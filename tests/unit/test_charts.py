@@ -2,6 +2,7 @@
 lowest to highest, a fixed 1–5 scale, few short date labels, her texts and nothing else, a
 phone-sized PNG, and the same picture from worker threads."""
 
+import dataclasses
 import math
 import re
 import struct
@@ -21,6 +22,7 @@ TEXTS = ChartTexts(
     average="Team average",
     spread="Lowest to highest",
     no_answers="No check-in answers yet",
+    months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 )
 WEEKS = [date(2025, 11, 3) + timedelta(weeks=i) for i in range(8)]
 SCORES = [[3, 4, 5], [2, 2], [1, 5, 4, 4], [], [2, 5], [], [2, 3], [4, 4, 3]]
@@ -82,6 +84,11 @@ def test_date_labels_read_day_then_month_without_a_leading_zero():
     figure = _drawn(wellbeing_figure(WEEKS, SCORES, TEXTS))
     labels = [label.get_text() for label in figure.axes[0].get_xticklabels()]
     assert labels == ["3 Nov", "10 Nov", "17 Nov", "24 Nov", "1 Dec", "8 Dec", "15 Dec", "22 Dec"]
+    spanish = dataclasses.replace(
+        TEXTS, months=("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+    )
+    figure = _drawn(wellbeing_figure(WEEKS, SCORES, spanish))
+    assert [label.get_text() for label in figure.axes[0].get_xticklabels()][-2:] == ["15 dic", "22 dic"]
 
 
 def test_title_and_legend_are_the_given_texts_in_large_letters():

@@ -200,3 +200,12 @@ alerts:
         "flows/tiny.yaml:12: alerts[0].when: 'mood' is not a step of this flow",
         "flows/tiny.yaml:13: alerts[0].reason: no Español (es) text",
     ]
+
+
+def test_the_charts_month_names_are_twelve(folder):
+    catalog = folder / "i18n" / "es.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("|nov|dic", "|nov"), encoding="utf-8")
+    [found] = problems(folder)
+    assert found.startswith("i18n/es.yaml:") and found.endswith(
+        "chart.months: needs twelve month names separated by |"
+    )
