@@ -325,7 +325,9 @@ class _Turn:
         elif name == "settings":
             return await self._settings().start()
         elif name == "away":
-            return await self._away().start(self.incoming.argument)
+            await self._away().start(self.incoming.argument)
+            if person.awaiting:  # it asks for a date: the flow's question would be in the way
+                return
         elif name == "snooze":
             await self._snooze()
         elif name == "summary":

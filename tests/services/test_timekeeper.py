@@ -157,8 +157,13 @@ async def test_away_pauses_every_scheduled_message_until_the_day_she_is_back(db,
 
 async def test_away_said_again_and_ended_early(db, chat, clock, keeper):
     [ana] = await people(db, chat, "Ana")
+    await ana.send("/reflect")
+    await ana.new()
     await ana.send("/away 15/01")
-    assert (await ana.new())[-1].endswith("start again on 15/01/2027.")  # a day past this year is next year's
+    said = await ana.new()
+    assert said[0].endswith("start again on 15/01/2027.")  # a day past this year is next year's
+    assert said[1].startswith("When was the visit"), "mid-flow, the pending question comes again"
+    await ana.send("/cancel")
     await ana.send("/away")
     assert (await ana.new())[-1].startswith("Scheduled messages are paused until 15/01/2027.")
     await ana.send("off")
