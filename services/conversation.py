@@ -193,11 +193,10 @@ class Conversation:
         """Her supervisor hears at once when a check-in shows she may need support: why, and
         the answers the rules looked at (not her own words)."""
         alerts = raised(flow, history)
-        team_id = self.person.team_id if alerts else None
-        team = None if team_id is None else await self.uow.teams.get(team_id)
-        supervisor_id = None if team is None else team.supervisor_id
-        supervisor = None if supervisor_id is None else await self.uow.people.get(supervisor_id)
-        if supervisor is None or supervisor.deactivated or supervisor.id == self.person.id:
+        if not alerts:
+            return
+        _, supervisor = await self._sharing().supervisor_of(self.person)
+        if supervisor is None or supervisor.id == self.person.id:
             return
         lang = supervisor.language or self.catalog.default
         reasons = "; ".join(self.catalog.pick(alert.reason, lang) for alert in alerts)

@@ -11,7 +11,7 @@ from flows.content import Content
 from flows.render import answer_lines
 from flows.run import RunState
 from services.speaker import Speaker
-from store.models import FlowRun, Person, Share
+from store.models import FlowRun, Person, Share, Team
 from store.uow import UnitOfWork
 
 
@@ -22,13 +22,18 @@ class Sharing:
     speaker: Speaker  # to the person whose update this is
     now: datetime
 
-    async def share(self, person: Person, run: FlowRun) -> None:
+    async def supervisor_of(self, person: Person) -> tuple[Team | None, Person | None]:
+        """Her team, and its supervisor when there is one still active: who her words reach."""
         team = None if person.team_id is None else await self.uow.teams.get(person.team_id)
-        share = await self.uow.shares.add(run, None if team is None else team.id, self.now)
         supervisor = None
         if team is not None and team.supervisor_id is not None:
             supervisor = await self.uow.people.get(team.supervisor_id)
-        if supervisor is None or supervisor.deactivated:
+        return team, None if supervisor is None or supervisor.deactivated else supervisor
+
+    async def share(self, person: Person, run: FlowRun) -> None:
+        team, supervisor = await self.supervisor_of(person)
+        share = await self.uow.shares.add(run, None if team is None else team.id, self.now)
+        if supervisor is None:
             return await self.speaker.say("share.no_supervisor")
         await self.deliver(share, supervisor)
         await self.speaker.say("share.sent")
