@@ -53,13 +53,6 @@ def checkin_steps(content: Content) -> dict[str, dict[str, str]]:
     return found
 
 
-async def build(
-    uow: UnitOfWork, content: Content, supervisor: Person, now: datetime, timezone: str
-) -> TeamSummary | None:
-    """Her team's week, in her language; None when she supervises no team."""
-    return (await build_many(uow, content, [supervisor], now, timezone)).get(supervisor.id)
-
-
 async def build_many(
     uow: UnitOfWork, content: Content, supervisors: Sequence[Person], now: datetime, timezone: str
 ) -> dict[int, TeamSummary]:
