@@ -8,6 +8,7 @@ golden-transcript tests all drive the very same conversations. Time is an input:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flows.answers import Accepted, Context, Problem, Toggled, interpret
 from flows.i18n import Catalog
@@ -17,6 +18,7 @@ from flows.run import (
     CANCELLED,
     COMPLETED,
     EXPIRED,
+    KEEP,
     SKIP,
     ButtonInput,
     CommandInput,
@@ -33,7 +35,15 @@ from flows.spec import END, Flow, Step
 Turn = tuple[RunState, list[Effect]]
 
 
-def start(flow: Flow, catalog: Catalog, lang: str, timezone: str, now: datetime) -> Turn:
+def start(
+    flow: Flow,
+    catalog: Catalog,
+    lang: str,
+    timezone: str,
+    now: datetime,
+    prefill: dict[str, Any] | None = None,
+) -> Turn:
+    """A new run at the first step; `prefill` answers (by step id) are offered to keep."""
     state = RunState(
         flow_id=flow.id,
         lang=lang,
@@ -45,6 +55,7 @@ def start(flow: Flow, catalog: Catalog, lang: str, timezone: str, now: datetime)
         selection=(),
         updated_at=now,
         expires_at=now + flow.expires_after,
+        prefill={key: value for key, value in (prefill or {}).items() if value is not None},
     )
     return _ask(flow, catalog, state, [])
 
@@ -73,6 +84,11 @@ def advance(flow: Flow, catalog: Catalog, state: RunState, given: Input, now: da
         return state, [_say(catalog, lang, "error.stale_button"), _question(catalog, state, step)]
     if isinstance(given, ButtonInput) and given.value == SKIP:
         return _skip(flow, catalog, state, step)
+    if isinstance(given, ButtonInput) and given.value == KEEP:
+        kept = _shown_answer(state, step)
+        if kept is None:
+            return state, [_say(catalog, lang, "error.stale_button"), _question(catalog, state, step)]
+        return _answered(flow, catalog, state, step, kept)
 
     assert step.answer is not None  # message-only steps are never left waiting
     context = Context(catalog, lang, now, state.timezone, state.selection)
@@ -103,8 +119,14 @@ def _say(catalog: Catalog, lang: str, key: str, **fields: object) -> Say:
     return Say(catalog.lay_out(lang, catalog.say(lang, key, **fields)))
 
 
+def _shown_answer(state: RunState, step: Step) -> Any:
+    """The answer shown with a question: hers from before /back, else one carried over."""
+    given = state.answers.get(step.id)
+    return state.prefill.get(step.id) if given is None else given
+
+
 def _question(catalog: Catalog, state: RunState, step: Step, refresh: bool = False) -> Say:
-    previous = state.answers.get(step.id)
+    previous = _shown_answer(state, step)
     return question(step, catalog, state.lang, state.selection, previous, refresh)
 
 

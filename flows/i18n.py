@@ -39,6 +39,7 @@ CATALOG_KEYS = frozenset(
         "button.go_back",
         "button.reply",
         "button.skip",
+        "button.keep",
         "chat.not_allowed",
         "chat.nothing_active",
         "chat.private_only",

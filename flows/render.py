@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.i18n import Catalog
-from flows.run import DONE, SKIP, Button, Say
+from flows.run import DONE, KEEP, SKIP, Button, Say
 from flows.spec import (
     ChoiceAnswer,
     DateAnswer,
@@ -39,7 +39,10 @@ def question(
         shown = display(step, previous, catalog, lang)
         lines.append(catalog.say(lang, "hint.previous", answer=shown))
     text = catalog.lay_out(lang, "\n\n".join(lines))
-    return Say(text, _buttons(step, catalog, lang, selection), step.id, refresh)
+    buttons = _buttons(step, catalog, lang, selection)
+    if previous is not None:
+        buttons = ((Button(catalog.say(lang, "button.keep"), KEEP),), *buttons)
+    return Say(text, buttons, step.id, refresh)
 
 
 def _buttons(

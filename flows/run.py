@@ -29,6 +29,9 @@ class RunState:
     selection: tuple[str, ...]  # multiple-choice picks not confirmed with Done yet
     updated_at: datetime
     expires_at: datetime
+    # Answers carried over from an earlier run (a PDSA cycle opens from the last one): each is
+    # shown with its question and kept with one press, never recorded unless she keeps it.
+    prefill: dict[str, Any] = field(default_factory=dict)
 
     def evolve(self, **changes: Any) -> RunState:
         return replace(self, **changes)
@@ -45,6 +48,7 @@ class RunState:
             "selection": list(self.selection),
             "updated_at": self.updated_at.isoformat(),
             "expires_at": self.expires_at.isoformat(),
+            "prefill": self.prefill,
         }
 
     @classmethod
@@ -60,6 +64,7 @@ class RunState:
             selection=tuple(data["selection"]),
             updated_at=datetime.fromisoformat(data["updated_at"]),
             expires_at=datetime.fromisoformat(data["expires_at"]),
+            prefill=dict(data.get("prefill") or {}),
         )
 
 
@@ -107,6 +112,7 @@ Input = TextInput | ButtonInput | MediaInput | CommandInput | TimeoutInput
 # Button values the engine understands besides choice ids.
 DONE = "_done"
 SKIP = "_skip"
+KEEP = "_keep"  # keep the answer shown with the question (given earlier, or carried over)
 
 
 # Effects ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from content import BUNDLED_CONTENT
 from flows.engine import advance, start
 from flows.run import (
     DONE,
+    KEEP,
     SKIP,
     ButtonInput,
     CommandInput,
@@ -241,6 +242,29 @@ def test_back_returns_to_the_last_question_showing_the_earlier_answer():
     assert texts(effects) == ["Name?\n\nYour earlier answer: Ana"]
     state, effects = play(state, TextInput("Ana María"))
     assert records(effects) == [("name", "Ana María")] and state.step_id == "visits"
+
+
+def test_back_offers_to_keep_the_earlier_answer_with_one_press():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), CommandInput("back"))
+    state, effects = play(state, ButtonInput("name", KEEP))
+    assert records(effects) == [("name", "Ana")] and state.step_id == "visits"
+
+
+def test_carried_over_answers_are_shown_kept_with_a_press_and_recorded_only_when_kept():
+    state, effects = start(FLOW, CATALOG, "en", "UTC", NOW, prefill={"name": "Ana", "visits": 12})
+    question = [effect for effect in effects if isinstance(effect, Say)][-1]
+    assert question.text == "Name?\n\nYour earlier answer: Ana"
+    assert question.buttons[0][0].value == KEEP and question.buttons[0][0].label == "Keep this answer"
+    assert state.answers == {}  # nothing is hers until she keeps it
+    state, effects = play(state, ButtonInput("name", KEEP), TextInput("9"))
+    assert records(effects) == [("name", "Ana"), ("visits", 9)]  # a new answer replaces the old
+
+
+def test_keep_with_nothing_to_keep_is_a_stale_button():
+    state, _ = begin()
+    state, effects = play(state, ButtonInput("name", KEEP))
+    assert texts(effects)[0] == CATALOG.say("en", "error.stale_button") and state.step_id == "name"
 
 
 def test_back_at_the_first_question_says_so():
