@@ -31,8 +31,17 @@ class ChartTexts:
     months: Sequence[str]  # the twelve short month names in her language, e.g. "Jan" … "Dec"
 
 
-def _label(day: date, months: Sequence[str]) -> str:
-    return f"{day.day} {months[day.month - 1]}"  # "3 Nov", in her language, whatever the locale
+def day_label(day: date, months: Sequence[str]) -> str:
+    """Day then month, "3 Nov", in her language whatever the server's locale; shared with
+    services/run_chart.py so that every chart writes a date the same way."""
+    return f"{day.day} {months[day.month - 1]}"
+
+
+def labelled_positions(count: int, most: int = MOST_LABELS) -> list[int]:
+    """Which of positions 0..count-1 get a date under them: at most `most`, evenly spaced and
+    counted back from the latest, which is always labelled (it is the one she looks for)."""
+    step = math.ceil(count / most) or 1
+    return list(range(count))[::-1][::step][::-1]
 
 
 def wellbeing_figure(weeks: Sequence[date], scores: Sequence[Sequence[int]], texts: ChartTexts) -> Figure:
@@ -54,9 +63,8 @@ def wellbeing_figure(weeks: Sequence[date], scores: Sequence[Sequence[int]], tex
     axes.set_ylim(1, 5)
     axes.set_yticks([1, 2, 3, 4, 5])
     axes.set_xlim(-0.5, max(len(weeks), 1) - 0.5)
-    step = math.ceil(len(weeks) / MOST_LABELS) or 1
-    ticks = xs[::-1][::step][::-1]  # counted back from this week, which is always labelled
-    axes.set_xticks(ticks, [_label(weeks[i], texts.months) for i in ticks])
+    ticks = labelled_positions(len(weeks))
+    axes.set_xticks(ticks, [day_label(weeks[i], texts.months) for i in ticks])
     axes.tick_params(labelsize=15)
     axes.grid(axis="y", color="#d9d9d9")
     axes.set_axisbelow(True)
