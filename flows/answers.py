@@ -128,7 +128,7 @@ def _number(answer: NumberAnswer, given: Input) -> Outcome:
 
 def _scale(answer: ScaleAnswer, given: Input) -> Outcome:
     raw = given.value if isinstance(given, ButtonInput) else _typed(given)
-    if raw is not None and raw.isdigit() and answer.min <= int(raw) <= answer.max:
+    if raw is not None and raw.isdecimal() and answer.min <= int(raw) <= answer.max:
         return Accepted(int(raw))
     return Problem("error.scale", {"min": answer.min, "max": answer.max})
 

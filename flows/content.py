@@ -5,6 +5,7 @@ content/
   i18n/<lang>.yaml      the bot's own words, one file per language
   flows/<flow>.yaml     one flow per file, named by its id
   schedules.yaml        what goes out when, to whom (optional)
+  pdsa.yaml             the flows of PDSA projects and example projects (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
 """
 
@@ -16,6 +17,7 @@ from typing import TypeVar
 
 from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
+from flows.pdsa import PdsaContent
 from flows.schedules import Schedules
 from flows.spec import Flow, Languages
 
@@ -29,6 +31,7 @@ class Content:
     flows: dict[str, Flow]
     sources: dict[str, Source]  # by flow id, `i18n/<lang>` for the catalogs, and `schedules`
     schedules: Schedules
+    pdsa: PdsaContent | None = None
 
     @property
     def languages(self) -> Languages:
@@ -74,6 +77,9 @@ def read_content(root: Path) -> Content:
         parsed_schedules := parse(root / "schedules.yaml", Schedules)
     ):
         sources["schedules"], schedules = parsed_schedules
+    pdsa = None
+    if (root / "pdsa.yaml").is_file() and (parsed_pdsa := parse(root / "pdsa.yaml", PdsaContent)):
+        sources["pdsa"], pdsa = parsed_pdsa
     if problems or parsed_languages is None:
         raise ContentError(problems)
-    return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules)
+    return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules, pdsa)

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from flows.spec import ID_PATTERN, ROLES, Model, Text, _refuse_doubles, parse_duration
+from flows.spec import ID_PATTERN, ROLES, Model, Text, parse_duration, refuse_doubles
 
 _FIELDS = (
     ("minute", 0, 59),
@@ -45,17 +45,17 @@ def _field(text: str, name: str, low: int, high: int) -> frozenset[int]:
     values: set[int] = set()
     for part in text.split(","):
         span, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else None
+        step = int(step_text) if step_text.isdecimal() and int(step_text) > 0 else None
         if step_text and step is None:
             raise ValueError(f"the {name} step {step_text!r} is not a positive number")
         if span == "*":
             first, last = low, high
         elif "-" in span:
             first_text, _, last_text = span.partition("-")
-            if not (first_text.isdigit() and last_text.isdigit()):
+            if not (first_text.isdecimal() and last_text.isdecimal()):
                 raise ValueError(f"{part!r} is not a {name} range")
             first, last = int(first_text), int(last_text)
-        elif span.isdigit():
+        elif span.isdecimal():
             first = last = int(span)
             if step is not None:
                 last = high
@@ -218,7 +218,7 @@ class Schedules(Model):
 
     @model_validator(mode="after")
     def _ids_once(self) -> Schedules:
-        _refuse_doubles([schedule.id for schedule in self.schedules], "schedule")
+        refuse_doubles([schedule.id for schedule in self.schedules], "schedule")
         return self
 
     def get(self, schedule_id: str) -> Schedule | None:

@@ -71,10 +71,10 @@ class Conversation:
             self._media_sent += 1
             meta: dict[str, Any] = {"width": 1280, "height": 960}
             if word == "/voice":
-                meta = {"duration": int(rest) if rest.isdigit() else 10}
+                meta = {"duration": int(rest) if rest.isdecimal() else 10}
             kind: Literal["photo", "voice"] = "photo" if word == "/photo" else "voice"
             return MediaInput(kind, f"simulated-{kind}-{self._media_sent}", meta)
-        if text.isdigit() and self._step_id and 1 <= int(text) <= len(self._buttons):
+        if text.isdecimal() and self._step_id and 1 <= int(text) <= len(self._buttons):
             return ButtonInput(self._step_id, self._buttons[int(text) - 1].value)
         return TextInput(line)
 

@@ -35,7 +35,7 @@ def parse_duration(value: str) -> timedelta:
     return timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
 
 
-def _refuse_doubles(ids: list[str], what: str) -> None:
+def refuse_doubles(ids: list[str], what: str) -> None:
     doubled = sorted({i for i in ids if ids.count(i) > 1})
     if doubled:
         raise ValueError(f"{what} ids used twice: {', '.join(doubled)}")
@@ -99,7 +99,7 @@ class _Choices(Model):
     @field_validator("choices")
     @classmethod
     def _unique_ids(cls, choices: list[Choice]) -> list[Choice]:
-        _refuse_doubles([choice.id for choice in choices], "choice")
+        refuse_doubles([choice.id for choice in choices], "choice")
         return choices
 
 
@@ -222,6 +222,9 @@ BUILT_IN_COMMANDS = (
     "away",
     "snooze",
     "summary",
+    "pdsa",
+    "log",
+    "note",
 )
 
 
@@ -262,7 +265,7 @@ class Flow(Model):
     @field_validator("steps")
     @classmethod
     def _unique_step_ids(cls, steps: list[Step]) -> list[Step]:
-        _refuse_doubles([step.id for step in steps], "step")
+        refuse_doubles([step.id for step in steps], "step")
         return steps
 
     def step(self, step_id: str) -> Step:

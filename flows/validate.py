@@ -11,8 +11,20 @@ from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, 
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source
+from flows.pdsa import CHOICE_IDS, OPTIONAL_TAGS, PARTS, REQUIRED_TAGS
 from flows.schedules import SendBulletin, StartFlow
-from flows.spec import END, ROLES, ChoiceAnswer, Flow, MultiAnswer, ScaleAnswer, Text
+from flows.spec import (
+    END,
+    ROLES,
+    ChoiceAnswer,
+    Flow,
+    MultiAnswer,
+    NumberAnswer,
+    ScaleAnswer,
+    Text,
+    TextAnswer,
+    YesNoAnswer,
+)
 from flows.transcript import replay
 
 
@@ -44,6 +56,7 @@ def check(content: Content) -> list[Problem]:
             if role not in ROLES
         ]
     problems += _check_schedules(content)
+    problems += _check_pdsa(content)
     for path in content.transcripts():
         problems += replay(path, content)
     return problems
@@ -67,6 +80,57 @@ def _check_schedules(content: Content) -> list[Problem]:
                 for lang in content.languages.enabled
                 if lang not in what.bulletin
             ]
+    return problems
+
+
+_ANSWER_TYPES: dict[str, type] = {
+    "text": TextAnswer,
+    "number": NumberAnswer,
+    "choice": ChoiceAnswer,
+    "yesno": YesNoAnswer,
+}
+
+
+def _check_pdsa(content: Content) -> list[Problem]:
+    """The PDSA flows exist and carry the tags the code reads, on steps of the right type; the
+    example projects speak every enabled language."""
+    if content.pdsa is None:
+        return []
+    source, problems = content.sources["pdsa"], []
+    for part in PARTS:
+        flow_id = getattr(content.pdsa.flows, part)
+        flow = content.flows.get(flow_id)
+        if flow is None:
+            problems.append(source.problem(("flows", part), f"no flow {flow_id!r}"))
+            continue
+        tagged = {step.tags["pdsa"]: step for step in flow.steps if "pdsa" in step.tags}
+        wanted = {**REQUIRED_TAGS[part], **OPTIONAL_TAGS.get(part, {})}
+        for tag, kind in wanted.items():
+            step = tagged.get(tag)
+            if step is None and tag in REQUIRED_TAGS[part]:
+                problems.append(source.problem(("flows", part), f"{flow_id} has no step tagged pdsa: {tag}"))
+            elif step is not None and not isinstance(step.answer, _ANSWER_TYPES[kind]):
+                path: PathKey = ("steps", flow.index(step.id), "answer")
+                problems.append(content.sources[flow_id].problem(path, f"pdsa: {tag} needs a {kind} answer"))
+            elif step is not None and tag in CHOICE_IDS and isinstance(step.answer, ChoiceAnswer):
+                ids = tuple(choice.id for choice in step.answer.choices)
+                if sorted(ids) != sorted(CHOICE_IDS[tag]):
+                    path = ("steps", flow.index(step.id), "answer", "choices")
+                    wanted_ids = ", ".join(CHOICE_IDS[tag])
+                    problems.append(
+                        content.sources[flow_id].problem(path, f"pdsa: {tag} needs the choices {wanted_ids}")
+                    )
+    for i, template in enumerate(content.pdsa.templates):
+        texts: list[tuple[PathKey, Text]] = [
+            ((key,), getattr(template, key)) for key in ("title", "aim", "measure", "unit")
+        ]
+        texts += [(("change_ideas", k), idea) for k, idea in enumerate(template.change_ideas)]
+        problems += [
+            source.problem(("templates", i, *path), f"no {lang!r} text")
+            for path, text in texts
+            for lang in content.languages.enabled
+            if lang not in text
+        ]
     return problems
 
 

@@ -11,18 +11,18 @@ from typing import Any
 import aiohttp
 
 from handlers.http import without_token
-from services.delivery import Blocked, RetryLater
+from services.delivery import Blocked, Files, RetryLater
 
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
 
 
-def _form(params: dict[str, Any], files: dict[str, bytes]) -> aiohttp.FormData:
+def _form(params: dict[str, Any], files: Files) -> aiohttp.FormData:
     """A multipart request: the parameters (objects as JSON, as the Bot API wants), then files."""
     form = aiohttp.FormData()
     for key, value in params.items():
         form.add_field(key, value if isinstance(value, str) else json.dumps(value))
-    for key, data in files.items():
-        form.add_field(key, data, filename=key, content_type="application/octet-stream")
+    for key, (name, data) in files.items():
+        form.add_field(key, data, filename=name, content_type="application/octet-stream")
     return form
 
 
@@ -36,7 +36,7 @@ class BotApiTransport:
         self._connections = connections
         self._session: aiohttp.ClientSession | None = None
 
-    async def call(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
+    async def call(self, method: str, params: dict[str, Any], files: Files | None = None) -> Any:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._connections)
             self._session = aiohttp.ClientSession(connector=connector, json_serialize=json.dumps)

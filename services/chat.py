@@ -29,6 +29,7 @@ from services.bulletin_dialog import BulletinDialog
 from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
+from services.pdsa import PDSA_ROLES, PdsaDialog
 from services.settings_dialog import SettingsDialog
 from services.sharing import Sharing
 from services.speaker import Speaker
@@ -137,11 +138,15 @@ class _Turn:
                 return await self._say("settings.kept", zone=person.timezone or self.chat.timezone)
             if self.incoming.command == "cancel" and "away" in waiting:
                 return await self._say("away.kept")
+            if self.incoming.command == "cancel" and "pdsa" in waiting:
+                return await self._say("pdsa.cancelled")
             return await self._on_command(self.incoming.command)
         if person.awaiting and "settings" in person.awaiting and self.incoming.text is not None:
             return await self._settings().receive(self.incoming.text)
         if person.awaiting and "away" in person.awaiting and self.incoming.text is not None:
             return await self._away().receive(self.incoming.text)
+        if person.awaiting and "pdsa" in person.awaiting and self.incoming.text is not None:
+            return await self._pdsa().receive(self.incoming.text)
         if person.awaiting and "bulletin" in person.awaiting:
             return await self._bulletin().receive(self.incoming.text, self.incoming.media)
         if person.awaiting and self.incoming.text is not None:
@@ -287,6 +292,8 @@ class _Turn:
         commands = [
             (flow.command or "", self.catalog.pick(flow.title, self.lang)) for flow in self._allowed_flows()
         ]
+        if self._may_improve():
+            commands += [(name, self._label(f"command.{name}")) for name in ("pdsa", "log", "note")]
         if "supervisor" in self._require_person().role_names:
             commands += [(name, self._label(f"command.{name}")) for name in ("summary", "invite", "bulletin")]
         commands += [
@@ -327,6 +334,15 @@ class _Turn:
         elif name == "away":
             await self._away().start(self.incoming.argument)
             if person.awaiting:  # it asks for a date: the flow's question would be in the way
+                return
+        elif name in ("pdsa", "log", "note") and not self._may_improve():
+            await self._say("chat.not_allowed")
+        elif name in ("pdsa", "log", "note"):
+            dialog = self._pdsa()
+            await {"pdsa": dialog.command, "log": dialog.log, "note": dialog.note}[name](
+                self.incoming.argument
+            )
+            if person.awaiting:  # it asks for a value or a note: the flow's question would be in the way
                 return
         elif name == "snooze":
             await self._snooze()
@@ -371,20 +387,22 @@ class _Turn:
             return await self._bulletin().press(rest)
         if kind == "snooze":
             return await self._snooze()
+        if kind == "pd" and self._may_improve():
+            return await self._pdsa().press(rest)
         if kind == "sd":
             return await self._settings().press(rest)
         if kind == "tz":
             return await self._settings().choose(rest)
         if kind == "inv":
             uses, _, days = rest.partition(":")
-            if uses.isdigit() and days.isdigit():
+            if uses.isdecimal() and days.isdecimal():
                 return await self._invite(int(uses), int(days))
         await self._say("button.expired")
 
     async def _own_active_run(self, run_id: str) -> FlowRun | None:
         """The run a button names, only if it is hers and still going: a button from an old
         run, or forged to name someone else's, finds nothing."""
-        if not run_id.isdigit():
+        if not run_id.isdecimal():
             return None
         run = await self.uow.runs.get(int(run_id))
         if run is None or run.person_id != self._require_person().id or run.status != "active":
@@ -396,7 +414,7 @@ class _Turn:
         index, _, value = rest.partition(":")
         run = await self._own_active_run(run_id)
         flow = None if run is None else self.chat.content.flows.get(run.flow_id)
-        if run is None or flow is None or not index.isdigit() or int(index) >= len(flow.steps):
+        if run is None or flow is None or not index.isdecimal() or int(index) >= len(flow.steps):
             return await self._say("button.expired")
         await self._advance(run, ButtonInput(flow.steps[int(index)].id, value))
 
@@ -460,6 +478,27 @@ class _Turn:
         await timekeeper.ask_for_summary(self.uow, person, self.now)
         self.wake = True
         await self._say("weekly.preparing")
+
+    def _may_improve(self) -> bool:
+        """PDSA projects are for the people who improve practice (not for an admin alone)."""
+        return self.chat.content.pdsa is not None and bool(
+            self._require_person().role_names & set(PDSA_ROLES)
+        )
+
+    def _wake_clock(self) -> None:
+        self.wake = True
+
+    def _pdsa(self) -> PdsaDialog:
+        return PdsaDialog(
+            self.uow,
+            self.chat.content,
+            self._speaker(),
+            self._require_person(),
+            self.now,
+            self.chat.timezone,
+            self._conversation,
+            self._wake_clock,
+        )
 
     def _away(self) -> AwayDialog:
         return AwayDialog(self._speaker(), self._require_person(), self.now, self.chat.timezone)

@@ -18,6 +18,7 @@ from flows.run import COMPLETED, Finish, Input, Record, RunState, Say
 from flows.schedules import Schedule, StartFlow
 from flows.spec import Flow
 from flows.trend import trend_text
+from services.projects import Projects
 from services.sharing import Sharing
 from services.speaker import Speaker
 from store.models import FlowRun, Occurrence, Person
@@ -42,13 +43,25 @@ class Conversation:
     def catalog(self) -> Catalog:
         return self.content.catalog
 
-    async def start(self, flow: Flow) -> FlowRun:
+    async def start(self, flow: Flow, prefill: dict[str, Any] | None = None) -> FlowRun:
         timezone = self.person.timezone or self.timezone
-        state, effects = engine.start(flow, self.catalog, self.speaker.lang, timezone, self.now)
+        state, effects = engine.start(flow, self.catalog, self.speaker.lang, timezone, self.now, prefill)
         run = await self.uow.runs.add(
             self.person.id, flow.id, state.to_json(), state.step_id, state.status, self.now, state.expires_at
         )
         await self._apply(run, flow, state, effects)
+        return run
+
+    async def resume(self, flow: Flow, paused: dict[str, Any]) -> FlowRun:
+        """A paused conversation goes on at the step where it stopped, with what she had answered
+        (in her language as it is now), and a fresh time to finish it."""
+        state = RunState.from_json(paused).evolve(
+            lang=self.speaker.lang, updated_at=self.now, expires_at=self.now + flow.expires_after
+        )
+        run = await self.uow.runs.add(
+            self.person.id, flow.id, state.to_json(), state.step_id, state.status, self.now, state.expires_at
+        )
+        await self.repeat_question(run)
         return run
 
     async def advance(self, run: FlowRun, given: Input) -> None:
@@ -65,8 +78,9 @@ class Conversation:
             )
             await self.speaker.say("info.expired")
             return await self._next()
-        state, effects = engine.advance(flow, self.catalog, RunState.from_json(run.state), given, self.now)
-        await self._apply(run, flow, state, effects)
+        before = RunState.from_json(run.state)
+        state, effects = engine.advance(flow, self.catalog, before, given, self.now)
+        await self._apply(run, flow, state, effects, before)
 
     async def repeat_question(self, run: FlowRun | None) -> None:
         """After a command did its work, the question she is on, again (rule 8)."""
@@ -132,7 +146,9 @@ class Conversation:
 
     # --- effects ---------------------------------------------------------------------------
 
-    async def _apply(self, run: FlowRun, flow: Flow, state: RunState, effects: list[Any]) -> None:
+    async def _apply(
+        self, run: FlowRun, flow: Flow, state: RunState, effects: list[Any], before: RunState | None = None
+    ) -> None:
         finished = None
         for effect in effects:
             if isinstance(effect, Record):
@@ -152,8 +168,14 @@ class Conversation:
         )
         if finished == COMPLETED:
             await self._after(run, flow, state)
-        if finished is not None:
-            await self._next()
+        if finished is None:
+            return
+        follow = await Projects(
+            self.uow, self.content, self.speaker, self.person, self.now, self.timezone
+        ).finished(run, flow, state, before)
+        if follow is None:
+            return await self._next()
+        follow.cycle.run_id = (await self.start(follow.flow, follow.prefill)).id  # its turn, not a wait's
 
     async def _show(self, run: FlowRun, flow: Flow, say: Say) -> None:
         buttons: list[list[tuple[str, str]]] = []

@@ -46,9 +46,14 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
+Files = dict[str, tuple[str, bytes]]
+UPLOADS = {"sendPhoto": ("photo", "chart.png"), "sendDocument": ("document", "file")}  # field, default name
+
+
 class Transport(Protocol):
-    async def call(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
-        """Carry out one Bot API call, uploading `files` with it; Telegram's result."""
+    async def call(self, method: str, params: dict[str, Any], files: Files | None = None) -> Any:
+        """Carry out one Bot API call, uploading `files` (field: (filename, bytes)) with it;
+        Telegram's result."""
 
 
 async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:
@@ -172,21 +177,25 @@ class OutboxSender:
         raise AssertionError("unreachable")
 
     async def _call(self, row: Outgoing, bulk: bool) -> int | None:
-        if row.photo_of is not None and "photo" not in row.params:
-            return await self._call_with_photo(row, row.photo_of, bulk)
+        field, name = UPLOADS.get(row.method, ("", ""))
+        if row.photo_of is not None and field and field not in row.params:
+            return await self._call_with_file(row, row.photo_of, field, row.filename or name, bulk)
         return _message_id(await self._limited(row, bulk))
 
-    async def _call_with_photo(self, row: Outgoing, photo_id: int, bulk: bool) -> int | None:
-        """The first recipient's message uploads the photo; the others wait, then send its id."""
-        async with self.photos.lock(photo_id):
-            file_id = await self.photos.file_id(photo_id)
+    async def _call_with_file(
+        self, row: Outgoing, stored: int, field: str, name: str, bulk: bool
+    ) -> int | None:
+        """The first recipient's message uploads the file; the others wait, then send its id."""
+        async with self.photos.lock(stored):
+            file_id = await self.photos.file_id(stored)
             if file_id is None:
-                result = await self._limited(row, bulk, {"photo": await self.photos.data(photo_id)})
-                await self.photos.remember(photo_id, result["photo"][-1]["file_id"])
+                result = await self._limited(row, bulk, {field: (name, await self.photos.data(stored))})
+                sent = result[field]  # a photo comes back in sizes, a document as itself
+                await self.photos.remember(stored, (sent[-1] if isinstance(sent, list) else sent)["file_id"])
                 return _message_id(result)
-        return _message_id(await self._limited(replace(row, params={**row.params, "photo": file_id}), bulk))
+        return _message_id(await self._limited(replace(row, params={**row.params, field: file_id}), bulk))
 
-    async def _limited(self, row: Outgoing, bulk: bool, files: dict[str, bytes] | None = None) -> Any:
+    async def _limited(self, row: Outgoing, bulk: bool, files: Files | None = None) -> Any:
         chat_id = row.params.get("chat_id")
         if not isinstance(chat_id, int):  # Telegram refuses it: no need to hold a slot
             return await self.transport.call(row.method, row.params, files)
@@ -219,6 +228,7 @@ class OutboxSender:
                         m.payload["params"],
                         m.attempts,
                         m.payload.get("photo_of"),
+                        m.payload.get("filename"),
                     )
                     for m in claimed
                 ),

@@ -36,7 +36,8 @@ class Outgoing:
     method: str
     params: dict[str, Any]
     attempts: int = 0
-    photo_of: int | None = None  # a stored photo the sender attaches (uploaded once)
+    photo_of: int | None = None  # a stored photo or file the sender attaches (uploaded once)
+    filename: str | None = None  # the name a stored file is uploaded under
 
 
 @dataclass
@@ -65,7 +66,16 @@ class Outbox:
         )
         if queued is not None and self.interactive:
             method, params = payload["method"], payload["params"]
-            self.claimed.append(Outgoing(queued, person_id, method, params, photo_of=payload.get("photo_of")))
+            self.claimed.append(
+                Outgoing(
+                    queued,
+                    person_id,
+                    method,
+                    params,
+                    photo_of=payload.get("photo_of"),
+                    filename=payload.get("filename"),
+                )
+            )
 
     async def send(
         self, chat_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
@@ -85,13 +95,30 @@ class Outbox:
         await self._queue(chat_id, {"method": "sendPhoto", "params": params}, person_id)
 
     async def stored_photo(
-        self, chat_id: int, photo_id: int, caption: str, person_id: int | None = None
+        self,
+        chat_id: int,
+        photo_id: int,
+        caption: str,
+        person_id: int | None = None,
+        buttons: ButtonRows = (),
     ) -> None:
         """A photo kept in the store: the sender uploads it the first time."""
+        params: dict[str, Any] = {"chat_id": chat_id, "caption": caption}
+        markup = keyboard(buttons)
+        if markup:
+            params["reply_markup"] = markup
+        payload = {"method": "sendPhoto", "params": params, "photo_of": photo_id}
+        await self._queue(chat_id, payload, person_id)
+
+    async def stored_file(
+        self, chat_id: int, file_id: int, caption: str, person_id: int | None = None, *, filename: str
+    ) -> None:
+        """A document kept in the store (an export), uploaded under `filename`."""
         payload = {
-            "method": "sendPhoto",
+            "method": "sendDocument",
             "params": {"chat_id": chat_id, "caption": caption},
-            "photo_of": photo_id,
+            "photo_of": file_id,
+            "filename": filename,
         }
         await self._queue(chat_id, payload, person_id)
 

@@ -107,7 +107,7 @@ class SettingsDialog:
         """The summary's day: first the seven days as buttons, then the day pressed."""
         if "supervisor" not in self.person.role_names:
             return await self.speaker.say("button.expired")
-        if not (day.isdigit() and int(day) < len(DAYS)):
+        if not (day.isdecimal() and int(day) < len(DAYS)):
             rows = [[(self._day(name), f"sd:{i}")] for i, name in enumerate(DAYS)]
             return await self.speaker.say("settings.summary_day", rows)
         self.person.awaiting = {"settings": "summary_time", "day": int(day)}

@@ -58,7 +58,7 @@ class Sharing:
 
     async def start_reply(self, supervisor: Person, share_id: str) -> None:
         """Her Reply button: the next thing she writes goes to the author."""
-        share = await self.uow.shares.get(int(share_id)) if share_id.isdigit() else None
+        share = await self.uow.shares.get(int(share_id)) if share_id.isdecimal() else None
         author = None if share is None else await self.uow.people.get(share.person_id)
         if share is None or share.supervisor_id != supervisor.id or author is None:
             return await self.speaker.say("button.expired")

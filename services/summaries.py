@@ -6,16 +6,17 @@ outside any transaction)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.content import Content
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
-from services.charts import ChartTexts, wellbeing_png
+from services.charts import ChartTexts, day_label, wellbeing_png
+from services.pdsa_charts import run_chart, shown, signal_sentences
 from services.speaker import Speaker
-from store.models import Occurrence, Person
+from store.models import Cycle, DataPoint, Occurrence, Person, Project
 from store.uow import UnitOfWork
 
 CHECKIN_TAG = "checkin"  # steps tagged checkin: wellbeing | workload | support
@@ -28,6 +29,7 @@ class TeamSummary:
     weeks: list[datetime]  # each week's start, oldest first
     wellbeing: list[list[int]]  # each week's answers, for the chart
     lang: str
+    projects: list[tuple[int, str, str]] = field(default_factory=list)  # shared: id, owner, where it stands
 
     def chart(self, content: Content) -> bytes:
         catalog, lang = content.catalog, self.lang
@@ -85,6 +87,9 @@ async def build_many(
         if this_week.holds(occurrence.due_at):
             occurrences.setdefault(occurrence.person_id, []).append(occurrence)
 
+    members_of = {team_id: {p.id for p in group} for team_id, group in members.items()}
+    projects = await _shared_projects(uow, ids, everyone)
+
     def read(run_id: int, answers: dict[str, Any]) -> CheckIn:
         wellbeing, workload, support = (answers.get(tag) for tag in ("wellbeing", "workload", "support"))
         return CheckIn(
@@ -117,13 +122,73 @@ async def build_many(
         people = [member(person, local_today) for person in members[team.id] if person.id != supervisor.id]
         pages = summary_pages(team.name, people, now, local_today, content.catalog, lang)
         starts = [week.start for week in span]
-        found[supervisor.id] = TeamSummary(team.name, pages, starts, wellbeing_by_week(people, span), lang)
+        theirs = [shared for shared in projects if shared.owner.id in members_of[team.id]]
+        found[supervisor.id] = TeamSummary(
+            team.name,
+            pages,
+            starts,
+            wellbeing_by_week(people, span),
+            lang,
+            [(p.project.id, p.owner.name, p.standing(content, supervisor, timezone)) for p in theirs],
+        )
     return found
 
 
+@dataclass(frozen=True)
+class SharedProject:
+    """An improvement project a member shared with her supervisor, with its cycles and data."""
+
+    owner: Person
+    project: Project
+    cycles: list[Cycle]
+    points: list[DataPoint]
+
+    def standing(self, content: Content, supervisor: Person, timezone: str) -> str:
+        """Where it stands, in the supervisor's words: stage, last data point, first signal."""
+        catalog = content.catalog
+        lang = supervisor.language or content.languages.default
+        zone = ZoneInfo(supervisor.timezone or timezone)
+        chart = run_chart(self.project, self.cycles, self.points, supervisor.id, zone, lang, catalog)
+        stage = "baseline" if not self.cycles else self.cycles[-1].stage
+        words = [catalog.say(lang, f"pdsa.stage.{stage}", number=len(self.cycles), change="").strip()]
+        if self.points:
+            day = day_label(self.points[-1].day, catalog.say(lang, "chart.months").split("|"))
+            words.append(catalog.say(lang, "pdsa.summary_last", value=shown(self.points[-1].value), day=day))
+        if chart.signals.enough:
+            words += signal_sentences(chart, catalog)[:1] or [catalog.say(lang, "pdsa.caption.none")]
+        return " ".join(words)
+
+
+async def _shared_projects(uow: UnitOfWork, ids: list[int], people: Sequence[Person]) -> list[SharedProject]:
+    projects = await uow.projects.shared_by(ids)
+    if not projects:
+        return []
+    cycles = await uow.projects.cycles([p.id for p in projects])
+    points = await uow.projects.points([p.id for p in projects])
+    owners = {person.id: person for person in people}
+    return [
+        SharedProject(
+            owners[project.owner_id],
+            project,
+            [c for c in cycles if c.project_id == project.id],
+            [p for p in points if p.project_id == project.id],
+        )
+        for project in projects
+    ]
+
+
 async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:
-    """The pages, then the chart (a stored photo, uploaded by the sender)."""
+    """The pages, then the chart (a stored photo, uploaded by the sender), then the projects
+    shared with her, each with a button for its chart."""
     for page in summary.pages:
         await speaker.send(page)
     caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
     await speaker.out.stored_photo(speaker.chat_id, chart_photo_id, caption, speaker.person_id)
+    if summary.projects:
+        lines = [speaker.label("pdsa.summary_header")]
+        lines += [f"• {name}: {where}" for _, name, where in summary.projects]
+        buttons = [
+            [(speaker.label("pdsa.button.chart_of", name=name)[:60], f"pd:sv:{project_id}")]
+            for project_id, name, _ in summary.projects
+        ]
+        await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)), buttons)

@@ -26,6 +26,8 @@ from services.bulletins import MARK, Audience, recipients
 from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import Outbox
+from services.pdsa_charts import RunChart
+from services.pdsa_clock import PdsaClock
 from services.schedules import occurrences
 from services.settings_dialog import quiet_hours, summary_rule
 from services.speaker import Speaker
@@ -52,6 +54,8 @@ class Tally:
     missed: int = 0
     reminded: int = 0
     expired: int = 0
+    prompted: int = 0  # PDSA data prompts
+    charts: int = 0  # run charts drawn and sent
 
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -64,6 +68,7 @@ class Timekeeper:
         content: Content,
         timezone: str,
         render: Callable[[summaries.TeamSummary], bytes] | None = None,
+        render_run_chart: Callable[[RunChart], bytes] | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -71,6 +76,7 @@ class Timekeeper:
         self.schedules = content.schedules
         self._lock = asyncio.Lock()  # one tick at a time
         self._render = render or (lambda summary: summary.chart(content))
+        self.pdsa = PdsaClock(db, content, timezone, render_run_chart)
 
     async def tick(self, now: datetime) -> Tally:
         async with self._lock:
@@ -81,6 +87,7 @@ class Timekeeper:
             await self._unblock(now)
             await self._deliver(now, tally)
             await self._remind(now, tally)
+            tally.prompted, tally.charts = await self.pdsa.tick(now)
             return tally
 
     async def next_wakeup(self, now: datetime) -> datetime:
@@ -89,7 +96,11 @@ class Timekeeper:
         latest = now + LONGEST_SLEEP
         async with self.db.unit_of_work() as uow:
             zones = {zone or self.timezone for zone in await uow.people.timezones()}
-            stored = [await uow.occurrences.next_due(), await uow.runs.next_expiry()]
+            stored = [
+                await uow.occurrences.next_due(),
+                await uow.runs.next_expiry(),
+                await uow.projects.next_due(),
+            ]
             slots = await uow.people.summary_slots()
         moments = [moment for moment in stored if moment is not None]
         for schedule in self.schedules.schedules:

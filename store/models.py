@@ -61,6 +61,7 @@ class Person(Base):
     quiet_end: Mapped[time | None] = mapped_column()
     summary_day: Mapped[int | None] = mapped_column()  # a supervisor's own summary day (0 = Monday)
     summary_time: Mapped[time | None] = mapped_column()
+    project_id: Mapped[int | None] = mapped_column()  # her current PDSA project (no key: it is a pointer)
     # What the next message means outside a flow, e.g. {"reply_to_share": 12}.
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
 
@@ -238,3 +239,97 @@ class BotSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Project(Base):
+    """A PDSA improvement project: its aim and its one measure. Owned by a person; with a team,
+    every member may log to its measure. Private unless the owner shares it."""
+
+    __tablename__ = "pdsa_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # draft (being set up), active, closed
+    template_id: Mapped[str | None] = mapped_column(String(64))
+    aim: Mapped[str] = mapped_column(Text, default="")
+    measure: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    frequency: Mapped[str] = mapped_column(String(16), default="daily")  # daily, visit, weekly
+    higher_is_better: Mapped[bool] = mapped_column(default=True)
+    lowest: Mapped[float | None] = mapped_column()  # the valid range, when given
+    highest: Mapped[float | None] = mapped_column()
+    goal: Mapped[float | None] = mapped_column()
+    change_ideas: Mapped[list[str]] = mapped_column(Json, default=list)
+    shared: Mapped[bool] = mapped_column(default=False)  # with the owner's supervisor
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="SET NULL"))
+    paused: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)  # a stopped run's state
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Cycle(Base):
+    """One Plan-Do-Study-Act cycle of a project; what each stage's flow answered, by tag."""
+
+    __tablename__ = "pdsa_cycles"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pdsa_projects.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    stage: Mapped[str] = mapped_column(String(8))  # plan, do, study, act, done
+    plan: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    study: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    act: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    prefill: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # the plan carried over
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="SET NULL"))
+    paused: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the change is tried from here
+    study_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the bot offers Study then
+    next_prompt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DataPoint(Base):
+    """One value of a project's measure, for one measurement period (a day, a visit, a week) of
+    the person who logged it: the key keeps a period from being counted twice."""
+
+    __tablename__ = "pdsa_points"
+    __table_args__ = (UniqueConstraint("project_id", "person_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pdsa_projects.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("pdsa_cycles.id", ondelete="SET NULL"))
+    day: Mapped[date] = mapped_column()
+    period: Mapped[str] = mapped_column(String(40))  # 2026-11-24, week 2026-11-23, visit:7
+    value: Mapped[float] = mapped_column()
+    replaced: Mapped[float | None] = mapped_column()  # the value it replaced, when she chose so
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Note(Base):
+    """An observation or problem noted during a cycle (/note), or a supervisor's comment."""
+
+    __tablename__ = "pdsa_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pdsa_projects.id", ondelete="CASCADE"), index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("pdsa_cycles.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))  # note, comment
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChartRequest(Base):
+    """A run chart someone asked for: drawn by the clock's next tick, off the reply's path."""
+
+    __tablename__ = "pdsa_charts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pdsa_projects.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))  # view, study, supervisor
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

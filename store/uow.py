@@ -15,6 +15,7 @@ from store.repositories import (
     OutboxRepository,
     PeopleRepository,
     PhotoRepository,
+    ProjectRepository,
     RunRepository,
     SettingsRepository,
     ShareRepository,
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.bulletins = BulletinRepository(session)
         self.photos = PhotoRepository(session)
         self.occurrences = OccurrenceRepository(session)
+        self.projects = ProjectRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

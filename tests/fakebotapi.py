@@ -106,6 +106,8 @@ class FakeBotApi:
     _thread: threading.Thread | None = None
     _http: aiohttp.ClientSession | None = None
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> what was uploaded
+    file_names: dict[str, str] = field(default_factory=dict)  # file id -> a document's file name
+    _names: dict[str, str] = field(default_factory=dict)  # the upload in hand: field -> file name
     fail_next: list[int] = field(default_factory=list)  # the next calls (not getUpdates) get these 5xx
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
@@ -135,7 +137,7 @@ class FakeBotApi:
             "setMyCommands": self._set_my_commands,
             "deleteMyCommands": self._true,
             "sendPhoto": self._send_photo,
-            "sendDocument": self._send_message,
+            "sendDocument": self._send_document,
             "getFile": self._get_file,
             "close": self._true,
             "logOut": self._true,
@@ -251,6 +253,22 @@ class FakeBotApi:
         message["photo"] = [{"file_id": file_id, "file_unique_id": file_id[-8:], "width": 800, "height": 600}]
         return message
 
+    async def _send_document(self, params: dict[str, Any]) -> Any:
+        """A document is an upload under its file name (kept, like a photo, by a new file id)."""
+        document = params.get("document")
+        if not isinstance(document, bytes):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        file_id = f"BQACfake{next(self._message_ids)}"
+        self.uploads[file_id] = document
+        self.file_names[file_id] = self._names.pop("document", "document")
+        message = await self._send_message({k: v for k, v in params.items() if k != "document"})
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id[-8:],
+            "file_name": self.file_names[file_id],
+        }
+        return message
+
     def _find(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat_id(params)
         message_id = int(params.get("message_id", 0))
@@ -326,6 +344,8 @@ class FakeBotApi:
                 params.update(await request.json())
             else:  # a form; uploaded files arrive as their bytes
                 for key, value in (await request.post()).items():
+                    if isinstance(value, web.FileField):
+                        self._names[key] = value.filename
                     params[key] = value.file.read() if isinstance(value, web.FileField) else value
         self.calls.append(Call(method, params))
         await self._notify()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from content import BUNDLED_CONTENT
+from flows.content import Content
 from flows.validate import load_content
 from handlers.app import AnyApplication, build_application
 from services.invites import add_invite
@@ -48,11 +49,15 @@ async def store(database_url: str) -> AsyncIterator[Database]:
 
 
 def application(
-    fake: FakeBotApi, db: Database, database_url: str, now: Callable[[], datetime] = clock
+    fake: FakeBotApi,
+    db: Database,
+    database_url: str,
+    now: Callable[[], datetime] = clock,
+    content: Content = CONTENT,
 ) -> AnyApplication:
     # Telegram's limits ×100: these tests are about behaviour, the limiter has its own tests.
     settings = Settings(TOKEN, fake.root, database_url, BUNDLED_CONTENT, "America/Lima", rate_scale=100)
-    return build_application(settings, CONTENT, db, now)
+    return build_application(settings, content, db, now)
 
 
 @pytest.fixture

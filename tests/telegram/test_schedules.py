@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from flows.content import Content
 from handlers.app import AnyApplication
 from store.database import Database
 from tests.fakebotapi import FakeBotApi
 from tests.services.harness import Clock
-from tests.telegram.conftest import application, invite
+from tests.telegram.conftest import CONTENT, application, invite
 from tests.telegram.test_end_to_end import join
 
 MONDAY_9_30_LIMA = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
@@ -19,9 +20,9 @@ MONDAY_9_30_LIMA = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
 
 @asynccontextmanager
 async def running(
-    fake: FakeBotApi, store: Database, database_url: str, clock: Clock
+    fake: FakeBotApi, store: Database, database_url: str, clock: Clock, content: Content = CONTENT
 ) -> AsyncIterator[AnyApplication]:
-    app = application(fake, store, database_url, clock)
+    app = application(fake, store, database_url, clock, content)
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         await app.start()

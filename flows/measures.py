@@ -1,0 +1,75 @@
+"""A PDSA measure's data points, as plain data: which measurement period a point belongs to (a
+day, a visit or a week, as the measure says), and what `/log 7 23/11` means. Pure, so the rules
+for doubles and dates are tested without a chat or a store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flows.answers import read_day
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_YESTERDAY = {"yesterday", "ayer"}
+_TODAY = {"today", "hoy"}
+
+
+def period(frequency: str, day: date, visit: int | None = None) -> str:
+    """The period a point counts for: a day, its week (from Monday) or a visit (numbered)."""
+    if frequency == "weekly":
+        return f"week {day - timedelta(days=day.weekday())}"
+    if frequency == "visit":
+        return f"visit {visit}"
+    return day.isoformat()
+
+
+def read_number(text: str) -> float | None:
+    """7, 7.5 or 7,5 (a decimal comma, as much of the world writes it); None for anything else."""
+    text = text.strip()
+    if not _NUMBER.match(text):
+        return None
+    return float(text.replace(",", "."))
+
+
+@dataclass(frozen=True)
+class Logged:
+    value: float | None  # None: no number was given
+    day: date | None  # None: the words after the number are not a day
+    words: str  # what was typed, for the kind explanation
+
+
+def read_log(text: str, today: date) -> Logged:
+    """`7` (today), `7 23/11`, `7 2026-11-23`, `7 yesterday`; a day in the future is read as
+    given (the caller refuses it, saying why)."""
+    parts = text.split()
+    if not parts:
+        return Logged(None, today, text)
+    value = read_number(parts[0])
+    rest = " ".join(parts[1:]).strip().lower()
+    if not rest or rest in _TODAY:
+        return Logged(value, today, text)
+    if rest in _YESTERDAY:
+        return Logged(value, today - timedelta(days=1), text)
+    return Logged(value, read_day(rest, today.year), text)
+
+
+PROMPT_AT = time(17, 0)  # data prompts come at the end of her working day
+WEEKLY_ON = 4  # Friday: a weekly measure is asked for as the week ends
+
+
+def next_prompt(frequency: str, after: datetime, zone: ZoneInfo, at: time = PROMPT_AT) -> datetime:
+    """The next time after `after` to ask for a data point, in her timezone: every day, every
+    weekday for a per-visit measure (visits are on working days), every Friday for a weekly one."""
+    local = after.astimezone(zone)
+    day = local.date()
+    for _ in range(8):
+        moment = datetime.combine(day, at, tzinfo=zone)
+        fits = (
+            frequency == "daily" or (frequency == "visit" and day.weekday() < 5) or day.weekday() == WEEKLY_ON
+        )
+        if moment > local and fits:
+            return moment
+        day += timedelta(days=1)
+    raise AssertionError("a week always holds a prompt day")

@@ -1,0 +1,101 @@
+"""PDSA projects as one CSV, for a person's own export (/pdsa export) and an admin's
+(`circlebot export pdsa`): a row per cycle and per data point, under its project, in time order.
+Spreadsheets open it as it is (UTF-8 with a byte-order mark, so accents survive Excel)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from store.models import Project
+from store.uow import UnitOfWork
+
+COLUMNS = (
+    "project",
+    "measure",
+    "unit",
+    "aim",
+    "owner",
+    "team_project",
+    "record",
+    "cycle",
+    "stage",
+    "date",
+    "value",
+    "logged_by",
+    "change",
+    "objective",
+    "prediction",
+    "days",
+    "observed",
+    "learned",
+    "decision",
+    "next",
+    "text",
+)
+
+
+async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
+    ids = [project.id for project in projects]
+    cycles = await uow.projects.cycles(ids)
+    points = await uow.projects.points(ids)
+    notes = await uow.projects.notes(ids)
+    people_ids = {p.owner_id for p in projects} | {p.person_id for p in points if p.person_id is not None}
+    people_ids |= {n.author_id for n in notes if n.author_id is not None}
+    people = await uow.people.many(people_ids)
+    number = {cycle.id: cycle.number for cycle in cycles}
+
+    def name(person_id: int | None) -> str:
+        person = None if person_id is None else people.get(person_id)
+        return "" if person is None else person.name
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for project in projects:
+        about = {
+            "project": project.id,
+            "measure": project.measure,
+            "unit": project.unit,
+            "aim": project.aim,
+            "owner": name(project.owner_id),
+            "team_project": "yes" if project.team_id is not None else "no",
+        }
+        for cycle in (c for c in cycles if c.project_id == project.id):
+            answers = {**cycle.plan, **cycle.study, **cycle.act}
+            started = "" if cycle.started_at is None else cycle.started_at.date().isoformat()
+            row = {key: answers.get(key, "") for key in COLUMNS[12:20]}
+            writer.writerow(
+                {
+                    **about,
+                    **row,
+                    "record": "cycle",
+                    "cycle": cycle.number,
+                    "stage": cycle.stage,
+                    "date": started,
+                }
+            )
+        for point in (p for p in points if p.project_id == project.id):
+            writer.writerow(
+                {
+                    **about,
+                    "record": "point",
+                    "cycle": number.get(point.cycle_id or 0, "baseline"),
+                    "date": point.day.isoformat(),
+                    "value": f"{point.value:g}",
+                    "logged_by": name(point.person_id),
+                }
+            )
+        for note in (n for n in notes if n.project_id == project.id):
+            writer.writerow(
+                {
+                    **about,
+                    "record": note.kind,
+                    "cycle": number.get(note.cycle_id or 0, ""),
+                    "date": note.created_at.date().isoformat(),
+                    "logged_by": name(note.author_id),
+                    "text": note.text,
+                }
+            )
+    return ("\ufeff" + out.getvalue()).encode()

@@ -1,0 +1,124 @@
+"""A PDSA project over three simulated weeks through the real PTB Application and its JobQueue,
+over HTTP against the Bot API fake, on a controllable clock: a baseline, two full cycles whose
+daily data prompts are answered with one press, the run chart arriving as a photo at each
+Study with the shift announced, and Act opening the next cycle from the last."""
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flows.schedules import Schedules
+from flows.spec import ChoiceAnswer
+from store.database import Database
+from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.services.harness import Clock
+from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY
+from tests.telegram.conftest import CONTENT, invite
+from tests.telegram.test_end_to_end import join
+from tests.telegram.test_schedules import running
+
+QUIET_ONLY = dataclasses.replace(CONTENT, schedules=Schedules(quiet_hours=CONTENT.schedules.quiet_hours))
+FIVE_PM_LIMA = timedelta(hours=22)  # after midnight UTC
+BASELINE = [3, 4, 3, 2, 4, 3, 3]
+CYCLE_1 = [5, 6, 5, 6, 6, 7, 6]
+CYCLE_2 = [7, 8, 7, 8, 8, 9, 8]
+
+
+def say(key: str, **fields: object) -> str:
+    return CONTENT.catalog.say("en", key, **fields)
+
+
+async def answered(user: FakeUser, act: Any) -> None:
+    """Do something and wait until the bot has answered it (its reply follows its commit)."""
+    before = len(user.messages)
+    await act
+    await user.api.wait_until(lambda: len(user.messages) > before, 15)
+
+
+async def step_of(store: Database, user: FakeUser) -> tuple[str, str] | None:
+    async with store.unit_of_work() as uow:
+        person = await uow.people.get_by_telegram_id(user.id)
+        run = None if person is None else await uow.runs.active_for(person.id)
+    return None if run is None or run.step_id is None else (run.flow_id, run.step_id)
+
+
+async def walk(store: Database, user: FakeUser, answers: dict[str, Any]) -> None:
+    """Answer the PDSA flows by their steps' tags, pressing the buttons a person would."""
+    while (where := await step_of(store, user)) is not None:
+        step = QUIET_ONLY.flows[where[0]].step(where[1])
+        value = answers[step.tags["pdsa"]]
+        if value is KEEP:
+            await answered(user, user.press(say("button.keep")))
+        elif isinstance(step.answer, ChoiceAnswer):
+            label = next(c.label["en"] for c in step.answer.choices if c.id == value)
+            await answered(user, user.press(label))
+        elif isinstance(value, bool):
+            await answered(user, user.press("Yes" if value else "No"))
+        else:
+            await answered(user, user.send(str(value)))
+
+
+async def tick_at(app: Any, clock: Clock, user: FakeUser, moment: datetime, replies: int) -> list[str]:
+    """The timer fires at `moment`: the JobQueue job ticks the clock's work."""
+    clock.now = moment
+    app.bot_data["clockwork"].wake()
+    return await user.replies(replies)
+
+
+async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_charts(
+    fake: FakeBotApi, store: Database, database_url: str
+):
+    clock = Clock()  # Tuesday 24 November, 10:00 in Lima
+    ana = fake.user(1, "Ana")
+    async with running(fake, store, database_url, clock, QUIET_ONLY) as app:
+        await join(ana, await invite(store, "home_visitor", "North"))
+        await answered(ana, ana.send("/pdsa"))
+        await answered(ana, ana.press(say("pdsa.button.own")))
+        await walk(store, ana, {**PROJECT, "unit": "visits", "min": 0, "max": 10, "goal": 8})
+        for back, value in enumerate(BASELINE):  # the week before: her baseline, logged from notes
+            earlier = date(2026, 11, 17) + timedelta(days=back)
+            await answered(ana, ana.send(f"/log {value} {earlier:%d/%m}"))
+        await ana.replies(0)
+
+        first_day = datetime(2026, 11, 24, tzinfo=UTC)
+        for number, values in ((1, CYCLE_1), (2, CYCLE_2)):
+            if number == 1:
+                await answered(ana, ana.press(say("pdsa.button.plan", number=1)))
+                await walk(store, ana, PLAN)
+            start = first_day + timedelta(weeks=number - 1)
+            for day, value in enumerate(values):
+                [prompt] = await tick_at(app, clock, ana, start + timedelta(days=day) + FIVE_PM_LIMA, 1)
+                assert prompt.startswith("Time to log “Visits kept” for today")
+                await answered(ana, ana.press(str(value)))  # one press on the value
+            [offer] = await tick_at(app, clock, ana, start + timedelta(days=7, hours=17), 1)
+            assert offer == say("pdsa.study_time", number=number, measure="Visits kept")
+            await answered(ana, ana.press(say("pdsa.button.study")))  # "drawing your chart"
+            clock.now += timedelta(minutes=1)
+            app.bot_data["clockwork"].wake()
+            await ana.replies(3)  # the chart, the prediction, Study's first question
+            photo = next(m for m in reversed(ana.messages) if "photo" in m)
+            assert fake.uploads[photo["photo"][0]["file_id"]].startswith(b"\x89PNG")
+            points = 7 + 7 * number
+            assert photo["text"].startswith(f"Visits kept: {points} points. Baseline median 3 visits.")
+            assert f"{7 * number} days in a row above your baseline median since 24 Nov" in photo["text"]
+            assert say("pdsa.caption.good") in photo["text"]
+            decision = "adapt" if number == 1 else "adopt"
+            then = {**STUDY, "decision": decision, "next": "Also try it on Saturdays."}
+            if number == 1:  # adapt: the same plan again, every answer kept with one press
+                then |= {tag: KEEP for tag in PLAN}
+            else:  # adopt: what to spread next is the change; how it is measured is kept
+                then |= {**PLAN, "change": KEEP, "data_plan": KEEP, "days": KEEP}
+            await walk(store, ana, then)
+
+    async with store.unit_of_work() as uow:
+        (project,) = await uow.projects.all()
+        cycles = await uow.projects.cycles([project.id])
+        logged = await uow.projects.points([project.id])
+    assert [(c.number, c.stage, c.act.get("decision")) for c in cycles] == [
+        (1, "done", "adapt"),
+        (2, "done", "adopt"),
+        (3, "do", None),
+    ]
+    assert cycles[2].plan["change"] == "Also try it on Saturdays."  # adopt: what to spread next, prefilled
+    assert [p.value for p in logged] == BASELINE + CYCLE_1 + CYCLE_2
+    assert clock.now - datetime(2026, 11, 24, 15, tzinfo=UTC) >= timedelta(weeks=2, days=1)
