@@ -30,7 +30,7 @@ from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
 from flows.validate import load_content
-from services import bot_identity, bulletins, invites, people
+from services import bot_identity, bulletins, invites, pdsa_export, people
 from services.errors import Refused
 from services.heartbeat import sender_is_alive
 from services.schedules import unknown_teams
@@ -50,6 +50,7 @@ cli = typer.Typer(
 invite_cli = typer.Typer(help="Invite links: the only way in.", no_args_is_help=True)
 people_cli = typer.Typer(help="People and their teams and roles.", no_args_is_help=True)
 db_cli = typer.Typer(help="The database.", no_args_is_help=True)
+export_cli = typer.Typer(help="Data for monitoring, as CSV.", no_args_is_help=True)
 bulletin_cli = typer.Typer(
     help="Bulletins: key messages to a team, a role or everyone.", no_args_is_help=True
 )
@@ -57,6 +58,7 @@ cli.add_typer(invite_cli, name="invite")
 cli.add_typer(bulletin_cli, name="bulletin")
 cli.add_typer(people_cli, name="people")
 cli.add_typer(db_cli, name="db")
+cli.add_typer(export_cli, name="export")
 
 out = Console(highlight=False, soft_wrap=True)
 log = logging.getLogger("circlebot")
@@ -452,6 +454,27 @@ def bulletin_status(bulletin_id: Annotated[int, typer.Argument(metavar="ID")]) -
 
 
 # people -------------------------------------------------------------------------------------
+
+
+@export_cli.command("pdsa")
+def export_pdsa(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (default: stdout)")
+    ] = None,
+) -> None:
+    """Every improvement project's cycles, data points and notes, one CSV (as /pdsa export)."""
+
+    async def export(db: Database) -> bytes:
+        async with db.unit_of_work() as uow:
+            return await pdsa_export.csv_of(uow, await uow.projects.all())
+
+    data = with_store(export)
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out_file.write_bytes(data)
+        out.print(f"Wrote {out_file}.")
 
 
 @people_cli.command("list")

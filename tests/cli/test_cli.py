@@ -1,5 +1,7 @@
 """Every command of the command line, against a real database and the Bot API fake."""
 
+import csv
+import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -216,3 +218,42 @@ def test_simulate_a_partial_rtl_language(circlebot):
     assert result.code == 0
     assert "ar is not enabled" in result.out
     assert "\u200f" in result.out  # lines start right-to-left
+
+
+def test_export_pdsa_writes_every_projects_cycles_and_points_as_csv(circlebot, store, tmp_path):
+    now = datetime(2026, 11, 24, 15, tzinfo=UTC)
+
+    async def two_projects(db):
+        async with db.unit_of_work() as uow:
+            for number, (name, measure) in enumerate((("Ana", "Visits kept"), ("Bea", "Days tried")), 1):
+                person = await uow.people.add(500 + number, name, now)
+                project = await uow.projects.add(person.id, now, measure=measure, unit="%", aim="More")
+                project.status = "active"
+                cycle = await uow.projects.add_cycle(project, now, {})
+                cycle.plan = {"change": "A reminder", "prediction": "More visits"}
+                await uow.projects.add_point(
+                    project_id=project.id,
+                    person_id=person.id,
+                    day=now.date(),
+                    period="p",
+                    value=number * 10,
+                    logged_at=now,
+                )
+            draft = await uow.projects.add(person.id, now)  # set up half way: not exported
+            assert draft.status == "draft"
+            await uow.commit()
+
+    store(two_projects)
+    result = circlebot("export", "pdsa")
+    assert result.code == 0
+    rows = list(csv.DictReader(io.StringIO(result.out.lstrip("\ufeff"))))
+    assert [(r["owner"], r["measure"], r["record"], r["value"], r["change"]) for r in rows] == [
+        ("Ana", "Visits kept", "cycle", "", "A reminder"),
+        ("Ana", "Visits kept", "point", "10", ""),
+        ("Bea", "Days tried", "cycle", "", "A reminder"),
+        ("Bea", "Days tried", "point", "20", ""),
+    ]
+    written = circlebot("export", "pdsa", "--out", str(tmp_path / "pdsa.csv"))
+    assert written.code == 0 and (tmp_path / "pdsa.csv").read_bytes().decode(
+        "utf-8-sig"
+    ) == result.out.lstrip("\ufeff")
