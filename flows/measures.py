@@ -37,7 +37,6 @@ def read_number(text: str) -> float | None:
 class Logged:
     value: float | None  # None: no number was given
     day: date | None  # None: the words after the number are not a day
-    words: str  # what was typed, for the kind explanation
 
 
 def read_log(text: str, today: date) -> Logged:
@@ -45,14 +44,14 @@ def read_log(text: str, today: date) -> Logged:
     given (the caller refuses it, saying why)."""
     parts = text.split()
     if not parts:
-        return Logged(None, today, text)
+        return Logged(None, today)
     value = read_number(parts[0])
     rest = " ".join(parts[1:]).strip().lower()
     if not rest or rest in _TODAY:
-        return Logged(value, today, text)
+        return Logged(value, today)
     if rest in _YESTERDAY:
-        return Logged(value, today - timedelta(days=1), text)
-    return Logged(value, read_day(rest, today.year), text)
+        return Logged(value, today - timedelta(days=1))
+    return Logged(value, read_day(rest, today.year))
 
 
 PROMPT_AT = time(17, 0)  # data prompts come at the end of her working day

@@ -1,0 +1,71 @@
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows.measures import Logged, next_prompt, period, read_log, read_number
+
+TUESDAY = date(2026, 11, 24)
+LIMA = ZoneInfo("America/Lima")
+
+
+def test_a_point_counts_for_its_day_its_week_from_monday_or_its_visit():
+    assert period("daily", TUESDAY) == "2026-11-24"
+    assert period("weekly", TUESDAY) == period("weekly", date(2026, 11, 29)) == "week 2026-11-23"
+    assert period("weekly", date(2026, 11, 30)) == "week 2026-11-30"
+    assert period("visit", TUESDAY, 3) != period("visit", TUESDAY, 4)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("7", 7.0),
+        ("7.5", 7.5),
+        ("7,5", 7.5),
+        (" -2 ", -2.0),
+        (".5", 0.5),
+        ("seven", None),
+        ("7a", None),
+        ("", None),
+    ],
+)
+def test_numbers_are_read_with_a_decimal_point_or_comma(typed, read):
+    assert read_number(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "logged"),
+    [
+        ("7", Logged(7.0, TUESDAY)),
+        ("7 today", Logged(7.0, TUESDAY)),
+        ("7 yesterday", Logged(7.0, date(2026, 11, 23))),
+        ("7,5 ayer", Logged(7.5, date(2026, 11, 23))),
+        ("7 20/11", Logged(7.0, date(2026, 11, 20))),
+        ("7 2026-11-20", Logged(7.0, date(2026, 11, 20))),
+        ("7 25/11", Logged(7.0, date(2026, 11, 25))),  # read as given: the caller refuses the future
+        ("7 31/11", Logged(7.0, None)),  # no such day
+        ("seven", Logged(None, TUESDAY)),
+    ],
+)
+def test_log_reads_a_value_and_an_optional_day(typed, logged):
+    assert read_log(typed, TUESDAY) == logged
+
+
+def test_prompts_come_at_five_in_her_timezone_daily_on_weekdays_for_visits_and_fridays_for_weeks():
+    tuesday_noon = datetime(2026, 11, 24, 17, tzinfo=UTC)  # 12:00 in Lima
+    assert next_prompt("daily", tuesday_noon, LIMA) == datetime(2026, 11, 24, 17, tzinfo=LIMA)
+    assert next_prompt("weekly", tuesday_noon, LIMA) == datetime(2026, 11, 27, 17, tzinfo=LIMA)
+    saturday = datetime(2026, 11, 28, 17, tzinfo=UTC)
+    assert next_prompt("visit", saturday, LIMA) == datetime(2026, 11, 30, 17, tzinfo=LIMA)
+    at_five = datetime(2026, 11, 24, 17, tzinfo=LIMA)
+    assert next_prompt("daily", at_five, LIMA) == datetime(
+        2026, 11, 25, 17, tzinfo=LIMA
+    )  # the next, not this one
+
+
+def test_a_prompt_keeps_its_local_hour_across_a_change_of_clocks():
+    madrid = ZoneInfo("Europe/Madrid")  # summer time ends on 25 October 2026
+    before = datetime(2026, 10, 24, 16, 30, tzinfo=madrid)
+    assert next_prompt("daily", before, madrid) == datetime(2026, 10, 24, 17, tzinfo=madrid)
+    after = next_prompt("daily", datetime(2026, 10, 24, 17, tzinfo=madrid), madrid)
+    assert after.astimezone(madrid).hour == 17 and after.utcoffset() != before.utcoffset()
