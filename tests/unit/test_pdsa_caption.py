@@ -1,5 +1,6 @@
 """The words under a run chart, from the store's rows (plain objects here, no database)."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ def project(higher_is_better: bool = True, measure: str = "Visits kept") -> Proj
     )
 
 
-def points(values: list[float]) -> list[DataPoint]:
+def points(values: Sequence[float]) -> list[DataPoint]:
     return [DataPoint(day=START + timedelta(days=i), value=v, person_id=1) for i, v in enumerate(values)]
 
 
@@ -28,7 +29,7 @@ def cycle(first_day: int) -> Cycle:
     return Cycle(number=1, started_at=started)
 
 
-def words(values: list[float], cycles: list[Cycle], lang: str = "en", **about: object) -> str:
+def words(values: Sequence[float], cycles: list[Cycle], lang: str = "en", **about: object) -> str:
     chart = run_chart(project(**about), cycles, points(values), 1, LIMA, lang, CATALOG)  # type: ignore[arg-type]
     return caption(chart, CATALOG)
 
