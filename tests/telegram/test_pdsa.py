@@ -5,7 +5,7 @@ Study with the shift announced, and Act opening the next cycle from the last."""
 
 import asyncio
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flows.schedules import Schedules
@@ -19,6 +19,7 @@ from tests.telegram.test_end_to_end import join
 from tests.telegram.test_schedules import running
 
 QUIET_ONLY = dataclasses.replace(CONTENT, schedules=Schedules(quiet_hours=CONTENT.schedules.quiet_hours))
+WEEK_ONE = datetime(2026, 11, 17, 15, tzinfo=UTC)
 FIVE_PM_LIMA = timedelta(hours=22)  # after midnight UTC
 BASELINE = [3, 4, 3, 4, 2, 3, 3]
 CYCLE_1 = [5, 6, 5, 6, 6, 7, 6]
@@ -65,6 +66,14 @@ async def walk(store: Database, user: FakeUser, answers: dict[str, Any]) -> None
             await answered(user, user.send(str(value)))
 
 
+async def study_time(store: Database) -> datetime:
+    async with store.unit_of_work() as uow:
+        (project,) = await uow.projects.all()
+        cycle = await uow.projects.latest_cycle(project.id)
+    assert cycle is not None and cycle.study_at is not None
+    return cycle.study_at
+
+
 async def tick_at(app: Any, clock: Clock, user: FakeUser, moment: datetime, replies: int) -> list[str]:
     """The timer fires at `moment`: the JobQueue job ticks the clock's work."""
     await user.replies(0)  # what came before is read
@@ -76,16 +85,18 @@ async def tick_at(app: Any, clock: Clock, user: FakeUser, moment: datetime, repl
 async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_charts(
     fake: FakeBotApi, store: Database, database_url: str
 ):
-    clock = Clock()  # Tuesday 24 November, 10:00 in Lima
+    clock = Clock()
+    clock.now = WEEK_ONE  # Tuesday 17 November, 10:00 in Lima
     ana = fake.user(1, "Ana")
     async with running(fake, store, database_url, clock, QUIET_ONLY) as app:
         await join(ana, await invite(store, "home_visitor", "North"))
         await answered(ana, ana.send("/pdsa"))
         await answered(ana, ana.press(say("pdsa.button.own")))
         await walk(store, ana, {**PROJECT, "unit": "visits", "min": 0, "max": 10, "goal": 8})
-        for back, value in enumerate(BASELINE):  # the week before: her baseline, logged from notes
-            earlier = date(2026, 11, 17) + timedelta(days=back)
-            await answered(ana, ana.send(f"/log {value} {earlier:%d/%m}"))
+        for day, value in enumerate(BASELINE):  # week one: her baseline, day by day
+            clock.now = WEEK_ONE + timedelta(days=day)
+            await answered(ana, ana.send(f"/log {value}"))
+        clock.now = WEEK_ONE + timedelta(weeks=1)  # week two starts with cycle 1's plan
         await ana.replies(0)
 
         first_day = datetime(2026, 11, 24, tzinfo=UTC)
@@ -98,7 +109,7 @@ async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_
                 [prompt] = await tick_at(app, clock, ana, start + timedelta(days=day) + FIVE_PM_LIMA, 1)
                 assert prompt.startswith("Time to log “Visits kept” for today")
                 await answered(ana, ana.press(str(value)))  # one press on the value
-            [offer] = await tick_at(app, clock, ana, start + timedelta(days=7, hours=18), 1)
+            [offer] = await tick_at(app, clock, ana, await study_time(store), 1)  # her days are up
             assert offer == say("pdsa.study_time", number=number, measure="Visits kept")
             await answered(ana, ana.press(say("pdsa.button.study")))  # "drawing your chart"
             # the chart, the prediction, Study's first question
@@ -128,4 +139,4 @@ async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_
     ]
     assert cycles[2].plan["change"] == "Also try it on Saturdays."  # adopt: what to spread next, prefilled
     assert [p.value for p in logged] == BASELINE + CYCLE_1 + CYCLE_2
-    assert clock.now - datetime(2026, 11, 24, 15, tzinfo=UTC) >= timedelta(weeks=2, days=1)
+    assert clock.now - WEEK_ONE >= timedelta(weeks=3)
