@@ -103,7 +103,7 @@ class PdsaDialog:
         """Where the project stands, with what she can do next."""
         self.person.project_id = project.id
         cycle = await self.uow.projects.latest_cycle(project.id)
-        points = [p for p in await self.uow.projects.points([project.id])]
+        points = await self.uow.projects.points([project.id])
         last = points[-1] if points else None
         stage = "baseline" if cycle is None else cycle.stage
         lines = [

@@ -107,7 +107,7 @@ class PdsaClock:
             ):
                 continue
             speaker = self._speaker(uow, person, now, f"pdsa-prompt:{cycle.id}:{due.isoformat()}:{person.id}")
-            day = now.astimezone(self._zone(person)).date()
+            day = due.astimezone(self._zone(person)).date()  # the day it asks about, even if late
             months = speaker.label("chart.months").split("|")
             shown_day = day_label(day, months)
             key = f"pdsa.prompt.{project.frequency}"
