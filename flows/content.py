@@ -29,9 +29,9 @@ class Content:
     root: Path
     catalog: Catalog
     flows: dict[str, Flow]
-    sources: dict[str, Source]  # by flow id, `i18n/<lang>` for the catalogs, and `schedules`
+    sources: dict[str, Source]  # by flow id, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`
     schedules: Schedules
-    pdsa: PdsaContent | None = None
+    pdsa: PdsaContent | None = None  # None: the program runs no PDSA projects
 
     @property
     def languages(self) -> Languages:

@@ -1,19 +1,24 @@
-"""The PDSA part of the content: which flows ask a project and each stage of a cycle, and the
-example projects shipped as templates (`content/pdsa.yaml`). The code reads a flow's answers by
-its steps' `pdsa:` tags, so `flows.validate` checks that each flow carries the tags its part
-needs, on steps of the right answer type."""
+"""The PDSA part of the content (`content/pdsa.yaml`): which flows ask for a project and for
+each part of a cycle, and the example projects shipped as templates.
+
+The code reads a PDSA flow's answers by its steps' `pdsa:` tags, not by step ids, so authors
+may reword and reorder freely; `flows.validate` checks that each flow carries the tags its part
+needs, on steps of the right answer type. Only the shape lives here (pure, no I/O).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flows.spec import ID_PATTERN, Model, Text, refuse_doubles
 
-FREQUENCIES = ("daily", "visit", "weekly")
-DECISIONS = ("adopt", "adapt", "abandon")
+FREQUENCIES = ("daily", "visit", "weekly")  # a data point every day, after each visit, each week
+DECISIONS = ("adopt", "adapt", "abandon")  # Act: keep and spread, change the plan, drop it
 PARTS = ("project", "plan", "study", "act")
+TAG = "pdsa"  # the step tag whose value names the field an answer fills
+
 # The tags each part's flow must carry, with the answer type each tag's step needs.
 REQUIRED_TAGS: dict[str, dict[str, str]] = {
     "project": {
@@ -36,8 +41,18 @@ REQUIRED_TAGS: dict[str, dict[str, str]] = {
     "study": {"observed": "text", "learned": "text"},
     "act": {"decision": "choice", "next": "text"},
 }
-OPTIONAL_TAGS = {"project": {"min": "number", "max": "number", "goal": "number"}}
-CHOICE_IDS = {"frequency": FREQUENCIES, "decision": DECISIONS}
+# Tags a part's flow may carry (the measure's valid range and goal may be skipped).
+OPTIONAL_TAGS: dict[str, dict[str, str]] = {"project": {"min": "number", "max": "number", "goal": "number"}}
+# Choice tags whose choice ids the code branches on: exactly these, in any order.
+CHOICE_IDS: dict[str, tuple[str, ...]] = {"frequency": FREQUENCIES, "decision": DECISIONS}
+# As long as the project flow lets her type them: the chat shows them on buttons and charts.
+MEASURE_MAX = 60
+UNIT_MAX = 20
+
+
+def tags_of(part: str) -> dict[str, str]:
+    """Every tag a part's flow may carry, with its answer type."""
+    return {**REQUIRED_TAGS[part], **OPTIONAL_TAGS.get(part, {})}
 
 
 class PdsaFlows(Model):
@@ -46,9 +61,25 @@ class PdsaFlows(Model):
     study: Annotated[str, Field(pattern=ID_PATTERN)]
     act: Annotated[str, Field(pattern=ID_PATTERN)]
 
+    @model_validator(mode="after")
+    def _one_part_each(self) -> PdsaFlows:
+        """A finished flow tells the code which part it played, so no flow may play two."""
+        named = [getattr(self, part) for part in PARTS]
+        doubled = sorted({flow for flow in named if named.count(flow) > 1})
+        if doubled:
+            raise ValueError(f"a flow can play only one part: {', '.join(doubled)}")
+        return self
+
+
+def _short(text: Text, limit: int, what: str) -> Text:
+    long = sorted(lang for lang, words in text.items() if len(words) > limit)
+    if long:
+        raise ValueError(f"the {what} is longer than {limit} characters in {', '.join(long)}")
+    return text
+
 
 class ProjectTemplate(Model):
-    """A worked example project: she starts from it with one press."""
+    """A worked example project she can start from with one press (and reword in a plan)."""
 
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     title: Text
@@ -62,15 +93,48 @@ class ProjectTemplate(Model):
     goal: float | None = None
     change_ideas: Annotated[list[Text], Field(min_length=1, max_length=12)]
 
-    @model_validator(mode="after")
-    def _range(self) -> ProjectTemplate:
-        if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError("min must be below max")
-        if self.goal is not None and (
-            (self.min is not None and self.goal < self.min) or (self.max is not None and self.goal > self.max)
-        ):
-            raise ValueError("the goal is outside min..max")
-        return self
+    @field_validator("frequency", mode="before")
+    @classmethod
+    def _known_frequency(cls, value: Any) -> Any:
+        if value not in FREQUENCIES:
+            raise ValueError(f"unknown frequency {value!r}: one of {', '.join(FREQUENCIES)}")
+        return value
+
+    @field_validator("measure")
+    @classmethod
+    def _short_measure(cls, measure: Text) -> Text:
+        return _short(measure, MEASURE_MAX, "measure")
+
+    @field_validator("unit")
+    @classmethod
+    def _short_unit(cls, unit: Text) -> Text:
+        return _short(unit, UNIT_MAX, "unit")
+
+    # Field validators (not one for the model) so that a problem points at the line of `max`
+    # or `goal`; fields are validated in order, so `min` and `max` are known by then.
+    @field_validator("max")
+    @classmethod
+    def _above_min(cls, high: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min")
+        if high is not None and low is not None and high <= low:
+            raise ValueError(f"max ({high:g}) must be greater than min ({low:g})")
+        return high
+
+    @field_validator("goal")
+    @classmethod
+    def _within_range(cls, goal: float | None, info: ValidationInfo) -> float | None:
+        low, high = info.data.get("min"), info.data.get("max")
+        if goal is not None and ((low is not None and goal < low) or (high is not None and goal > high)):
+            shown = f"{'…' if low is None else f'{low:g}'} to {'…' if high is None else f'{high:g}'}"
+            raise ValueError(f"the goal ({goal:g}) is outside the range of the measure ({shown})")
+        return goal
+
+    def texts(self) -> list[tuple[tuple[str | int, ...], Text]]:
+        """Every text a person can see, with its path in the file, for the translation check."""
+        found: list[tuple[tuple[str | int, ...], Text]] = [
+            ((key,), getattr(self, key)) for key in ("title", "aim", "measure", "unit")
+        ]
+        return found + [(("change_ideas", k), idea) for k, idea in enumerate(self.change_ideas)]
 
 
 class PdsaContent(Model):

@@ -120,7 +120,7 @@ def answer_lines(
 ) -> list[str]:
     """Each answer along the path she took, as `• label` and the answer below it."""
     lines = []
-    for step_id in path:
+    for step_id in dict.fromkeys(path):  # a step asked again (a loop back) is shown once, as answered last
         step = flow.step(step_id)
         if step.answer is None or step_id not in answers or step_id == leave_out:
             continue

@@ -11,7 +11,7 @@ from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, 
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source
-from flows.pdsa import CHOICE_IDS, OPTIONAL_TAGS, PARTS, REQUIRED_TAGS
+from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, TAG, tags_of
 from flows.schedules import SendBulletin, StartFlow
 from flows.spec import (
     END,
@@ -92,8 +92,8 @@ _ANSWER_TYPES: dict[str, type] = {
 
 
 def _check_pdsa(content: Content) -> list[Problem]:
-    """The PDSA flows exist and carry the tags the code reads, on steps of the right type; the
-    example projects speak every enabled language."""
+    """The PDSA flows exist and carry the `pdsa:` tags the code reads them by, each on a step of
+    the answer type the code expects; the example projects speak every enabled language."""
     if content.pdsa is None:
         return []
     source, problems = content.sources["pdsa"], []
@@ -101,36 +101,60 @@ def _check_pdsa(content: Content) -> list[Problem]:
         flow_id = getattr(content.pdsa.flows, part)
         flow = content.flows.get(flow_id)
         if flow is None:
-            problems.append(source.problem(("flows", part), f"no flow {flow_id!r}"))
-            continue
-        tagged = {step.tags["pdsa"]: step for step in flow.steps if "pdsa" in step.tags}
-        wanted = {**REQUIRED_TAGS[part], **OPTIONAL_TAGS.get(part, {})}
-        for tag, kind in wanted.items():
-            step = tagged.get(tag)
-            if step is None and tag in REQUIRED_TAGS[part]:
-                problems.append(source.problem(("flows", part), f"{flow_id} has no step tagged pdsa: {tag}"))
-            elif step is not None and not isinstance(step.answer, _ANSWER_TYPES[kind]):
-                path: PathKey = ("steps", flow.index(step.id), "answer")
-                problems.append(content.sources[flow_id].problem(path, f"pdsa: {tag} needs a {kind} answer"))
-            elif step is not None and tag in CHOICE_IDS and isinstance(step.answer, ChoiceAnswer):
-                ids = tuple(choice.id for choice in step.answer.choices)
-                if sorted(ids) != sorted(CHOICE_IDS[tag]):
-                    path = ("steps", flow.index(step.id), "answer", "choices")
-                    wanted_ids = ", ".join(CHOICE_IDS[tag])
-                    problems.append(
-                        content.sources[flow_id].problem(path, f"pdsa: {tag} needs the choices {wanted_ids}")
-                    )
+            known = ", ".join(sorted(content.flows))
+            problems.append(source.problem(("flows", part), f"no flow {flow_id!r} (flows: {known})"))
+        else:
+            problems += _check_pdsa_tags(flow, part, content.sources[flow_id])
     for i, template in enumerate(content.pdsa.templates):
-        texts: list[tuple[PathKey, Text]] = [
-            ((key,), getattr(template, key)) for key in ("title", "aim", "measure", "unit")
-        ]
-        texts += [(("change_ideas", k), idea) for k, idea in enumerate(template.change_ideas)]
-        problems += [
-            source.problem(("templates", i, *path), f"no {lang!r} text")
-            for path, text in texts
-            for lang in content.languages.enabled
-            if lang not in text
-        ]
+        problems += _missing_translations(
+            source, [(("templates", i, *path), text) for path, text in template.texts()], content
+        )
+    return problems
+
+
+def _check_pdsa_tags(flow: Flow, part: str, source: Source) -> list[Problem]:
+    """Every step's `pdsa:` tag is one its part knows, on the right kind of step; every tag the
+    part needs is on some step. A tag may sit on several steps (Act asks `next` three ways)."""
+    problems: list[Problem] = []
+    wanted = tags_of(part)
+    found: set[str] = set()
+    for position, step in enumerate(flow.steps):
+        tag = step.tags.get(TAG)
+        if tag is None:
+            continue
+        at: PathKey = ("steps", position)
+        if tag not in wanted:
+            known = ", ".join(wanted)
+            problems.append(
+                source.problem((*at, "tags", TAG), f"unknown {TAG} tag {tag!r} for the {part} part ({known})")
+            )
+            continue
+        found.add(tag)
+        kind = wanted[tag]
+        answer = step.answer
+        if not isinstance(answer, _ANSWER_TYPES[kind]):
+            problems.append(source.problem((*at, "answer"), f"{TAG}: {tag} needs a {kind} answer"))
+        elif (
+            tag == "days"
+            and isinstance(answer, NumberAnswer)
+            and not (answer.integer and (answer.min or 0) >= 1)
+        ):
+            message = f"{TAG}: days needs whole days, at least 1 (integer: true, min: 1): the test's length"
+            problems.append(source.problem((*at, "answer"), message))
+        elif tag in CHOICE_IDS and isinstance(answer, ChoiceAnswer):
+            ids = sorted(choice.id for choice in answer.choices)
+            if ids != sorted(CHOICE_IDS[tag]):
+                expected = ", ".join(CHOICE_IDS[tag])
+                problems.append(
+                    source.problem(
+                        (*at, "answer", "choices"), f"{TAG}: {tag} needs exactly the choices {expected}"
+                    )
+                )
+    for tag in REQUIRED_TAGS[part]:
+        if tag not in found:
+            kind = REQUIRED_TAGS[part][tag]
+            message = f"no step tagged `{TAG}: {tag}` (the {part} part needs one, with a {kind} answer)"
+            problems.append(source.problem(("steps",), message))
     return problems
 
 
@@ -252,9 +276,16 @@ def _flow_texts(flow: Flow) -> Iterator[tuple[PathKey, Text]]:
 
 
 def _check_texts(flow: Flow, source: Source, content: Content) -> list[Problem]:
+    return _missing_translations(source, list(_flow_texts(flow)), content)
+
+
+def _missing_translations(
+    source: Source, texts: list[tuple[PathKey, Text]], content: Content
+) -> list[Problem]:
+    """A text without words in an enabled language, or in a language the program does not know."""
     languages = content.languages
     problems: list[Problem] = []
-    for path, text in _flow_texts(flow):
+    for path, text in texts:
         for lang in languages.enabled:
             if not text.get(lang, "").strip():
                 problems.append(source.problem(path, f"no {languages.languages[lang].name} ({lang}) text"))

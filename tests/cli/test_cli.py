@@ -174,7 +174,7 @@ def test_db_upgrade(circlebot):
 def test_validate_the_bundled_content(circlebot):
     result = circlebot("validate")
     assert result.code == 0
-    assert "content OK: 3 flows, 6 transcripts, languages en, es; not enabled: ar" in result.out
+    assert "content OK: 7 flows, 15 transcripts, languages en, es; not enabled: ar" in result.out
 
 
 def test_validate_a_broken_folder_prints_one_line_per_problem(circlebot, tmp_path):

@@ -82,7 +82,7 @@ def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert "@circle_test_bot starting (long polling) with 3 flows in en, es" in err
+    assert "@circle_test_bot starting (long polling) with 7 flows in en, es" in err
     assert TOKEN not in out + err, "the token is never logged"
     assert (tmp_path / "bot.db").exists()
 

@@ -86,6 +86,9 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
     assert [c["command"] for c in menu.params["commands"]] == [
         "reflect",
         "checkin",
+        "pdsa",
+        "log",
+        "note",
         "away",
         "language",
         "settings",

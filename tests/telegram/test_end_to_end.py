@@ -66,6 +66,9 @@ async def test_several_people_at_once_over_long_polling(
     assert [c["command"] for c in fake.commands[1]] == [
         "reflect",
         "checkin",
+        "pdsa",
+        "log",
+        "note",
         "away",
         "language",
         "settings",
@@ -75,6 +78,9 @@ async def test_several_people_at_once_over_long_polling(
     assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
     assert [c["command"] for c in fake.commands[10]] == [
         "selfcheck",
+        "pdsa",
+        "log",
+        "note",
         "summary",
         "invite",
         "bulletin",
