@@ -20,23 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from content import BUNDLED_CONTENT
 from flows.runchart import detect
-from services.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_png
+from flows.validate import load_content
+from services.pdsa_charts import chart_texts
+from services.run_chart import ChartPoint, CycleMark, run_chart_png
 
 SIZES = (20, 200, 2000)
-TEXTS = RunChartTexts(
-    title="Visits kept",
-    y_label="%",
-    median="Baseline median",
-    goal="Goal",
-    shift="Shift",
-    trend="Trend",
-    astronomical="Unusual point",
-    mine="You",
-    others="Others",
-    no_points="No data yet",
-    months=["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-)
+TEXTS = chart_texts(load_content(BUNDLED_CONTENT).catalog, "en", "Visits kept", "%")
 
 
 def series(size: int, rng: random.Random) -> list[float]:

@@ -36,21 +36,26 @@ class RunChart:
     lang: str
 
     def png(self, catalog: Catalog) -> bytes:
-        say = partial(catalog.say, self.lang)
-        texts = RunChartTexts(
-            title=self.project.measure,
-            y_label=self.project.unit,
-            median=say("pdsa.chart.median"),
-            goal=say("pdsa.chart.goal"),
-            shift=say("pdsa.chart.shift"),
-            trend=say("pdsa.chart.trend"),
-            astronomical=say("pdsa.chart.astronomical"),
-            mine=say("pdsa.chart.mine"),
-            others=say("pdsa.chart.others"),
-            no_points=say("pdsa.chart.no_points"),
-            months=say("chart.months").split("|"),
-        )
+        texts = chart_texts(catalog, self.lang, self.project.measure, self.project.unit)
         return run_chart_png(self.points, self.signals, self.project.goal, self.cycles, texts)
+
+
+def chart_texts(catalog: Catalog, lang: str, measure: str, unit: str) -> RunChartTexts:
+    """The chart's words in her language: the measure as its title, its unit on the y axis."""
+    say = partial(catalog.say, lang)
+    return RunChartTexts(
+        title=measure,
+        y_label=unit,
+        median=say("pdsa.chart.median"),
+        goal=say("pdsa.chart.goal"),
+        shift=say("pdsa.chart.shift"),
+        trend=say("pdsa.chart.trend"),
+        astronomical=say("pdsa.chart.astronomical"),
+        mine=say("pdsa.chart.mine"),
+        others=say("pdsa.chart.others"),
+        no_points=say("pdsa.chart.no_points"),
+        months=say("chart.months").split("|"),
+    )
 
 
 def run_chart(
