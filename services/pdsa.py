@@ -354,9 +354,7 @@ class PdsaDialog:
         if day > self.today:
             await self.speaker.say("pdsa.future")
             return await self._ask_value(project, self.today)
-        if (project.lowest is not None and value < project.lowest) or (
-            project.highest is not None and value > project.highest
-        ):
+        if not _in_range(project, value):
             await self.speaker.say("pdsa.out_of_range", value=shown_number(value), range=self._range(project))
             return await self._ask_value(project, day)
         self.person.awaiting = None
@@ -455,9 +453,7 @@ class PdsaDialog:
         project = None if point is None else await self._open(str(point.project_id))
         if point is None or project is None or number is None or point.person_id != self.person.id:
             return await self.speaker.say("button.expired")
-        if (project.lowest is not None and number < project.lowest) or (
-            project.highest is not None and number > project.highest
-        ):
+        if not _in_range(project, number):  # a forged button's value
             return await self.speaker.say("button.expired")
         point.replaced, point.value, point.logged_at = point.value, number, self.now
         await self.speaker.say(
@@ -562,6 +558,12 @@ class PdsaDialog:
         await self.speaker.out.stored_file(
             self.speaker.chat_id, stored.id, caption, self.speaker.person_id, filename="pdsa.csv"
         )
+
+
+def _in_range(project: Project, value: float) -> bool:
+    return (project.lowest is None or value >= project.lowest) and (
+        project.highest is None or value <= project.highest
+    )
 
 
 def _change(cycle: Cycle | None) -> str:
