@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.answers import read_day
+from flows.pdsa import Prompts
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _YESTERDAY = {"yesterday", "ayer"}
@@ -54,20 +55,14 @@ def read_log(text: str, today: date) -> Logged:
     return Logged(value, read_day(rest, today.year))
 
 
-PROMPT_AT = time(17, 0)  # data prompts come at the end of her working day
-WEEKLY_ON = 4  # Friday: a weekly measure is asked for as the week ends
-
-
-def next_prompt(frequency: str, after: datetime, zone: ZoneInfo, at: time = PROMPT_AT) -> datetime:
-    """The next time after `after` to ask for a data point, in her timezone: every day, every
-    weekday for a per-visit measure (visits are on working days), every Friday for a weekly one."""
+def next_prompt(frequency: str, after: datetime, zone: ZoneInfo, prompts: Prompts) -> datetime:
+    """The next time after `after` to ask for a data point, in her timezone, by `prompts`."""
     local = after.astimezone(zone)
     day = local.date()
     for _ in range(8):
-        moment = datetime.combine(day, at, tzinfo=zone)
-        fits = (
-            frequency == "daily" or (frequency == "visit" and day.weekday() < 5) or day.weekday() == WEEKLY_ON
-        )
+        moment = datetime.combine(day, prompts.at, tzinfo=zone)
+        weekday = day.weekday()
+        fits = {"daily": True, "visit": weekday < 5, "weekly": weekday == prompts.weekday}[frequency]
         if moment > local and fits:
             return moment
         day += timedelta(days=1)

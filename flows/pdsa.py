@@ -8,10 +8,12 @@ needs, on steps of the right answer type. Only the shape lives here (pure, no I/
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from flows.schedules import DAYS, Day
 from flows.spec import ID_PATTERN, Model, Text, refuse_doubles
 
 FREQUENCIES = ("daily", "visit", "weekly")  # a data point every day, after each visit, each week
@@ -137,8 +139,21 @@ class ProjectTemplate(Model):
         return found + [(("change_ideas", k), idea) for k, idea in enumerate(self.change_ideas)]
 
 
+class Prompts(Model):
+    """When the bot asks for a data point, in each person's own timezone: daily measures every
+    day, per-visit ones on weekdays (visits are on working days), weekly ones on `weekly_on`."""
+
+    at: time = time(17, 0)  # the end of her working day
+    weekly_on: Day = "friday"  # as the week ends
+
+    @property
+    def weekday(self) -> int:
+        return DAYS.index(self.weekly_on)
+
+
 class PdsaContent(Model):
     flows: PdsaFlows
+    prompts: Prompts = Prompts()
     templates: tuple[ProjectTemplate, ...] = ()
 
     @field_validator("templates")

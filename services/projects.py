@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flows.content import Content
 from flows.measures import next_prompt
+from flows.pdsa import Prompts
 from flows.run import ACTIVE, COMPLETED, RunState
 from flows.spec import Flow
 from services.settings_dialog import quiet_hours
@@ -76,7 +77,8 @@ def prompt_time(
     """When to ask her next for a data point: at the measure's rhythm in her timezone, moved past
     her quiet hours."""
     zone = ZoneInfo(person.timezone or timezone)
-    return outside_quiet_hours(content, person, next_prompt(project.frequency, after, zone))
+    prompts = Prompts() if content.pdsa is None else content.pdsa.prompts
+    return outside_quiet_hours(content, person, next_prompt(project.frequency, after, zone, prompts))
 
 
 def outside_quiet_hours(content: Content, person: Person, local: datetime) -> datetime:

@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.measures import Logged, next_prompt, period, read_log, read_number
+from flows.pdsa import Prompts
 
 TUESDAY = date(2026, 11, 24)
 LIMA = ZoneInfo("America/Lima")
+PROMPTS = Prompts()  # 17:00, weekly on Friday
 
 
 def test_a_point_counts_for_its_day_its_week_from_monday_or_its_visit():
@@ -53,12 +55,12 @@ def test_log_reads_a_value_and_an_optional_day(typed, logged):
 
 def test_prompts_come_at_five_in_her_timezone_daily_on_weekdays_for_visits_and_fridays_for_weeks():
     tuesday_noon = datetime(2026, 11, 24, 17, tzinfo=UTC)  # 12:00 in Lima
-    assert next_prompt("daily", tuesday_noon, LIMA) == datetime(2026, 11, 24, 17, tzinfo=LIMA)
-    assert next_prompt("weekly", tuesday_noon, LIMA) == datetime(2026, 11, 27, 17, tzinfo=LIMA)
+    assert next_prompt("daily", tuesday_noon, LIMA, PROMPTS) == datetime(2026, 11, 24, 17, tzinfo=LIMA)
+    assert next_prompt("weekly", tuesday_noon, LIMA, PROMPTS) == datetime(2026, 11, 27, 17, tzinfo=LIMA)
     saturday = datetime(2026, 11, 28, 17, tzinfo=UTC)
-    assert next_prompt("visit", saturday, LIMA) == datetime(2026, 11, 30, 17, tzinfo=LIMA)
+    assert next_prompt("visit", saturday, LIMA, PROMPTS) == datetime(2026, 11, 30, 17, tzinfo=LIMA)
     at_five = datetime(2026, 11, 24, 17, tzinfo=LIMA)
-    assert next_prompt("daily", at_five, LIMA) == datetime(
+    assert next_prompt("daily", at_five, LIMA, PROMPTS) == datetime(
         2026, 11, 25, 17, tzinfo=LIMA
     )  # the next, not this one
 
@@ -66,6 +68,13 @@ def test_prompts_come_at_five_in_her_timezone_daily_on_weekdays_for_visits_and_f
 def test_a_prompt_keeps_its_local_hour_across_a_change_of_clocks():
     madrid = ZoneInfo("Europe/Madrid")  # summer time ends on 25 October 2026
     before = datetime(2026, 10, 24, 16, 30, tzinfo=madrid)
-    assert next_prompt("daily", before, madrid) == datetime(2026, 10, 24, 17, tzinfo=madrid)
-    after = next_prompt("daily", datetime(2026, 10, 24, 17, tzinfo=madrid), madrid)
+    assert next_prompt("daily", before, madrid, PROMPTS) == datetime(2026, 10, 24, 17, tzinfo=madrid)
+    after = next_prompt("daily", datetime(2026, 10, 24, 17, tzinfo=madrid), madrid, PROMPTS)
     assert after.astimezone(madrid).hour == 17 and after.utcoffset() != before.utcoffset()
+
+
+def test_the_prompt_time_and_the_weekly_day_are_the_programs_choice():
+    monday_noon = datetime(2026, 11, 30, 17, tzinfo=UTC)
+    early = Prompts.model_validate({"at": "08:30", "weekly_on": "monday"})
+    assert next_prompt("weekly", monday_noon, LIMA, early) == datetime(2026, 12, 7, 8, 30, tzinfo=LIMA)
+    assert next_prompt("daily", monday_noon, LIMA, early) == datetime(2026, 12, 1, 8, 30, tzinfo=LIMA)
