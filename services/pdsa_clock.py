@@ -18,6 +18,7 @@ from services.conversation import Conversation
 from services.outgoing import ButtonRows, Outbox
 from services.pdsa_charts import RunChart, caption, run_chart
 from services.projects import flow_for, prompt_time
+from services.settings_dialog import quiet_hours
 from services.speaker import Speaker
 from store.database import Database
 from store.models import ChartRequest, Cycle, Person, Project
@@ -49,6 +50,12 @@ class PdsaClock:
     def _away(self, person: Person, now: datetime) -> bool:
         today = now.astimezone(self._zone(person)).date()
         return person.away_until is not None and today < person.away_until
+
+    def _quiet(self, person: Person, now: datetime) -> bool:
+        """In her quiet hours now (the owner's prompt time is moved past hers; a team member's
+        own quiet hours skip that day's prompt for her)."""
+        quiet = quiet_hours(person, self.content.schedules.quiet_hours)
+        return quiet is not None and quiet.contains(now.astimezone(self._zone(person)).time())
 
     async def tick(self, now: datetime) -> tuple[int, int]:
         """(prompts sent, charts sent)."""
@@ -104,6 +111,7 @@ class PdsaClock:
                 or person.unreachable
                 or person.consented_at is None
                 or self._away(person, now)
+                or self._quiet(person, now)
             ):
                 continue
             speaker = self._speaker(uow, person, now, f"pdsa-prompt:{cycle.id}:{due.isoformat()}:{person.id}")

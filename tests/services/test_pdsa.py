@@ -350,3 +350,26 @@ async def test_pdsa_export_sends_her_a_csv_of_cycles_points_and_notes(db, chat):
     (cycle,) = [r for r in rows if r["record"] == "cycle"]
     assert cycle["prediction"] == PLAN["prediction"] and cycle["stage"] == "do"
     assert [r["text"] for r in rows if r["record"] == "note"] == ["A grandmother joined the visit."]
+
+
+async def test_a_team_projects_members_get_its_data_prompts_outside_their_own_quiet_hours(
+    db, chat, clock, keeper
+):
+    sara = await person(db, chat, "Sara", role="supervisor")
+    ana = await person(db, chat, "Ana")
+    bea = await person(db, chat, "Bea")
+    await bea.send("/settings")
+    await bea.send("16:00-08:00")
+    await sara.send("/pdsa")
+    await sara.press(say("pdsa.button.team"))
+    await walk(db, sara, {**PROJECT, "min": 0, "max": 10, "goal": 8})
+    await sara.press(say("pdsa.button.plan", number=1))
+    await walk(db, sara, PLAN)
+    for client in (sara, ana, bea):
+        await client.new()
+    tally = await tick(keeper, clock, datetime(2026, 11, 24, 22, tzinfo=UTC))  # 17:00 in Lima
+    prompt = say("pdsa.prompt.daily", measure="Visits kept", unit="%", day="24 Nov")
+    assert tally.prompted == 2 and (await sara.new())[-1] == prompt and (await ana.new())[-1] == prompt
+    assert await bea.new() == []  # her quiet hours
+    await ana.press("6")
+    assert await points(db, ana) == [("2026-11-24", 6)]
