@@ -5,6 +5,7 @@ Study with the shift announced, and Act opening the next cycle from the last."""
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,10 +51,15 @@ async def step_of(store: Database, user: FakeUser) -> tuple[str, str] | None:
     return None if run is None or run.step_id is None else (run.flow_id, run.step_id)
 
 
+def last_says(user: FakeUser, words: str) -> Callable[[], bool]:
+    return lambda: bool(user.messages) and words in str(user.messages[-1].get("text"))
+
+
 async def walk(store: Database, user: FakeUser, answers: dict[str, Any]) -> None:
     """Answer the PDSA flows by their steps' tags, pressing the buttons a person would."""
     while (where := await step_of(store, user)) is not None:
         step = QUIET_ONLY.flows[where[0]].step(where[1])
+        await user.api.wait_until(last_says(user, step.ask["en"][:40]), 15)  # the buttons pressed are its own
         value = answers[step.tags["pdsa"]]
         if value is KEEP:
             await answered(user, user.press(say("button.keep")))
