@@ -26,6 +26,11 @@ def period(frequency: str, day: date, visit: int | None = None) -> str:
     return day.isoformat()
 
 
+def shown_number(value: float) -> str:
+    """A value as a person writes it: 7, not 7.0; 7.5; 1234.5, never 1.23e+03."""
+    return str(int(value)) if float(value).is_integer() else f"{value:f}".rstrip("0").rstrip(".")
+
+
 def read_number(text: str) -> float | None:
     """7, 7.5 or 7,5 (a decimal comma, as much of the world writes it); None for anything else."""
     text = text.strip()

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.content import Content
-from flows.measures import period, read_log, read_number
+from flows.measures import period, read_log, read_number, shown_number
 from services import pdsa_export
 from services.charts import day_label
 from services.conversation import Conversation
@@ -27,10 +27,6 @@ from store.uow import UnitOfWork
 AWAITING = "pdsa"  # person.awaiting["pdsa"]: log, note or comment
 LEADS = ("supervisor", "facilitator")  # who may start a team project
 PDSA_ROLES = ("home_visitor", "facilitator", "supervisor")
-
-
-def shown_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @dataclass
@@ -441,7 +437,7 @@ class PdsaDialog:
             value=value,
             logged_at=self.now,
         )
-        count = len(await self.uow.projects.points([project.id]))
+        count = await self.uow.projects.count_points(project.id)
         await self.speaker.say(
             "pdsa.logged", value=shown_number(value), unit=project.unit, day=self._day(day), count=count
         )

@@ -13,16 +13,13 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from flows.i18n import Catalog
+from flows.measures import shown_number
 from flows.runchart import Signals, detect
 from services.charts import day_label
 from services.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_png
 from store.models import Cycle, DataPoint, Project
 
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo's caption
-
-
-def shown(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
 
 
 @dataclass(frozen=True)
@@ -88,9 +85,9 @@ def caption(chart: RunChart, catalog: Catalog) -> str:
     say = partial(catalog.say, lang)
     lines = [say("pdsa.caption.head", measure=project.measure, count=signals.points)]
     if signals.median is not None:
-        lines[0] += " " + say("pdsa.caption.median", median=shown(signals.median), unit=project.unit)
+        lines[0] += " " + say("pdsa.caption.median", median=shown_number(signals.median), unit=project.unit)
     if project.goal is not None:
-        lines[0] += " " + say("pdsa.caption.goal", goal=shown(project.goal), unit=project.unit)
+        lines[0] += " " + say("pdsa.caption.goal", goal=shown_number(project.goal), unit=project.unit)
     if not signals.enough:
         return _fit([*lines, say("pdsa.caption.early")])
     lines += signal_sentences(chart, catalog) or [say("pdsa.caption.none")]
@@ -139,7 +136,9 @@ def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
     if signals.too_many_runs and signals.runs_range is not None:
         found.append(say("pdsa.caption.many_runs", runs=signals.runs, most=signals.runs_range[1]))
     for index in signals.astronomical[-2:]:
-        found.append(say("pdsa.caption.astronomical", day=day(index), value=shown(points[index].value)))
+        found.append(
+            say("pdsa.caption.astronomical", day=day(index), value=shown_number(points[index].value))
+        )
     return found
 
 

@@ -12,9 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.content import Content
+from flows.measures import shown_number
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
 from services.charts import ChartTexts, day_label, wellbeing_png
-from services.pdsa_charts import run_chart, shown, signal_sentences
+from services.pdsa_charts import run_chart, signal_sentences
 from services.speaker import Speaker
 from store.models import Cycle, DataPoint, Occurrence, Person, Project
 from store.uow import UnitOfWork
@@ -153,7 +154,9 @@ class SharedProject:
         words = [catalog.say(lang, f"pdsa.stage.{stage}", number=len(self.cycles), change="").strip()]
         if self.points:
             day = day_label(self.points[-1].day, catalog.say(lang, "chart.months").split("|"))
-            words.append(catalog.say(lang, "pdsa.summary_last", value=shown(self.points[-1].value), day=day))
+            words.append(
+                catalog.say(lang, "pdsa.summary_last", value=shown_number(self.points[-1].value), day=day)
+            )
         if chart.signals.enough:
             words += signal_sentences(chart, catalog)[:1] or [catalog.say(lang, "pdsa.caption.none")]
         return " ".join(words)

@@ -844,10 +844,11 @@ class ProjectRepository(Repository):
         await self.session.flush()
         return point
 
-    async def count_points(self, project_id: int, person_id: int) -> int:
-        query = select(func.count(DataPoint.id)).where(
-            DataPoint.project_id == project_id, DataPoint.person_id == person_id
-        )
+    async def count_points(self, project_id: int, person_id: int | None = None) -> int:
+        """A project's points (one person's, when given)."""
+        query = select(func.count(DataPoint.id)).where(DataPoint.project_id == project_id)
+        if person_id is not None:
+            query = query.where(DataPoint.person_id == person_id)
         return int(await self.session.scalar(query) or 0)
 
     async def points(self, project_ids: Iterable[int]) -> list[DataPoint]:

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.measures import Logged, next_prompt, period, read_log, read_number
+from flows.measures import Logged, next_prompt, period, read_log, read_number, shown_number
 from flows.pdsa import Prompts
 
 TUESDAY = date(2026, 11, 24)
@@ -78,3 +78,11 @@ def test_the_prompt_time_and_the_weekly_day_are_the_programs_choice():
     early = Prompts.model_validate({"at": "08:30", "weekly_on": "monday"})
     assert next_prompt("weekly", monday_noon, LIMA, early) == datetime(2026, 12, 7, 8, 30, tzinfo=LIMA)
     assert next_prompt("daily", monday_noon, LIMA, early) == datetime(2026, 12, 1, 8, 30, tzinfo=LIMA)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"), [(7.0, "7"), (7.5, "7.5"), (49.5, "49.5"), (1234.5, "1234.5"), (0.1 + 0.2, "0.3")]
+)
+def test_a_value_is_written_back_as_a_person_would_write_it(value, written):
+    assert shown_number(value) == written
+    assert read_number(written) == pytest.approx(value)  # what a button carries reads back the same
