@@ -126,7 +126,7 @@ def run(
 ) -> None:
     """Start the bot: check settings and content, migrate the database, then long-poll Telegram
     (or, with --webhook-url, receive updates by webhook, checking Telegram's secret token)."""
-    from handlers.app import build_application
+    from handlers.app import ALLOWED_UPDATES, build_application
     from handlers.telegram_api import fetch_username
 
     config = settings()
@@ -164,7 +164,7 @@ def run(
     )
     application = build_application(config, content, Database(config.database_url), now)
     if webhook_url is None:
-        application.run_polling(allowed_updates=["message", "callback_query"])
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return
     application.run_webhook(
         listen=listen,
@@ -172,7 +172,7 @@ def run(
         url_path=urlsplit(webhook_url).path.lstrip("/"),
         webhook_url=webhook_url,
         secret_token=secrets.token_urlsafe(32),  # Telegram sends it back; requests without it are refused
-        allowed_updates=["message", "callback_query"],
+        allowed_updates=ALLOWED_UPDATES,
     )
 
 

@@ -6,15 +6,18 @@ content/
   flows/<flow>.yaml     one flow per file, named by its id
   schedules.yaml        what goes out when, to whom (optional)
   pdsa.yaml             the flows of PDSA projects and example projects (optional)
+  circles/sets.yaml     learning circles' template sets, and circles/<session>.yaml (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from flows.circles import CirclesContent, CircleSets, SessionTemplate
 from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
 from flows.pdsa import PdsaContent
@@ -29,9 +32,11 @@ class Content:
     root: Path
     catalog: Catalog
     flows: dict[str, Flow]
-    sources: dict[str, Source]  # by flow id, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`
+    # By flow id; `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `circles/<file>`.
+    sources: dict[str, Source]
     schedules: Schedules
     pdsa: PdsaContent | None = None  # None: the program runs no PDSA projects
+    circles: CirclesContent | None = None  # None: the program runs no learning circles
 
     @property
     def languages(self) -> Languages:
@@ -80,6 +85,34 @@ def read_content(root: Path) -> Content:
     pdsa = None
     if (root / "pdsa.yaml").is_file() and (parsed_pdsa := parse(root / "pdsa.yaml", PdsaContent)):
         sources["pdsa"], pdsa = parsed_pdsa
+    circles = _circles(root, parse, sources, problems)
     if problems or parsed_languages is None:
         raise ContentError(problems)
-    return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules, pdsa)
+    return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules, pdsa, circles)
+
+
+def _circles(
+    root: Path,
+    parse: Callable[[Path, type[Any]], tuple[Source, Any] | None],
+    sources: dict[str, Source],
+    problems: list[Problem],
+) -> CirclesContent | None:
+    """`circles/sets.yaml` and one session template per other file there, named by its id."""
+    folder = root / "circles"
+    if not (folder / "sets.yaml").is_file():
+        return None
+    parsed_sets = parse(folder / "sets.yaml", CircleSets)
+    sessions: dict[str, SessionTemplate] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem == "sets" or (parsed := parse(path, SessionTemplate)) is None:
+            continue
+        source, session = parsed
+        if session.id != path.stem:
+            wrong = f"the session id must match its file name ({path.stem!r})"
+            problems.append(source.problem(("id",), wrong))
+        sessions[session.id] = session
+        sources[f"circles/{session.id}"] = source
+    if parsed_sets is None:
+        return None
+    sources["circles/sets"] = parsed_sets[0]
+    return CirclesContent(sets=parsed_sets[1].sets, sessions=sessions)

@@ -57,6 +57,7 @@ def check(content: Content) -> list[Problem]:
         ]
     problems += _check_schedules(content)
     problems += _check_pdsa(content)
+    problems += _check_circles(content)
     for path in content.transcripts():
         problems += replay(path, content)
     return problems
@@ -108,6 +109,25 @@ def _check_pdsa(content: Content) -> list[Problem]:
     for i, template in enumerate(content.pdsa.templates):
         problems += _missing_translations(
             source, [(("templates", i, *path), text) for path, text in template.texts()], content
+        )
+    return problems
+
+
+def _check_circles(content: Content) -> list[Problem]:
+    """Every set names sessions that exist, and every text speaks every enabled language."""
+    if content.circles is None:
+        return []
+    source, problems = content.sources["circles/sets"], []
+    for i, one in enumerate(content.circles.sets):
+        problems += _missing_translations(source, [(("sets", i, "title"), one.title)], content)
+        for k, session_id in enumerate(one.sessions):
+            if session_id not in content.circles.sessions:
+                known = ", ".join(sorted(content.circles.sessions)) or "none"
+                missing = f"no session {session_id!r} (sessions: {known})"
+                problems.append(source.problem(("sets", i, "sessions", k), missing))
+    for session_id, session in content.circles.sessions.items():
+        problems += _missing_translations(
+            content.sources[f"circles/{session_id}"], list(session.texts()), content
         )
     return problems
 

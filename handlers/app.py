@@ -30,6 +30,8 @@ from store.database import Database
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 HTTP_CONNECTIONS = 16  # a few warm connections carry the replies (measured against hundreds)
 LONG_POLL_READ = 30.0
+# chat_member updates come only when asked for by name: they tell who left a circle's group.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "chat_member"]
 
 
 def build_application(

@@ -1,5 +1,5 @@
-"""Private chats: a Telegram update becomes an `Incoming`, the chat use case does the work,
-the replies it committed are sent. No business rules here (DESIGN.md, rule 2)."""
+"""Private chats and groups: a Telegram update becomes an `Incoming`, the chat use case does
+the work, the replies it committed are sent. No business rules here (DESIGN.md, rule 2)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from flows.run import MediaInput
+from handlers.group import group_facts, with_admin_rights
 from handlers.transport import SendFailed
 from services.chat import ChatService, Incoming, Sender
 from services.delivery import Blocked, OutboxSender, RetryLater, Transport
@@ -48,14 +49,19 @@ def to_incoming(update: Update) -> Incoming | None:
     if user is None or chat is None:
         return None
     sender = Sender(user.id, user.full_name, user.username, user.language_code)
-    base = Incoming(update.update_id, chat.id, sender, private=chat.type == ChatType.PRIVATE)
+    private = chat.type == ChatType.PRIVATE
+    base = Incoming(update.update_id, chat.id, sender, private=private)
+    if not private:
+        base = replace(base, group=group_facts(update))
     query = update.callback_query
     if query is not None:
         message_id = query.message.message_id if query.message else None
-        return replace(base, callback=query.data or "", message_id=message_id)
-    message = update.message
+        return replace(base, callback=query.data or "", message_id=message_id, callback_id=query.id)
+    message = update.message or (None if private else update.edited_message)
     if message is None:
-        return None
+        return base if base.group and (base.group.bot_status or base.group.member) else None
+    if not private:
+        base = replace(base, message_id=message.message_id)
     text = message.text
     if text is not None and text.startswith("/"):
         word, _, argument = text[1:].partition(" ")
@@ -79,9 +85,20 @@ def make_handler(
         incoming = to_incoming(update)
         if incoming is None:
             return
+        if incoming.group is not None and incoming.command == "circle":
+            incoming = replace(
+                incoming,
+                group=await with_admin_rights(
+                    incoming.group,
+                    sender.transport,
+                    incoming.chat_id,
+                    incoming.sender.telegram_id,
+                    context.bot.id,
+                ),
+            )
         replies = await chat.handle(incoming)  # committed before anything is sent
         sending = sender.send(replies)
-        if update.callback_query is None:
+        if update.callback_query is None or any(r.method == "answerCallbackQuery" for r in replies):
             return await sending
         await asyncio.gather(sending, _answer(sender.transport, update.callback_query.id))
 

@@ -26,6 +26,11 @@ from services import invites, timekeeper
 from services.away import AwayDialog
 from services.bot_identity import USERNAME_KEY
 from services.bulletin_dialog import BulletinDialog
+from services.circle_context import CIRCLE_COMMANDS, CircleContext, GroupFacts
+from services.circle_group import CircleGroup, GroupUpdate
+from services.circle_private import AWAITING as CIRCLE_AWAITING
+from services.circle_private import CirclePrivate
+from services.circle_setup import SETUP, CircleSetup
 from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import ButtonRows, Outbox, Outgoing
@@ -61,8 +66,10 @@ class Incoming:
     command: str | None = None
     argument: str = ""
     callback: str | None = None
-    message_id: int | None = None  # the message whose button was pressed
+    message_id: int | None = None  # the message whose button was pressed, or a group message
     media: MediaInput | None = None
+    callback_id: str | None = None
+    group: GroupFacts | None = None  # what Telegram told of a group update
 
 
 class ChatService:
@@ -90,8 +97,10 @@ class ChatService:
                 return []
             out = Outbox(uow, now, f"update:{incoming.update_id}")
             turn = _Turn(self, uow, out, incoming, now)
-            if incoming.private:  # groups are for learning circles, which come later
+            if incoming.private:
                 await turn.route()
+            elif self.content.circles is not None:  # groups are for learning circles
+                await turn.route_group()
             await uow.commit()
         if turn.wake:
             self.wake()
@@ -140,6 +149,10 @@ class _Turn:
                 return await self._say("away.kept")
             if self.incoming.command == "cancel" and "pdsa" in waiting:
                 return await self._say("pdsa.cancelled")
+            if self.incoming.command == "cancel" and waiting.keys() & {SETUP, *CIRCLE_AWAITING}:
+                return await self._say("circle.cancelled")
+            if self.incoming.command == "skip" and "circle_comment" in waiting:
+                return await self._say("circle.comment_thanks")
             return await self._on_command(self.incoming.command)
         if person.awaiting and "settings" in person.awaiting and self.incoming.text is not None:
             return await self._settings().receive(self.incoming.text)
@@ -147,6 +160,16 @@ class _Turn:
             return await self._away().receive(self.incoming.text)
         if person.awaiting and "pdsa" in person.awaiting and self.incoming.text is not None:
             return await self._pdsa().receive(self.incoming.text)
+        if person.awaiting and SETUP in person.awaiting and self.incoming.text is not None:
+            return await CircleSetup(self._circle_context()).receive(
+                person, self._speaker(), self.incoming.text
+            )
+        if (
+            person.awaiting
+            and person.awaiting.keys() & set(CIRCLE_AWAITING)
+            and self.incoming.text is not None
+        ):
+            return await self._circle_private().receive(self.incoming.text)
         if person.awaiting and "bulletin" in person.awaiting:
             return await self._bulletin().receive(self.incoming.text, self.incoming.media)
         if person.awaiting and self.incoming.text is not None:
@@ -158,6 +181,29 @@ class _Turn:
         if run is None or given is None:
             return await self._say("chat.nothing_active")
         await self._advance(run, given)
+
+    def _circle_context(self) -> CircleContext:
+        bulk = Outbox(self.uow, self.now, f"{self.out.key}:queued", interactive=False)
+        return CircleContext(self.uow, self.chat.content, self.out, bulk, self.now, self.chat.timezone)
+
+    def _circle_private(self) -> CirclePrivate:
+        return CirclePrivate(self._circle_context(), self._require_person(), self._speaker())
+
+    async def route_group(self) -> None:
+        incoming = self.incoming
+        update = GroupUpdate(
+            incoming.chat_id,
+            incoming.sender.telegram_id,
+            incoming.group or GroupFacts(),
+            self.lang,
+            text=incoming.text,
+            command=incoming.command,
+            callback=incoming.callback,
+            callback_id=incoming.callback_id,
+            message_id=incoming.message_id,
+            media=incoming.media,
+        )
+        await CircleGroup(self._circle_context(), update).route()
 
     def _telegram_language(self) -> str:
         code = (self.incoming.sender.language_code or "").split("-")[0].lower()
@@ -219,6 +265,7 @@ class _Turn:
         person.consented_at = self.now
         self.person = person
         await self._take_up_supervision(person, invite)
+        await self._join_circle(person, invite)
         await self._ask_language()
 
     async def _take_up_supervision(self, person: Person, invite: Invite) -> None:
@@ -234,6 +281,14 @@ class _Turn:
                 if share.person_id != person.id:
                     await self._sharing().deliver(share, person)
 
+    async def _join_circle(self, person: Person, invite: Invite) -> bool:
+        """An invite from a learning circle's Join button makes her one of its members."""
+        circle = None if invite.circle_id is None else await self.uow.circles.get(invite.circle_id)
+        if circle is None or not await self.uow.circles.join(circle.id, person.id, self.now):
+            return False
+        await self._say("circle.joined_by_link", name=circle.name)
+        return True
+
     async def _another_invite(self, person: Person, code: str) -> None:
         """An invite opened by someone already here adds its role (a home visitor who becomes a
         supervisor keeps her history); it is used up only when it changes something."""
@@ -241,6 +296,8 @@ class _Turn:
         problem = invites.why_unusable(invite, self.now)
         if problem is not None or invite is None:
             return await self._say(problem or "invite.unknown")
+        if invite.circle_id is not None and await self._join_circle(person, invite):
+            return
         if person.team_id is not None and invite.team_id not in (None, person.team_id):
             return await self._say("start.other_team")
         if invite.role in person.role_names:
@@ -348,6 +405,8 @@ class _Turn:
             await self._snooze()
         elif name == "summary":
             await self._summary()
+        elif name in CIRCLE_COMMANDS:
+            await self._say("circle.in_group", command=name)
         else:
             await self._say("chat.unknown_command")
         await self._repeat_question(run)
@@ -391,6 +450,10 @@ class _Turn:
             return await self._pdsa().press(rest)
         if kind == "sd":
             return await self._settings().press(rest)
+        if kind == "cs":
+            return await CircleSetup(self._circle_context()).press(person, self._speaker(), rest)
+        if kind in ("cr", "ck", "cp", "cu"):
+            return await self._circle_private().press(kind, rest)
         if kind == "tz":
             return await self._settings().choose(rest)
         if kind == "inv":

@@ -78,8 +78,10 @@ async def add_invite(
     valid_for: timedelta,
     now: datetime,
     created_by: int | None = None,
+    circle_id: int | None = None,
 ) -> str:
-    """The invite inside the caller's unit of work (the CLI's, or a supervisor's /invite)."""
+    """The invite inside the caller's unit of work (the CLI's, a supervisor's /invite, a
+    learning circle's link for members not yet in circlebot)."""
     if role == "supervisor" and team is not None:
         if team.supervisor_id is not None:
             raise Refused(f"team {team.name!r} already has a supervisor")
@@ -91,7 +93,9 @@ async def add_invite(
             )
     code = new_code()
     team_id = None if team is None else team.id
-    await uow.invites.add(code, role, team_id, uses, now + valid_for, now, created_by=created_by)
+    await uow.invites.add(
+        code, role, team_id, uses, now + valid_for, now, created_by=created_by, circle_id=circle_id
+    )
     return code
 
 

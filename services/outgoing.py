@@ -50,6 +50,7 @@ class Outbox:
     now: datetime
     key: str
     interactive: bool = True
+    not_before: datetime | None = None  # queued messages held until then (her quiet hours)
     claimed: list[Outgoing] = field(default_factory=list)
     _count: int = 0
 
@@ -61,7 +62,9 @@ class Outbox:
             payload,
             self.now,
             person_id=person_id,
-            priority=INTERACTIVE if self.interactive else BULK,
+            # A group's post is queued ahead of bulk private messages: a session moves on time.
+            priority=INTERACTIVE if self.interactive or chat_id < 0 else BULK,
+            not_before=None if self.interactive else self.not_before,
             claimed_until=self.now + CLAIM if self.interactive else None,
         )
         if queued is not None and self.interactive:
@@ -134,6 +137,14 @@ class Outbox:
         if markup:
             params["reply_markup"] = markup
         await self._queue(chat_id, {"method": "editMessageText", "params": params}, person_id)
+
+    async def answer_button(self, chat_id: int, callback_id: str, text: str, url: str | None = None) -> None:
+        """The small notice over a pressed button (or a deep link it opens): a word to one
+        person in a group without posting to everyone."""
+        params: dict[str, Any] = {"callback_query_id": callback_id, "text": text[:200]}
+        if url is not None:
+            params["url"] = url
+        await self._queue(chat_id, {"method": "answerCallbackQuery", "params": params}, None)
 
     async def menu(
         self, chat_id: int, commands: Sequence[tuple[str, str]], person_id: int | None = None

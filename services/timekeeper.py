@@ -23,6 +23,7 @@ from flows.run import TimeoutInput
 from flows.schedules import DAYS, Schedule, SendBulletin, SendSummary, StartFlow, Weekly
 from services import summaries
 from services.bulletins import MARK, Audience, recipients
+from services.circle_clock import CircleClock
 from services.conversation import Conversation
 from services.errors import Refused
 from services.outgoing import Outbox
@@ -56,6 +57,7 @@ class Tally:
     expired: int = 0
     prompted: int = 0  # PDSA data prompts
     charts: int = 0  # run charts drawn and sent
+    circles: int = 0  # learning-circle sessions and follow-ups acted on
 
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -77,6 +79,7 @@ class Timekeeper:
         self._lock = asyncio.Lock()  # one tick at a time
         self._render = render or (lambda summary: summary.chart(content))
         self.pdsa = PdsaClock(db, content, timezone, render_run_chart)
+        self.circles = CircleClock(db, content, timezone)
 
     async def tick(self, now: datetime) -> Tally:
         async with self._lock:
@@ -88,6 +91,7 @@ class Timekeeper:
             await self._deliver(now, tally)
             await self._remind(now, tally)
             tally.prompted, tally.charts = await self.pdsa.tick(now)
+            tally.circles = await self.circles.tick(now)
             return tally
 
     async def next_wakeup(self, now: datetime) -> datetime:
@@ -100,6 +104,7 @@ class Timekeeper:
                 await uow.occurrences.next_due(),
                 await uow.runs.next_expiry(),
                 await uow.projects.next_due(),
+                await uow.circles.next_due(),
             ]
             slots = await uow.people.summary_slots()
         moments = [moment for moment in stored if moment is not None]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from store.types import Json, UTCDateTime
@@ -86,6 +96,8 @@ class Invite(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # An invite to a learning circle joins it too.
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
 
 
 class FlowRun(Base):
@@ -333,3 +345,119 @@ class ChartRequest(Base):
     purpose: Mapped[str] = mapped_column(String(16))  # view, study, supervisor
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Circle(Base):
+    """A Telegram group run as a learning circle by its facilitator. `setup` holds what the
+    private set-up dialog has asked so far; `paused` says why the circle cannot run (the bot was
+    removed or lost its admin rights)."""
+
+    __tablename__ = "circles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # setup, active, paused
+    paused: Mapped[str | None] = mapped_column(String(16))  # removed, demoted
+    name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str | None] = mapped_column(String(10))
+    set_id: Mapped[str | None] = mapped_column(String(64))
+    meets_on: Mapped[str | None] = mapped_column(String(10))  # monday ... sunday
+    meets_at: Mapped[time | None] = mapped_column()
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    invite_code: Mapped[str | None] = mapped_column(String(32))  # the deep link for newcomers
+    sessions_held: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CircleMember(Base):
+    """A person who tapped Join; `left_at` once she left the group (her history stays)."""
+
+    __tablename__ = "circle_members"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CircleSession(Base):
+    """One meeting of a circle, from its scheduling to its follow-ups. The partial unique index
+    lets at most one session of a circle be open or paused: two can never run at once."""
+
+    __tablename__ = "circle_sessions"
+    __table_args__ = (
+        UniqueConstraint("circle_id", "number"),
+        Index(
+            "ux_circle_sessions_running",
+            "circle_id",
+            unique=True,
+            sqlite_where=text("status IN ('open', 'paused')"),
+            postgresql_where=text("status IN ('open', 'paused')"),
+        ),
+        Index("ix_circle_sessions_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    template_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # scheduled, open, paused, ended, cancelled
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the clock's next work on it
+    reminded: Mapped[int] = mapped_column(default=0)  # 0 none, 1 the day before, 2 the hour before
+    segment: Mapped[int] = mapped_column(default=0)
+    reached: Mapped[int] = mapped_column(default=0)  # the furthest segment: its private prompt went
+    segment_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the segment opened
+    overrun_told: Mapped[bool] = mapped_column(default=False)
+    case_id: Mapped[int | None] = mapped_column()  # the proposal the circle voted for
+    votes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # "segment:person" -> option
+    # Contributions of people not (yet) in circlebot: counted per segment, nothing else kept.
+    uncounted: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # ratings to the facilitator
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Contribution(Base):
+    """What one member said in one segment: a group message (kept by its message id, so an edit
+    updates it; media by Telegram's file id) or a private answer with how she chose to share it."""
+
+    __tablename__ = "circle_contributions"
+    __table_args__ = (
+        UniqueConstraint("session_id", "message_id"),
+        Index("ix_circle_contributions_session", "session_id", "segment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("circle_sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    segment: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # text, photo, voice, other; private: case, commitment
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the group; None: a private answer
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    shared: Mapped[str | None] = mapped_column(String(16))  # a private answer: name, anonymous, none
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # a commitment's
+    outcome: Mapped[str | None] = mapped_column(Text)  # how the commitment went, in her words
+    tried: Mapped[bool | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Seat(Base):
+    """One member's part in one session: her answer to the reminder, whether she took part,
+    her rating of it."""
+
+    __tablename__ = "circle_seats"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("circle_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    rsvp: Mapped[str | None] = mapped_column(String(8))  # yes, no
+    took_part: Mapped[bool] = mapped_column(default=False)
+    rating: Mapped[int | None] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.repositories import (
     AnswerRepository,
     BulletinRepository,
+    CircleRepository,
     InviteRepository,
     OccurrenceRepository,
     OutboxRepository,
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.photos = PhotoRepository(session)
         self.occurrences = OccurrenceRepository(session)
         self.projects = ProjectRepository(session)
+        self.circles = CircleRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -8,7 +8,7 @@ import pytest
 from content import BUNDLED_CONTENT
 from flows.content import Content
 from flows.validate import load_content
-from handlers.app import AnyApplication, build_application
+from handlers.app import ALLOWED_UPDATES, AnyApplication, build_application
 from services.invites import add_invite
 from services.settings import Settings
 from store.database import Database
@@ -67,7 +67,7 @@ async def polling_bot(fake: FakeBotApi, store: Database, database_url: str) -> A
         await app.post_init(app)  # type: ignore[misc]
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         yield app
         await app.updater.stop()
         await app.stop()

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from flows.content import Content
-from handlers.app import AnyApplication
+from handlers.app import ALLOWED_UPDATES, AnyApplication
 from store.database import Database
 from tests.fakebotapi import FakeBotApi
 from tests.services.harness import Clock
@@ -27,7 +27,7 @@ async def running(
         await app.post_init(app)  # type: ignore[misc]
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         try:
             yield app
         finally:

@@ -1,0 +1,58 @@
+"""Groups: what Telegram says of a group update, as the circle use cases need it. Telegram
+does not say in a message whether its sender is an admin, so for /circle the adapter asks
+(getChatMember, for her and for the bot itself) before the use case runs."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from telegram import Update
+
+from handlers.transport import SendFailed
+from services.circle_context import GroupFacts
+from services.delivery import Blocked, RetryLater, Transport
+
+ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: an admin who posts as the group
+ADMINS = ("creator", "administrator")
+
+
+def group_facts(update: Update) -> GroupFacts:
+    chat = update.effective_chat
+    title = (chat.title or "") if chat is not None else ""
+    if update.my_chat_member is not None:
+        return GroupFacts(title, bot_status=update.my_chat_member.new_chat_member.status)
+    if update.chat_member is not None:
+        changed = update.chat_member.new_chat_member
+        return GroupFacts(title, member=(changed.user.id, changed.status))
+    message = update.effective_message
+    anonymous = (
+        message is not None
+        and message.sender_chat is not None
+        and chat is not None
+        and (
+            message.sender_chat.id == chat.id
+            or (message.from_user is not None and message.from_user.id == ANONYMOUS_ADMIN)
+        )
+    )
+    return GroupFacts(title, anonymous_admin=anonymous, edited=update.edited_message is not None)
+
+
+async def _status(transport: Transport, chat_id: int, user_id: int) -> str | None:
+    with suppress(SendFailed, Blocked, RetryLater):
+        member: Any = await transport.call("getChatMember", {"chat_id": chat_id, "user_id": user_id})
+        return str(member.get("status")) if isinstance(member, dict) else None
+    return None
+
+
+async def with_admin_rights(
+    facts: GroupFacts, transport: Transport, chat_id: int, user_id: int, bot_id: int
+) -> GroupFacts:
+    """The facts with whether the sender and the bot are admins of the group."""
+    sender, bot = await _status(transport, chat_id, user_id), await _status(transport, chat_id, bot_id)
+    return GroupFacts(
+        facts.title,
+        sender_admin=sender in ADMINS,
+        bot_admin=bot in ADMINS,
+        anonymous_admin=facts.anonymous_admin,
+    )

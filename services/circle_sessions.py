@@ -1,0 +1,364 @@
+"""Running a learning-circle session in its group: opening it, posting each segment, moving on
+(/next, /prev, /pause, /end), recording what members say, votes, and closing with attendance,
+the recap and the questions that follow a session.
+
+Nothing from a private answer reaches the group unless its author chose so, and the group
+only ever sees segment prompts, counts, and the words members chose to share."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows.circles import Segment, SessionTemplate, chosen_case
+from services.circle_context import CircleContext
+from store.models import Circle, CircleSession, Contribution, Person
+
+FOLLOW_UP_AFTER = timedelta(days=3)  # "did you try it?": long enough to try, soon enough to remember
+REPORT_AFTER = timedelta(days=1)  # ratings reach the facilitator once members had a day to answer
+SHARED = ("name", "anonymous")
+
+
+class SessionDesk:
+    """The session side of one unit of work (a group update, a private answer, a tick)."""
+
+    def __init__(self, ctx: CircleContext) -> None:
+        self.ctx = ctx
+        self.uow = ctx.uow
+
+    # --- opening and moving on ----------------------------------------------------------------
+
+    async def running(self, circle: Circle) -> CircleSession | None:
+        found = await self.uow.circles.sessions_with(circle.id, ("open", "paused"))
+        return found[0] if found else None
+
+    async def open(self, circle: Circle, session: CircleSession, queued: bool = False) -> None:
+        """Open a scheduled session (its time came, or the facilitator sent /session): one at a
+        time per circle, which the store's unique index also guarantees."""
+        template = self.ctx.template(session)
+        if template is None:
+            session.status, session.due_at = "cancelled", None
+            return
+        session.status, session.opened_at, session.segment = "open", self.ctx.now, 0
+        await self.ctx.uow.session.flush()  # the index refuses a second open session here
+        await self.ctx.post(
+            circle,
+            self.ctx.words(circle, "circle.opened", name=circle.name, title=self.ctx.title(circle, session)),
+            queued=queued,
+        )
+        await self._show(circle, session, template, queued=queued, first_time=True)
+
+    async def move(self, circle: Circle, session: CircleSession, step: int) -> None:
+        """/next (+1) or /prev (-1); past the last segment is the end."""
+        template = self.ctx.template(session)
+        if template is None:
+            return await self.end(circle, session)
+        if session.status == "paused":
+            session.status = "open"
+        target = session.segment + step
+        if target >= len(template.segments):
+            return await self.end(circle, session)
+        if target < 0:
+            return await self.ctx.post(circle, self.ctx.words(circle, "circle.at_start"))
+        leaving = template.segments[session.segment]
+        if step > 0 and leaving.poll is not None and leaving.poll.cases:
+            await self._choose_case(circle, session)
+        session.segment = target
+        await self._show(circle, session, template, first_time=target > session.reached)
+        session.reached = max(session.reached, target)
+
+    async def pause(self, circle: Circle, session: CircleSession) -> None:
+        session.status, session.due_at = "paused", None
+        await self.ctx.post(circle, self.ctx.words(circle, "circle.paused"))
+
+    async def resume(self, circle: Circle, session: CircleSession) -> None:
+        template = self.ctx.template(session)
+        session.status = "open"
+        if template is not None:
+            await self._show(circle, session, template, first_time=False)
+
+    def _controls(self, circle: Circle, session: CircleSession) -> list[tuple[str, str]]:
+        words = self.ctx.words
+        return [
+            (words(circle, "circle.button.prev"), f"cf:{session.id}:prev"),
+            (words(circle, "circle.button.pause"), f"cf:{session.id}:pause"),
+            (words(circle, "circle.button.next"), f"cf:{session.id}:next"),
+        ]
+
+    async def _show(
+        self,
+        circle: Circle,
+        session: CircleSession,
+        template: SessionTemplate,
+        queued: bool = False,
+        first_time: bool = True,
+    ) -> None:
+        """Post the current segment; on the way forward, its private prompt goes to every member."""
+        segment = template.segments[session.segment]
+        catalog, lang = self.ctx.content.catalog, self.ctx.lang_of(circle)
+        lines = [
+            self.ctx.words(
+                circle,
+                "circle.segment",
+                title=catalog.pick(segment.title, lang),
+                number=session.segment + 1,
+                total=len(template.segments),
+                minutes=segment.minutes,
+            ),
+            catalog.pick(segment.prompt, lang),
+        ]
+        if segment.speakers != "all":
+            lines.append(self.ctx.words(circle, f"circle.speakers.{segment.speakers}"))
+        if segment.look_back:
+            lines += await self._look_back(circle, session)
+        if segment.speakers == "case_owner" and session.case_id is not None:
+            case = await self.uow.circles.contribution(session.case_id)
+            if case is not None:
+                lines.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
+        buttons: list[list[tuple[str, str]]] = [
+            [(label, f"cv:{session.id}:{session.segment}:{option}")]
+            for option, label in await self._options(circle, session, segment)
+        ]
+        if segment.poll is not None:
+            lines.append(catalog.pick(segment.poll.question, lang))
+            if not buttons:
+                lines.append(self.ctx.words(circle, "circle.no_cases"))
+        buttons.append(self._controls(circle, session))
+        await self.ctx.post(circle, "\n\n".join(lines), buttons, queued=queued)
+        session.segment_at, session.overrun_told = self.ctx.now, False
+        session.due_at = self.ctx.now + timedelta(minutes=segment.minutes)
+        if segment.private is not None and first_time:
+            await self._ask_privately(circle, session, segment)
+
+    async def _options(
+        self, circle: Circle, session: CircleSession, segment: Segment
+    ) -> list[tuple[str, str]]:
+        if segment.poll is None:
+            return []
+        if not segment.poll.cases:
+            lang = self.ctx.lang_of(circle)
+            return [(self.ctx.content.catalog.pick(o.label, lang), o.id) for o in segment.poll.options]
+        cases = await self.uow.circles.contributions(session.id, "case")
+        return [(case.text or "", str(case.id)) for case in cases]
+
+    async def _ask_privately(self, circle: Circle, session: CircleSession, segment: Segment) -> None:
+        assert segment.private is not None
+        for member in await self.uow.circles.members(circle.id):
+            speaker = self.ctx.speaker(member, queued=True)
+            member.awaiting = {"circle_answer": session.id, "segment": session.segment}
+            words = self.ctx.content.catalog.pick(segment.private.ask, speaker.lang)
+            await speaker.say("circle.private_prompt", name=circle.name, prompt=words)
+
+    async def _look_back(self, circle: Circle, session: CircleSession) -> list[str]:
+        """Last session's commitments whose owners chose to share them, and how they went."""
+        last = await self.uow.circles.last_ended(circle.id, session.number)
+        shared = [] if last is None else await self._shared(last, "commitment")
+        if not shared:
+            return [self.ctx.words(circle, "circle.look_back_none")]
+        people = await self.uow.people.many(c.person_id for c in shared)
+        lines = [self.ctx.words(circle, "circle.look_back")]
+        for commitment in shared:
+            line = self.ctx.words(
+                circle, "circle.shared_line", who=self._who(circle, commitment, people), text=commitment.text
+            )
+            if commitment.tried is not None:
+                outcome = "circle.outcome_tried" if commitment.tried else "circle.outcome_not_yet"
+                line += "\n" + self.ctx.words(circle, outcome, text=commitment.outcome or "…")
+            lines.append(line)
+        return ["\n".join(lines)]
+
+    async def _shared(self, session: CircleSession, kind: str) -> list[Contribution]:
+        return [c for c in await self.uow.circles.contributions(session.id, kind) if c.shared in SHARED]
+
+    def _who(self, circle: Circle, contribution: Contribution, people: dict[int, Person]) -> str:
+        person = people.get(contribution.person_id)
+        if contribution.shared == "name" and person is not None:
+            return person.name
+        return self.ctx.words(circle, "circle.a_member")
+
+    async def _choose_case(self, circle: Circle, session: CircleSession) -> None:
+        """The vote closes as the circle moves on; the case's owner hears it privately."""
+        cases = await self.uow.circles.contributions(session.id, "case")
+        prefix = f"{session.segment}:"
+        votes = {
+            int(key.removeprefix(prefix)): int(option)
+            for key, option in session.votes.items()
+            if key.startswith(prefix) and str(option).isdecimal()
+        }
+        chosen = chosen_case(votes, [case.id for case in cases])
+        session.case_id = chosen
+        case = next((c for c in cases if c.id == chosen), None)
+        owner = None if case is None else await self.uow.people.get(case.person_id)
+        if case is not None and owner is not None:
+            await self.ctx.speaker(owner, queued=True).say("circle.your_case", title=case.text)
+
+    # --- what members say -------------------------------------------------------------------
+
+    async def contribute(
+        self,
+        session: CircleSession,
+        person: Person | None,
+        message_id: int,
+        kind: str,
+        text: str | None,
+        file_id: str | None,
+    ) -> None:
+        """A message in the group during a session. Someone not (yet) in circlebot is only
+        counted: nothing of theirs is kept."""
+        if person is None:
+            key = str(session.segment)
+            session.uncounted = {**session.uncounted, key: session.uncounted.get(key, 0) + 1}
+            return
+        await self.uow.circles.add_contribution(
+            session_id=session.id,
+            person_id=person.id,
+            segment=session.segment,
+            kind=kind,
+            message_id=message_id,
+            text=text,
+            file_id=file_id,
+            created_at=self.ctx.now,
+        )
+        (await self.uow.circles.seat(session.id, person.id)).took_part = True
+
+    async def edited(self, session: CircleSession, message_id: int, text: str | None) -> None:
+        contribution = await self.uow.circles.by_message(session.id, message_id)
+        if contribution is not None:
+            contribution.text, contribution.edited_at = text, self.ctx.now
+
+    async def vote(
+        self, circle: Circle, session: CircleSession, person: Person, segment: int, option: str
+    ) -> str:
+        """Her vote (she may change it until the circle moves on); the notice shown to her."""
+        template = self.ctx.template(session)
+        poll = (
+            None if template is None or segment >= len(template.segments) else template.segments[segment].poll
+        )
+        options = (
+            dict((o, label) for label, o in await self._options(circle, session, template.segments[segment]))
+            if poll and template
+            else {}
+        )
+        if session.status != "open" or segment != session.segment or option not in options:
+            return self.ctx.words(circle, "circle.vote_closed")
+        session.votes = {**session.votes, f"{segment}:{person.id}": option}
+        (await self.uow.circles.seat(session.id, person.id)).took_part = True
+        return self.ctx.words(circle, "circle.voted", option=options[option])
+
+    # --- the end ------------------------------------------------------------------------------
+
+    async def end(self, circle: Circle, session: CircleSession) -> None:
+        """Attendance, the recap to the group and to those absent, a rating asked of everyone,
+        the facilitator's report, commitments' follow-ups, and the next meeting scheduled."""
+        ctx = self.ctx
+        session.status, session.ended_at = "ended", ctx.now
+        session.due_at = ctx.now + REPORT_AFTER
+        circle.sessions_held += 1
+        for person_id in {m.person_id for m in await self.uow.circles.contributions(session.id)}:
+            (await self.uow.circles.seat(session.id, person_id)).took_part = True
+        members = await self.uow.circles.members(circle.id)
+        seats = {seat.person_id: seat for seat in await self.uow.circles.seats(session.id)}
+        present = [m for m in members if m.id in seats and seats[m.id].took_part]
+        await ctx.post(circle, await self._recap(circle, session, ctx.lang_of(circle)))
+        for member in members:
+            member_out = ctx.speaker(member, queued=True)
+            if member not in present:
+                await member_out.send(await self._recap(circle, session, member_out.lang))
+            stars = [[(str(n), f"ck:{session.id}:{n}") for n in range(1, 6)]]
+            await member_out.say("circle.rate", stars, name=circle.name)
+        for commitment in await self.uow.circles.contributions(session.id, "commitment"):
+            commitment.follow_up_at = ctx.now + FOLLOW_UP_AFTER
+        await self._report_attendance(circle, session, members, present)
+        nxt = await ctx.schedule_next(circle, max(ctx.now, session.starts_at))
+        if nxt is not None:
+            await ctx.post(
+                circle, ctx.words(circle, "circle.next_meeting", when=ctx.when(circle, nxt.starts_at))
+            )
+
+    async def _recap(self, circle: Circle, session: CircleSession, lang: str) -> str:
+        """Segments and how many spoke in each, and the commitments shared: counts and chosen
+        words only, nothing about families or children."""
+        catalog, template = self.ctx.content.catalog, self.ctx.template(session)
+        counts = await self._counts(session)
+        lines = [catalog.say(lang, "circle.recap", name=circle.name, title=self.ctx.title(circle, session))]
+        for position, segment in enumerate(template.segments if template else ()):
+            lines.append(
+                catalog.say(
+                    lang,
+                    "circle.recap_line",
+                    title=catalog.pick(segment.title, lang),
+                    count=counts.get(position, 0),
+                )
+            )
+        shared = await self._shared(session, "commitment")
+        if shared:
+            people = await self.uow.people.many(c.person_id for c in shared)
+            lines.append(catalog.say(lang, "circle.recap_commitments"))
+            for commitment in shared:
+                who = (
+                    people[commitment.person_id].name
+                    if commitment.shared == "name" and commitment.person_id in people
+                    else catalog.say(lang, "circle.a_member")
+                )
+                lines.append(catalog.say(lang, "circle.shared_line", who=who, text=commitment.text))
+        return catalog.lay_out(lang, "\n".join(lines))
+
+    async def _counts(self, session: CircleSession) -> dict[int, int]:
+        counts: dict[int, int] = {int(k): v for k, v in session.uncounted.items()}
+        for contribution in await self.uow.circles.contributions(session.id):
+            if contribution.kind != "case":  # a proposal is private until the vote
+                counts[contribution.segment] = counts.get(contribution.segment, 0) + 1
+        return counts
+
+    async def _report_attendance(
+        self, circle: Circle, session: CircleSession, members: list[Person], present: list[Person]
+    ) -> None:
+        facilitator = (
+            None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
+        )
+        if facilitator is None:
+            return
+        speaker = self.ctx.speaker(facilitator, queued=True)
+        catalog, lang, template = self.ctx.content.catalog, speaker.lang, self.ctx.template(session)
+        counts = await self._counts(session)
+        absent = [m.name for m in members if m not in present]
+        lines = [
+            catalog.say(lang, "circle.report", name=circle.name, title=self.ctx.title(circle, session)),
+            catalog.say(
+                lang,
+                "circle.report_present",
+                count=len(present),
+                names=", ".join(m.name for m in present) or "—",
+            ),
+            catalog.say(lang, "circle.report_absent", count=len(absent), names=", ".join(absent) or "—"),
+        ]
+        for position, segment in enumerate(template.segments if template else ()):
+            lines.append(
+                catalog.say(
+                    lang,
+                    "circle.recap_line",
+                    title=catalog.pick(segment.title, lang),
+                    count=counts.get(position, 0),
+                )
+            )
+        if session.uncounted:
+            lines.append(catalog.say(lang, "circle.report_uncounted", count=sum(session.uncounted.values())))
+        await speaker.send("\n".join(lines))
+
+    async def report_ratings(self, circle: Circle, session: CircleSession) -> None:
+        """A day after the session: how members rated it, and their comments without names."""
+        session.reported_at, session.due_at = self.ctx.now, None
+        facilitator = (
+            None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
+        )
+        if facilitator is None:
+            return
+        seats = [seat for seat in await self.uow.circles.seats(session.id) if seat.rating is not None]
+        speaker = self.ctx.speaker(facilitator, queued=True)
+        if not seats:
+            return await speaker.say("circle.ratings_none", name=circle.name)
+        average = sum(seat.rating or 0 for seat in seats) / len(seats)
+        lines = [
+            speaker.label("circle.ratings", name=circle.name, count=len(seats), average=f"{average:.1f}")
+        ]
+        lines += [f"• {seat.comment}" for seat in seats if seat.comment]
+        await speaker.send("\n".join(lines))
