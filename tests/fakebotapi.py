@@ -7,6 +7,10 @@ messages and press buttons; their updates are handed out by getUpdates (long pol
 POSTed to the webhook with its secret-token header. Every call is recorded, so tests check
 what the bot really sent over HTTP. It runs in the caller's event loop, or on its own thread
 for synchronous callers (the CLI tests).
+
+Groups (`FakeGroup`, a supergroup) keep everyone's status, the bot's too, and show the bot only
+what Telegram would: privacy mode for a bot that is not an administrator, chat_member updates
+only for an administrator that asked for them in allowed_updates, nothing once it is removed.
 """
 
 from __future__ import annotations
@@ -22,12 +26,41 @@ import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
+Status = Literal["creator", "administrator", "member", "left", "kicked"]
+
+PRESENT: tuple[Status, ...] = ("creator", "administrator", "member")
+ADMINS: tuple[Status, ...] = ("creator", "administrator")
+# What a bot gets when allowed_updates was never given, or given as []: all but these.
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# Who Telegram says wrote a message an anonymous administrator posted as the group.
+ANONYMOUS_ADMIN: dict[str, Any] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+# An administrator's rights as Telegram lists them for a supergroup; PTB needs them all but the
+# last two to parse a ChatMemberAdministrator.
+ADMIN_RIGHTS: dict[str, bool] = {
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": True,
+    "can_edit_stories": True,
+    "can_delete_stories": True,
+    "can_pin_messages": True,
+    "can_manage_topics": False,
+}
 
 
 class ApiError(Exception):
@@ -112,6 +145,13 @@ class FakeBotApi:
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
     _activity_events: dict[int, asyncio.Event] = field(default_factory=dict)
+    groups: dict[int, FakeGroup] = field(default_factory=dict)  # chat id -> the group
+    allowed_updates: list[str] | None = None  # the bot's last allowed_updates; None: the default
+    dropped: Counter[str] = field(default_factory=Counter)  # update type -> not wanted by the bot
+    button_answers: list[dict[str, Any]] = field(default_factory=list)  # answerCallbackQuery calls
+    # When (on `clock`, which a benchmark may simulate) each message to a chat was accepted.
+    clock: Callable[[], float] = time.monotonic
+    sent_at: dict[int, list[float]] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
@@ -120,6 +160,33 @@ class FakeBotApi:
 
     def user(self, user_id: int, first_name: str, language_code: str = "en") -> FakeUser:
         return FakeUser(self, user_id, first_name, language_code)
+
+    def group(self, chat_id: int, title: str) -> FakeGroup:
+        """A supergroup (a negative id, like -100123) that the bot is not in yet."""
+        if chat_id >= 0:
+            raise ValueError(f"a group's chat id is negative, not {chat_id}")
+        self.groups[chat_id] = FakeGroup(self, chat_id, title)
+        return self.groups[chat_id]
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """The messages the bot sent to this chat, as recorded (edits applied)."""
+        return self.chats.get(chat_id, [])
+
+    def group_rate(self, chat_id: int, window: float = 60.0) -> int:
+        """The most messages the bot got accepted in this chat within any `window` seconds of
+        `clock` (edits and refused sends do not count): to check the 20-a-minute group limit."""
+        times = sorted(self.sent_at.get(chat_id, []))
+        most = first = 0
+        for last, now in enumerate(times):
+            while times[first] <= now - window:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
+    async def anonymous_admin_says(self, group: FakeGroup, text: str) -> int:
+        """A message from an administrator who posts as the group: Telegram names a bot as its
+        sender and the group as sender_chat. Its message id."""
+        return await group._post(group._message(dict(ANONYMOUS_ADMIN), sender_chat=group.chat, **_text(text)))
 
     # --- the Bot API side ------------------------------------------------------------------
 
@@ -133,11 +200,14 @@ class FakeBotApi:
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_reply_markup,
-            "answerCallbackQuery": self._true,
+            "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
             "deleteMyCommands": self._true,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "sendPoll": self._send_poll,
+            "getChatMember": self._get_chat_member,
+            "getChatAdministrators": self._get_chat_administrators,
             "getFile": self._get_file,
             "close": self._true,
             "logOut": self._true,
@@ -146,12 +216,12 @@ class FakeBotApi:
     async def _true(self, params: dict[str, Any]) -> Any:
         return True
 
+    def _bot_user(self) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "circlebot", "username": self.username}
+
     async def _get_me(self, params: dict[str, Any]) -> Any:
         return {
-            "id": self.bot_id,
-            "is_bot": True,
-            "first_name": "circlebot",
-            "username": self.username,
+            **self._bot_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
@@ -160,6 +230,7 @@ class FakeBotApi:
     async def _get_updates(self, params: dict[str, Any]) -> Any:
         if self.webhook is not None:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        self._allow(params)
         offset = int(params.get("offset", 0) or 0)
         timeout = min(float(params.get("timeout", 0) or 0), 1.0)  # short polls keep tests quick
         assert self._changed is not None
@@ -178,7 +249,20 @@ class FakeBotApi:
 
     async def _set_webhook(self, params: dict[str, Any]) -> Any:
         self.webhook = (params["url"], params.get("secret_token"))
+        self._allow(params)
         return True
+
+    def _allow(self, params: dict[str, Any]) -> None:
+        """Telegram keeps the last allowed_updates it was given; a call without it changes nothing."""
+        raw = params.get("allowed_updates")
+        if raw is not None:
+            self.allowed_updates = list(json.loads(raw) if isinstance(raw, str) else raw)
+
+    def wants(self, kind: str) -> bool:
+        """Whether the bot's allowed_updates let Telegram create an update of this type."""
+        if not self.allowed_updates:  # never given, or []: the default
+            return kind not in NOT_BY_DEFAULT
+        return kind in self.allowed_updates
 
     async def _delete_webhook(self, params: dict[str, Any]) -> Any:
         self.webhook = None
@@ -198,7 +282,23 @@ class FakeBotApi:
         chat_id = int(raw)
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        group = self.groups.get(chat_id)
+        if group is not None:
+            group.let_bot_in()
         return chat_id
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        group = self.groups.get(chat_id)
+        return group.chat if group is not None else {"id": chat_id, "type": "private"}
+
+    def _bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": self._bot_user(),
+            **content,
+        }
 
     @staticmethod
     def _markup(params: dict[str, Any]) -> Any:
@@ -224,13 +324,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if len(str(text)) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        message = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": self.bot_id, "is_bot": True, "first_name": "circlebot", "username": self.username},
-            "text": text,
-        }
+        message = self._bot_message(chat_id, text=text)
         markup = self._markup(params)
         if markup:
             message["reply_markup"] = markup
@@ -268,6 +362,82 @@ class FakeBotApi:
             "file_name": self.file_names[file_id],
         }
         return message
+
+    async def _send_poll(self, params: dict[str, Any]) -> Any:
+        """A poll (no one votes in this fake); PTB 22.8 needs allows_revoting, members_only and
+        each option's persistent_id to parse it."""
+        chat_id = self._chat_id(params)
+        question = str(params.get("question") or "")
+        if not question.strip():
+            raise ApiError(400, "Bad Request: poll question must be non-empty")
+        raw = params.get("options") or []
+        options: list[Any] = json.loads(raw) if isinstance(raw, str) else raw
+        if not options:
+            raise ApiError(400, "Bad Request: poll must have at least 1 option")
+        if len(options) > 12:
+            raise ApiError(400, "Bad Request: poll can't have more than 12 options")
+        self._throttle(chat_id)
+        kind = str(params.get("type") or "regular")
+        message = self._bot_message(chat_id)
+        message["poll"] = {
+            "id": f"poll{message['message_id']}",
+            "question": question,
+            "options": [
+                {
+                    "text": str(o["text"] if isinstance(o, dict) else o),
+                    "voter_count": 0,
+                    "persistent_id": str(n),
+                }
+                for n, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": _flag(params.get("is_closed"), False),
+            "is_anonymous": _flag(params.get("is_anonymous"), True),
+            "type": kind,
+            "allows_multiple_answers": _flag(params.get("allows_multiple_answers"), False),
+            "allows_revoting": _flag(params.get("allows_revoting"), kind != "quiz"),
+            "members_only": _flag(params.get("members_only"), False),
+        }
+        markup = self._markup(params)
+        if markup:
+            message["reply_markup"] = markup
+        await self._record(chat_id, message)
+        return message
+
+    async def _answer_callback_query(self, params: dict[str, Any]) -> Any:
+        """Kept, so tests see what a pressed button said back (a toast, an alert, a link)."""
+        self.button_answers.append(
+            {
+                "callback_query_id": params.get("callback_query_id"),
+                "text": params.get("text"),
+                "show_alert": _flag(params.get("show_alert"), False),
+                "url": params.get("url"),
+            }
+        )
+        await self._notify()
+        return True
+
+    def _group(self, params: dict[str, Any]) -> FakeGroup:
+        """The group a call is about: 400 for a chat Telegram does not know, 403 if the bot is out."""
+        raw = str(params.get("chat_id", ""))
+        group = self.groups.get(int(raw)) if raw.lstrip("-").isdigit() else None
+        if group is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        group.let_bot_in()
+        return group
+
+    async def _get_chat_member(self, params: dict[str, Any]) -> Any:
+        group = self._group(params)
+        raw = str(params.get("user_id", ""))
+        if not raw.isdigit():
+            raise ApiError(400, "Bad Request: invalid user_id specified")
+        return group.member(int(raw))
+
+    async def _get_chat_administrators(self, params: dict[str, Any]) -> Any:
+        """The creator and administrators; other bots only with return_bots (there are none here)."""
+        group = self._group(params)
+        order = sorted(group.members, key=lambda user_id: group.members[user_id] != "creator")
+        return [group.member(user_id) for user_id in order if group.members[user_id] in ADMINS]
 
     def _find(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat_id(params)
@@ -309,6 +479,7 @@ class FakeBotApi:
 
     async def _record(self, chat_id: int, message: dict[str, Any]) -> None:
         self.chats.setdefault(chat_id, []).append(message)
+        self.sent_at.setdefault(chat_id, []).append(self.clock())
         await self._touched(chat_id)
 
     async def _touched(self, chat_id: int) -> None:
@@ -373,7 +544,12 @@ class FakeBotApi:
     # --- the users' side --------------------------------------------------------------------
 
     async def push(self, update: dict[str, Any]) -> int:
-        """A new update from a person: queued for getUpdates, or POSTed to the webhook; its id."""
+        """A new update from a person: queued for getUpdates, or POSTed to the webhook; its id.
+        0 if the bot's allowed_updates exclude its type: Telegram does not create it then."""
+        kind = next((key for key in update if key != "update_id"), "")
+        if not self.wants(kind):
+            self.dropped[kind] += 1
+            return 0
         update = {"update_id": next(self._update_ids), **update}
         if self.webhook is not None:
             url, secret = self.webhook
@@ -466,11 +642,7 @@ class FakeUser:
         }
 
     async def send(self, text: str) -> int:
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self.api.push({"message": self._message(**content)})
+        return await self.api.push({"message": self._message(**_text(text))})
 
     async def send_sticker(self) -> None:
         sticker = {
@@ -507,9 +679,261 @@ class FakeUser:
         }
         return await self.api.push({"callback_query": query})
 
+    # --- in groups ---------------------------------------------------------------------------
+
+    async def say(self, group: FakeGroup, text: str, reply_to: int | None = None) -> int:
+        """Write in a group (a reply to its message `reply_to`, if given); the message id."""
+        content = _text(text)
+        if reply_to is not None:
+            replied = group.find(reply_to)  # Telegram nests one level only
+            content["reply_to_message"] = {k: v for k, v in replied.items() if k != "reply_to_message"}
+        return await group._post(group._message(group._speaker(self), **content))
+
+    async def send_photo_to(self, group: FakeGroup, file_id: str, caption: str | None = None) -> int:
+        photo = [{"file_id": file_id, "file_unique_id": file_id[-8:], "width": 1280, "height": 960}]
+        content: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            content["caption"] = caption
+        return await group._post(group._message(group._speaker(self), **content))
+
+    async def send_voice_to(self, group: FakeGroup, file_id: str, duration: int = 5) -> int:
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": file_id[-8:],
+            "duration": duration,
+            "mime_type": "audio/ogg",
+        }
+        return await group._post(group._message(group._speaker(self), voice=voice))
+
+    async def edit(self, group: FakeGroup, message_id: int, text: str) -> int:
+        """Edit one's own message in a group: an edited_message update (its id, 0 if unseen)."""
+        original = group.find(message_id)
+        if original["from"]["id"] != self.id:
+            raise AssertionError(f"{self.first_name} did not write message {message_id}")
+        edited = {key: value for key, value in original.items() if key not in ("text", "entities")}
+        edited.update(_text(text), edit_date=int(time.time()))
+        group.said[group.said.index(original)] = edited
+        return await group._deliver("edited_message", edited)
+
+    async def press_in(self, group: FakeGroup, label: str) -> int:
+        """Press the newest button in the group whose label starts with `label` (its update id,
+        0 if the bot is no longer there to get it)."""
+        for message in reversed(group.messages):
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    if button["text"].startswith(label):
+                        return await group._press(self, button["callback_data"], message)
+        raise AssertionError(f"no button {label!r} in {group.title}")
+
     async def replies(self, count: int = 1, seconds: float = 15) -> list[str]:
         """Wait for `count` new messages from the bot; their texts."""
         await self.api.wait_until(lambda: len(self.messages) >= self._seen + count, seconds)
         fresh = self.messages[self._seen :]
         self._seen = len(self.messages)
-        return [message["text"] for message in fresh]
+        return [message.get("text", "") for message in fresh]  # a poll has none
+
+
+@dataclass
+class FakeGroup:
+    """A supergroup: everyone's status in it, the bot's too, and the updates Telegram would
+    give the bot about it. Made by `FakeBotApi.group`; people join, leave and write there."""
+
+    api: FakeBotApi = field(repr=False, compare=False)
+    chat_id: int
+    title: str
+    members: dict[int, Status] = field(default_factory=dict)  # user id -> status, the bot's too
+    people: dict[int, dict[str, Any]] = field(default_factory=dict)  # user id -> User object
+    anonymous: set[int] = field(default_factory=set)  # administrators who post as the group
+    said: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, seen by the bot or not
+    unseen: int = 0  # messages the bot did not get (privacy mode, or not in the group)
+    dropped_member_updates: int = 0  # chat_member updates Telegram would not deliver
+
+    def __post_init__(self) -> None:
+        self.people[self.api.bot_id] = self.api._bot_user()
+        self.members[self.api.bot_id] = "left"
+
+    @property
+    def chat(self) -> dict[str, Any]:
+        return {"id": self.chat_id, "type": "supergroup", "title": self.title}
+
+    @property
+    def bot_status(self) -> Status:
+        return self.members[self.api.bot_id]
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """What the bot posted here."""
+        return self.api.chats.get(self.chat_id, [])
+
+    def texts(self) -> list[str]:
+        return [str(message.get("text", "")) for message in self.messages]
+
+    def member(self, user_id: int) -> dict[str, Any]:
+        """The ChatMember object for this person's (or the bot's) status, as getChatMember gives it."""
+        user = self.people.get(user_id)
+        if user is None:
+            raise ApiError(400, "Bad Request: user not found")
+        status = self.members.get(user_id, "left")
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = user_id in self.anonymous
+        elif status == "administrator":  # the bot can change none of these rights, its own neither
+            member.update(can_be_edited=False, is_anonymous=user_id in self.anonymous, **ADMIN_RIGHTS)
+        elif status == "kicked":
+            member["until_date"] = 0  # banned for ever
+        return member
+
+    def find(self, message_id: int) -> dict[str, Any]:
+        """A message in this group, the bot's or a person's."""
+        for message in [*self.messages, *self.said]:
+            if message["message_id"] == message_id:
+                return message
+        raise AssertionError(f"no message {message_id} in {self.title}")
+
+    def let_bot_in(self) -> None:
+        """Telegram's 403 for a bot calling about a group it is not in."""
+        if self.bot_status == "kicked":
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        if self.bot_status not in PRESENT:
+            raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat")
+
+    # --- set-up, without updates -------------------------------------------------------------
+
+    def creator(self, user: FakeUser, anonymous: bool = False) -> None:
+        self._set(user, "creator", anonymous)
+
+    def make_admin(self, user: FakeUser, anonymous: bool = False) -> None:
+        self._set(user, "administrator", anonymous)
+
+    def _set(self, user: FakeUser, status: Status, anonymous: bool = False) -> None:
+        self.people[user.id] = user._from()
+        self.members[user.id] = status
+        if anonymous:
+            self.anonymous.add(user.id)
+        else:
+            self.anonymous.discard(user.id)
+
+    # --- the bot's own status: my_chat_member --------------------------------------------------
+
+    async def add_bot(self, by: FakeUser, admin: bool = True) -> int:
+        """Someone adds the bot, as an administrator or a plain member; the update id."""
+        return await self._bot_becomes("administrator" if admin else "member", by)
+
+    async def promote_bot(self, by: FakeUser) -> int:
+        return await self._bot_becomes("administrator", by)
+
+    async def demote_bot(self, by: FakeUser) -> int:
+        return await self._bot_becomes("member", by)
+
+    async def remove_bot(self, by: FakeUser) -> int:
+        """Someone removes the bot: Telegram bans it ("kicked") and still tells it so."""
+        return await self._bot_becomes("kicked", by)
+
+    async def _bot_becomes(self, status: Status, by: FakeUser) -> int:
+        old = self.member(self.api.bot_id)
+        self.members[self.api.bot_id] = status
+        return await self.api.push({"my_chat_member": self._change(by, old, self.member(self.api.bot_id))})
+
+    # --- people's status: chat_member -----------------------------------------------------------
+
+    async def join(self, user: FakeUser, admin: bool = False) -> int:
+        """The update id, or 0 if Telegram would not tell the bot (see `_member_changed`)."""
+        return await self._member_changed(user, "administrator" if admin else "member")
+
+    async def leave(self, user: FakeUser) -> int:
+        return await self._member_changed(user, "left")
+
+    async def _member_changed(self, user: FakeUser, status: Status) -> int:
+        """A chat_member update goes only to an administrator bot that asked for chat_member in
+        allowed_updates; the others are counted in `dropped_member_updates`."""
+        self.people[user.id] = user._from()
+        old = self.member(user.id)
+        self.members[user.id] = status
+        update_id = 0
+        if self.bot_status in ADMINS:
+            update_id = await self.api.push({"chat_member": self._change(user, old, self.member(user.id))})
+        if not update_id:
+            self.dropped_member_updates += 1
+        return update_id
+
+    def _change(self, by: FakeUser, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """A ChatMemberUpdated object."""
+        self.people.setdefault(by.id, by._from())
+        return {
+            "chat": self.chat,
+            "from": by._from(),
+            "date": int(time.time()),
+            "old_chat_member": old,
+            "new_chat_member": new,
+        }
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def _speaker(self, user: FakeUser) -> dict[str, Any]:
+        """The `from` of a person's message; someone the group never saw was a member already."""
+        self.people[user.id] = user._from()
+        if self.members.setdefault(user.id, "member") not in PRESENT:
+            raise AssertionError(f"{user.first_name} is not in {self.title}")
+        return self.people[user.id]
+
+    def _message(self, sender: dict[str, Any], **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self.api._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": sender,
+            **content,
+        }
+
+    async def _post(self, message: dict[str, Any]) -> int:
+        self.said.append(message)
+        await self._deliver("message", message)
+        return int(message["message_id"])
+
+    async def _deliver(self, kind: str, message: dict[str, Any]) -> int:
+        if not self._sees(message):
+            self.unseen += 1
+            return 0
+        return await self.api.push({kind: message})
+
+    def _sees(self, message: dict[str, Any]) -> bool:
+        """Privacy mode: a bot that is not an administrator gets only commands (not those
+        addressed to another bot) and replies to its own messages; a removed bot, nothing."""
+        if self.bot_status not in PRESENT:
+            return False
+        if self.bot_status in ADMINS:
+            return True
+        text = str(message.get("text", ""))
+        if text.startswith("/"):
+            _, at, bot = text.split()[0].partition("@")
+            return not at or bot.lower() == self.api.username.lower()
+        replied = message.get("reply_to_message") or {}
+        return bool(replied.get("from", {}).get("id") == self.api.bot_id)
+
+    async def _press(self, user: FakeUser, data: str, message: dict[str, Any]) -> int:
+        if self.bot_status not in PRESENT:
+            return 0
+        query = {
+            "id": str(next(self.api._update_ids) * 7),
+            "from": self._speaker(user),
+            "chat_instance": str(self.chat_id),
+            "data": data,
+            "message": message,
+        }
+        return await self.api.push({"callback_query": query})
+
+
+def _text(text: str) -> dict[str, Any]:
+    """A text message's content: a command gets its bot_command entity, as Telegram marks it."""
+    content: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        command = text.split()[0]
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return content
+
+
+def _flag(value: Any, default: bool) -> bool:
+    """A boolean parameter: JSON true in a JSON body, the string "true" in a form."""
+    if value is None:
+        return default
+    return value if isinstance(value, bool) else str(value).lower() == "true"
