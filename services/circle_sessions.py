@@ -116,7 +116,7 @@ class SessionDesk:
                 lines.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
         buttons: list[list[tuple[str, str]]] = [
             [(label, f"cv:{session.id}:{session.segment}:{option}")]
-            for option, label in await self._options(circle, session, segment)
+            for label, option in await self._options(circle, session, segment)
         ]
         if segment.poll is not None:
             lines.append(catalog.pick(segment.poll.question, lang))

@@ -38,7 +38,7 @@ class RateLimiter:
         # A private chat's window is kept 10% + 50 ms wider: the server clocks a burst by
         # arrival, and a request can overtake the one before it on the way.
         self.chat = (per_chat_burst, 1.1 * per_chat_burst / per_chat_per_second / scale + JITTER)
-        self.group = (per_group_per_minute, 60.0 / scale)
+        self.group = (per_group_per_minute, 60.0 / scale + JITTER)  # and a group's by 50 ms
         self.clock = clock
         self.sleep = sleep
         self._overall: deque[float] = deque()  # when answers came back, oldest first
