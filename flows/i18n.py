@@ -352,6 +352,8 @@ CATALOG_KEYS = frozenset(
         "circle.speak_as_yourself",
         "circle.speakers.case_owner",
         "circle.speakers.facilitator",
+        "circle.summary_header",
+        "circle.summary_line",
         "circle.too_long",
         "circle.use_buttons",
         "circle.vote_closed",

@@ -31,6 +31,7 @@ class TeamSummary:
     wellbeing: list[list[int]]  # each week's answers, for the chart
     lang: str
     projects: list[tuple[int, str, str]] = field(default_factory=list)  # shared: id, owner, where it stands
+    circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, missed
 
     def chart(self, content: Content) -> bytes:
         catalog, lang = content.catalog, self.lang
@@ -90,6 +91,9 @@ async def build_many(
 
     members_of = {team_id: {p.id for p in group} for team_id, group in members.items()}
     projects = await _shared_projects(uow, ids, everyone)
+    sessions: dict[int, list[bool]] = {}  # person -> took part, for each circle session this week
+    for person_id, took_part in await uow.circles.attendance_since(ids, this_week.start):
+        sessions.setdefault(person_id, []).append(took_part)
 
     def read(run_id: int, answers: dict[str, Any]) -> CheckIn:
         wellbeing, workload, support = (answers.get(tag) for tag in ("wellbeing", "workload", "support"))
@@ -131,6 +135,11 @@ async def build_many(
             wellbeing_by_week(people, span),
             lang,
             [(p.project.id, p.owner.name, p.standing(content, supervisor, timezone)) for p in theirs],
+            [
+                (person.name, sum(sessions[person.id]), sessions[person.id].count(False))
+                for person in members[team.id]
+                if person.id in sessions and person.id != supervisor.id
+            ],
         )
     return found
 
@@ -182,7 +191,7 @@ async def _shared_projects(uow: UnitOfWork, ids: list[int], people: Sequence[Per
 
 async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:
     """The pages, then the chart (a stored photo, uploaded by the sender), then the projects
-    shared with her, each with a button for its chart."""
+    shared with her, each with a button for its chart, then her team's learning circles."""
     for page in summary.pages:
         await speaker.send(page)
     caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
@@ -195,3 +204,10 @@ async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> 
             for project_id, name, _ in summary.projects
         ]
         await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)), buttons)
+    if summary.circles:
+        lines = [speaker.label("circle.summary_header")]
+        lines += [
+            speaker.label("circle.summary_line", name=name, attended=attended, missed=missed)
+            for name, attended, missed in summary.circles
+        ]
+        await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)))

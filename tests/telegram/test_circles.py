@@ -110,6 +110,8 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
     clock.now = MONDAY_NOON
     async with running(fake, store, database_url, clock, CIRCLES_ONLY) as app:
         fatima, (ana, beto, carla) = await people(fake, store)
+        sara = fake.user(520, "Sara")  # the team's supervisor
+        await join(sara, await invite(store, "supervisor", "North"))
         diego = fake.user(599, "Diego")  # in the group, never in circlebot
         group = fake.group(GROUP, "North visitors")
         group.creator(fatima)
@@ -224,6 +226,13 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
         edited = next(c for c in mine if c.message_id == described)
         assert edited.text == "He works shifts; the mother does the visits alone." and edited.edited_at
         assert any(c.kind == "voice" and c.file_id == "VOICE-1" for c in mine)
+
+        await sara.send("/summary")  # circle activity joins the weekly summary
+        await wait_for(fake, sara, say("weekly.preparing"))
+        await tick(app, fake)
+        await wait_for(fake, sara, say("circle.summary_header"))
+        assert say("circle.summary_line", name="Carla", attended=0, missed=1) in texts(sara)
+        assert say("circle.summary_line", name="Beto", attended=1, missed=0) in texts(sara)
 
         clock.now += timedelta(days=1)
         await tick(app, fake)
