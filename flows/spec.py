@@ -209,7 +209,9 @@ class Alert(Model):
         return parse_condition(self.when)
 
 
+CIRCLE_COMMANDS = ("circle", "session", "next", "prev", "pause", "end")  # a learning circle's group
 BUILT_IN_COMMANDS = (
+    *CIRCLE_COMMANDS,
     "start",
     "help",
     "language",

@@ -5,6 +5,7 @@ does not say in a message whether its sender is an admin, so for /circle the ada
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
@@ -19,12 +20,11 @@ ADMINS = ("creator", "administrator")
 
 def group_facts(update: Update) -> GroupFacts:
     chat = update.effective_chat
-    title = (chat.title or "") if chat is not None else ""
     if update.my_chat_member is not None:
-        return GroupFacts(title, bot_status=update.my_chat_member.new_chat_member.status)
+        return GroupFacts(bot_status=update.my_chat_member.new_chat_member.status)
     if update.chat_member is not None:
         changed = update.chat_member.new_chat_member
-        return GroupFacts(title, member=(changed.user.id, changed.status))
+        return GroupFacts(member=(changed.user.id, changed.status))
     message = update.effective_message
     anonymous = (
         message is not None
@@ -35,7 +35,7 @@ def group_facts(update: Update) -> GroupFacts:
             or (message.from_user is not None and message.from_user.id == ANONYMOUS_ADMIN)
         )
     )
-    return GroupFacts(title, anonymous_admin=anonymous, edited=update.edited_message is not None)
+    return GroupFacts(anonymous_admin=anonymous, edited=update.edited_message is not None)
 
 
 async def _status(transport: Transport, chat_id: int, user_id: int) -> str | None:
@@ -50,9 +50,4 @@ async def with_admin_rights(
 ) -> GroupFacts:
     """The facts with whether the sender and the bot are admins of the group."""
     sender, bot = await _status(transport, chat_id, user_id), await _status(transport, chat_id, bot_id)
-    return GroupFacts(
-        facts.title,
-        sender_admin=sender in ADMINS,
-        bot_admin=bot in ADMINS,
-        anonymous_admin=facts.anonymous_admin,
-    )
+    return replace(facts, sender_admin=sender in ADMINS, bot_admin=bot in ADMINS)

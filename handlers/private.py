@@ -71,6 +71,15 @@ def to_incoming(update: Update) -> Incoming | None:
     return replace(base, media=_media(message))
 
 
+def _for_another_bot(update: Update, username: str) -> bool:
+    """`/next@other_bot` in a group is not ours to answer, nor a contribution to record."""
+    text = update.effective_message.text if update.effective_message else None
+    if not text or not text.startswith("/"):
+        return False
+    _, at, addressee = text.split(" ", 1)[0].partition("@")
+    return bool(at) and addressee.lower() != username.lower()
+
+
 async def _answer(transport: Transport, query_id: str) -> None:
     """Stop the button's spinner; an old query can no longer be answered, and nothing depends on
     it. Straight through the transport: PTB's own call was 6% of the bot's time under load."""
@@ -83,7 +92,9 @@ def make_handler(
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = to_incoming(update)
-        if incoming is None:
+        if incoming is None or (
+            incoming.group is not None and _for_another_bot(update, context.bot.username)
+        ):
             return
         if incoming.group is not None and incoming.command == "circle":
             incoming = replace(

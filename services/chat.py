@@ -21,12 +21,12 @@ from flows.run import (
     RunState,
     TextInput,
 )
-from flows.spec import Flow
+from flows.spec import BUILT_IN_COMMANDS, CIRCLE_COMMANDS, Flow
 from services import invites, timekeeper
 from services.away import AwayDialog
 from services.bot_identity import USERNAME_KEY
 from services.bulletin_dialog import BulletinDialog
-from services.circle_context import CIRCLE_COMMANDS, CircleContext, GroupFacts
+from services.circle_context import CircleContext, GroupFacts
 from services.circle_group import CircleGroup, GroupUpdate
 from services.circle_private import AWAITING as CIRCLE_AWAITING
 from services.circle_private import CirclePrivate
@@ -44,6 +44,8 @@ from store.uow import UnitOfWork
 
 INVITE_DAYS = 7
 FLOW_COMMANDS = ("cancel", "back", "skip")
+# Answered in the group with "that works in our private chat" (/start there is for other bots too).
+PRIVATE_COMMANDS = frozenset(BUILT_IN_COMMANDS) - {"start", *CIRCLE_COMMANDS}
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ class _Turn:
             callback_id=incoming.callback_id,
             message_id=incoming.message_id,
             media=incoming.media,
+            private_commands=frozenset(self.chat.by_command) | PRIVATE_COMMANDS,
         )
         await CircleGroup(self._circle_context(), update).route()
 

@@ -47,9 +47,11 @@ class CircleClock:
                     return done
                 for session in due:
                     await self._session(uow, session, now)
+                    if session.due_at is not None and session.due_at <= now:  # never twice in a tick
+                        session.due_at = now + RETRY
                 for commitment in follow_ups:
                     ctx = self._ctx(uow, now, f"circle-follow-up:{commitment.id}")
-                    if not await follow_up(ctx, commitment, SessionDesk(ctx)):
+                    if not await follow_up(ctx, commitment):
                         commitment.follow_up_at = now + DAY_BEFORE
                 done += len(due) + len(follow_ups)
                 await uow.commit()
@@ -70,14 +72,21 @@ class CircleClock:
             session.due_at = now + RETRY
         elif now >= session.starts_at:
             await self._start(ctx, desk, circle, session)
-        elif now >= session.starts_at - HOUR_BEFORE and session.reminded < 2:
-            await self._remind(ctx, circle, session, "hour")
-            session.reminded, session.due_at = 2, session.starts_at
-        elif now >= session.starts_at - DAY_BEFORE and session.reminded < 1:
-            await self._remind(ctx, circle, session, "day")
-            session.reminded, session.due_at = 1, session.starts_at - HOUR_BEFORE
         else:
-            session.due_at = session.starts_at - (HOUR_BEFORE if session.reminded else DAY_BEFORE)
+            await self._reminders(ctx, circle, session)
+
+    async def _reminders(self, ctx: CircleContext, circle: Circle, session: CircleSession) -> None:
+        """The reminder due now, if any (only the hour's, when the bot was down for both), and
+        when the next is due."""
+        if session.reminded < 2 and ctx.now >= session.starts_at - HOUR_BEFORE:
+            await self._remind(ctx, circle, session, "hour")
+            session.reminded = 2
+        elif session.reminded < 1 and ctx.now >= session.starts_at - DAY_BEFORE:
+            await self._remind(ctx, circle, session, "day")
+            session.reminded = 1
+        session.due_at = session.starts_at - {0: DAY_BEFORE, 1: HOUR_BEFORE}.get(
+            session.reminded, timedelta()
+        )
 
     async def _start(
         self, ctx: CircleContext, desk: SessionDesk, circle: Circle, session: CircleSession

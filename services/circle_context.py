@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flows.circles import CirclesContent, Rhythm, SessionTemplate
 from flows.content import Content
+from flows.schedules import DAYS
 from services.outgoing import ButtonRows, Outbox
 from services.settings_dialog import quiet_hours
 from services.speaker import Speaker
@@ -18,14 +19,12 @@ from store.uow import UnitOfWork
 
 FACILITATOR = "facilitator"
 DAY_BEFORE = timedelta(days=1)  # the first reminder
-CIRCLE_COMMANDS = ("circle", "session", "next", "prev", "pause", "end")  # group commands
 
 
 @dataclass(frozen=True)
 class GroupFacts:
     """What the adapter learnt about a group update from Telegram."""
 
-    title: str = ""
     sender_admin: bool | None = None  # looked up for /circle only
     bot_admin: bool | None = None
     anonymous_admin: bool = False  # sent as the group itself: we cannot tell who
@@ -100,7 +99,7 @@ class CircleContext:
         local = moment.astimezone(zone)
         lang = lang or self.lang_of(circle)
         catalog = self.content.catalog
-        day = catalog.say(lang, f"day.{local.strftime('%A').lower()}")
+        day = catalog.say(lang, f"day.{DAYS[local.weekday()]}")
         month = catalog.say(lang, "chart.months").split("|")[local.month - 1]
         return catalog.say(lang, "circle.when", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.run import MediaInput
-from services.circle_context import CIRCLE_COMMANDS, CircleContext, GroupFacts
+from flows.spec import CIRCLE_COMMANDS
+from services.circle_context import CircleContext, GroupFacts
 from services.circle_sessions import SessionDesk
 from services.circle_setup import CircleSetup
 from store.models import Circle, Person
@@ -27,6 +28,7 @@ class GroupUpdate:
     callback_id: str | None = None
     message_id: int | None = None
     media: MediaInput | None = None
+    private_commands: frozenset[str] = frozenset()  # what works in the private chat only
 
 
 class CircleGroup:
@@ -70,7 +72,7 @@ class CircleGroup:
     async def _command(self, circle: Circle | None, person: Person | None, name: str) -> None:
         update, catalog = self.update, self.ctx.content.catalog
         if name not in CIRCLE_COMMANDS:
-            if person is not None and name in ("pdsa", "log", "note", "help", "settings", "summary"):
+            if person is not None and name in update.private_commands:
                 await self.ctx.speaker(person).say("circle.private_only", command=name)
             return
         if update.facts.anonymous_admin:
@@ -121,6 +123,8 @@ class CircleGroup:
             return await speaker.say("circle.no_session")
         if name == "next":
             return await self.desk.move(circle, session, +1)
+        if name == "prev" and session.segment == 0:
+            return await speaker.say("circle.at_start")
         if name == "prev":
             return await self.desk.move(circle, session, -1)
         if name == "pause":

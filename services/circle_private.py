@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flows.circles import SHARE_CHOICES
 from services.circle_context import CircleContext
-from services.circle_sessions import SessionDesk
 from services.speaker import Speaker
 from store.models import Contribution, Person
 
@@ -121,7 +120,7 @@ class CirclePrivate:
         await self.speaker.say(f"circle.how_it_went_{answer}")
 
 
-async def follow_up(ctx: CircleContext, commitment: Contribution, desk: SessionDesk) -> bool:
+async def follow_up(ctx: CircleContext, commitment: Contribution) -> bool:
     """ "Did you try it?", a few days after the session, outside her quiet hours; False when she
     is away (asked again the day after)."""
     person = await ctx.uow.people.get(commitment.person_id)

@@ -7,6 +7,7 @@ only ever sees segment prompts, counts, and the words members chose to share."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flows.circles import Segment, SessionTemplate, chosen_case
@@ -16,6 +17,13 @@ from store.models import Circle, CircleSession, Contribution, Person
 FOLLOW_UP_AFTER = timedelta(days=3)  # "did you try it?": long enough to try, soon enough to remember
 REPORT_AFTER = timedelta(days=1)  # ratings reach the facilitator once members had a day to answer
 SHARED = ("name", "anonymous")
+
+
+@dataclass(frozen=True)
+class Recap:
+    counts: dict[int, int]  # segment -> contributions (and messages only counted)
+    shared: list[Contribution]  # commitments their owners chose to share
+    people: dict[int, Person]  # their owners
 
 
 class SessionDesk:
@@ -48,7 +56,7 @@ class SessionDesk:
         await self._show(circle, session, template, queued=queued, first_time=True)
 
     async def move(self, circle: Circle, session: CircleSession, step: int) -> None:
-        """/next (+1) or /prev (-1); past the last segment is the end."""
+        """/next (+1) or /prev (-1, never before the first); past the last segment is the end."""
         template = self.ctx.template(session)
         if template is None:
             return await self.end(circle, session)
@@ -57,8 +65,6 @@ class SessionDesk:
         target = session.segment + step
         if target >= len(template.segments):
             return await self.end(circle, session)
-        if target < 0:
-            return await self.ctx.post(circle, self.ctx.words(circle, "circle.at_start"))
         leaving = template.segments[session.segment]
         if step > 0 and leaving.poll is not None and leaving.poll.cases:
             await self._choose_case(circle, session)
@@ -158,7 +164,10 @@ class SessionDesk:
         lines = [self.ctx.words(circle, "circle.look_back")]
         for commitment in shared:
             line = self.ctx.words(
-                circle, "circle.shared_line", who=self._who(circle, commitment, people), text=commitment.text
+                circle,
+                "circle.shared_line",
+                who=self._who(commitment, people, self.ctx.lang_of(circle)),
+                text=commitment.text,
             )
             if commitment.tried is not None:
                 outcome = "circle.outcome_tried" if commitment.tried else "circle.outcome_not_yet"
@@ -169,11 +178,12 @@ class SessionDesk:
     async def _shared(self, session: CircleSession, kind: str) -> list[Contribution]:
         return [c for c in await self.uow.circles.contributions(session.id, kind) if c.shared in SHARED]
 
-    def _who(self, circle: Circle, contribution: Contribution, people: dict[int, Person]) -> str:
+    def _who(self, contribution: Contribution, people: dict[int, Person], lang: str) -> str:
+        """Her name if she shared by name, else "a member"."""
         person = people.get(contribution.person_id)
         if contribution.shared == "name" and person is not None:
             return person.name
-        return self.ctx.words(circle, "circle.a_member")
+        return self.ctx.content.catalog.say(lang, "circle.a_member")
 
     async def _choose_case(self, circle: Circle, session: CircleSession) -> None:
         """The vote closes as the circle moves on; the case's owner hears it privately."""
@@ -228,17 +238,18 @@ class SessionDesk:
     async def vote(
         self, circle: Circle, session: CircleSession, person: Person, segment: int, option: str
     ) -> str:
-        """Her vote (she may change it until the circle moves on); the notice shown to her."""
+        """Her vote, which she may change until the circle moves on; the notice shown to her."""
         template = self.ctx.template(session)
-        poll = (
-            None if template is None or segment >= len(template.segments) else template.segments[segment].poll
-        )
+        current = session.status == "open" and segment == session.segment and template is not None
         options = (
-            dict((o, label) for label, o in await self._options(circle, session, template.segments[segment]))
-            if poll and template
-            else {}
+            {}
+            if not current or template is None
+            else {
+                choice: label
+                for label, choice in await self._options(circle, session, template.segments[segment])
+            }
         )
-        if session.status != "open" or segment != session.segment or option not in options:
+        if option not in options:
             return self.ctx.words(circle, "circle.vote_closed")
         session.votes = {**session.votes, f"{segment}:{person.id}": option}
         (await self.uow.circles.seat(session.id, person.id)).took_part = True
@@ -247,102 +258,84 @@ class SessionDesk:
     # --- the end ------------------------------------------------------------------------------
 
     async def end(self, circle: Circle, session: CircleSession) -> None:
-        """Attendance, the recap to the group and to those absent, a rating asked of everyone,
-        the facilitator's report, commitments' follow-ups, and the next meeting scheduled."""
+        """Attendance (who said something, voted or answered privately), the recap to the group
+        and to those absent, a rating asked of everyone, the facilitator's report, commitments'
+        follow-ups, and the next meeting scheduled."""
         ctx = self.ctx
         session.status, session.ended_at = "ended", ctx.now
         session.due_at = ctx.now + REPORT_AFTER
         circle.sessions_held += 1
-        for person_id in {m.person_id for m in await self.uow.circles.contributions(session.id)}:
-            (await self.uow.circles.seat(session.id, person_id)).took_part = True
         members = await self.uow.circles.members(circle.id)
-        seats = {seat.person_id: seat for seat in await self.uow.circles.seats(session.id)}
-        present = [m for m in members if m.id in seats and seats[m.id].took_part]
-        await ctx.post(circle, await self._recap(circle, session, ctx.lang_of(circle)))
+        took_part = {seat.person_id for seat in await self.uow.circles.seats(session.id) if seat.took_part}
+        recap = await self._recap_parts(session)
+        await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)))
         for member in members:
-            member_out = ctx.speaker(member, queued=True)
-            if member not in present:
-                await member_out.send(await self._recap(circle, session, member_out.lang))
+            speaker = ctx.speaker(member, queued=True)
+            if member.id not in took_part:
+                await speaker.send(self._recap(circle, session, recap, speaker.lang))
             stars = [[(str(n), f"ck:{session.id}:{n}") for n in range(1, 6)]]
-            await member_out.say("circle.rate", stars, name=circle.name)
+            await speaker.say("circle.rate", stars, name=circle.name)
         for commitment in await self.uow.circles.contributions(session.id, "commitment"):
             commitment.follow_up_at = ctx.now + FOLLOW_UP_AFTER
-        await self._report_attendance(circle, session, members, present)
-        nxt = await ctx.schedule_next(circle, max(ctx.now, session.starts_at))
-        if nxt is not None:
-            await ctx.post(
-                circle, ctx.words(circle, "circle.next_meeting", when=ctx.when(circle, nxt.starts_at))
-            )
+        await self._report_attendance(circle, session, members, took_part, recap)
+        upcoming = await ctx.schedule_next(circle, max(ctx.now, session.starts_at))
+        if upcoming is not None:
+            when = ctx.when(circle, upcoming.starts_at)
+            await ctx.post(circle, ctx.words(circle, "circle.next_meeting", when=when))
 
-    async def _recap(self, circle: Circle, session: CircleSession, lang: str) -> str:
-        """Segments and how many spoke in each, and the commitments shared: counts and chosen
-        words only, nothing about families or children."""
-        catalog, template = self.ctx.content.catalog, self.ctx.template(session)
-        counts = await self._counts(session)
-        lines = [catalog.say(lang, "circle.recap", name=circle.name, title=self.ctx.title(circle, session))]
-        for position, segment in enumerate(template.segments if template else ()):
-            lines.append(
-                catalog.say(
-                    lang,
-                    "circle.recap_line",
-                    title=catalog.pick(segment.title, lang),
-                    count=counts.get(position, 0),
-                )
-            )
-        shared = await self._shared(session, "commitment")
-        if shared:
-            people = await self.uow.people.many(c.person_id for c in shared)
-            lines.append(catalog.say(lang, "circle.recap_commitments"))
-            for commitment in shared:
-                who = (
-                    people[commitment.person_id].name
-                    if commitment.shared == "name" and commitment.person_id in people
-                    else catalog.say(lang, "circle.a_member")
-                )
-                lines.append(catalog.say(lang, "circle.shared_line", who=who, text=commitment.text))
-        return catalog.lay_out(lang, "\n".join(lines))
-
-    async def _counts(self, session: CircleSession) -> dict[int, int]:
+    async def _recap_parts(self, session: CircleSession) -> Recap:
+        """What a recap is made of, read once for the group, the absent and the facilitator."""
         counts: dict[int, int] = {int(k): v for k, v in session.uncounted.items()}
         for contribution in await self.uow.circles.contributions(session.id):
             if contribution.kind != "case":  # a proposal is private until the vote
                 counts[contribution.segment] = counts.get(contribution.segment, 0) + 1
-        return counts
+        shared = await self._shared(session, "commitment")
+        return Recap(counts, shared, await self.uow.people.many(c.person_id for c in shared))
+
+    def _segment_lines(self, session: CircleSession, counts: dict[int, int], lang: str) -> list[str]:
+        catalog, template = self.ctx.content.catalog, self.ctx.template(session)
+        return [
+            catalog.say(
+                lang, "circle.recap_line", title=catalog.pick(segment.title, lang), count=counts.get(k, 0)
+            )
+            for k, segment in enumerate(template.segments if template else ())
+        ]
+
+    def _recap(self, circle: Circle, session: CircleSession, recap: Recap, lang: str) -> str:
+        """Segments and how many spoke in each, and the commitments shared: counts and chosen
+        words only, nothing about families or children."""
+        catalog = self.ctx.content.catalog
+        lines = [catalog.say(lang, "circle.recap", name=circle.name, title=self.ctx.title(circle, session))]
+        lines += self._segment_lines(session, recap.counts, lang)
+        if recap.shared:
+            lines.append(catalog.say(lang, "circle.recap_commitments"))
+            lines += [
+                catalog.say(lang, "circle.shared_line", who=self._who(c, recap.people, lang), text=c.text)
+                for c in recap.shared
+            ]
+        return catalog.lay_out(lang, "\n".join(lines))
 
     async def _report_attendance(
-        self, circle: Circle, session: CircleSession, members: list[Person], present: list[Person]
+        self, circle: Circle, session: CircleSession, members: list[Person], took_part: set[int], recap: Recap
     ) -> None:
-        facilitator = (
-            None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
-        )
+        facilitator = await self.facilitator(circle)
         if facilitator is None:
             return
         speaker = self.ctx.speaker(facilitator, queued=True)
-        catalog, lang, template = self.ctx.content.catalog, speaker.lang, self.ctx.template(session)
-        counts = await self._counts(session)
-        absent = [m.name for m in members if m not in present]
+        present = [m.name for m in members if m.id in took_part]
+        absent = [m.name for m in members if m.id not in took_part]
         lines = [
-            catalog.say(lang, "circle.report", name=circle.name, title=self.ctx.title(circle, session)),
-            catalog.say(
-                lang,
-                "circle.report_present",
-                count=len(present),
-                names=", ".join(m.name for m in present) or "—",
-            ),
-            catalog.say(lang, "circle.report_absent", count=len(absent), names=", ".join(absent) or "—"),
+            speaker.label("circle.report", name=circle.name, title=self.ctx.title(circle, session)),
+            speaker.label("circle.report_present", count=len(present), names=", ".join(present) or "—"),
+            speaker.label("circle.report_absent", count=len(absent), names=", ".join(absent) or "—"),
+            *self._segment_lines(session, recap.counts, speaker.lang),
         ]
-        for position, segment in enumerate(template.segments if template else ()):
-            lines.append(
-                catalog.say(
-                    lang,
-                    "circle.recap_line",
-                    title=catalog.pick(segment.title, lang),
-                    count=counts.get(position, 0),
-                )
-            )
         if session.uncounted:
-            lines.append(catalog.say(lang, "circle.report_uncounted", count=sum(session.uncounted.values())))
-        await speaker.send("\n".join(lines))
+            lines.append(speaker.label("circle.report_uncounted", count=sum(session.uncounted.values())))
+        await speaker.send(self.ctx.content.catalog.lay_out(speaker.lang, "\n".join(lines)))
+
+    async def facilitator(self, circle: Circle) -> Person | None:
+        return None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
 
     async def report_ratings(self, circle: Circle, session: CircleSession) -> None:
         """A day after the session: how members rated it, and their comments without names."""

@@ -46,7 +46,7 @@ def keeper(db: Database) -> Timekeeper:
 async def in_group(client: Client, **fields: Any) -> None:
     """Something she does in the circle's group."""
     sender = Sender(client.telegram_id, client.name, None, "en")
-    facts = fields.pop("group", GroupFacts("North"))
+    facts = fields.pop("group", GroupFacts())
     await client.chat.handle(
         Incoming(next(_ids), GROUP, sender, private=False, group=facts, message_id=next(_messages), **fields)
     )
@@ -72,7 +72,7 @@ async def circle_of(chat: ChatService, db: Database) -> tuple[Client, list[Clien
     members = [Client(chat, db, 810 + k, name) for k, name in enumerate(("Ana", "Beto", "Carla"))]
     for member in members:
         await join(member, code)
-    await in_group(fatima, command="circle", group=GroupFacts("North", sender_admin=True, bot_admin=True))
+    await in_group(fatima, command="circle", group=GroupFacts(sender_admin=True, bot_admin=True))
     await fatima.send("North circle")
     await fatima.press("English")
     await fatima.press("Case consultation")
@@ -91,7 +91,7 @@ async def test_the_set_up_asks_again_for_a_time_it_cannot_read_and_keeps_the_res
 ) -> None:
     fatima = Client(chat, db, 801, "Fatima")
     await join(fatima, await make_invite(db, "facilitator", "North"))
-    await in_group(fatima, command="circle", group=GroupFacts("North", sender_admin=True, bot_admin=True))
+    await in_group(fatima, command="circle", group=GroupFacts(sender_admin=True, bot_admin=True))
     await fatima.send("   North   circle ")
     await fatima.new()
     await fatima.send("no buttons")  # a word where a button is wanted
