@@ -24,7 +24,8 @@ from rich.markup import escape
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Column, Table
 
-from flows.content import Content
+from flows import circle_script
+from flows.content import Content, read_content
 from flows.loader import ContentError
 from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
@@ -193,9 +194,10 @@ def validate(
         if code not in languages.enabled
     ]
     note = f"; not enabled: {', '.join(partial)} words" if partial else ""
+    sessions = 0 if content.circles is None else len(content.circles.sessions)
     out.print(
         f"content OK: {len(content.flows)} flows, {len(content.transcripts())} transcripts, "
-        f"languages {', '.join(languages.enabled)}{note}"
+        f"{sessions} circle sessions, languages {', '.join(languages.enabled)}{note}"
     )
 
 
@@ -267,6 +269,38 @@ def simulate(
         )
         record.write_text(dump(transcript), encoding="utf-8")
         out.print(f"[dim]Recorded to {record}.[/]")
+
+
+@cli.command("preview-session")
+def preview_session(
+    session_id: Annotated[
+        str, typer.Argument(metavar="SESSION", help="A session template of content/circles")
+    ],
+    lang: Annotated[str | None, typer.Option("--lang", help="Language (default: the program's)")] = None,
+    record: Annotated[bool, typer.Option("--record", help="Write it as the session's golden script")] = False,
+) -> None:
+    """Print a learning-circle session as the group and its members will read it."""
+    folder = settings().content_dir
+    try:
+        content = read_content(folder)  # shape only: the golden script may be what is missing
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise typer.Exit(1) from None
+    sessions = {} if content.circles is None else content.circles.sessions
+    template = sessions.get(session_id)
+    if template is None:
+        raise Stop(f"no session {session_id!r}; sessions: {', '.join(sorted(sessions)) or 'none'}")
+    lang = lang or content.languages.default
+    if lang not in content.languages.languages:
+        raise Stop(f"unknown language {lang!r}; languages: {', '.join(content.languages.languages)}")
+    text = circle_script.script(content.catalog, lang, template)
+    if record:
+        path = circle_script.script_path(content.root, session_id, lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return out.print(f"wrote {path}")
+    out.print(escape(text))
 
 
 # invite -------------------------------------------------------------------------------------

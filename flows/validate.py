@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from flows.circle_script import check_script
 from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, Node, Not
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
@@ -129,6 +130,8 @@ def _check_circles(content: Content) -> list[Problem]:
         problems += _missing_translations(
             content.sources[f"circles/{session_id}"], list(session.texts()), content
         )
+        for lang in content.languages.enabled:
+            problems += check_script(content.root, content.catalog, lang, session)
     return problems
 
 

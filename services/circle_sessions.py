@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flows.circle_script import private_prompt, segment_post
 from flows.circles import Segment, SessionTemplate, chosen_case
 from services.circle_context import CircleContext
 from store.models import Circle, CircleSession, Contribution, Person
@@ -100,36 +101,22 @@ class SessionDesk:
     ) -> None:
         """Post the current segment; on the way forward, its private prompt goes to every member."""
         segment = template.segments[session.segment]
-        catalog, lang = self.ctx.content.catalog, self.ctx.lang_of(circle)
-        lines = [
-            self.ctx.words(
-                circle,
-                "circle.segment",
-                title=catalog.pick(segment.title, lang),
-                number=session.segment + 1,
-                total=len(template.segments),
-                minutes=segment.minutes,
-            ),
-            catalog.pick(segment.prompt, lang),
-        ]
-        if segment.speakers != "all":
-            lines.append(self.ctx.words(circle, f"circle.speakers.{segment.speakers}"))
-        if segment.look_back:
-            lines += await self._look_back(circle, session)
+        added = await self._look_back(circle, session) if segment.look_back else []
         if segment.speakers == "case_owner" and session.case_id is not None:
             case = await self.uow.circles.contribution(session.case_id)
             if case is not None:
-                lines.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
+                added.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
         buttons: list[list[tuple[str, str]]] = [
             [(label, f"cv:{session.id}:{session.segment}:{option}")]
             for label, option in await self._options(circle, session, segment)
         ]
-        if segment.poll is not None:
-            lines.append(catalog.pick(segment.poll.question, lang))
-            if not buttons:
-                lines.append(self.ctx.words(circle, "circle.no_cases"))
+        if segment.poll is not None and not buttons:
+            added.append(self.ctx.words(circle, "circle.no_cases"))
         buttons.append(self._controls(circle, session))
-        await self.ctx.post(circle, "\n\n".join(lines), buttons, queued=queued)
+        text = segment_post(
+            self.ctx.content.catalog, self.ctx.lang_of(circle), template, session.segment, added
+        )
+        await self.ctx.post(circle, text, buttons, queued=queued)
         session.segment_at, session.overrun_told = self.ctx.now, False
         session.due_at = self.ctx.now + timedelta(minutes=segment.minutes)
         if segment.private is not None and first_time:
@@ -147,12 +134,12 @@ class SessionDesk:
         return [(case.text or "", str(case.id)) for case in cases]
 
     async def _ask_privately(self, circle: Circle, session: CircleSession, segment: Segment) -> None:
-        assert segment.private is not None
         for member in await self.uow.circles.members(circle.id):
             speaker = self.ctx.speaker(member, queued=True)
-            member.awaiting = {"circle_answer": session.id, "segment": session.segment}
-            words = self.ctx.content.catalog.pick(segment.private.ask, speaker.lang)
-            await speaker.say("circle.private_prompt", name=circle.name, prompt=words)
+            prompt = private_prompt(self.ctx.content.catalog, speaker.lang, circle.name, segment)
+            if prompt is not None:
+                member.awaiting = {"circle_answer": session.id, "segment": session.segment}
+                await speaker.send(self.ctx.content.catalog.lay_out(speaker.lang, prompt))
 
     async def _look_back(self, circle: Circle, session: CircleSession) -> list[str]:
         """Last session's commitments whose owners chose to share them, and how they went."""

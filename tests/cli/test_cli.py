@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -174,7 +175,26 @@ def test_db_upgrade(circlebot):
 def test_validate_the_bundled_content(circlebot):
     result = circlebot("validate")
     assert result.code == 0
-    assert "content OK: 7 flows, 15 transcripts, languages en, es; not enabled: ar" in result.out
+    assert (
+        "content OK: 7 flows, 15 transcripts, 4 circle sessions, languages en, es; not enabled: ar"
+        in result.out
+    )
+
+
+def test_preview_session_prints_a_circle_session_and_records_its_golden_script(circlebot, cli_env, tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "circles" / "scripts" / "toy_making.es.txt").unlink()
+    assert circlebot("validate", str(folder)).code == 1  # a session without its golden script
+    cli_env.setenv("CIRCLEBOT_CONTENT", str(folder))
+    shown = circlebot("preview-session", "toy_making", "--lang", "es")
+    assert shown.code == 0 and "--- privately, to each member ---" in shown.out and "unos 10 min" in shown.out
+    recorded = circlebot("preview-session", "toy_making", "--lang", "es", "--record")
+    assert recorded.code == 0
+    assert circlebot("validate", str(folder)).code == 0
+    assert (
+        circlebot("preview-session", "knitting").code == 2
+    )  # a usage error, as for a flow that is not there
 
 
 def test_validate_a_broken_folder_prints_one_line_per_problem(circlebot, tmp_path):

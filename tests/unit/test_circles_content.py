@@ -115,3 +115,16 @@ def test_the_case_with_most_votes_is_chosen_and_a_tie_goes_to_the_first_proposed
     assert chosen_case({}, [30, 31]) == 30
     assert chosen_case({1: 99}, [30]) == 30  # a vote for something not proposed counts for nothing
     assert chosen_case({}, []) is None
+
+
+def test_a_session_whose_words_changed_fails_against_its_golden_script_at_the_line(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, root, ignore=shutil.ignore_patterns("__pycache__"))
+    path = root / "circles" / "toy_making.yaml"
+    path.write_text(path.read_text().replace("minutes: 10", "minutes: 12", 1))
+    with pytest.raises(ContentError) as error:
+        load_content(root)
+    script = (root / "circles" / "scripts" / "toy_making.en.txt").read_text().split("\n")
+    line = next(n for n, text in enumerate(script, start=1) if "about 10 min" in text)
+    assert f"circles/scripts/toy_making.en.txt:{line}: the bot says" in str(error.value)
+    assert "about 12 min" in str(error.value)
