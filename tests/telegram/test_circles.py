@@ -371,3 +371,29 @@ async def test_a_burst_of_posts_keeps_to_twenty_a_minute_in_the_group(
         await settle(fake)
     assert fake.throttled == 0, fake.limits.exceeded
     assert 20 >= fake.group_rate(GROUP, 60.0) >= 15  # the limit was reached, and kept
+
+
+async def test_a_session_goes_on_where_it_was_after_the_bot_restarts(
+    fake: FakeBotApi, store: Database, database_url: str
+) -> None:
+    clock = Clock()
+    async with running(fake, store, database_url, clock, CIRCLES_ONLY):
+        fatima, (ana, _, _) = await people(fake, store)
+        group = fake.group(GROUP, "North visitors")
+        group.creator(fatima)
+        await group.join(ana)
+        await group.add_bot(fatima)
+        await make_circle(fake, fatima, group)
+        await ana.press_in(group, say("circle.button.join"))
+        await fatima.say(group, "/session")
+        await fatima.say(group, "/next")
+        await wait_for(fake, ana, start("circle.private_prompt"))
+    async with running(fake, store, database_url, clock, CIRCLES_ONLY):
+        await ana.send("A grandmother who answers for the mother")  # her answer, after the restart
+        await wait_for(fake, ana, start("circle.case_noted"))
+        await fatima.say(group, "/next")
+        await wait_for(fake, group, "Choose a case · 3/9")
+    posts = [
+        str(m.get("text", "")).split(" · ")[0] for m in group.messages if " · " in str(m.get("text", ""))
+    ]
+    assert posts == ["Look back", "Propose a case", "Choose a case"]  # nothing lost, nothing twice
