@@ -129,9 +129,7 @@ class CircleClock:
                 name=circle.name,
                 when=ctx.when(circle, session.starts_at, speaker.lang),
             )
-        facilitator = (
-            None if circle.facilitator_id is None else await ctx.uow.people.get(circle.facilitator_id)
-        )
+        facilitator = await ctx.facilitator(circle)
         if which == "hour" and facilitator is not None:
             speaker = ctx.speaker(facilitator)
             answered = {
@@ -150,9 +148,7 @@ class CircleClock:
     async def _overrun(self, ctx: CircleContext, circle: Circle, session: CircleSession) -> None:
         session.due_at = None
         template = ctx.template(session)
-        facilitator = (
-            None if circle.facilitator_id is None else await ctx.uow.people.get(circle.facilitator_id)
-        )
+        facilitator = await ctx.facilitator(circle)
         if template is None or facilitator is None or session.overrun_told:
             return
         segment = template.segments[session.segment]

@@ -77,6 +77,9 @@ class CircleContext:
         later = local if quiet is None else quiet.after(local)
         return Outbox(self.uow, self.now, key, interactive=False, not_before=later if later > local else None)
 
+    async def facilitator(self, circle: Circle) -> Person | None:
+        return None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
+
     def template(self, session: CircleSession) -> SessionTemplate | None:
         return self.circles.sessions.get(session.template_id)
 

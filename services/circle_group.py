@@ -143,18 +143,18 @@ class CircleGroup:
             return await ctx.out.answer_button(
                 update.chat_id, callback_id, ctx.content.catalog.say(self.update.lang, "button.expired")
             )
-        if kind == "cf":
+        if kind == "cf" and rest in ("prev", "pause", "next"):
             if person is None or person.id != circle.facilitator_id:
                 return await self._not_yours(circle, person)
-            if session.status not in ("open", "paused"):
+            if session.status not in ("open", "paused"):  # a button of a session that has ended
                 return await ctx.out.answer_button(
-                    circle.chat_id, callback_id, ctx.words(circle, "circle.vote_closed")
+                    circle.chat_id, callback_id, ctx.words(circle, "circle.no_session")
                 )
             await ctx.out.answer_button(circle.chat_id, callback_id, "✓")
-            return await self._control(circle, person, {"prev": "prev", "pause": "pause"}.get(rest, "next"))
+            return await self._control(circle, person, rest)
         if kind == "cv":
             segment, _, option = rest.partition(":")
-            if person is None or await self._member(circle, person) is False:
+            if person is None or not await self._member(circle, person):
                 link = await self.setup.invite_link(circle) if person is None else None
                 return await ctx.out.answer_button(
                     circle.chat_id, callback_id, ctx.words(circle, "circle.join_to_vote"), url=link
@@ -163,7 +163,7 @@ class CircleGroup:
                 circle, session, person, int(segment) if segment.isdecimal() else -1, option
             )
             return await ctx.out.answer_button(circle.chat_id, callback_id, notice)
-        await ctx.out.answer_button(circle.chat_id, callback_id, ctx.words(circle, "circle.vote_closed"))
+        await ctx.out.answer_button(circle.chat_id, callback_id, ctx.words(circle, "button.expired"))
 
     async def _member(self, circle: Circle, person: Person) -> bool:
         member = await self.uow.circles.membership(circle.id, person.id)

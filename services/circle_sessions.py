@@ -305,7 +305,7 @@ class SessionDesk:
     async def _report_attendance(
         self, circle: Circle, session: CircleSession, members: list[Person], took_part: set[int], recap: Recap
     ) -> None:
-        facilitator = await self.facilitator(circle)
+        facilitator = await self.ctx.facilitator(circle)
         if facilitator is None:
             return
         speaker = self.ctx.speaker(facilitator, queued=True)
@@ -321,15 +321,10 @@ class SessionDesk:
             lines.append(speaker.label("circle.report_uncounted", count=sum(session.uncounted.values())))
         await speaker.send(self.ctx.content.catalog.lay_out(speaker.lang, "\n".join(lines)))
 
-    async def facilitator(self, circle: Circle) -> Person | None:
-        return None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
-
     async def report_ratings(self, circle: Circle, session: CircleSession) -> None:
         """A day after the session: how members rated it, and their comments without names."""
         session.reported_at, session.due_at = self.ctx.now, None
-        facilitator = (
-            None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
-        )
+        facilitator = await self.ctx.facilitator(circle)
         if facilitator is None:
             return
         seats = [seat for seat in await self.uow.circles.seats(session.id) if seat.rating is not None]

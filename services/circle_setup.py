@@ -44,13 +44,12 @@ class CircleSetup:
         speaker = ctx.speaker(person)
         if not sender_admin:
             return await ctx.out.send(chat_id, catalog.say(group_lang, "circle.only_admins"))
-        if circle is not None and circle.status != "setup":
-            return await speaker.say("circle.already", name=circle.name)
+        if circle is not None and (circle.status != "setup" or circle.facilitator_id != person.id):
+            return await speaker.say("circle.already", name=circle.name or "…")
         if not bot_admin:
             return await speaker.say("circle.make_me_admin")
         if circle is None:
             circle = await self.uow.circles.add(chat_id, person.id, person.team_id, ctx.now)
-        circle.facilitator_id = person.id
         person.awaiting = {SETUP: circle.id, "ask": "name"}
         await ctx.out.send(chat_id, catalog.say(group_lang, "circle.setting_up"))
         await speaker.say("circle.ask_name")
@@ -60,13 +59,13 @@ class CircleSetup:
         circle = await self.uow.circles.by_chat(chat_id)
         if circle is None:
             return
-        facilitator = (
-            None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
-        )
+        facilitator = await self.ctx.facilitator(circle)
         if status == "administrator":
             if circle.paused is None:
                 return
-            circle.paused, circle.status = None, "active" if circle.set_id else "setup"
+            circle.paused = None
+            if circle.status == "paused":
+                circle.status = "active"
             if facilitator is not None:
                 await self.ctx.speaker(facilitator).say("circle.resumed", name=circle.name)
             return
