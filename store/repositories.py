@@ -1035,12 +1035,15 @@ class CircleRepository(Repository):
         return list(await self.session.scalars(query.limit(limit)))
 
     async def seat(self, session_id: int, person_id: int) -> Seat:
-        """Her seat at this session, made on first use."""
+        """Her seat at this session, made on first use; her vote in the group and her answer in
+        the private chat may make it at the same moment, so the insert skips one already there."""
         seat = await self.session.get(Seat, (session_id, person_id))
         if seat is None:
-            seat = Seat(session_id=session_id, person_id=person_id, took_part=False)
-            self.session.add(seat)
-            await self.session.flush()
+            await self._insert_core(
+                Seat, {"session_id": session_id, "person_id": person_id, "took_part": False}
+            )
+            seat = await self.session.get(Seat, (session_id, person_id))
+        assert seat is not None
         return seat
 
     async def seats(self, session_id: int) -> list[Seat]:
