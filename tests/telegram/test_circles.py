@@ -96,6 +96,23 @@ async def make_circle(fake: FakeBotApi, fatima: FakeUser, group: FakeGroup) -> N
     await wait_for(fake, group, start("circle.ready"))
 
 
+async def circle_with(
+    fake: FakeBotApi, store: Database, joined: int
+) -> tuple[FakeUser, list[FakeUser], FakeGroup]:
+    """A circle made by Fatima in a group where the first `joined` members tapped Join."""
+    fatima, members = await people(fake, store)
+    group = fake.group(GROUP, "North visitors")
+    group.creator(fatima)
+    for member in members[:joined]:
+        await group.join(member)
+    await group.add_bot(fatima)
+    await make_circle(fake, fatima, group)
+    for member in members[:joined]:
+        await member.press_in(group, say("circle.button.join"))
+        await wait_for(fake, member, start("circle.welcome"))
+    return fatima, members, group
+
+
 async def circle_state(store: Database) -> tuple[Any, Any]:
     async with store.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
@@ -319,16 +336,7 @@ async def test_the_bot_removed_pauses_the_circle_and_a_member_who_leaves_leaves_
 ) -> None:
     clock = Clock()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY):
-        fatima, (ana, beto, _) = await people(fake, store)
-        group = fake.group(GROUP, "North visitors")
-        group.creator(fatima)
-        for person in (ana, beto):
-            await group.join(person)
-        await group.add_bot(fatima)
-        await make_circle(fake, fatima, group)
-        for member in (ana, beto):
-            await member.press_in(group, say("circle.button.join"))
-            await wait_for(fake, member, start("circle.welcome"))
+        fatima, (ana, beto, _), group = await circle_with(fake, store, joined=2)
         await group.leave(beto)
         await fatima.say(group, "/session")
         await wait_for(fake, group, "Look back ·")
@@ -357,12 +365,7 @@ async def test_a_burst_of_posts_keeps_to_twenty_a_minute_in_the_group(
     fake.clock = lambda: asyncio.get_running_loop().time() * 100  # the fake's minute, ×100
     clock = Clock()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY):
-        fatima, (ana, _, _) = await people(fake, store)
-        group = fake.group(GROUP, "North visitors")
-        group.creator(fatima)
-        await group.join(ana)
-        await group.add_bot(fatima)
-        await make_circle(fake, fatima, group)
+        fatima, _, group = await circle_with(fake, store, joined=1)
         await fatima.say(group, "/session")
         for _ in range(12):
             await fatima.say(group, "/next")
@@ -378,13 +381,7 @@ async def test_a_session_goes_on_where_it_was_after_the_bot_restarts(
 ) -> None:
     clock = Clock()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY):
-        fatima, (ana, _, _) = await people(fake, store)
-        group = fake.group(GROUP, "North visitors")
-        group.creator(fatima)
-        await group.join(ana)
-        await group.add_bot(fatima)
-        await make_circle(fake, fatima, group)
-        await ana.press_in(group, say("circle.button.join"))
+        fatima, (ana, _, _), group = await circle_with(fake, store, joined=1)
         await fatima.say(group, "/session")
         await fatima.say(group, "/next")
         await wait_for(fake, ana, start("circle.private_prompt"))
