@@ -40,7 +40,7 @@ class CirclePrivate:
         template = None if session is None else self.ctx.template(session)
         if session is None or template is None or session.status not in ("open", "paused"):
             return await self.speaker.say("circle.session_over")
-        private = template.segments[segment_index].private
+        private = template.segments[segment_index].private if segment_index < len(template.segments) else None
         if private is None:
             return await self.speaker.say("circle.session_over")
         words = text.strip()
@@ -83,12 +83,11 @@ class CirclePrivate:
         member = None if circle is None else await self.uow.circles.membership(circle.id, self.person.id)
         if session is None or circle is None or member is None or member.left_at is not None:
             return await self.speaker.say("button.expired")
-        seat = await self.uow.circles.seat(session.id, self.person.id)
         if kind == "cr" and value in ("yes", "no") and session.status == "scheduled":
-            seat.rsvp = value
+            (await self.uow.circles.seat(session.id, self.person.id)).rsvp = value
             return await self.speaker.say(f"circle.rsvp_{value}", name=circle.name)
         if kind == "ck" and value in ("1", "2", "3", "4", "5") and session.status == "ended":
-            seat.rating = int(value)
+            (await self.uow.circles.seat(session.id, self.person.id)).rating = int(value)
             self.person.awaiting = {"circle_comment": session.id}
             return await self.speaker.say("circle.rated", rating=value)
         await self.speaker.say("button.expired")
@@ -121,8 +120,8 @@ class CirclePrivate:
 
 
 async def follow_up(ctx: CircleContext, commitment: Contribution) -> bool:
-    """ "Did you try it?", a few days after the session, outside her quiet hours; False when she
-    is away (asked again the day after)."""
+    """Ask whether she tried what she committed to, a few days after the session and outside her
+    quiet hours; False when she is away (asked again the day after)."""
     person = await ctx.uow.people.get(commitment.person_id)
     if person is None or person.deactivated or person.unreachable:
         commitment.follow_up_at = None

@@ -48,7 +48,6 @@ class SessionDesk:
             session.status, session.due_at = "cancelled", None
             return
         session.status, session.opened_at, session.segment = "open", self.ctx.now, 0
-        await self.ctx.uow.session.flush()  # the index refuses a second open session here
         await self.ctx.post(
             circle,
             self.ctx.words(circle, "circle.opened", name=circle.name, title=self.ctx.title(circle, session)),
