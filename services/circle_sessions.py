@@ -17,6 +17,7 @@ from store.models import Circle, CircleSession, Contribution, Person
 
 FOLLOW_UP_AFTER = timedelta(days=3)  # "did you try it?": long enough to try, soon enough to remember
 REPORT_AFTER = timedelta(days=1)  # ratings reach the facilitator once members had a day to answer
+OVERRUN_GRACE = timedelta(minutes=1)  # a segment "runs past its time" only once it clearly has
 SHARED = ("name", "anonymous")
 
 
@@ -117,7 +118,7 @@ class SessionDesk:
         )
         await self.ctx.post(circle, text, buttons, queued=queued)
         session.segment_at, session.overrun_told = self.ctx.now, False
-        session.due_at = self.ctx.now + timedelta(minutes=segment.minutes)
+        session.due_at = self.ctx.now + timedelta(minutes=segment.minutes) + OVERRUN_GRACE
         if segment.private is not None and first_time:
             await self._ask_privately(circle, session, segment)
 

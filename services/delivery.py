@@ -72,6 +72,7 @@ class SentLog:
         self.clock = clock
         self.delay = delay
         self._pending: dict[int, int | None] = {}
+        self._recording: set[int] = set()  # taken from _pending, not yet committed
         self._flushing: asyncio.Task[None] | None = None
 
     def add(self, row_id: int, message_id: int | None) -> None:
@@ -84,10 +85,18 @@ class SentLog:
         await asyncio.sleep(self.delay)
         await self.flush()
 
+    def holds(self, row_id: int) -> bool:
+        """Sent, but not yet recorded as sent in the store."""
+        return row_id in self._pending or row_id in self._recording
+
     async def flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, {}
-            await _mark_sent(self.db, batch, self.clock())
+            self._recording.update(batch)
+            try:
+                await _mark_sent(self.db, batch, self.clock())
+            finally:
+                self._recording.difference_update(batch)
 
 
 async def _settle(db: Database, outbox_id: int, status: str, error: str, unreachable: bool = False) -> None:
@@ -122,6 +131,7 @@ class OutboxSender:
     log: SentLog
     photos: Photos
     in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
+    on_the_way: set[int] = field(default_factory=set)  # rows this process is sending, not yet settled
 
     async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
         """Send rows this process has claimed; each one sent goes to the log at once, so that a
@@ -131,6 +141,7 @@ class OutboxSender:
         chats: dict[object, list[Outgoing]] = {}
         for row in rows:
             chats.setdefault(row.params.get("chat_id"), []).append(row)
+            self.on_the_way.add(row.id)
         if len(chats) == 1:  # a reply: no tasks to spawn for it
             return await self._send_chat(next(iter(chats.values())), bulk)
         await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values()))
@@ -140,29 +151,38 @@ class OutboxSender:
         one reads the next question before the last."""
         held_until: datetime | None = None
         for row in rows:
-            if held_until is not None:
-                await _postpone(self.db, row.id, held_until, "behind an earlier message", attempted=False)
-                continue
             try:
-                if bulk:
-                    async with self.in_flight:
-                        message_id = await self._deliver(row, bulk)
-                else:
+                held_until = await self._send_row(row, bulk, held_until)
+            finally:
+                self.on_the_way.discard(row.id)
+
+    async def _send_row(self, row: Outgoing, bulk: bool, held_until: datetime | None) -> datetime | None:
+        """One row, or its postponement behind the chat's earlier one; until when the chat's
+        next rows must wait (None: they need not)."""
+        if held_until is not None:
+            await _postpone(self.db, row.id, held_until, "behind an earlier message", attempted=False)
+            return held_until
+        try:
+            if bulk:
+                async with self.in_flight:
                     message_id = await self._deliver(row, bulk)
-                self.log.add(row.id, message_id)
-            except Blocked as error:
-                await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
-            except RetryLater as error:
-                held_until = self.clock() + timedelta(seconds=error.seconds)
-                await _postpone(self.db, row.id, held_until, str(error))
-            except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
-                log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
-                reason = f"{type(error).__name__}: {error}"
-                if row.attempts + 1 >= GIVE_UP_AFTER:
-                    await _settle(self.db, row.id, "failed", reason)
-                else:
-                    held_until = self.clock() + backoff(row.attempts)
-                    await _postpone(self.db, row.id, held_until, reason)
+            else:
+                message_id = await self._deliver(row, bulk)
+            self.log.add(row.id, message_id)
+        except Blocked as error:
+            await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
+        except RetryLater as error:
+            held_until = self.clock() + timedelta(seconds=error.seconds)
+            await _postpone(self.db, row.id, held_until, str(error))
+        except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
+            log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
+            reason = f"{type(error).__name__}: {error}"
+            if row.attempts + 1 >= GIVE_UP_AFTER:
+                await _settle(self.db, row.id, "failed", reason)
+            else:
+                held_until = self.clock() + backoff(row.attempts)
+                await _postpone(self.db, row.id, held_until, reason)
+        return held_until
 
     async def _deliver(self, row: Outgoing, bulk: bool) -> int | None:
         """One call, paced by the limiter. A short "slow down" is waited out here, and the try
@@ -217,6 +237,9 @@ class OutboxSender:
                 await uow.commit()
             if not due:
                 return taken
+            # A row whose claim ran out while this process still sends it (a reply waiting for
+            # its chat's turn), or sent and not yet recorded, is not stranded: it is not sent again.
+            claimed = [m for m in claimed if m.id not in self.on_the_way and not self.log.holds(m.id)]
             if not claimed:  # another sender took these first: look for the next ones
                 continue
             await self.send(

@@ -184,3 +184,20 @@ async def test_a_bulletins_photo_is_uploaded_once_and_sent_to_everyone_by_its_fi
         assert bulletin.photo_id is not None
         assert await uow.photos.file_id(bulletin.photo_id) == file_id
         assert await uow.photos.data(bulletin.photo_id) == b"", "the bytes are let go once Telegram has them"
+
+
+async def test_a_reply_still_on_its_way_when_its_claim_runs_out_is_not_sent_again(
+    sender: OutboxSender, fake: FakeBotApi, clock: Clock
+):
+    """Five replies to one chat: the last two wait for the chat's turn (a burst of three, then
+    one a second). Meanwhile their claim runs out and the sending loop looks for stranded rows."""
+    rows = await claimed_messages(sender, 7, [f"reply {n}" for n in range(5)])
+    sending = asyncio.create_task(sender.send(rows))
+    await fake.wait_until(lambda: len(fake.chats.get(7, [])) == 3)
+    clock.now += CLAIM + timedelta(seconds=1)
+    assert await sender.drain() == 0  # nothing stranded: they are on their way
+    await sending
+    await sender.log.flush()
+    clock.now += CLAIM + timedelta(seconds=1)
+    assert await sender.drain() == 0  # and once recorded, nothing is due
+    assert [m["text"] for m in fake.chats[7]] == [f"reply {n}" for n in range(5)]
