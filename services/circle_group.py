@@ -48,14 +48,13 @@ class CircleGroup:
         person = await self.uow.people.get_by_telegram_id(update.telegram_id)
         if person is not None and (person.deactivated or person.consented_at is None):
             person = None  # not (or no longer) in circlebot: nothing of hers is kept
-        circle = await self.uow.circles.by_chat(update.chat_id)
+        circle, session = await self.uow.circles.with_running(update.chat_id)
         if update.callback is not None:
             return await self._button(circle, person, update.callback)
         if update.command is not None:
             return await self._command(circle, person, update.command)
         if circle is None or circle.status != "active" or update.message_id is None:
             return
-        session = await self.desk.running(circle)
         if session is None or session.status != "open":
             return
         if facts.edited:

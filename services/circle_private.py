@@ -55,7 +55,7 @@ class CirclePrivate:
             text=words,
             created_at=self.ctx.now,
         )
-        (await self.uow.circles.seat(session.id, self.person.id)).took_part = True
+        await self.uow.circles.took_part(session.id, self.person.id)
         if private.collect == "case":
             return await self.speaker.say("circle.case_noted", title=words)
         buttons = [

@@ -205,7 +205,7 @@ class SessionDesk:
             key = str(session.segment)
             session.uncounted = {**session.uncounted, key: session.uncounted.get(key, 0) + 1}
             return
-        await self.uow.circles.add_contribution(
+        await self.uow.circles.add_message(
             session_id=session.id,
             person_id=person.id,
             segment=session.segment,
@@ -215,7 +215,7 @@ class SessionDesk:
             file_id=file_id,
             created_at=self.ctx.now,
         )
-        (await self.uow.circles.seat(session.id, person.id)).took_part = True
+        await self.uow.circles.took_part(session.id, person.id)
 
     async def edited(self, session: CircleSession, message_id: int, text: str | None) -> None:
         contribution = await self.uow.circles.by_message(session.id, message_id)
@@ -239,7 +239,7 @@ class SessionDesk:
         if option not in options:
             return self.ctx.words(circle, "circle.vote_closed")
         session.votes = {**session.votes, f"{segment}:{person.id}": option}
-        (await self.uow.circles.seat(session.id, person.id)).took_part = True
+        await self.uow.circles.took_part(session.id, person.id)
         return self.ctx.words(circle, "circle.voted", option=options[option])
 
     # --- the end ------------------------------------------------------------------------------

@@ -53,6 +53,18 @@ def _prepared_insert(dialect: str, table: Table, returning: str | None, if_absen
     return statement if returning is None else statement.returning(table.c[returning])  # type: ignore[no-any-return]
 
 
+@cache
+def _took_part(dialect: str) -> Insert:
+    """A seat marked as taken part: made if absent, else updated (built once per engine)."""
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    table: Table = Seat.__table__  # type: ignore[assignment]
+    values = {"session_id": bindparam("session_id"), "person_id": bindparam("person_id"), "took_part": True}
+    statement = module.insert(table).values(values)
+    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=["session_id", "person_id"], set_={"took_part": True}
+    )
+
+
 # The lookups every update makes, built once (see _prepared_insert).
 _PERSON_BY_TELEGRAM_ID = select(Person).where(Person.telegram_id == bindparam("telegram_id"))
 _ACTIVE_RUN = (
@@ -60,6 +72,14 @@ _ACTIVE_RUN = (
     .where(FlowRun.person_id == bindparam("person_id"), FlowRun.status == "active")
     .order_by(FlowRun.id.desc())
     .limit(1)
+)
+_CIRCLE_AND_RUNNING = (  # every message in a circle's group asks this
+    select(Circle, CircleSession)
+    .outerjoin(
+        CircleSession,
+        (CircleSession.circle_id == Circle.id) & CircleSession.status.in_(("open", "paused")),
+    )
+    .where(Circle.chat_id == bindparam("chat_id"))
 )
 _RUN_FIELDS = ("state", "step_id", "status", "updated_at", "expires_at", "finished_at")
 _SAVE_RUN = (
@@ -915,6 +935,11 @@ class CircleRepository(Repository):
     async def by_chat(self, chat_id: int) -> Circle | None:
         return await self.session.scalar(select(Circle).where(Circle.chat_id == chat_id))
 
+    async def with_running(self, chat_id: int) -> tuple[Circle | None, CircleSession | None]:
+        """The group's circle and its session now open or paused, in one statement."""
+        found = (await self.session.execute(_CIRCLE_AND_RUNNING, {"chat_id": chat_id})).first()
+        return (None, None) if found is None else (found[0], found[1])
+
     async def in_setup_by(self, facilitator_id: int) -> Circle | None:
         query = select(Circle).where(Circle.facilitator_id == facilitator_id, Circle.status == "setup")
         return await self.session.scalar(query.order_by(Circle.id.desc()).limit(1))
@@ -1012,6 +1037,18 @@ class CircleRepository(Repository):
         self.session.add(contribution)
         await self.session.flush()
         return contribution
+
+    async def add_message(self, **fields: Any) -> None:
+        """A group message as a contribution, through Core (every message in a session writes
+        one); the same message twice is kept once."""
+        await self._insert_core(Contribution, fields)
+
+    async def took_part(self, session_id: int, person_id: int) -> None:
+        """Mark her seat as taken part, making it if need be, in one statement."""
+        connection = await self.session.connection()
+        await connection.execute(
+            _took_part(connection.dialect.name), {"session_id": session_id, "person_id": person_id}
+        )
 
     async def contribution(self, contribution_id: int) -> Contribution | None:
         return await self.session.get(Contribution, contribution_id)
