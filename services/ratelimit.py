@@ -48,6 +48,11 @@ class RateLimiter:
         self._replies_waiting = 0
         self._no_replies_waiting = asyncio.Event()
         self._no_replies_waiting.set()
+        # One reply and one bulk message at a time wait for the overall window, the rest in
+        # line behind them (first come, first served): a slot that frees wakes one waiter, not
+        # every one (hundreds at a peak, each waking to find the slot taken).
+        self._reply_turn = asyncio.Lock()
+        self._bulk_turn = asyncio.Lock()
 
     @property
     def messages_per_second(self) -> float:
@@ -57,12 +62,14 @@ class RateLimiter:
     def wait(self, chat_id: int) -> float:
         """Seconds until a message to `chat_id` may go (0: now; infinite: not until a message
         on its way is answered)."""
-        now = self.clock()
-        chat_limit = self.group if chat_id < 0 else self.chat
-        window = self._chats.setdefault(chat_id, deque())
         return max(
-            _wait(self._overall, *self.overall, now, self._on_the_way), _wait(window, *chat_limit, now)
+            _wait(self._overall, *self.overall, self.clock(), self._on_the_way), self._chat_wait(chat_id)
         )
+
+    def _chat_wait(self, chat_id: int) -> float:
+        """Seconds until this chat's own window lets a message go."""
+        chat_limit = self.group if chat_id < 0 else self.chat
+        return _wait(self._chats.setdefault(chat_id, deque()), *chat_limit, self.clock())
 
     @asynccontextmanager
     async def slot(self, chat_id: int, bulk: bool = False) -> AsyncIterator[None]:
@@ -85,17 +92,20 @@ class RateLimiter:
             pass
 
     async def _wait_for_slot(self, chat_id: int, bulk: bool) -> None:
-        """A bulk message also waits while any reply waits."""
-        if bulk:
-            while (pause := self.wait(chat_id)) > 0 or self._replies_waiting:
-                await (self._pause(pause) if pause > 0 else self._no_replies_waiting.wait())
-        else:
+        """Its own chat's turn first (no one else waits on it), then its turn in line for the
+        overall window. A bulk message also waits while a reply waits in line (not while one
+        waits for its own chat: a group's reply may wait a minute for its group)."""
+        while (pause := self._chat_wait(chat_id)) > 0:
+            await self.sleep(pause)
+        if not bulk:
             self._replies_waiting += 1
             self._no_replies_waiting.clear()
-            try:
-                while (pause := self.wait(chat_id)) > 0:
-                    await self._pause(pause)
-            finally:
+        try:
+            async with self._bulk_turn if bulk else self._reply_turn:
+                while (pause := self.wait(chat_id)) > 0 or (bulk and self._replies_waiting):
+                    await (self._pause(pause) if pause > 0 else self._no_replies_waiting.wait())
+        finally:
+            if not bulk:
                 self._replies_waiting -= 1
                 if not self._replies_waiting:
                     self._no_replies_waiting.set()

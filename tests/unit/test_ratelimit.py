@@ -1,4 +1,5 @@
 import asyncio
+import time
 from contextlib import AsyncExitStack
 
 from services.ratelimit import RateLimiter
@@ -95,3 +96,34 @@ async def test_a_message_holds_its_place_until_its_answer_is_back():
     assert abs(limits.wait(31) - 1.0) < 1e-9, "a second after their answers came back"
     await limits.acquire(31)
     assert clock.now == answered + 1.0
+
+
+async def test_a_reply_waiting_for_its_groups_minute_does_not_hold_back_anyone_else():
+    limits = RateLimiter(scale=100)  # real time: a group's minute is 0.65 s here
+    for _ in range(20):
+        await limits.acquire(-100)
+    reply = asyncio.create_task(limits.acquire(-100))
+    await asyncio.sleep(0)
+    began = time.monotonic()
+    await limits.acquire(5, bulk=True)
+    await limits.acquire(6)
+    assert time.monotonic() - began < 0.1 and not reply.done()
+    await reply
+
+
+async def test_messages_waiting_for_the_overall_window_go_in_the_order_they_came():
+    limits = RateLimiter(scale=100)
+    for chat in range(30):
+        await limits.acquire(chat)  # the window is full
+    order: list[int] = []
+
+    async def send(chat: int) -> None:
+        await limits.acquire(chat)
+        order.append(chat)
+
+    waiting = []
+    for chat in range(100, 160):
+        waiting.append(asyncio.create_task(send(chat)))
+        await asyncio.sleep(0)
+    await asyncio.gather(*waiting)
+    assert order == list(range(100, 160))
