@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from flows.circles import CirclesContent, Rhythm, SessionTemplate
 from flows.content import Content
 from flows.schedules import DAYS
+from services.away import away_at
 from services.outgoing import ButtonRows, Outbox
-from services.settings_dialog import quiet_hours
+from services.settings_dialog import outside_quiet_hours
 from services.speaker import Speaker
 from store.models import Circle, CircleSession, Person
 from store.uow import UnitOfWork
@@ -69,12 +70,10 @@ class CircleContext:
 
     def quiet_outbox(self, person: Person, key: str) -> Outbox | None:
         """A queue that holds her private message past her quiet hours; None when she is away."""
-        zone = ZoneInfo(person.timezone or self.timezone)
-        local = self.now.astimezone(zone)
-        if person.away_until is not None and local.date() < person.away_until:
+        if away_at(person, self.now, self.timezone):
             return None
-        quiet = quiet_hours(person, self.content.schedules.quiet_hours)
-        later = local if quiet is None else quiet.after(local)
+        local = self.now.astimezone(ZoneInfo(person.timezone or self.timezone))
+        later = outside_quiet_hours(person, self.content.schedules.quiet_hours, local)
         return Outbox(self.uow, self.now, key, interactive=False, not_before=later if later > local else None)
 
     async def facilitator(self, circle: Circle) -> Person | None:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.content import Content
+from services.away import away_at
 from services.charts import day_label
 from services.conversation import Conversation
 from services.outgoing import ButtonRows, Outbox
@@ -48,8 +49,7 @@ class PdsaClock:
         return ZoneInfo(person.timezone or self.timezone)
 
     def _away(self, person: Person, now: datetime) -> bool:
-        today = now.astimezone(self._zone(person)).date()
-        return person.away_until is not None and today < person.away_until
+        return away_at(person, now, self.timezone)
 
     def _quiet(self, person: Person, now: datetime) -> bool:
         """In her quiet hours now (the owner's prompt time is moved past hers; a team member's

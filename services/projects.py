@@ -15,7 +15,7 @@ from flows.measures import next_prompt
 from flows.pdsa import Prompts
 from flows.run import ACTIVE, COMPLETED, RunState
 from flows.spec import Flow
-from services.settings_dialog import quiet_hours
+from services.settings_dialog import outside_quiet_hours
 from services.speaker import Speaker
 from store.models import Cycle, FlowRun, Person, Project
 from store.uow import UnitOfWork
@@ -78,13 +78,8 @@ def prompt_time(
     her quiet hours."""
     zone = ZoneInfo(person.timezone or timezone)
     prompts = Prompts() if content.pdsa is None else content.pdsa.prompts
-    return outside_quiet_hours(content, person, next_prompt(project.frequency, after, zone, prompts))
-
-
-def outside_quiet_hours(content: Content, person: Person, local: datetime) -> datetime:
-    """`local` (in her timezone), or the end of her quiet hours when it falls in them."""
-    quiet = quiet_hours(person, content.schedules.quiet_hours)
-    return local if quiet is None else quiet.after(local)
+    local = next_prompt(project.frequency, after, zone, prompts)
+    return outside_quiet_hours(person, content.schedules.quiet_hours, local)
 
 
 @dataclass
@@ -160,7 +155,7 @@ class Projects:
         if isinstance(days, int | float):
             zone = ZoneInfo(self.person.timezone or self.timezone)
             due = (self.now + timedelta(days=int(days))).astimezone(zone)
-            cycle.study_at = outside_quiet_hours(self.content, self.person, due)
+            cycle.study_at = outside_quiet_hours(self.person, self.content.schedules.quiet_hours, due)
         cycle.next_prompt_at = prompt_time(self.content, project, self.person, self.now, self.timezone)
         await self.speaker.say("pdsa.doing", number=cycle.number, measure=project.measure, days=days or "?")
 

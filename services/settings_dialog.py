@@ -8,7 +8,7 @@ import difflib
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from functools import cache
 
 from flows.schedules import DAYS, QuietHours, Schedules, SendSummary, Weekly
@@ -25,6 +25,12 @@ def quiet_hours(person: Person, program: QuietHours | None) -> QuietHours | None
     if person.quiet_start is not None and person.quiet_end is not None:
         return QuietHours(start=person.quiet_start, end=person.quiet_end)
     return program
+
+
+def outside_quiet_hours(person: Person, program: QuietHours | None, local: datetime) -> datetime:
+    """`local` (in her timezone), or the end of her quiet hours when it falls in them."""
+    quiet = quiet_hours(person, program)
+    return local if quiet is None else quiet.after(local)
 
 
 def read_hours(text: str) -> QuietHours | None:

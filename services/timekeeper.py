@@ -22,6 +22,7 @@ from flows.content import Content
 from flows.run import TimeoutInput
 from flows.schedules import DAYS, Schedule, SendBulletin, SendSummary, StartFlow, Weekly
 from services import summaries
+from services.away import away_at
 from services.bulletins import MARK, Audience, recipients
 from services.circle_clock import CircleClock
 from services.conversation import Conversation
@@ -30,7 +31,7 @@ from services.outgoing import Outbox
 from services.pdsa_charts import RunChart
 from services.pdsa_clock import PdsaClock
 from services.schedules import occurrences
-from services.settings_dialog import quiet_hours, summary_rule
+from services.settings_dialog import outside_quiet_hours, summary_rule
 from services.speaker import Speaker
 from store.database import Database
 from store.models import FlowRun, Occurrence, Person
@@ -156,8 +157,7 @@ class Timekeeper:
             status, reason = "skipped", "holiday"
         elif person.away_until is not None and local.date() < person.away_until:
             status, reason = "skipped", "away"
-        quiet = quiet_hours(person, self.schedules.quiet_hours)
-        send_at = local if quiet is None else quiet.after(local)
+        send_at = outside_quiet_hours(person, self.schedules.quiet_hours, local)
         return occurrence_row(schedule.id, person, due, send_at, now, status, reason)
 
     # --- delivering ------------------------------------------------------------------------
@@ -172,8 +172,7 @@ class Timekeeper:
         return Conversation(uow, self.content, speaker, person, now, self.timezone)
 
     def _away(self, person: Person, now: datetime) -> bool:
-        today = now.astimezone(ZoneInfo(person.timezone or self.timezone)).date()
-        return person.away_until is not None and today < person.away_until
+        return away_at(person, now, self.timezone)
 
     async def _deliver(self, now: datetime, tally: Tally) -> None:
         while True:
@@ -295,8 +294,8 @@ class Timekeeper:
                     person = people.get(occurrence.person_id)
                     run = None if occurrence.run_id is None else runs.get(occurrence.run_id)
                     local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
-                    quiet = None if person is None else quiet_hours(person, self.schedules.quiet_hours)
-                    later = local if quiet is None else quiet.after(local)
+                    quiet = self.schedules.quiet_hours
+                    later = local if person is None else outside_quiet_hours(person, quiet, local)
                     going = run is not None and run.status == "active" and not _timed_out(run, now)
                     if person is None or run is None or not going or self._away(person, now):
                         occurrence.remind_at = None
