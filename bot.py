@@ -31,11 +31,13 @@ from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
 from flows.validate import load_content
-from services import bot_identity, bulletins, invites, pdsa_export, people
-from services.errors import Refused
-from services.heartbeat import sender_is_alive
-from services.schedules import unknown_teams
-from services.settings import Settings, SettingsError, load_settings
+from services.bulletins import bulletins
+from services.core.config import Settings, SettingsError, load_settings
+from services.core.errors import Refused
+from services.joining import bot_identity, invites, people
+from services.pdsa import export as pdsa_export
+from services.schedules.schedules import unknown_teams
+from services.sending.heartbeat import sender_is_alive
 from store.database import Database
 from store.migrate import upgrade_to_head
 

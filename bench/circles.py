@@ -59,12 +59,17 @@ from flows.content import Content  # noqa: E402
 from flows.validate import load_content  # noqa: E402
 from handlers.transport import BotApiTransport  # noqa: E402
 from scheduler.jobs import SENDER_POLL_SECONDS, keep_sending  # noqa: E402
-from services.chat import ChatService, Incoming, Sender  # noqa: E402
-from services.circle_context import FACILITATOR, GroupFacts  # noqa: E402
-from services.delivery import OutboxSender, SentLog  # noqa: E402
-from services.photos import Photos  # noqa: E402
-from services.ratelimit import RateLimiter  # noqa: E402
-from services.timekeeper import Timekeeper  # noqa: E402
+from services.circles.context import FACILITATOR  # noqa: E402
+from services.core.dispatch import ChatService  # noqa: E402
+from services.core.turn import (  # noqa: E402
+    GroupFacts,
+    Incoming,
+    Sender,
+)
+from services.schedules.timekeeper import Timekeeper  # noqa: E402
+from services.sending.delivery import OutboxSender, SentLog  # noqa: E402
+from services.sending.photos import Photos  # noqa: E402
+from services.sending.ratelimit import RateLimiter  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from store.models import (  # noqa: E402

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import TOKEN, bot_env, clean_env, peak_rss_mb, spawn  # noqa: E402
-from services import bulletins  # noqa: E402
+from services.bulletins import bulletins  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from store.models import Person, PersonRole  # noqa: E402

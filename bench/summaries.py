@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 from content import BUNDLED_CONTENT  # noqa: E402
 from flows.content import Content  # noqa: E402
 from flows.validate import load_content  # noqa: E402
-from services import summaries  # noqa: E402
-from services.timekeeper import BATCH  # noqa: E402
+from services.schedules.timekeeper import BATCH  # noqa: E402
+from services.summaries import summaries  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from store.models import Answer, FlowRun, Person, PersonRole, Team  # noqa: E402

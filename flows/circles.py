@@ -23,7 +23,8 @@ from flows.spec import ID_PATTERN, Choice, Model, Text, refuse_doubles
 
 SPEAKERS = ("all", "facilitator", "case_owner")
 COLLECT = ("reflection", "case", "commitment")  # what a private prompt's answers become
-SHARE_CHOICES = ("name", "anonymous", "none")  # how a private answer reaches the group
+Share = Literal["name", "anonymous", "none"]  # how a private answer reaches the group
+SHARE_CHOICES: tuple[Share, ...] = ("name", "anonymous", "none")
 CASE_TITLE_MAX = 80  # a case is proposed by a short title only: no family's story in the group
 MAX_POLL_OPTIONS = 10  # buttons in a group message stay readable
 

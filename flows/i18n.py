@@ -339,6 +339,8 @@ CATALOG_KEYS = frozenset(
         "circle.rsvp_yes",
         "circle.segment",
         "circle.session_over",
+        "circle.prompt_waiting",
+        "circle.prompt_lapsed",
         "circle.set_up",
         "circle.setting_up",
         "circle.share.anonymous",

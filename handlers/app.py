@@ -18,13 +18,13 @@ from handlers.ordering import PerChatOrder
 from handlers.private import make_handler
 from handlers.transport import BotApiTransport
 from scheduler.jobs import Clockwork, keep_sending, schedule_jobs
-from services.bulletins import report_to_authors
-from services.chat import ChatService
-from services.delivery import OutboxSender, SentLog
-from services.photos import Photos
-from services.ratelimit import RateLimiter
-from services.settings import Settings
-from services.timekeeper import Timekeeper
+from services.bulletins.bulletins import report_to_authors
+from services.core.config import Settings
+from services.core.dispatch import ChatService
+from services.schedules.timekeeper import Timekeeper
+from services.sending.delivery import OutboxSender, SentLog
+from services.sending.photos import Photos
+from services.sending.ratelimit import RateLimiter
 from store.database import Database
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]

@@ -11,8 +11,8 @@ from typing import Any
 from telegram import Update
 
 from handlers.transport import SendFailed
-from services.circle_context import GroupFacts
-from services.delivery import Blocked, RetryLater, Transport
+from services.core.turn import GroupFacts
+from services.sending.delivery import Blocked, RetryLater, Transport
 
 ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: an admin who posts as the group
 ADMINS = ("creator", "administrator")

@@ -17,8 +17,9 @@ from telegram.ext import ContextTypes
 from flows.run import MediaInput
 from handlers.group import group_facts, with_admin_rights
 from handlers.transport import SendFailed
-from services.chat import ChatService, Incoming, Sender
-from services.delivery import Blocked, OutboxSender, RetryLater, Transport
+from services.core.dispatch import ChatService
+from services.core.turn import Incoming, Sender
+from services.sending.delivery import Blocked, OutboxSender, RetryLater, Transport
 
 
 def _media(message: Message) -> MediaInput:

@@ -8,8 +8,8 @@ import logging
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
-from services.errors import Refused
-from services.settings import HOW_TO_GET_A_TOKEN, Settings, SettingsError
+from services.core.config import HOW_TO_GET_A_TOKEN, Settings, SettingsError
+from services.core.errors import Refused
 
 # HTTP client libraries log request URLs, and a Bot API URL holds the token; the scheduler
 # would log every outbox retry.

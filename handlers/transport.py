@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 
 from handlers.http import without_token
-from services.delivery import Blocked, Files, RetryLater
+from services.sending.delivery import Blocked, Files, RetryLater
 
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
 

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from telegram.ext import ContextTypes, JobQueue
 
-from services.delivery import OutboxSender
-from services.heartbeat import beat
-from services.housekeeping import forget_old_updates
-from services.timekeeper import Timekeeper
+from services.core.housekeeping import forget_old_updates
+from services.schedules.timekeeper import Timekeeper
+from services.sending.delivery import OutboxSender
+from services.sending.heartbeat import beat
 from store.database import Database
 
 log = logging.getLogger(__name__)

@@ -72,8 +72,10 @@ class Person(Base):
     summary_day: Mapped[int | None] = mapped_column()  # a supervisor's own summary day (0 = Monday)
     summary_time: Mapped[time | None] = mapped_column()
     project_id: Mapped[int | None] = mapped_column()  # her current PDSA project (no key: it is a pointer)
-    # What the next message means outside a flow, e.g. {"reply_to_share": 12}.
+    # Her open prompt outside a flow (services.core.prompts: a typed kind, versioned JSON), and
+    # when it lapses: after that, her next words are no longer its answer.
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+    prompt_lapses_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     roles: Mapped[list[PersonRole]] = relationship(
         lazy="joined", cascade="all, delete-orphan", order_by=PersonRole.role
@@ -461,3 +463,17 @@ class Seat(Base):
     took_part: Mapped[bool] = mapped_column(default=False)
     rating: Mapped[int | None] = mapped_column()
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class WaitingPrompt(Base):
+    """A question another feature wants to ask her while she is in a conversation: it waits in
+    her queue, is asked when she is free, and lapses with its `tag` (a circle segment's end)."""
+
+    __tablename__ = "waiting_prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    prompt: Mapped[dict[str, Any]] = mapped_column(Json)  # services.core.prompts, as stored
+    text: Mapped[str] = mapped_column(Text)  # the question, in her language
+    tag: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -39,7 +39,17 @@ from store.models import (
     Seat,
     Share,
     Team,
+    WaitingPrompt,
 )
+
+
+def busy(person_id: Any, now: datetime) -> Any:
+    """The person is in a conversation at `now`: a flow run going, or a prompt not lapsed."""
+    running = select(FlowRun.id).where(FlowRun.person_id == person_id, FlowRun.status == "active")
+    prompting = select(Person.id).where(
+        Person.id == person_id, Person.awaiting.is_not(None), Person.prompt_lapses_at > now
+    )
+    return or_(running.exists(), prompting.exists())
 
 
 @cache
@@ -682,12 +692,11 @@ class OccurrenceRepository(Repository):
         )
         return list(await self.session.scalars(query))
 
-    async def unblocked(self, limit: int) -> list[Occurrence]:
-        """Waiting flows whose person has no conversation going any more."""
-        busy = select(FlowRun.id).where(FlowRun.person_id == Occurrence.person_id, FlowRun.status == "active")
+    async def unblocked(self, now: datetime, limit: int) -> list[Occurrence]:
+        """Waiting flows whose person is in no conversation any more."""
         query = (
             select(Occurrence)
-            .where(Occurrence.status == "waiting", ~busy.exists())
+            .where(Occurrence.status == "waiting", ~busy(Occurrence.person_id, now))
             .order_by(Occurrence.send_at, Occurrence.id)
             .limit(limit)
         )
@@ -1103,3 +1112,51 @@ class CircleRepository(Repository):
             )
         )
         return [(person_id, bool(took_part)) for person_id, took_part in await self.session.execute(query)]
+
+
+class WaitingPromptRepository(Repository):
+    """Questions waiting in a person's queue behind her conversation (DESIGN.md rule 8)."""
+
+    async def add(self, person_id: int, prompt: dict[str, Any], text: str, tag: str, now: datetime) -> None:
+        row = WaitingPrompt(person_id=person_id, prompt=prompt, text=text, tag=tag, created_at=now)
+        self.session.add(row)
+
+    async def first_for(self, person_id: int) -> WaitingPrompt | None:
+        query = (
+            select(WaitingPrompt)
+            .where(WaitingPrompt.person_id == person_id)
+            .order_by(WaitingPrompt.created_at, WaitingPrompt.id)
+            .limit(1)
+        )
+        return await self.session.scalar(query)
+
+    async def remove(self, row: WaitingPrompt) -> None:
+        await self.session.delete(row)
+
+    async def lapse(self, tag: str) -> list[WaitingPrompt]:
+        """The rows of `tag`, removed: the moment they were for has passed."""
+        rows = list(await self.session.scalars(select(WaitingPrompt).where(WaitingPrompt.tag == tag)))
+        for row in rows:
+            await self.session.delete(row)
+        return rows
+
+    async def people_free(self, now: datetime, limit: int) -> list[int]:
+        """People with a question waiting who are in no conversation at `now`."""
+        query = (
+            select(WaitingPrompt.person_id)
+            .where(~busy(WaitingPrompt.person_id, now))
+            .group_by(WaitingPrompt.person_id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def next_lapse(self) -> datetime | None:
+        """When the earliest open prompt of someone with something waiting lapses."""
+        waits = or_(
+            select(WaitingPrompt.id).where(WaitingPrompt.person_id == Person.id).exists(),
+            select(Occurrence.id)
+            .where(Occurrence.person_id == Person.id, Occurrence.status == "waiting")
+            .exists(),
+        )
+        query = select(func.min(Person.prompt_lapses_at)).where(Person.awaiting.is_not(None), waits)
+        return await self.session.scalar(query)

@@ -22,6 +22,7 @@ from store.repositories import (
     ShareRepository,
     TeamRepository,
     UpdateRepository,
+    WaitingPromptRepository,
 )
 
 
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.occurrences = OccurrenceRepository(session)
         self.projects = ProjectRepository(session)
         self.circles = CircleRepository(session)
+        self.waiting = WaitingPromptRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

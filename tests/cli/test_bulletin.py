@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.heartbeat import beat
+from services.sending.heartbeat import beat
 from tests.cli.test_cli import one_line
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
@@ -119,7 +119,7 @@ def test_a_bulletin_for_later_waits_for_its_time_in_the_programs_timezone(circle
 
 
 def test_enqueuing_the_same_bulletin_twice_queues_nothing_new(store):
-    from services import bulletins
+    from services.bulletins import bulletins
 
     join(store, PEOPLE)
 
@@ -146,9 +146,9 @@ def test_the_command_follows_a_running_sender_to_the_delivery_report(
     import threading
 
     from handlers.transport import BotApiTransport
-    from services.delivery import OutboxSender, SentLog
-    from services.photos import Photos
-    from services.ratelimit import RateLimiter
+    from services.sending.delivery import OutboxSender, SentLog
+    from services.sending.photos import Photos
+    from services.sending.ratelimit import RateLimiter
     from store.database import Database
     from tests.cli.conftest import TOKEN
 

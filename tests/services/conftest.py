@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.chat import ChatService
+from services.core.dispatch import ChatService
 from store.database import Database
 from tests.services.harness import CONTENT, Clock
 

@@ -11,9 +11,10 @@ from typing import Any
 from content import BUNDLED_CONTENT
 from flows.run import MediaInput
 from flows.validate import load_content
-from services.chat import ChatService, Incoming, Sender
-from services.invites import add_invite
-from services.outgoing import Outgoing
+from services.core.dispatch import ChatService
+from services.core.outgoing import Outgoing
+from services.core.turn import Incoming, Sender
+from services.joining.invites import add_invite
 from store.database import Database
 
 CONTENT = load_content(BUNDLED_CONTENT)

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.run import MediaInput
-from services.bulletin_dialog import read_when
-from services.bulletins import report_to_authors
+from services.bulletins.bulletins import report_to_authors
+from services.bulletins.dialog import read_when
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, join, make_invite
 

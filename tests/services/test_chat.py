@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.chat import ChatService
+from services.core.dispatch import ChatService
 from store.database import Database
 from tests.services.harness import CONTENT, Client, join, make_invite, outbox
 
@@ -373,7 +373,7 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
 
 
 async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing(db, client, chat, clock):
-    from services.housekeeping import forget_old_updates
+    from services.core.housekeeping import forget_old_updates
 
     ana = client(1, "Ana")
     await join(ana, await make_invite(db, "home_visitor", "North"))

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from flows.schedules import Schedules
-from services.chat import ChatService, Incoming, Sender
-from services.circle_context import GroupFacts
-from services.timekeeper import Timekeeper
+from services.core.dispatch import ChatService
+from services.core.turn import GroupFacts, Incoming, Sender
+from services.schedules.timekeeper import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite, outbox
 
@@ -156,6 +156,7 @@ async def test_buttons_forged_to_act_on_someone_elses_things_change_nothing(
 async def test_a_case_title_too_long_is_asked_again_and_a_late_answer_is_not_added(
     chat: ChatService, db: Database
 ) -> None:
+    """A private prompt lapses with its segment: she is told, and words after it are not added."""
     fatima, (ana, _, _) = await circle_of(chat, db)
     await in_group(fatima, command="session")
     await in_group(fatima, command="next")
@@ -167,8 +168,9 @@ async def test_a_case_title_too_long_is_asked_again_and_a_late_answer_is_not_add
     for _ in range(4):
         await in_group(fatima, command="next")  # to the perspectives' private reflection
     await in_group(fatima, command="end")  # before Ana answered it
+    assert say("circle.prompt_lapsed") in await ana.new()
     await ana.send("Too late, but here is my reflection")
-    assert say("circle.session_over") in await ana.new()
+    assert await ana.new() == [say("chat.nothing_active")]
     async with db.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
         assert circle is not None

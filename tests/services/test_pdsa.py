@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from flows.schedules import Schedules
-from services.chat import ChatService
-from services.timekeeper import Timekeeper
+from services.core.dispatch import ChatService
+from services.schedules.timekeeper import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite, outbox
 from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY, active_step, walk
@@ -291,7 +291,7 @@ async def test_a_private_project_stays_out_of_the_summary_and_its_chart_cannot_b
     assert not any(say("pdsa.summary_header") in text for text in await sara.new())
     async with db.unit_of_work() as uow:
         (project,) = await uow.projects.all()
-    for forged in (f"pd:sv:{project.id}", f"pd:v:{project.id}", f"pd:c:{project.id}", f"pd:log:{project.id}"):
+    for forged in (f"ps:{project.id}", f"pp:v:{project.id}", f"pc:{project.id}", f"pp:log:{project.id}"):
         await sara.press_data(forged)
         assert (await sara.new())[-1] == say("button.expired")
 
@@ -325,8 +325,8 @@ async def test_only_a_supervisor_or_facilitator_may_start_a_team_project(db, cha
     ana = await person(db, chat, "Ana")
     await ana.send("/pdsa")
     assert say("pdsa.button.team") not in [label for m in await ana.messages() for label, _ in m.buttons]
-    await ana.press_data("pd:team")
-    assert (await ana.new())[-1] == say("chat.not_allowed")
+    await ana.press_data("pteam")
+    assert (await ana.new())[-1] == say("button.expired")
 
 
 async def test_pdsa_export_sends_her_a_csv_of_cycles_points_and_notes(db, chat):

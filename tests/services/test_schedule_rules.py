@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flows.schedules import Cron, EveryDays, Weekly
-from services.schedules import occurrences
+from services.schedules.schedules import occurrences
 
 MADRID = ZoneInfo("Europe/Madrid")  # summer time began on Sunday 29 March 2026
 LIMA = ZoneInfo("America/Lima")

@@ -11,7 +11,7 @@ import pytest
 
 from flows.content import Content
 from flows.schedules import Schedules
-from services.timekeeper import Timekeeper
+from services.schedules.timekeeper import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite
 

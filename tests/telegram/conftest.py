@@ -9,8 +9,8 @@ from content import BUNDLED_CONTENT
 from flows.content import Content
 from flows.validate import load_content
 from handlers.app import ALLOWED_UPDATES, AnyApplication, build_application
-from services.invites import add_invite
-from services.settings import Settings
+from services.core.config import Settings
+from services.joining.invites import add_invite
 from store.database import Database
 from store.migrate import upgrade_to_head
 from tests.fakebotapi import FakeBotApi

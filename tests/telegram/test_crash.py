@@ -123,7 +123,7 @@ async def test_kill_9_mid_flow_then_restart_resumes_at_the_same_step(
 async def test_kill_9_half_way_through_a_2000_person_bulletin_loses_nothing(
     fake: FakeBotApi, store: Database, database_url: str, tmp_path: Path
 ):
-    from services import bulletins
+    from services.bulletins import bulletins
     from tests.fakebotapi import Limits
 
     people = range(500_000, 502_000)

@@ -243,7 +243,7 @@ async def test_a_network_error_never_carries_the_token():
 async def test_the_running_bot_beats_every_second_and_sends_what_others_queued(
     polling_bot, fake: FakeBotApi, store: Database
 ):
-    from services.heartbeat import sender_is_alive
+    from services.sending.heartbeat import sender_is_alive
     from tests.telegram.conftest import clock
 
     async with store.unit_of_work() as uow:  # as the command line queues a bulletin

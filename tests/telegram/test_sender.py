@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.transport import BotApiTransport
-from services.delivery import GIVE_UP_AFTER, OutboxSender, SentLog
-from services.outgoing import CLAIM, Outgoing
-from services.photos import Photos
-from services.ratelimit import RateLimiter
+from services.core.outgoing import CLAIM, Outgoing
+from services.sending.delivery import GIVE_UP_AFTER, OutboxSender, SentLog
+from services.sending.photos import Photos
+from services.sending.ratelimit import RateLimiter
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, Limits
 from tests.telegram.conftest import TOKEN
@@ -162,7 +162,7 @@ async def test_server_errors_are_retried_with_growing_pauses_then_failed_with_th
 async def test_a_bulletins_photo_is_uploaded_once_and_sent_to_everyone_by_its_file_id(
     sender: OutboxSender, fake: FakeBotApi, store: Database, clock: Clock
 ):
-    from services import bulletins
+    from services.bulletins import bulletins
 
     async with store.unit_of_work() as uow:
         for telegram_id in range(11, 16):

@@ -14,7 +14,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from services.charts import ChartTexts, wellbeing_figure, wellbeing_png
+from services.summaries.charts import ChartTexts, wellbeing_figure, wellbeing_png
 
 TEXTS = ChartTexts(
     title="Team wellbeing, last 8 weeks",

@@ -1,6 +1,6 @@
 import re
 
-from services.invites import new_code
+from services.joining.invites import new_code
 
 
 def test_invite_codes_fit_a_deep_link_and_never_look_like_an_option():

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from content import BUNDLED_CONTENT
 from flows.validate import load_content
-from services.pdsa_charts import CAPTION_LIMIT, caption, run_chart
+from services.pdsa.charts import CAPTION_LIMIT, caption, run_chart
 from store.models import Cycle, DataPoint, Project
 
 CATALOG = load_content(BUNDLED_CONTENT).catalog

@@ -2,7 +2,7 @@ import asyncio
 import time
 from contextlib import AsyncExitStack
 
-from services.ratelimit import RateLimiter
+from services.sending.ratelimit import RateLimiter
 
 
 class Clock:

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from flows.runchart import Signals, Span, detect
-from services.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_figure, run_chart_png
+from services.pdsa.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_figure, run_chart_png
 
 TEXTS = RunChartTexts(
     title="Visits kept (%)",

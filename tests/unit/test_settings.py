@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from content import BUNDLED_CONTENT
-from services.settings import SettingsError, load_settings
+from services.core.config import SettingsError, load_settings
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
 

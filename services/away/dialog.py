@@ -1,0 +1,76 @@
+"""/away: a person on leave pauses every scheduled message (check-ins, reminders, bulletins and
+summaries on a schedule) until the day she is back. The date is hers: day first or ISO, in her
+timezone; a date without a year that has passed this year means next year's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flows.answers import read_day
+from services.core.prompts import Prompt, close, open_prompt, prompt_kind
+from services.core.speaker import Speaker
+from store.models import Person
+
+LONGEST = timedelta(days=366)
+
+
+def away_at(person: Person, now: datetime, default_zone: str) -> bool:
+    """On leave today, in her own timezone: no scheduled message reaches her."""
+    today = now.astimezone(ZoneInfo(person.timezone or default_zone)).date()
+    return person.away_until is not None and today < person.away_until
+
+
+def shown(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+@prompt_kind
+@dataclass(frozen=True)
+class AskBack(Prompt):
+    """The day she is back."""
+
+    kind = "away.until"
+
+
+@dataclass
+class AwayDialog:
+    speaker: Speaker
+    person: Person
+    now: datetime
+    default: str  # the program's timezone
+
+    def _today(self) -> date:
+        return self.now.astimezone(ZoneInfo(self.person.timezone or self.default)).date()
+
+    async def start(self, argument: str) -> None:
+        if argument:
+            return await self.receive(argument)
+        open_prompt(self.person, AskBack(), self.now)
+        if self.person.away_until is not None and self.person.away_until > self._today():
+            return await self.speaker.say("away.status", until=shown(self.person.away_until))
+        await self.speaker.say("away.ask", example=shown(self._today() + timedelta(days=14)))
+
+    async def receive(self, text: str) -> None:
+        today = self._today()
+        words = text.strip()
+        if words.casefold() in self.speaker.catalog.words(self.speaker.lang, "away.off_words"):
+            close(self.person)
+            self.person.away_until = None
+            return await self.speaker.say("away.ended")
+        this_year, next_year = read_day(words, today.year), read_day(words, today.year + 1)
+        passed = this_year is not None and this_year <= today
+        back = next_year if passed and this_year != next_year else this_year  # 05/01 said in December
+        if back is None:
+            open_prompt(self.person, AskBack(), self.now)
+            return await self.speaker.say("away.unreadable", example=shown(today + timedelta(days=14)))
+        if back <= today:
+            open_prompt(self.person, AskBack(), self.now)
+            return await self.speaker.say("away.past", today=shown(today))
+        if back - today > LONGEST:
+            open_prompt(self.person, AskBack(), self.now)
+            return await self.speaker.say("away.too_far")
+        close(self.person)
+        self.person.away_until = back
+        await self.speaker.say("away.set", until=shown(back))

@@ -1,0 +1,169 @@
+"""Learning circles' buttons and prompts, each a typed kind, and the relations their rules check
+before the feature runs: her own circle being set up, a member of the session's circle, her own
+contribution, this group's circle and its facilitator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from flows.circles import Share
+from services.core.buttons import Button
+from services.core.prompts import Prompt, prompt_kind
+
+if TYPE_CHECKING:
+    from services.core.turn import Turn
+    from store.models import Circle
+
+Stars = Literal["1", "2", "3", "4", "5"]
+STARS: tuple[Stars, ...] = ("1", "2", "3", "4", "5")
+
+
+# --- private chat ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetUpChoice(Button):
+    """A set-up answer given by button: the circle's language, its set of sessions, its day."""
+
+    prefix = "cs"
+    circle: int
+    what: Literal["lang", "set", "day"]
+    value: str
+
+
+@dataclass(frozen=True)
+class Rsvp(Button):
+    prefix = "cr"
+    session: int
+    answer: Literal["yes", "no"]
+
+
+@dataclass(frozen=True)
+class Rate(Button):
+    prefix = "ck"
+    session: int
+    stars: Stars
+
+
+@dataclass(frozen=True)
+class ShareAnswer(Button):
+    prefix = "cp"
+    contribution: int
+    how: Share
+
+
+@dataclass(frozen=True)
+class Tried(Button):
+    prefix = "cu"
+    contribution: int
+    answer: Literal["yes", "no"]
+
+
+@prompt_kind
+@dataclass(frozen=True)
+class SetUpAsk(Prompt):
+    """The circle's set-up, asked of its facilitator privately: its name, then its time."""
+
+    kind = "circle.setup"
+    circle: int
+    ask: str  # name, language or time
+
+
+@prompt_kind
+@dataclass(frozen=True)
+class SegmentAnswer(Prompt):
+    """A segment's private prompt; it lapses when the segment ends."""
+
+    kind = "circle.answer"
+    session: int
+    segment: int
+
+
+@prompt_kind
+@dataclass(frozen=True)
+class RatingComment(Prompt):
+    kind = "circle.comment"
+    session: int
+
+
+@prompt_kind
+@dataclass(frozen=True)
+class HowItWent(Prompt):
+    kind = "circle.outcome"
+    contribution: int
+
+
+def segment_tag(session_id: int, segment: int) -> str:
+    """What a segment's private prompt waits under, and lapses with."""
+    return f"circle:{session_id}:{segment}"
+
+
+# --- the group ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Join(Button):
+    prefix = "cj"
+    circle: int
+
+
+@dataclass(frozen=True)
+class Control(Button):
+    prefix = "cf"
+    session: int
+    action: Literal["prev", "pause", "next"]
+
+
+@dataclass(frozen=True)
+class Vote(Button):
+    prefix = "cv"
+    session: int
+    segment: int
+    option: str  # an option's id, or a case's contribution id
+
+
+# --- relations ---------------------------------------------------------------------------------------
+
+
+async def own_setup(turn: Turn, data: Any) -> bool:
+    circle = await turn.uow.circles.get(data.circle)
+    return circle is not None and circle.facilitator_id == turn.me.id and circle.status == "setup"
+
+
+async def in_sessions_circle(turn: Turn, data: Any) -> bool:
+    """A member (who has not left) of the circle whose session the button names."""
+    session = await turn.uow.circles.session_by_id(data.session)
+    member = None if session is None else await turn.uow.circles.membership(session.circle_id, turn.me.id)
+    return member is not None and member.left_at is None
+
+
+async def own_contribution(turn: Turn, data: Any) -> bool:
+    contribution = await turn.uow.circles.contribution(data.contribution)
+    return contribution is not None and contribution.person_id == turn.me.id
+
+
+async def this_groups_circle(turn: Turn) -> Circle | None:
+    circle, _ = await turn.uow.circles.with_running(turn.incoming.chat_id)
+    return circle
+
+
+async def facilitates_here(turn: Turn, data: Any = None) -> bool:
+    """She facilitates this group's circle, set up (and, for a button, the session is its own)."""
+    circle = await this_groups_circle(turn)
+    if circle is None or circle.status == "setup" or circle.facilitator_id != turn.me.id:
+        return False
+    if data is None:
+        return True
+    session = await turn.uow.circles.session_by_id(data.session)
+    return session is not None and session.circle_id == circle.id
+
+
+async def member_here(turn: Turn, data: Any) -> bool:
+    """A member of this group's circle, voting in one of its sessions."""
+    circle = await this_groups_circle(turn)
+    session = await turn.uow.circles.session_by_id(data.session)
+    if circle is None or session is None or session.circle_id != circle.id:
+        return False
+    member = await turn.uow.circles.membership(circle.id, turn.me.id)
+    return member is not None and member.left_at is None

@@ -1,0 +1,159 @@
+"""The clock's work for learning circles, called from `tick(now)`: reminders the day before and
+the hour before (to the group, and privately with RSVP buttons outside each member's quiet
+hours), opening a session at its time, a private word to the facilitator when a segment runs
+past its time, the ratings report a day after, and commitments' follow-ups.
+
+Each session row carries `due_at`, the next moment it needs the clock, moved on in the same
+transaction as the messages it caused: a tick that runs twice sends nothing twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flows.content import Content
+from services.circles.buttons import Rsvp
+from services.circles.context import DAY_BEFORE, CircleContext
+from services.circles.private import follow_up
+from services.circles.sessions import SessionDesk
+from services.core.outgoing import Outbox
+from store.database import Database
+from store.models import Circle, CircleSession
+from store.uow import UnitOfWork
+
+BATCH = 50
+HOUR_BEFORE = timedelta(hours=1)
+RETRY = timedelta(minutes=5)  # a session whose circle is still running another, or is paused
+
+
+class CircleClock:
+    def __init__(self, db: Database, content: Content, timezone: str) -> None:
+        self.db = db
+        self.content = content
+        self.timezone = timezone
+
+    def _ctx(self, uow: UnitOfWork, now: datetime, key: str) -> CircleContext:
+        out = Outbox(uow, now, key, interactive=False)
+        return CircleContext(uow, self.content, out, out, now, self.timezone)
+
+    async def tick(self, now: datetime) -> int:
+        """Does what is due; how many sessions and follow-ups it acted on."""
+        if self.content.circles is None:
+            return 0
+        done = 0
+        while True:
+            async with self.db.unit_of_work() as uow:
+                due = await uow.circles.due(now, BATCH)
+                follow_ups = await uow.circles.follow_ups_due(now, BATCH)
+                if not due and not follow_ups:
+                    return done
+                for session in due:
+                    await self._session(uow, session, now)
+                    if session.due_at is not None and session.due_at <= now:  # never twice in a tick
+                        session.due_at = now + RETRY
+                for commitment in follow_ups:
+                    ctx = self._ctx(uow, now, f"circle-follow-up:{commitment.id}")
+                    if not await follow_up(ctx, commitment):
+                        commitment.follow_up_at = now + DAY_BEFORE
+                done += len(due) + len(follow_ups)
+                await uow.commit()
+
+    async def _session(self, uow: UnitOfWork, session: CircleSession, now: datetime) -> None:
+        circle = await uow.circles.get(session.circle_id)
+        ctx = self._ctx(
+            uow, now, f"circle-session:{session.id}:{session.status}:{session.reminded}:{session.segment}"
+        )
+        desk = SessionDesk(ctx)
+        if circle is None:
+            session.status, session.due_at = "cancelled", None
+        elif session.status == "ended":
+            await desk.report_ratings(circle, session)
+        elif session.status == "open":
+            await self._overrun(ctx, circle, session)
+        elif circle.status != "active":
+            session.due_at = now + RETRY
+        elif now >= session.starts_at:
+            await self._start(ctx, desk, circle, session)
+        else:
+            await self._reminders(ctx, circle, session)
+
+    async def _reminders(self, ctx: CircleContext, circle: Circle, session: CircleSession) -> None:
+        """The reminder due now, if any (only the hour's, when the bot was down for both), and
+        when the next is due."""
+        if session.reminded < 2 and ctx.now >= session.starts_at - HOUR_BEFORE:
+            await self._remind(ctx, circle, session, "hour")
+            session.reminded = 2
+        elif session.reminded < 1 and ctx.now >= session.starts_at - DAY_BEFORE:
+            await self._remind(ctx, circle, session, "day")
+            session.reminded = 1
+        session.due_at = session.starts_at - {0: DAY_BEFORE, 1: HOUR_BEFORE}.get(
+            session.reminded, timedelta()
+        )
+
+    async def _start(
+        self, ctx: CircleContext, desk: SessionDesk, circle: Circle, session: CircleSession
+    ) -> None:
+        """At its time; not while another session of the circle runs, and not once the time it
+        would have taken has passed (the bot was down): then the next meeting is scheduled."""
+        template = ctx.template(session)
+        minutes = 60 if template is None else template.minutes
+        if ctx.now >= session.starts_at + timedelta(minutes=minutes):
+            session.status, session.due_at = "cancelled", None
+            await ctx.schedule_next(circle, ctx.now)
+            return
+        if await desk.running(circle) is not None:
+            session.due_at = ctx.now + RETRY
+            return
+        await desk.open(circle, session, queued=True)
+
+    async def _remind(self, ctx: CircleContext, circle: Circle, session: CircleSession, which: str) -> None:
+        when = ctx.when(circle, session.starts_at)
+        title = ctx.title(circle, session)
+        await ctx.post(
+            circle,
+            ctx.words(circle, f"circle.reminder_{which}", name=circle.name, when=when, title=title),
+            queued=True,
+        )
+        members = await ctx.uow.circles.members(circle.id)
+        seats = {seat.person_id: seat for seat in await ctx.uow.circles.seats(session.id)}
+        for member in members:
+            out = ctx.quiet_outbox(member, f"circle-reminder:{session.id}:{which}:{member.id}")
+            if out is None or (out.not_before is not None and out.not_before >= session.starts_at):
+                continue  # away, or quiet until the session has begun
+            speaker = ctx.speaker(member, out=out)
+            buttons = [
+                [(speaker.label("circle.button.attending"), Rsvp(session.id, "yes").encode())],
+                [(speaker.label("circle.button.cant"), Rsvp(session.id, "no").encode())],
+            ]
+            await speaker.say(
+                f"circle.rsvp_ask_{which}",
+                buttons,
+                name=circle.name,
+                when=ctx.when(circle, session.starts_at, speaker.lang),
+            )
+        facilitator = await ctx.facilitator(circle)
+        if which == "hour" and facilitator is not None:
+            speaker = ctx.speaker(facilitator)
+            answered = {
+                value: [m.name for m in members if (s := seats.get(m.id)) and s.rsvp == value]
+                for value in ("yes", "no")
+            }
+            silent = [m.name for m in members if not (seats.get(m.id) and seats[m.id].rsvp)]
+            await speaker.say(
+                "circle.rsvp_roundup",
+                name=circle.name,
+                yes=", ".join(answered["yes"]) or "—",
+                no=", ".join(answered["no"]) or "—",
+                silent=", ".join(silent) or "—",
+            )
+
+    async def _overrun(self, ctx: CircleContext, circle: Circle, session: CircleSession) -> None:
+        session.due_at = None
+        template = ctx.template(session)
+        facilitator = await ctx.facilitator(circle)
+        if template is None or facilitator is None or session.overrun_told:
+            return
+        segment = template.segments[session.segment]
+        session.overrun_told = True
+        speaker = ctx.speaker(facilitator)
+        title = ctx.content.catalog.pick(segment.title, speaker.lang)
+        await speaker.say("circle.overrun", title=title, minutes=segment.minutes, name=circle.name)

@@ -1,0 +1,107 @@
+"""What every learning-circle use case needs inside one unit of work: the store, the content,
+the replies of this update (sent at once) and the messages it queues (sent behind them), and
+ways to speak to the group and to one member in her own language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flows.circles import CirclesContent, Rhythm, SessionTemplate
+from flows.content import Content
+from flows.schedules import DAYS
+from services.away.dialog import away_at
+from services.core.outgoing import ButtonRows, Outbox
+from services.core.speaker import Speaker
+from services.settings.dialog import outside_quiet_hours
+from store.models import Circle, CircleSession, Person
+from store.uow import UnitOfWork
+
+FACILITATOR = "facilitator"
+DAY_BEFORE = timedelta(days=1)  # the first reminder
+
+
+@dataclass
+class CircleContext:
+    uow: UnitOfWork
+    content: Content
+    out: Outbox  # replies to this update
+    bulk: Outbox  # messages queued behind replies: to every member, reminders
+    now: datetime
+    timezone: str  # the program's default
+
+    @property
+    def circles(self) -> CirclesContent:
+        assert self.content.circles is not None
+        return self.content.circles
+
+    def lang_of(self, circle: Circle) -> str:
+        return circle.language or self.content.languages.default
+
+    def words(self, circle: Circle, key: str, **fields: object) -> str:
+        """The bot's words in the circle's language."""
+        return self.content.catalog.say(self.lang_of(circle), key, **fields)
+
+    async def post(self, circle: Circle, text: str, buttons: ButtonRows = (), queued: bool = False) -> None:
+        """A message to the group: in its language, with no one's personal data."""
+        lang = self.lang_of(circle)
+        await (self.bulk if queued else self.out).send(
+            circle.chat_id, self.content.catalog.lay_out(lang, text), buttons
+        )
+
+    def speaker(self, person: Person, queued: bool = False, out: Outbox | None = None) -> Speaker:
+        """To one member in her private chat, in her language."""
+        lang = person.language or self.content.languages.default
+        box = out or (self.bulk if queued else self.out)
+        return Speaker(box, self.content.catalog, lang, person.telegram_id, person.id)
+
+    def quiet_outbox(self, person: Person, key: str) -> Outbox | None:
+        """A queue that holds her private message past her quiet hours; None when she is away."""
+        if away_at(person, self.now, self.timezone):
+            return None
+        local = self.now.astimezone(ZoneInfo(person.timezone or self.timezone))
+        later = outside_quiet_hours(person, self.content.schedules.quiet_hours, local)
+        return Outbox(self.uow, self.now, key, interactive=False, not_before=later if later > local else None)
+
+    async def facilitator(self, circle: Circle) -> Person | None:
+        return None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
+
+    def template(self, session: CircleSession) -> SessionTemplate | None:
+        return self.circles.sessions.get(session.template_id)
+
+    def title(self, circle: Circle, session: CircleSession) -> str:
+        template = self.template(session)
+        return (
+            session.template_id
+            if template is None
+            else self.content.catalog.pick(template.title, self.lang_of(circle))
+        )
+
+    def rhythm(self, circle: Circle) -> Rhythm | None:
+        if circle.meets_on is None or circle.meets_at is None:
+            return None
+        return Rhythm(day=circle.meets_on, at=circle.meets_at, timezone=circle.timezone or self.timezone)
+
+    def when(self, circle: Circle, moment: datetime, lang: str | None = None) -> str:
+        """A meeting time as the circle reads it: "Tuesday 1 Dec, 15:00"."""
+        zone = ZoneInfo(circle.timezone or self.timezone)
+        local = moment.astimezone(zone)
+        lang = lang or self.lang_of(circle)
+        catalog = self.content.catalog
+        day = catalog.say(lang, f"day.{DAYS[local.weekday()]}")
+        month = catalog.say(lang, "chart.months").split("|")[local.month - 1]
+        return catalog.say(lang, "circle.when", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
+
+    async def schedule_next(self, circle: Circle, after: datetime) -> CircleSession | None:
+        """The circle's next meeting by its rhythm, with the next template of its set."""
+        rhythm = self.rhythm(circle)
+        if rhythm is None or circle.set_id is None:
+            return None
+        template = self.circles.session_for(circle.set_id, circle.sessions_held + 1)
+        if template is None:
+            return None
+        starts_at = rhythm.next_meeting(after)
+        return await self.uow.circles.add_session(
+            circle, template.id, starts_at, starts_at - DAY_BEFORE, self.now
+        )

@@ -1,0 +1,118 @@
+"""Learning circles: /circle and the session commands in a group, its buttons (Join, the
+facilitator's controls, votes), what members say there, and a member's private side (set-up,
+private prompts, RSVP, rating, follow-up). The clock's share is services.circles.clock."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flows.content import Content
+from flows.spec import CIRCLE_COMMANDS
+from services.circles import buttons as b
+from services.circles import group
+from services.circles.private import CirclePrivate
+from services.circles.setup import CircleSetup
+from services.core.prompts import Prompt
+from services.core.registry import ANYBODY, ANYONE, Answers, ButtonKind, Command, Feature, Rule, roles
+from services.core.turn import Turn
+
+FACILITATOR = "facilitator"
+HER_SETUP = Rule("the facilitator setting up this circle", frozenset({FACILITATOR}), b.own_setup)
+IN_THE_CIRCLE = Rule("a member of the session's circle", relation=b.in_sessions_circle)
+HER_CONTRIBUTION = Rule("her own contribution", relation=b.own_contribution)
+FACILITATES_HERE = Rule("this group's facilitator", frozenset({FACILITATOR}), b.facilitates_here)
+MEMBER_HERE = Rule("a member of this group's circle", relation=b.member_here)
+
+
+def private(turn: Turn) -> CirclePrivate:
+    return CirclePrivate(group.context(turn), turn.me, turn.speaker())
+
+
+async def in_group(turn: Turn) -> None:
+    """A circle command in the private chat: it works in the group."""
+    await turn.say("circle.in_group", command=turn.incoming.command)
+
+
+async def receive(turn: Turn, prompt: Prompt) -> None:
+    if isinstance(prompt, b.SetUpAsk):
+        return await CircleSetup(group.context(turn)).receive(
+            turn.me, turn.speaker(), prompt, turn.incoming.text or ""
+        )
+    await private(turn).receive(prompt, turn.incoming.text or "")
+
+
+async def cancelled(turn: Turn, prompt: Prompt) -> None:
+    await turn.say("circle.cancelled")
+
+
+async def no_comment(turn: Turn, prompt: Prompt) -> None:
+    await turn.say("circle.comment_thanks")
+
+
+async def set_up(turn: Turn, data: b.SetUpChoice) -> None:
+    await CircleSetup(group.context(turn)).press(turn.me, turn.speaker(), data)
+
+
+async def rsvp(turn: Turn, data: b.Rsvp) -> None:
+    await private(turn).rsvp(data)
+
+
+async def rate(turn: Turn, data: b.Rate) -> None:
+    await private(turn).rate(data)
+
+
+async def share(turn: Turn, data: b.ShareAnswer) -> None:
+    await private(turn).share(data)
+
+
+async def tried(turn: Turn, data: b.Tried) -> None:
+    await private(turn).tried(data)
+
+
+def feature(content: Content) -> Feature:
+    if content.circles is None:
+        return Feature("circles")
+    controls = tuple(
+        Command(
+            name,
+            FACILITATES_HERE,
+            partial(group.control, name=name),
+            where="group",
+            refuse=group.control_refused,
+        )
+        for name in CIRCLE_COMMANDS
+        if name != "circle"
+    )
+    return Feature(
+        "circles",
+        commands=(
+            Command(
+                "circle", roles(FACILITATOR), group.circle_command, where="group", refuse=group.circle_refused
+            ),
+            *controls,
+            *(Command(name, ANYONE, in_group) for name in CIRCLE_COMMANDS),
+        ),
+        buttons=(
+            ButtonKind(b.SetUpChoice, HER_SETUP, set_up),
+            ButtonKind(b.Rsvp, IN_THE_CIRCLE, rsvp),
+            ButtonKind(b.Rate, IN_THE_CIRCLE, rate),
+            ButtonKind(b.ShareAnswer, HER_CONTRIBUTION, share),
+            ButtonKind(b.Tried, HER_CONTRIBUTION, tried),
+            ButtonKind(b.Join, ANYBODY, group.join, where="group"),
+            ButtonKind(
+                b.Control,
+                FACILITATES_HERE,
+                group.press_control,
+                where="group",
+                refuse=group.control_press_refused,
+            ),
+            ButtonKind(b.Vote, MEMBER_HERE, group.vote, where="group", refuse=group.vote_refused),
+        ),
+        answers=(
+            Answers(b.SetUpAsk, receive, cancel=cancelled),
+            Answers(b.SegmentAnswer, receive, cancel=cancelled),
+            Answers(b.RatingComment, receive, cancel=cancelled, skip=no_comment),
+            Answers(b.HowItWent, receive, cancel=cancelled),
+        ),
+        group=group.on_update,
+    )

@@ -1,0 +1,376 @@
+"""Running a learning-circle session in its group: opening it, posting each segment, moving on
+(/next, /prev, /pause, /end), recording what members say, votes, and closing with attendance,
+the recap and the questions that follow a session.
+
+Nothing from a private answer reaches the group unless its author chose so, and the group
+only ever sees segment prompts, counts, and the words members chose to share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flows.circle_script import private_prompt, segment_post
+from flows.circles import Segment, SessionTemplate, chosen_case
+from services.circles.buttons import STARS, Control, Rate, SegmentAnswer, Vote, segment_tag
+from services.circles.context import CircleContext
+from services.core import waiting
+from services.core.prompts import Prompt
+from store.models import Circle, CircleSession, Contribution, Person
+
+FOLLOW_UP_AFTER = timedelta(days=3)  # "did you try it?": long enough to try, soon enough to remember
+REPORT_AFTER = timedelta(days=1)  # ratings reach the facilitator once members had a day to answer
+OVERRUN_GRACE = timedelta(minutes=1)  # a segment "runs past its time" only once it clearly has
+SHARED = ("name", "anonymous")
+
+
+@dataclass(frozen=True)
+class Recap:
+    counts: dict[int, int]  # segment -> contributions (and messages only counted)
+    shared: list[Contribution]  # commitments their owners chose to share
+    people: dict[int, Person]  # their owners
+
+
+class SessionDesk:
+    """The session side of one unit of work (a group update, a private answer, a tick)."""
+
+    def __init__(self, ctx: CircleContext) -> None:
+        self.ctx = ctx
+        self.uow = ctx.uow
+
+    # --- opening and moving on ----------------------------------------------------------------
+
+    async def running(self, circle: Circle) -> CircleSession | None:
+        found = await self.uow.circles.sessions_with(circle.id, ("open", "paused"))
+        return found[0] if found else None
+
+    async def open(self, circle: Circle, session: CircleSession, queued: bool = False) -> None:
+        """Open a scheduled session (its time came, or the facilitator sent /session): one at a
+        time per circle, which the store's unique index also guarantees."""
+        template = self.ctx.template(session)
+        if template is None:
+            session.status, session.due_at = "cancelled", None
+            return
+        session.status, session.opened_at, session.segment = "open", self.ctx.now, 0
+        await self.ctx.post(
+            circle,
+            self.ctx.words(circle, "circle.opened", name=circle.name, title=self.ctx.title(circle, session)),
+            queued=queued,
+        )
+        await self._show(circle, session, template, queued=queued, first_time=True)
+
+    async def move(self, circle: Circle, session: CircleSession, step: int) -> None:
+        """/next (+1) or /prev (-1, never before the first); past the last segment is the end."""
+        template = self.ctx.template(session)
+        if template is None:
+            return await self.end(circle, session)
+        if session.status == "paused":
+            session.status = "open"
+        target = session.segment + step
+        if target >= len(template.segments):
+            return await self.end(circle, session)
+        leaving = template.segments[session.segment]
+        if step > 0 and leaving.poll is not None and leaving.poll.cases:
+            await self._choose_case(circle, session)
+        await self._segment_ends(circle, session)
+        session.segment = target
+        await self._show(circle, session, template, first_time=target > session.reached)
+        session.reached = max(session.reached, target)
+
+    async def pause(self, circle: Circle, session: CircleSession) -> None:
+        session.status, session.due_at = "paused", None
+        await self.ctx.post(circle, self.ctx.words(circle, "circle.paused"))
+
+    async def resume(self, circle: Circle, session: CircleSession) -> None:
+        template = self.ctx.template(session)
+        session.status = "open"
+        if template is not None:
+            await self._show(circle, session, template, first_time=False)
+
+    def _controls(self, circle: Circle, session: CircleSession) -> list[tuple[str, str]]:
+        words = self.ctx.words
+        return [
+            (words(circle, "circle.button.prev"), Control(session.id, "prev").encode()),
+            (words(circle, "circle.button.pause"), Control(session.id, "pause").encode()),
+            (words(circle, "circle.button.next"), Control(session.id, "next").encode()),
+        ]
+
+    async def _show(
+        self,
+        circle: Circle,
+        session: CircleSession,
+        template: SessionTemplate,
+        queued: bool = False,
+        first_time: bool = True,
+    ) -> None:
+        """Post the current segment; on the way forward, its private prompt goes to every member."""
+        segment = template.segments[session.segment]
+        added = await self._look_back(circle, session) if segment.look_back else []
+        if segment.speakers == "case_owner" and session.case_id is not None:
+            case = await self.uow.circles.contribution(session.case_id)
+            if case is not None:
+                added.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
+        buttons: list[list[tuple[str, str]]] = [
+            [(label, Vote(session.id, session.segment, option).encode())]
+            for label, option in await self._options(circle, session, segment)
+        ]
+        if segment.poll is not None and not buttons:
+            added.append(self.ctx.words(circle, "circle.no_cases"))
+        buttons.append(self._controls(circle, session))
+        text = segment_post(
+            self.ctx.content.catalog, self.ctx.lang_of(circle), template, session.segment, added
+        )
+        await self.ctx.post(circle, text, buttons, queued=queued)
+        session.segment_at, session.overrun_told = self.ctx.now, False
+        session.due_at = self.ctx.now + timedelta(minutes=segment.minutes) + OVERRUN_GRACE
+        if segment.private is not None and first_time:
+            await self._ask_privately(circle, session, segment)
+
+    async def _options(
+        self, circle: Circle, session: CircleSession, segment: Segment
+    ) -> list[tuple[str, str]]:
+        if segment.poll is None:
+            return []
+        if not segment.poll.cases:
+            lang = self.ctx.lang_of(circle)
+            return [(self.ctx.content.catalog.pick(o.label, lang), o.id) for o in segment.poll.options]
+        cases = await self.uow.circles.contributions(session.id, "case")
+        return [(case.text or "", str(case.id)) for case in cases]
+
+    async def _ask_privately(self, circle: Circle, session: CircleSession, segment: Segment) -> None:
+        """Each member is asked now, or, in another conversation, when she is free (rule 8)."""
+        catalog = self.ctx.content.catalog
+        for member in await self.uow.circles.members(circle.id):
+            speaker = self.ctx.speaker(member, queued=True)
+            prompt = private_prompt(catalog, speaker.lang, circle.name, segment)
+            if prompt is not None:
+                await waiting.ask_or_queue(
+                    self.uow,
+                    speaker,
+                    member,
+                    SegmentAnswer(session.id, session.segment),
+                    catalog.lay_out(speaker.lang, prompt),
+                    self.ctx.now,
+                    tag=segment_tag(session.id, session.segment),
+                    waiting_key="circle.prompt_waiting",
+                    name=circle.name,
+                )
+
+    async def _segment_ends(self, circle: Circle, session: CircleSession) -> None:
+        """The segment's private prompt lapses: unasked or unanswered, and each is told."""
+        template = self.ctx.template(session)
+        segments = [] if template is None else template.segments
+        if session.segment >= len(segments) or segments[session.segment].private is None:
+            return
+        ending = (session.id, session.segment)
+
+        def for_it(prompt: Prompt) -> bool:
+            return isinstance(prompt, SegmentAnswer) and (prompt.session, prompt.segment) == ending
+
+        await waiting.lapse(
+            self.uow,
+            segment_tag(*ending),
+            await self.uow.circles.members(circle.id),
+            lambda member: self.ctx.speaker(member, queued=True),
+            for_it,
+            "circle.prompt_lapsed",
+            self.ctx.now,
+        )
+
+    async def _look_back(self, circle: Circle, session: CircleSession) -> list[str]:
+        """Last session's commitments whose owners chose to share them, and how they went."""
+        last = await self.uow.circles.last_ended(circle.id, session.number)
+        shared = [] if last is None else await self._shared(last, "commitment")
+        if not shared:
+            return [self.ctx.words(circle, "circle.look_back_none")]
+        people = await self.uow.people.many(c.person_id for c in shared)
+        lines = [self.ctx.words(circle, "circle.look_back")]
+        for commitment in shared:
+            line = self.ctx.words(
+                circle,
+                "circle.shared_line",
+                who=self._who(commitment, people, self.ctx.lang_of(circle)),
+                text=commitment.text,
+            )
+            if commitment.tried is not None:
+                outcome = "circle.outcome_tried" if commitment.tried else "circle.outcome_not_yet"
+                line += "\n" + self.ctx.words(circle, outcome, text=commitment.outcome or "…")
+            lines.append(line)
+        return ["\n".join(lines)]
+
+    async def _shared(self, session: CircleSession, kind: str) -> list[Contribution]:
+        return [c for c in await self.uow.circles.contributions(session.id, kind) if c.shared in SHARED]
+
+    def _who(self, contribution: Contribution, people: dict[int, Person], lang: str) -> str:
+        """Her name if she shared by name, else "a member"."""
+        person = people.get(contribution.person_id)
+        if contribution.shared == "name" and person is not None:
+            return person.name
+        return self.ctx.content.catalog.say(lang, "circle.a_member")
+
+    async def _choose_case(self, circle: Circle, session: CircleSession) -> None:
+        """The vote closes as the circle moves on; the case's owner hears it privately."""
+        cases = await self.uow.circles.contributions(session.id, "case")
+        prefix = f"{session.segment}:"
+        votes = {
+            int(key.removeprefix(prefix)): int(option)
+            for key, option in session.votes.items()
+            if key.startswith(prefix) and str(option).isdecimal()
+        }
+        chosen = chosen_case(votes, [case.id for case in cases])
+        session.case_id = chosen
+        case = next((c for c in cases if c.id == chosen), None)
+        owner = None if case is None else await self.uow.people.get(case.person_id)
+        if case is not None and owner is not None:
+            await self.ctx.speaker(owner, queued=True).say("circle.your_case", title=case.text)
+
+    # --- what members say -------------------------------------------------------------------
+
+    async def contribute(
+        self,
+        session: CircleSession,
+        person: Person | None,
+        message_id: int,
+        kind: str,
+        text: str | None,
+        file_id: str | None,
+    ) -> None:
+        """A message in the group during a session. Someone not (yet) in circlebot is only
+        counted: nothing of theirs is kept."""
+        if person is None:
+            key = str(session.segment)
+            session.uncounted = {**session.uncounted, key: session.uncounted.get(key, 0) + 1}
+            return
+        await self.uow.circles.add_message(
+            session_id=session.id,
+            person_id=person.id,
+            segment=session.segment,
+            kind=kind,
+            message_id=message_id,
+            text=text,
+            file_id=file_id,
+            created_at=self.ctx.now,
+        )
+        await self.uow.circles.took_part(session.id, person.id)
+
+    async def edited(self, session: CircleSession, message_id: int, text: str | None) -> None:
+        contribution = await self.uow.circles.by_message(session.id, message_id)
+        if contribution is not None:
+            contribution.text, contribution.edited_at = text, self.ctx.now
+
+    async def vote(
+        self, circle: Circle, session: CircleSession, person: Person, segment: int, option: str
+    ) -> str:
+        """Her vote, which she may change until the circle moves on; the notice shown to her."""
+        template = self.ctx.template(session)
+        current = session.status == "open" and segment == session.segment and template is not None
+        options = (
+            {}
+            if not current or template is None
+            else {
+                choice: label
+                for label, choice in await self._options(circle, session, template.segments[segment])
+            }
+        )
+        if option not in options:
+            return self.ctx.words(circle, "circle.vote_closed")
+        session.votes = {**session.votes, f"{segment}:{person.id}": option}
+        await self.uow.circles.took_part(session.id, person.id)
+        return self.ctx.words(circle, "circle.voted", option=options[option])
+
+    # --- the end ------------------------------------------------------------------------------
+
+    async def end(self, circle: Circle, session: CircleSession) -> None:
+        """Attendance (who said something, voted or answered privately), the recap to the group
+        and to those absent, a rating asked of everyone, the facilitator's report, commitments'
+        follow-ups, and the next meeting scheduled."""
+        ctx = self.ctx
+        await self._segment_ends(circle, session)
+        session.status, session.ended_at = "ended", ctx.now
+        session.due_at = ctx.now + REPORT_AFTER
+        circle.sessions_held += 1
+        members = await self.uow.circles.members(circle.id)
+        took_part = {seat.person_id for seat in await self.uow.circles.seats(session.id) if seat.took_part}
+        recap = await self._recap_parts(session)
+        await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)))
+        for member in members:
+            speaker = ctx.speaker(member, queued=True)
+            if member.id not in took_part:
+                await speaker.send(self._recap(circle, session, recap, speaker.lang))
+            stars = [[(stars, Rate(session.id, stars).encode()) for stars in STARS]]
+            await speaker.say("circle.rate", stars, name=circle.name)
+        for commitment in await self.uow.circles.contributions(session.id, "commitment"):
+            commitment.follow_up_at = ctx.now + FOLLOW_UP_AFTER
+        await self._report_attendance(circle, session, members, took_part, recap)
+        upcoming = await ctx.schedule_next(circle, max(ctx.now, session.starts_at))
+        if upcoming is not None:
+            when = ctx.when(circle, upcoming.starts_at)
+            await ctx.post(circle, ctx.words(circle, "circle.next_meeting", when=when))
+
+    async def _recap_parts(self, session: CircleSession) -> Recap:
+        """What a recap is made of, read once for the group, the absent and the facilitator."""
+        counts: dict[int, int] = {int(k): v for k, v in session.uncounted.items()}
+        for contribution in await self.uow.circles.contributions(session.id):
+            if contribution.kind != "case":  # a proposal is private until the vote
+                counts[contribution.segment] = counts.get(contribution.segment, 0) + 1
+        shared = await self._shared(session, "commitment")
+        return Recap(counts, shared, await self.uow.people.many(c.person_id for c in shared))
+
+    def _segment_lines(self, session: CircleSession, counts: dict[int, int], lang: str) -> list[str]:
+        catalog, template = self.ctx.content.catalog, self.ctx.template(session)
+        return [
+            catalog.say(
+                lang, "circle.recap_line", title=catalog.pick(segment.title, lang), count=counts.get(k, 0)
+            )
+            for k, segment in enumerate(template.segments if template else ())
+        ]
+
+    def _recap(self, circle: Circle, session: CircleSession, recap: Recap, lang: str) -> str:
+        """Segments and how many spoke in each, and the commitments shared: counts and chosen
+        words only, nothing about families or children."""
+        catalog = self.ctx.content.catalog
+        lines = [catalog.say(lang, "circle.recap", name=circle.name, title=self.ctx.title(circle, session))]
+        lines += self._segment_lines(session, recap.counts, lang)
+        if recap.shared:
+            lines.append(catalog.say(lang, "circle.recap_commitments"))
+            lines += [
+                catalog.say(lang, "circle.shared_line", who=self._who(c, recap.people, lang), text=c.text)
+                for c in recap.shared
+            ]
+        return catalog.lay_out(lang, "\n".join(lines))
+
+    async def _report_attendance(
+        self, circle: Circle, session: CircleSession, members: list[Person], took_part: set[int], recap: Recap
+    ) -> None:
+        facilitator = await self.ctx.facilitator(circle)
+        if facilitator is None:
+            return
+        speaker = self.ctx.speaker(facilitator, queued=True)
+        present = [m.name for m in members if m.id in took_part]
+        absent = [m.name for m in members if m.id not in took_part]
+        lines = [
+            speaker.label("circle.report", name=circle.name, title=self.ctx.title(circle, session)),
+            speaker.label("circle.report_present", count=len(present), names=", ".join(present) or "—"),
+            speaker.label("circle.report_absent", count=len(absent), names=", ".join(absent) or "—"),
+            *self._segment_lines(session, recap.counts, speaker.lang),
+        ]
+        if session.uncounted:
+            lines.append(speaker.label("circle.report_uncounted", count=sum(session.uncounted.values())))
+        await speaker.send(self.ctx.content.catalog.lay_out(speaker.lang, "\n".join(lines)))
+
+    async def report_ratings(self, circle: Circle, session: CircleSession) -> None:
+        """A day after the session: how members rated it, and their comments without names."""
+        session.reported_at, session.due_at = self.ctx.now, None
+        facilitator = await self.ctx.facilitator(circle)
+        if facilitator is None:
+            return
+        seats = [seat for seat in await self.uow.circles.seats(session.id) if seat.rating is not None]
+        speaker = self.ctx.speaker(facilitator, queued=True)
+        if not seats:
+            return await speaker.say("circle.ratings_none", name=circle.name)
+        average = sum(seat.rating or 0 for seat in seats) / len(seats)
+        lines = [
+            speaker.label("circle.ratings", name=circle.name, count=len(seats), average=f"{average:.1f}")
+        ]
+        lines += [f"• {seat.comment}" for seat in seats if seat.comment]
+        await speaker.send("\n".join(lines))

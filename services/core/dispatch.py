@@ -1,0 +1,200 @@
+"""The one door: every update, private or in a group, comes in here as one unit of work (the
+processed update id, what she answered, the replies as outbox rows, committed together, so a
+repeated update changes nothing and a crash loses nothing). It routes by what features declared
+(services.core.registry) and knows none of them by name:
+
+- a button is parsed by its kind's codec, then its rule is checked, then its feature runs;
+- a command is checked against its rule; it closes her open prompt first (`/cancel` and
+  `/skip` say what that prompt's kind says), and after its work the pending question comes again;
+- her words answer her open prompt, else the flow she is in;
+- when a prompt she had closes and she is free, what waits in her queue is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flows.content import Content
+from flows.run import Input, TextInput
+from services.core import prompts, waiting
+from services.core.buttons import parse, prefix_of
+from services.core.outgoing import Outbox, Outgoing
+from services.core.registry import Registry, Where
+from services.core.turn import Incoming, Turn
+from store.database import Database
+
+
+class ChatService:
+    def __init__(
+        self,
+        db: Database,
+        content: Content,
+        timezone: str,
+        clock: Callable[[], datetime],
+        wake: Callable[[], None] = lambda: None,
+        registry: Registry | None = None,
+    ) -> None:
+        if registry is None:
+            from services.features import registry_for
+
+            registry = registry_for(content)
+        self.db = db
+        self.content = content
+        self.timezone = timezone
+        self.clock = clock
+        self.wake = wake  # asks the scheduler for a tick now (a chart or a summary to prepare)
+        self.registry = registry
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Handle one update; returns the replies, committed and claimed, to send now (none
+        for a repeated update)."""
+        now = self.clock()
+        async with self.db.unit_of_work() as uow:
+            if not await uow.updates.mark_processed(incoming.update_id, now):
+                return []
+            out = Outbox(uow, now, f"update:{incoming.update_id}")
+            turn = Turn(
+                uow, out, self.content, self.registry, incoming, now, self.timezone, self._language(incoming)
+            )
+            await (self._private(turn) if incoming.private else self._group(turn))
+            await uow.commit()
+        if turn.wake_clock:
+            self.wake()
+        return out.claimed
+
+    def _language(self, incoming: Incoming) -> str:
+        """Her Telegram app's language when it is one the program speaks, until she chooses."""
+        code = (incoming.sender.language_code or "").split("-")[0].lower()
+        languages = self.content.languages
+        return code if code in languages.enabled else languages.default
+
+    # --- private chat ----------------------------------------------------------------------------
+
+    async def _private(self, turn: Turn) -> None:
+        incoming = turn.incoming
+        person = turn.person = await turn.uow.people.get_by_telegram_id(incoming.sender.telegram_id)
+        if person is not None:
+            if person.deactivated:
+                return await turn.say("people.deactivated")
+            person.unreachable = False  # any update from her means Telegram delivers again
+            turn.lang = person.language or turn.lang
+            if person.awaiting is not None and prompts.current(person, turn.now) is None:
+                prompts.close(person)  # lapsed: her words are no longer its answer
+        had_prompt = person is not None and person.awaiting is not None
+        if incoming.callback is not None:
+            await self._press(turn, "private", incoming.callback)
+        elif person is None:
+            await self._stranger(turn)
+        elif person.language is None:
+            await self._unsettled(turn)
+        elif incoming.command is not None:
+            await self._command(turn, incoming.command)
+        else:
+            await self._words(turn)
+        if had_prompt and person is not None and await waiting.is_free(turn.uow, person, turn.now):
+            await turn.conversation().start_waiting()
+
+    async def _stranger(self, turn: Turn) -> None:
+        """Someone not in circlebot: only what admits strangers (an invite) is for her."""
+        command = turn.registry.command("private", turn.incoming.command or "")
+        if command is not None and command.rule.strangers:
+            return await command.run(turn)
+        await turn.say("invite.none")
+
+    async def _unsettled(self, turn: Turn) -> None:
+        if turn.registry.unsettled is not None:
+            await turn.registry.unsettled(turn)
+
+    async def _command(self, turn: Turn, name: str) -> None:
+        person = turn.me
+        prompt = prompts.current(person, turn.now)
+        prompts.close(person)  # a command closes the prompt she left open
+        answers = None if prompt is None else turn.registry.answers.get(prompt.kind)
+        closing = None if answers is None else {"cancel": answers.cancel, "skip": answers.skip}.get(name)
+        if prompt is not None and closing is not None:
+            return await closing(turn, prompt)
+        command = turn.registry.command("private", name)
+        run = await turn.uow.runs.active_for(person.id)
+        if command is None:
+            await turn.say("chat.unknown_command")
+        elif not await command.rule.allows(turn):
+            await (command.refuse(turn) if command.refuse else turn.say("chat.not_allowed"))
+        else:
+            await command.run(turn)
+            if not command.repeats_question or prompts.current(person, turn.now) is not None:
+                return  # it asks something itself: the flow's question would be in the way
+        await turn.conversation().repeat_question(run)
+
+    async def _words(self, turn: Turn) -> None:
+        """Her words (or a photo, a voice note) answer her open prompt, else her flow."""
+        incoming, person = turn.incoming, turn.me
+        prompt = prompts.current(person, turn.now)
+        answers = None if prompt is None else turn.registry.answers.get(prompt.kind)
+        if prompt is not None and answers is not None and (incoming.text is not None or prompt.takes_media):
+            turn.prompt = prompt
+            prompts.heard(person, prompt, turn.now)
+            return await answers.run(turn, prompt)
+        given: Input | None = TextInput(incoming.text) if incoming.text is not None else incoming.media
+        run = await turn.uow.runs.active_for(person.id)
+        if run is None or given is None:
+            return await turn.say("chat.nothing_active")
+        await turn.conversation().advance(run, given)
+
+    # --- buttons, wherever they are ----------------------------------------------------------------
+
+    async def _press(self, turn: Turn, where: Where, data: str) -> None:
+        """A button runs only when its payload parses as its kind and its rule admits the presser:
+        a forged, stale or foreign one is answered as expired and changes nothing."""
+        kind = turn.registry.buttons.get(prefix_of(data))
+        parsed = None if kind is None or kind.where != where else parse(kind.data, data)
+        person = turn.person
+        if person is None and where == "private" and (kind is None or not kind.rule.strangers):
+            return await turn.say("invite.none")
+        if kind is None or parsed is None:
+            return await self._expired(turn, where)
+        if (
+            where == "private"
+            and person is not None
+            and person.language is None
+            and not kind.rule.before_language
+        ):
+            return await self._unsettled(turn)
+        if not await kind.rule.allows(turn, parsed):
+            return await (kind.refuse(turn, parsed) if kind.refuse else self._expired(turn, where))
+        await kind.run(turn, parsed)
+
+    async def _expired(self, turn: Turn, where: Where) -> None:
+        if where == "private":
+            return await turn.say("button.expired")
+        incoming = turn.incoming
+        await turn.out.answer_button(
+            incoming.chat_id, incoming.callback_id or "", turn.label("button.expired")
+        )
+
+    # --- groups ------------------------------------------------------------------------------------
+
+    async def _group(self, turn: Turn) -> None:
+        """A group is a learning circle's: someone there counts as a person only once she has
+        joined and consented (nothing of anyone else's is kept)."""
+        group = turn.registry.group
+        if group is None:
+            return
+        incoming = turn.incoming
+        person = await turn.uow.people.get_by_telegram_id(incoming.sender.telegram_id)
+        if person is not None and (person.deactivated or person.consented_at is None):
+            person = None
+        turn.person = person
+        facts = incoming.group
+        if facts is not None and (facts.bot_status is not None or facts.member is not None):
+            return await group(turn)
+        if incoming.callback is not None:
+            return await self._press(turn, "group", incoming.callback)
+        command = None if incoming.command is None else turn.registry.command("group", incoming.command)
+        if command is None:
+            return await group(turn)
+        if not await command.rule.allows(turn):
+            if command.refuse is not None:
+                await command.refuse(turn)
+            return
+        await command.run(turn)

@@ -1,0 +1,166 @@
+"""What a feature declares, in one place: its commands and for whom, its button kinds and who
+may press them, the prompt kinds it may leave open, its menu lines and its clock hook. The
+dispatcher (services.core.dispatch) and the clock (services.core.clock) read only this."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from services.core.buttons import Button
+from services.core.prompts import Prompt
+
+if TYPE_CHECKING:
+    from services.core.turn import Turn
+
+Where = Literal["private", "group"]
+B = TypeVar("B", bound=Button)
+P = TypeVar("P", bound=Prompt)
+Relation = Callable[["Turn", Any], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a command or press a button: one of `roles` (None: anyone who joined), and,
+    for a button, her relation to what it names (her own run, the team she supervises, ...).
+    `strangers`: someone not in circlebot may too (joining, a circle's Join button)."""
+
+    name: str
+    roles: frozenset[str] | None = None
+    relation: Relation | None = None
+    strangers: bool = False
+    before_language: bool = False  # allowed before she has chosen her language
+
+    def admits_roles(self, roles: frozenset[str]) -> bool:
+        return self.roles is None or bool(self.roles & roles)
+
+    async def allows(self, turn: Turn, data: object = None) -> bool:
+        person = turn.person
+        if person is None:
+            if not self.strangers:
+                return False
+        elif not self.admits_roles(person.role_names):
+            return False
+        return self.relation is None or await self.relation(turn, data)
+
+
+def roles(*names: str) -> Rule:
+    return Rule("+".join(names), frozenset(names))
+
+
+ANYONE = Rule("anyone who joined")
+
+
+def menu_line(name: str) -> Callable[[Turn], str]:
+    """A command's line in her menu: `command.<name>` in the catalog, in her language."""
+    return lambda turn: turn.label(f"command.{name}")
+
+
+ANYBODY = Rule("anybody", strangers=True, before_language=True)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    rule: Rule
+    run: Callable[[Turn], Awaitable[None]]
+    about: Callable[[Turn], str] | None = None  # her menu's and /help's line; None: not listed
+    place: int = 0  # where that line comes in the menu (then in the order declared)
+    where: Where = "private"
+    repeats_question: bool = True  # after its work, the question of the flow she is in, again
+    refuse: Callable[[Turn], Awaitable[None]] | None = None  # else: "not allowed"
+
+
+@dataclass(frozen=True)
+class ButtonKind(Generic[B]):
+    data: type[B]
+    rule: Rule
+    run: Callable[[Turn, B], Awaitable[None]]
+    where: Where = "private"
+    refuse: Callable[[Turn, B], Awaitable[None]] | None = None  # else: "this button has expired"
+
+
+@dataclass(frozen=True)
+class Answers(Generic[P]):
+    """Her next words, while a prompt of this kind is open, go to `run`. A command closes the
+    prompt; `/cancel` and `/skip` then say what `cancel` and `skip` say, where they are given."""
+
+    kind: type[P]
+    run: Callable[[Turn, P], Awaitable[None]]
+    cancel: Callable[[Turn, P], Awaitable[None]] | None = None
+    skip: Callable[[Turn, P], Awaitable[None]] | None = None
+
+
+@dataclass(frozen=True)
+class ClockHook:
+    """A feature's share of the clock: `tick` does what is due at `now` (counts by name), and
+    `next_due` says when it next needs waking (None: nothing stored is due)."""
+
+    name: str
+    tick: Callable[[datetime], Awaitable[dict[str, int]]]
+    next_due: Callable[[datetime], Awaitable[datetime | None]]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    commands: tuple[Command, ...] = ()
+    buttons: tuple[ButtonKind[Any], ...] = ()
+    answers: tuple[Answers[Any], ...] = ()
+    group: Callable[[Turn], Awaitable[None]] | None = None  # a group update no command or button took
+    unsettled: Callable[[Turn], Awaitable[None]] | None = None  # a person who joined, before her language
+
+
+@dataclass
+class Registry:
+    features: list[Feature] = field(default_factory=list)
+    commands: dict[tuple[Where, str], Command] = field(default_factory=dict)
+    buttons: dict[str, ButtonKind[Any]] = field(default_factory=dict)
+    answers: dict[str, Answers[Any]] = field(default_factory=dict)
+    group: Callable[[Turn], Awaitable[None]] | None = None
+    unsettled: Callable[[Turn], Awaitable[None]] | None = None
+
+    @classmethod
+    def of(cls, features: Iterable[Feature]) -> Registry:
+        registry = cls()
+        for feature in features:
+            registry.add(feature)
+        return registry
+
+    def add(self, feature: Feature) -> None:
+        """Declarations must not collide: two features never claim one name or prefix."""
+        self.features.append(feature)
+        for command in feature.commands:
+            _claim(self.commands, (command.where, command.name), command, feature.name)
+        for kind in feature.buttons:
+            _claim(self.buttons, kind.data.prefix, kind, feature.name)
+        for answers in feature.answers:
+            _claim(self.answers, answers.kind.kind, answers, feature.name)
+        for hook in ("group", "unsettled"):
+            if getattr(feature, hook) is not None:
+                if getattr(self, hook) is not None:
+                    raise ValueError(f"{feature.name}: a second {hook} handler")
+                setattr(self, hook, getattr(feature, hook))
+
+    def command(self, where: Where, name: str) -> Command | None:
+        return self.commands.get((where, name))
+
+    def menu(self, roles: frozenset[str]) -> list[Command]:
+        """The commands listed for someone with these roles, in the order features declared them."""
+        listed = [
+            command
+            for command in self.commands.values()
+            if command.where == "private" and command.about is not None and command.rule.admits_roles(roles)
+        ]
+        return sorted(listed, key=lambda command: command.place)
+
+
+K = TypeVar("K")
+
+
+def _claim(table: dict[K, Any], key: K, value: object, feature: str) -> None:
+    if key in table:
+        raise ValueError(f"{feature}: {key!r} is declared twice")
+    table[key] = value

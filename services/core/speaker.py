@@ -1,0 +1,27 @@
+"""Saying things to one person in her chat, in her language, through this unit of work's outbox:
+what every conversation in the private chat needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.i18n import Catalog
+from services.core.outgoing import ButtonRows, Outbox
+
+
+@dataclass(frozen=True)
+class Speaker:
+    out: Outbox
+    catalog: Catalog
+    lang: str
+    chat_id: int
+    person_id: int | None  # so that a 403 on her messages marks her unreachable
+
+    def label(self, key: str, **fields: object) -> str:
+        return self.catalog.say(self.lang, key, **fields)
+
+    async def say(self, key: str, buttons: ButtonRows = (), **fields: object) -> None:
+        await self.send(self.catalog.lay_out(self.lang, self.label(key, **fields)), buttons)
+
+    async def send(self, text: str, buttons: ButtonRows = ()) -> None:
+        await self.out.send(self.chat_id, text, buttons, self.person_id)

@@ -1,0 +1,142 @@
+"""Invites: the only way into circlebot. A code carries a role and a team; a supervisor code
+makes its redeemer the team's one supervisor, so it is single-use and refused for a team that
+already has (or is already inviting) one."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flows.spec import ROLES
+from services.core.errors import Refused
+from store.database import Database
+from store.models import Invite, Team
+from store.uow import UnitOfWork
+
+CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
+
+
+@dataclass(frozen=True)
+class InviteView:
+    code: str
+    role: str
+    team: str | None
+    uses: int
+    max_uses: int
+    expires_at: datetime
+    status: str  # active, used up, expired, revoked
+
+
+def new_code() -> str:
+    """A random code of A-Za-z0-9_-, never starting with "-" (a command line would take it
+    for an option)."""
+    while (code := secrets.token_urlsafe(CODE_BYTES)).startswith("-"):
+        pass
+    return code
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise Refused(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    return role
+
+
+def check_request(role: str, team_name: str | None, uses: int) -> None:
+    """What can be refused without the database, so callers can check before touching it."""
+    check_role(role)
+    if uses < 1:
+        raise Refused("--uses must be at least 1")
+    if role == "supervisor":
+        if team_name is None:
+            raise Refused("a supervisor invite needs --team: it makes its redeemer that team's supervisor")
+        if uses != 1:
+            raise Refused("a supervisor invite is single-use: a team has one supervisor")
+
+
+async def create_invite(
+    db: Database, role: str, team_name: str | None, uses: int, valid_for: timedelta, now: datetime
+) -> str:
+    """Write the invite (creating its team if new) and return its code."""
+    check_request(role, team_name, uses)
+    async with db.unit_of_work() as uow:
+        team = None if team_name is None else (await uow.teams.get_or_create(team_name, now))[0]
+        code = await add_invite(uow, role, team, uses, valid_for, now)
+        await uow.commit()
+    return code
+
+
+async def add_invite(
+    uow: UnitOfWork,
+    role: str,
+    team: Team | None,
+    uses: int,
+    valid_for: timedelta,
+    now: datetime,
+    created_by: int | None = None,
+    circle_id: int | None = None,
+) -> str:
+    """The invite inside the caller's unit of work (the CLI's, a supervisor's /invite, a
+    learning circle's link for members not yet in circlebot)."""
+    if role == "supervisor" and team is not None:
+        if team.supervisor_id is not None:
+            raise Refused(f"team {team.name!r} already has a supervisor")
+        pending = await uow.invites.pending_supervisor_invite(team.id, now)
+        if pending is not None:
+            raise Refused(
+                f"team {team.name!r} already has a supervisor invite waiting ({pending.code}); "
+                "revoke it first"
+            )
+    code = new_code()
+    team_id = None if team is None else team.id
+    await uow.invites.add(
+        code, role, team_id, uses, now + valid_for, now, created_by=created_by, circle_id=circle_id
+    )
+    return code
+
+
+def _status(invite: Invite, now: datetime) -> str:
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.uses >= invite.max_uses:
+        return "used up"
+    if invite.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def why_unusable(invite: Invite | None, now: datetime) -> str | None:
+    """The catalog key explaining why a code cannot be used, or None when it can."""
+    if invite is None:
+        return "invite.unknown"
+    status = _status(invite, now)
+    return None if status == "active" else f"invite.{status.replace(' ', '_')}"
+
+
+async def list_invites(db: Database, now: datetime, include_inactive: bool) -> list[InviteView]:
+    async with db.unit_of_work() as uow:
+        invites = await uow.invites.all(now, include_inactive=include_inactive)
+        teams = {team.id: team.name for team in await uow.teams.all()}
+    return [
+        InviteView(
+            invite.code,
+            invite.role,
+            teams.get(invite.team_id) if invite.team_id is not None else None,
+            invite.uses,
+            invite.max_uses,
+            invite.expires_at,
+            _status(invite, now),
+        )
+        for invite in invites
+    ]
+
+
+async def revoke_invite(db: Database, code: str, now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        if not await uow.invites.revoke(code, now):
+            raise Refused(f"no active invite with code {code!r}")
+        await uow.commit()

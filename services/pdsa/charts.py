@@ -1,0 +1,152 @@
+"""A project's run chart and the words under it: the store's rows become the chart's points in
+time order, with the baseline (the points before the first change was tried), the cycles'
+boundaries and the signals (flows.runchart); the caption says in plain words what the signals
+mean and whether the direction is the good one, within Telegram's caption limit."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from flows.i18n import Catalog
+from flows.measures import shown_number
+from flows.runchart import Signals, detect
+from services.pdsa.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_png
+from services.summaries.charts import day_label
+from store.models import Cycle, DataPoint, Project
+
+CAPTION_LIMIT = 1024  # Telegram's limit on a photo's caption
+
+
+@dataclass(frozen=True)
+class RunChart:
+    """Everything the chart and its caption need, read from the store in one go."""
+
+    project: Project
+    points: list[ChartPoint]
+    signals: Signals
+    cycles: list[CycleMark]
+    lang: str
+
+    def png(self, catalog: Catalog) -> bytes:
+        texts = chart_texts(catalog, self.lang, self.project.measure, self.project.unit)
+        return run_chart_png(self.points, self.signals, self.project.goal, self.cycles, texts)
+
+
+def chart_texts(catalog: Catalog, lang: str, measure: str, unit: str) -> RunChartTexts:
+    """The chart's words in her language: the measure as its title, its unit on the y axis."""
+    say = partial(catalog.say, lang)
+    return RunChartTexts(
+        title=measure,
+        y_label=unit,
+        median=say("pdsa.chart.median"),
+        goal=say("pdsa.chart.goal"),
+        shift=say("pdsa.chart.shift"),
+        trend=say("pdsa.chart.trend"),
+        astronomical=say("pdsa.chart.astronomical"),
+        mine=say("pdsa.chart.mine"),
+        others=say("pdsa.chart.others"),
+        no_points=say("pdsa.chart.no_points"),
+        months=say("chart.months").split("|"),
+    )
+
+
+def run_chart(
+    project: Project,
+    cycles: Sequence[Cycle],
+    points: Sequence[DataPoint],
+    viewer_id: int,
+    zone: ZoneInfo,
+    lang: str,
+    catalog: Catalog,
+) -> RunChart:
+    """`points` in time order. In a team project the viewer's own points stand out."""
+    team = project.team_id is not None
+    chart_points = [ChartPoint(p.day, p.value, mine=not team or p.person_id == viewer_id) for p in points]
+    started = [(c, c.started_at.astimezone(zone).date()) for c in cycles if c.started_at is not None]
+    marks = [
+        CycleMark(
+            sum(1 for p in points if p.day < day), catalog.say(lang, "pdsa.chart.cycle", number=c.number)
+        )
+        for c, day in started
+    ]
+    baseline = marks[0].first if marks else None
+    signals = detect([p.value for p in points], baseline or None)
+    return RunChart(project, chart_points, signals, marks, lang)
+
+
+def caption(chart: RunChart, catalog: Catalog) -> str:
+    """What the chart says, in her words: the head, then each signal with its meaning."""
+    project, signals, lang = chart.project, chart.signals, chart.lang
+    say = partial(catalog.say, lang)
+    lines = [say("pdsa.caption.head", measure=project.measure, count=signals.points)]
+    if signals.median is not None:
+        lines[0] += " " + say("pdsa.caption.median", median=shown_number(signals.median), unit=project.unit)
+    if project.goal is not None:
+        lines[0] += " " + say("pdsa.caption.goal", goal=shown_number(project.goal), unit=project.unit)
+    if not signals.enough:
+        return _fit([*lines, say("pdsa.caption.early")])
+    lines += signal_sentences(chart, catalog) or [say("pdsa.caption.none")]
+    return _fit(lines)
+
+
+def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
+    """A sentence for each signal (the latest shift and trend): what it is and whether it goes
+    the way she wants."""
+    project, signals, lang, points = chart.project, chart.signals, chart.lang, chart.points
+    say = partial(catalog.say, lang)
+    periods = say(f"pdsa.periods.{project.frequency}")
+    months = say("chart.months").split("|")
+
+    def day(index: int) -> str:
+        when: date = points[index].day
+        return day_label(when, months)
+
+    def verdict(up: bool) -> str:
+        return say("pdsa.caption.good" if up == project.higher_is_better else "pdsa.caption.bad")
+
+    found = []
+    if signals.shifts:
+        span = signals.shifts[-1]
+        count = sum(1 for i in range(span.first, span.last + 1) if points[i].value != signals.median)
+        side = "above" if span.direction > 0 else "below"
+        found.append(
+            say(f"pdsa.caption.shift_{side}", count=count, periods=periods, day=day(span.first))
+            + " "
+            + verdict(span.direction > 0)
+        )
+    if signals.trends:
+        span = signals.trends[-1]
+        values = [points[i].value for i in range(span.first, span.last + 1)]
+        count = 1 + sum(
+            1 for before, after in itertools.pairwise(values) if after != before
+        )  # ties don't count
+        way = "up" if span.direction > 0 else "down"
+        found.append(
+            say(f"pdsa.caption.trend_{way}", count=count, periods=periods, day=day(span.first))
+            + " "
+            + verdict(span.direction > 0)
+        )
+    if signals.too_few_runs and signals.runs_range is not None:
+        found.append(say("pdsa.caption.few_runs", runs=signals.runs, fewest=signals.runs_range[0]))
+    if signals.too_many_runs and signals.runs_range is not None:
+        found.append(say("pdsa.caption.many_runs", runs=signals.runs, most=signals.runs_range[1]))
+    for index in signals.astronomical[-2:]:
+        found.append(
+            say("pdsa.caption.astronomical", day=day(index), value=shown_number(points[index].value))
+        )
+    return found
+
+
+def _fit(lines: list[str]) -> str:
+    """Whole sentences up to the caption limit; the first always (cut if it must be)."""
+    text = lines[0][:CAPTION_LIMIT]
+    for line in lines[1:]:
+        if len(text) + 2 + len(line) > CAPTION_LIMIT:
+            break
+        text += "\n\n" + line
+    return text

@@ -1,0 +1,217 @@
+"""The clock's PDSA work, called from every tick: data prompts at each measure's rhythm (in her
+timezone, outside her quiet hours, not while she is away), the offer to study when a cycle's
+test time is up, and the run charts people asked for, drawn off the event loop with no
+transaction open. Each prompt moves the cycle's next prompt on in the same transaction as its
+message, so a tick that runs twice sends nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flows.content import Content
+from services.away.dialog import away_at
+from services.core.conversation import Conversation
+from services.core.outgoing import ButtonRows, Outbox
+from services.core.speaker import Speaker
+from services.pdsa.buttons import AskValue as AskValueButton
+from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
+from services.pdsa.charts import RunChart, caption, run_chart
+from services.pdsa.projects import flow_for, prompt_time
+from services.settings.dialog import quiet_hours
+from services.summaries.charts import day_label
+from store.database import Database
+from store.models import ChartRequest, Cycle, Person, Project
+from store.uow import UnitOfWork
+
+BATCH = 100
+PROMPT_GRACE = timedelta(hours=12)  # a prompt later than this (the bot was down) is let go
+MOST_VALUE_BUTTONS = 11  # a small whole-number range is answered with one press (0–10)
+
+
+@dataclass
+class PdsaClock:
+    db: Database
+    content: Content
+    timezone: str
+    render: Callable[[RunChart], bytes] | None = None
+
+    def _render(self, chart: RunChart) -> bytes:
+        return (self.render or (lambda c: c.png(self.content.catalog)))(chart)
+
+    def _speaker(self, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
+        out = Outbox(uow, now, key, interactive=False)
+        lang = person.language or self.content.languages.default
+        return Speaker(out, self.content.catalog, lang, person.telegram_id, person.id)
+
+    def _zone(self, person: Person) -> ZoneInfo:
+        return ZoneInfo(person.timezone or self.timezone)
+
+    def _away(self, person: Person, now: datetime) -> bool:
+        return away_at(person, now, self.timezone)
+
+    def _quiet(self, person: Person, now: datetime) -> bool:
+        """In her quiet hours now (the owner's prompt time is moved past hers; a team member's
+        own quiet hours skip that day's prompt for her)."""
+        quiet = quiet_hours(person, self.content.schedules.quiet_hours)
+        return quiet is not None and quiet.contains(now.astimezone(self._zone(person)).time())
+
+    async def tick(self, now: datetime) -> tuple[int, int]:
+        """(prompts sent, charts sent)."""
+        return await self._cycles(now), await self._charts(now)
+
+    # --- prompts and study offers ------------------------------------------------------------
+
+    async def _cycles(self, now: datetime) -> int:
+        sent = 0
+        while True:
+            async with self.db.unit_of_work() as uow:
+                due = await uow.projects.prompts_due(now, BATCH)
+                if not due:
+                    return sent
+                for cycle in due:
+                    project = await uow.projects.get(cycle.project_id)
+                    owner = None if project is None else await uow.people.get(project.owner_id)
+                    if project is None or owner is None or project.status != "active":
+                        cycle.next_prompt_at = cycle.study_at = None
+                        continue
+                    if cycle.study_at is not None and cycle.study_at <= now:
+                        await self._offer_study(uow, project, cycle, owner, now)
+                    if cycle.next_prompt_at is not None and cycle.next_prompt_at <= now:
+                        sent += await self._prompt(uow, project, cycle, owner, now)
+                await uow.commit()
+
+    async def _offer_study(
+        self, uow: UnitOfWork, project: Project, cycle: Cycle, owner: Person, now: datetime
+    ) -> None:
+        cycle.study_at = None
+        if owner.deactivated or self._away(owner, now):
+            return  # the card's Continue offers it when she is back
+        speaker = self._speaker(uow, owner, now, f"pdsa-study:{cycle.id}")
+        button = [[(speaker.label("pdsa.button.study"), OnOwnProject("study", project.id).encode())]]
+        await speaker.say("pdsa.study_time", button, number=cycle.number, measure=project.measure)
+
+    async def _prompt(
+        self, uow: UnitOfWork, project: Project, cycle: Cycle, owner: Person, now: datetime
+    ) -> int:
+        """Ask the owner (and in a team project every member) for this period's value."""
+        due = cycle.next_prompt_at
+        assert due is not None
+        cycle.next_prompt_at = prompt_time(self.content, project, owner, now, self.timezone)
+        if now - due > PROMPT_GRACE:
+            return 0
+        people = [owner]
+        if project.team_id is not None:
+            people += [p for p in await uow.people.of_teams([project.team_id]) if p.id != owner.id]
+        sent = 0
+        for person in people:
+            if (
+                person.deactivated
+                or person.unreachable
+                or person.consented_at is None
+                or self._away(person, now)
+                or self._quiet(person, now)
+            ):
+                continue
+            speaker = self._speaker(uow, person, now, f"pdsa-prompt:{cycle.id}:{due.isoformat()}:{person.id}")
+            day = due.astimezone(self._zone(person)).date()  # the day it asks about, even if late
+            months = speaker.label("chart.months").split("|")
+            shown_day = day_label(day, months)
+            key = f"pdsa.prompt.{project.frequency}"
+            await speaker.say(
+                key,
+                self._value_buttons(speaker, project, day),
+                measure=project.measure,
+                unit=project.unit,
+                day=shown_day,
+            )
+            sent += 1
+        return sent
+
+    def _value_buttons(self, speaker: Speaker, project: Project, day: date) -> ButtonRows:
+        """A small whole-number range as buttons (one press); else one button that asks."""
+        low, high = project.lowest, project.highest
+        if (
+            low is not None
+            and high is not None
+            and low.is_integer()
+            and high.is_integer()
+            and high - low < MOST_VALUE_BUTTONS
+        ):
+            values = [int(low) + i for i in range(int(high - low) + 1)]
+            row = [(str(v), PromptedValue(project.id, day, v).encode()) for v in values]
+            return [row[i : i + 6] for i in range(0, len(row), 6)]
+        return [[(speaker.label("pdsa.button.log"), AskValueButton(project.id, day).encode())]]
+
+    # --- charts -----------------------------------------------------------------------------
+
+    async def _charts(self, now: datetime) -> int:
+        """Read a batch, draw with no transaction open, write the photos and what follows."""
+        sent = 0
+        while True:
+            async with self.db.unit_of_work() as uow:
+                pending = await uow.projects.charts_pending(BATCH)
+                if not pending:
+                    return sent
+                drawn = [await self._chart(uow, request) for request in pending]
+            pictures = [
+                None if chart is None else await asyncio.to_thread(self._render, chart) for chart in drawn
+            ]
+            async with self.db.unit_of_work() as uow:
+                for request, chart, picture in zip(pending, drawn, pictures, strict=True):
+                    sent += await self._send_chart(uow, request.id, chart, picture, now)
+                await uow.commit()
+
+    async def _chart(self, uow: UnitOfWork, request: ChartRequest) -> RunChart | None:
+        project = await uow.projects.get(request.project_id)
+        viewer = await uow.people.get(request.person_id)
+        if project is None or viewer is None:
+            return None
+        cycles = await uow.projects.cycles([project.id])
+        points = await uow.projects.points([project.id])
+        lang = viewer.language or self.content.languages.default
+        return run_chart(project, cycles, points, viewer.id, self._zone(viewer), lang, self.content.catalog)
+
+    async def _send_chart(
+        self, uow: UnitOfWork, request_id: int, chart: RunChart | None, picture: bytes | None, now: datetime
+    ) -> int:
+        request = await uow.projects.chart_request(request_id)
+        if request is None or request.status != "pending":
+            return 0
+        request.status = "sent"
+        viewer = await uow.people.get(request.person_id)
+        if chart is None or picture is None or viewer is None:
+            return 0
+        speaker = self._speaker(uow, viewer, now, f"pdsa-chart:{request.id}")
+        photo = await uow.photos.add(now, data=picture)
+        buttons: ButtonRows = ()
+        if request.purpose == "supervisor":
+            buttons = [[(speaker.label("pdsa.button.comment"), Comment(chart.project.id).encode())]]
+        await speaker.out.stored_photo(
+            speaker.chat_id, photo.id, caption(chart, self.content.catalog), speaker.person_id, buttons
+        )
+        if request.purpose == "study":
+            await self._study(uow, speaker, viewer, chart.project, now)
+        return 1
+
+    async def _study(
+        self, uow: UnitOfWork, speaker: Speaker, person: Person, project: Project, now: datetime
+    ) -> None:
+        """Beside the chart, what she predicted; then Study asks what was learned."""
+        cycle = await uow.projects.latest_cycle(project.id)
+        if cycle is None or cycle.stage != "study":
+            return
+        prediction = str(cycle.plan.get("prediction") or "–")
+        await speaker.say(
+            "pdsa.prediction",
+            number=cycle.number,
+            prediction=speaker.catalog.own_words(speaker.lang, prediction),
+        )
+        if await uow.runs.active_for(person.id) is not None:
+            button = [[(speaker.label("pdsa.button.go_study"), OnOwnProject("go", project.id).encode())]]
+            return await speaker.say("pdsa.study_later", button)
+        conversation = Conversation(uow, self.content, speaker, person, now, self.timezone)
+        cycle.run_id = (await conversation.start(flow_for(self.content, "study"))).id

@@ -1,0 +1,137 @@
+"""/pdsa, /log and /note: improvement projects (Plan-Do-Study-Act), their buttons and prompts,
+and (services.pdsa.clock) their data prompts, study times and run charts."""
+
+from __future__ import annotations
+
+from flows.content import Content
+from flows.measures import read_number
+from services.core.prompts import Prompt
+from services.core.registry import Answers, ButtonKind, Command, Feature, Rule, menu_line, roles
+from services.core.turn import Turn
+from services.pdsa import buttons as b
+from services.pdsa.dialog import LEADS, PDSA_ROLES, AskComment, AskNote, AskValue, PdsaDialog
+from store.models import Project
+
+IMPROVER = roles(*PDSA_ROLES)
+LEAD = roles(*LEADS)
+OPEN_TO_HER = Rule("a project open to her (hers or her team's)", IMPROVER.roles, b.is_open)
+HER_PROJECT = Rule("her own project", IMPROVER.roles, b.is_own)
+HER_CYCLE = Rule("a cycle of her own project", IMPROVER.roles, b.own_cycle)
+HER_POINT = Rule("a point she logged, of a project open to her", IMPROVER.roles, b.own_point)
+SUPERVISES_OWNER = Rule("the supervisor of a shared project's owner", roles("supervisor").roles, b.supervises)
+
+
+def dialog(turn: Turn) -> PdsaDialog:
+    return PdsaDialog(
+        turn.uow, turn.content, turn.speaker(), turn.me, turn.now, turn.timezone, turn.conversation, turn.wake
+    )
+
+
+async def _project(turn: Turn, project_id: int) -> Project:
+    project = await b.open_project(turn, project_id)
+    assert project is not None  # the rule found it
+    return project
+
+
+def _command(name: str, place: int) -> Command:
+    async def run(turn: Turn) -> None:
+        pdsa = dialog(turn)
+        await {"pdsa": pdsa.command, "log": pdsa.log, "note": pdsa.note}[name](turn.incoming.argument)
+
+    return Command(name, IMPROVER, run, menu_line(name), place=place)
+
+
+async def receive(turn: Turn, prompt: Prompt) -> None:
+    await dialog(turn).receive(prompt, turn.incoming.text or "")
+
+
+async def cancelled(turn: Turn, prompt: Prompt) -> None:
+    await turn.say("pdsa.cancelled")
+
+
+async def new(turn: Turn, data: b.NewProject) -> None:
+    await dialog(turn).new()
+
+
+async def from_template(turn: Turn, data: b.FromTemplate) -> None:
+    await dialog(turn).from_template(data.template)
+
+
+async def own(turn: Turn, data: b.OwnProject) -> None:
+    await dialog(turn).set_up(team=False)
+
+
+async def team(turn: Turn, data: b.TeamProject) -> None:
+    await dialog(turn).set_up(team=True)
+
+
+async def on_project(turn: Turn, data: b.OnProject | b.OnOwnProject) -> None:
+    await dialog(turn).on_project(data.action, await _project(turn, data.project))
+
+
+async def idea(turn: Turn, data: b.Idea) -> None:
+    await dialog(turn).idea(data.cycle, data.index)
+
+
+async def own_idea(turn: Turn, data: b.OwnIdea) -> None:
+    await dialog(turn).idea(data.cycle, None)
+
+
+async def replace(turn: Turn, data: b.Replace) -> None:
+    await dialog(turn).replace(data.point, read_number(data.value))
+
+
+async def keep_first(turn: Turn, data: b.KeepFirst) -> None:
+    await dialog(turn).keep_first()
+
+
+async def another_visit(turn: Turn, data: b.AnotherVisit) -> None:
+    await dialog(turn).another_visit(await _project(turn, data.project), data.day, read_number(data.value))
+
+
+async def prompted(turn: Turn, data: b.PromptedValue | b.AskValue) -> None:
+    value = data.value if isinstance(data, b.PromptedValue) else None
+    await dialog(turn).prompted(await _project(turn, data.project), data.day, value)
+
+
+async def comment(turn: Turn, data: b.Comment) -> None:
+    found = await b.supervised(turn.uow, turn.me, data.project)
+    assert found is not None  # the rule found it
+    await dialog(turn).start_comment(*found)
+
+
+async def supervisor_chart(turn: Turn, data: b.SupervisorChart) -> None:
+    found = await b.supervised(turn.uow, turn.me, data.project)
+    assert found is not None  # the rule found it
+    await dialog(turn).supervisor_chart(found[0])
+
+
+def feature(content: Content) -> Feature:
+    if content.pdsa is None:
+        return Feature("pdsa")
+    return Feature(
+        "pdsa",
+        commands=(_command("pdsa", 20), _command("log", 21), _command("note", 22)),
+        buttons=(
+            ButtonKind(b.NewProject, IMPROVER, new),
+            ButtonKind(b.FromTemplate, IMPROVER, from_template),
+            ButtonKind(b.OwnProject, IMPROVER, own),
+            ButtonKind(b.TeamProject, LEAD, team),
+            ButtonKind(b.OnProject, OPEN_TO_HER, on_project),
+            ButtonKind(b.OnOwnProject, HER_PROJECT, on_project),
+            ButtonKind(b.Idea, HER_CYCLE, idea),
+            ButtonKind(b.OwnIdea, HER_CYCLE, own_idea),
+            ButtonKind(b.Replace, HER_POINT, replace),
+            ButtonKind(b.KeepFirst, IMPROVER, keep_first),
+            ButtonKind(b.AnotherVisit, OPEN_TO_HER, another_visit),
+            ButtonKind(b.PromptedValue, OPEN_TO_HER, prompted),
+            ButtonKind(b.AskValue, OPEN_TO_HER, prompted),
+            ButtonKind(b.Comment, SUPERVISES_OWNER, comment),
+            ButtonKind(b.SupervisorChart, SUPERVISES_OWNER, supervisor_chart),
+        ),
+        answers=(
+            Answers(AskValue, receive, cancel=cancelled),
+            Answers(AskNote, receive, cancel=cancelled),
+            Answers(AskComment, receive, cancel=cancelled),
+        ),
+    )

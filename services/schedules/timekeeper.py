@@ -1,0 +1,383 @@
+"""The clock's work: `tick(now)` does whatever is due at `now`, and says when it is next needed.
+
+The database is the source of truth (DESIGN.md, rule 4). Each schedule keeps a mark of how far
+its rule has been looked at; a tick writes one occurrence row per person for every time the rule
+fell since (in her timezone, at most `grace` back, so a restart after downtime catches up what is
+still worth sending and the unique key keeps it from doubling). Rows are then delivered: a flow
+starts (or waits behind her current conversation), a bulletin or a summary is queued in the
+outbox. A tick also nudges whoever has not finished a scheduled flow, and expires runs whose
+time is up. The scheduler only decides when to call it; tests call it with any clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.content import Content
+from flows.run import TimeoutInput
+from flows.schedules import DAYS, Schedule, SendBulletin, SendSummary, StartFlow, Weekly
+from services.away.dialog import away_at
+from services.bulletins.bulletins import MARK, Audience, recipients
+from services.circles.clock import CircleClock
+from services.core.buttons import Button
+from services.core.conversation import Conversation
+from services.core.errors import Refused
+from services.core.outgoing import Outbox
+from services.core.speaker import Speaker
+from services.pdsa.charts import RunChart
+from services.pdsa.clock import PdsaClock
+from services.schedules.schedules import occurrences
+from services.settings.dialog import outside_quiet_hours, summary_rule
+from services.summaries import summaries
+from store.database import Database
+from store.models import FlowRun, Occurrence, Person
+from store.uow import UnitOfWork
+
+BATCH = 100  # rows per transaction: replies from people in between never wait long
+LONGEST_SLEEP = timedelta(minutes=1)  # new people and changed timezones are noticed within this
+SNOOZE = timedelta(hours=3)
+ON_DEMAND_SUMMARY = "/summary"  # the occurrence a supervisor's /summary asks for
+ON_DEMAND_GRACE = timedelta(hours=1)
+
+
+@dataclass
+class Tally:
+    """What one tick did, for logs and tests."""
+
+    created: int = 0
+    started: int = 0
+    waiting: int = 0
+    sent: int = 0
+    skipped: int = 0
+    missed: int = 0
+    reminded: int = 0
+    expired: int = 0
+    prompted: int = 0  # PDSA data prompts
+    charts: int = 0  # run charts drawn and sent
+    circles: int = 0  # learning-circle sessions and follow-ups acted on
+
+    def count(self, status: str) -> None:
+        setattr(self, status, getattr(self, status) + 1)
+
+
+@dataclass(frozen=True)
+class Snooze(Button):
+    """A nudge's "Remind me later": it acts on her own current scheduled conversation."""
+
+    prefix = "snooze"
+
+
+class Timekeeper:
+    def __init__(
+        self,
+        db: Database,
+        content: Content,
+        timezone: str,
+        render: Callable[[summaries.TeamSummary], bytes] | None = None,
+        render_run_chart: Callable[[RunChart], bytes] | None = None,
+    ) -> None:
+        self.db = db
+        self.content = content
+        self.timezone = timezone  # the program's, for whoever has not set her own
+        self.schedules = content.schedules
+        self._lock = asyncio.Lock()  # one tick at a time
+        self._render = render or (lambda summary: summary.chart(content))
+        self.pdsa = PdsaClock(db, content, timezone, render_run_chart)
+        self.circles = CircleClock(db, content, timezone)
+
+    async def tick(self, now: datetime) -> Tally:
+        async with self._lock:
+            tally = Tally()
+            for schedule in self.schedules.schedules:
+                tally.created += await self._look_at(schedule, now)
+            await self._expire(now, tally)
+            await self._unblock(now)
+            await self._deliver(now, tally)
+            await self._remind(now, tally)
+            tally.prompted, tally.charts = await self.pdsa.tick(now)
+            tally.circles = await self.circles.tick(now)
+            return tally
+
+    async def next_wakeup(self, now: datetime) -> datetime:
+        """When a tick is next needed: the next time a rule falls in any timezone in use, a row
+        falls due, or a run times out; never later than LONGEST_SLEEP from now."""
+        latest = now + LONGEST_SLEEP
+        async with self.db.unit_of_work() as uow:
+            zones = {zone or self.timezone for zone in await uow.people.timezones()}
+            stored = [
+                await uow.occurrences.next_due(),
+                await uow.runs.next_expiry(),
+                await uow.projects.next_due(),
+                await uow.circles.next_due(),
+            ]
+            slots = await uow.people.summary_slots()
+        moments = [moment for moment in stored if moment is not None]
+        for schedule in self.schedules.schedules:
+            for zone in zones:
+                moments += occurrences(schedule.when, ZoneInfo(zone), now, latest)[:1]
+            if isinstance(schedule.what, SendSummary):
+                for own_zone, day, at in slots:
+                    own = Weekly(weekly=DAYS[day], at=at)
+                    moments += occurrences(own, ZoneInfo(own_zone or self.timezone), now, latest)[:1]
+        return max(now, min([latest, *moments]))
+
+    # --- occurrences -----------------------------------------------------------------------
+
+    async def _look_at(self, schedule: Schedule, now: datetime) -> int:
+        """Write the rows of every time `schedule` fell since its mark (at most its grace back)."""
+        async with self.db.unit_of_work() as uow:
+            mark = await uow.occurrences.checked_until(schedule.id)
+            since = now - schedule.grace if mark is None else max(mark, now - schedule.grace)
+            zones = {zone or self.timezone for zone in await uow.people.timezones()}
+            rule = schedule.when
+            falls = {(zone, rule): occurrences(rule, ZoneInfo(zone), since, now) for zone in zones}
+            rows = []
+            personal = isinstance(schedule.what, SendSummary)  # a supervisor may choose her own time
+            if personal or any(falls.values()):
+                for person in await self._audience(uow, schedule):
+                    zone = person.timezone or self.timezone
+                    rule = (summary_rule(person, self.schedules) if personal else None) or schedule.when
+                    if (zone, rule) not in falls:
+                        falls[zone, rule] = occurrences(rule, ZoneInfo(zone), since, now)
+                    rows += [self._row(schedule, person, due, zone, now) for due in falls[zone, rule]]
+            await uow.occurrences.add_many(rows)
+            await uow.occurrences.set_checked_until(schedule.id, now)
+            await uow.commit()
+        return len(rows)
+
+    async def _audience(self, uow: UnitOfWork, schedule: Schedule) -> list[Person]:
+        try:
+            return await recipients(uow, Audience.parse(schedule.to))
+        except Refused:  # a team that is gone: no one to send to
+            return []
+
+    def _row(
+        self, schedule: Schedule, person: Person, due: datetime, zone: str, now: datetime
+    ) -> dict[str, Any]:
+        local = due.astimezone(ZoneInfo(zone))
+        status, reason = "pending", None
+        if local.date() in self.schedules.holidays:
+            status, reason = "skipped", "holiday"
+        elif person.away_until is not None and local.date() < person.away_until:
+            status, reason = "skipped", "away"
+        send_at = outside_quiet_hours(person, self.schedules.quiet_hours, local)
+        return occurrence_row(schedule.id, person, due, send_at, now, status, reason)
+
+    # --- delivering ------------------------------------------------------------------------
+
+    def _speaker(self, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
+        out = Outbox(uow, now, key, interactive=False)
+        lang = person.language or self.content.languages.default
+        return Speaker(out, self.content.catalog, lang, person.telegram_id, person.id)
+
+    def _conversation(self, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Conversation:
+        speaker = self._speaker(uow, person, now, key)
+        return Conversation(uow, self.content, speaker, person, now, self.timezone)
+
+    def _away(self, person: Person, now: datetime) -> bool:
+        return away_at(person, now, self.timezone)
+
+    async def _deliver(self, now: datetime, tally: Tally) -> None:
+        while True:
+            later: list[tuple[Occurrence, Person]] = []
+            async with self.db.unit_of_work() as uow:
+                due = await uow.occurrences.due(now, BATCH)
+                if not due:
+                    return
+                people = await uow.people.many(occurrence.person_id for occurrence in due)
+                for occurrence in due:
+                    person = self._sendable(occurrence, people.get(occurrence.person_id), now)
+                    if person is not None and isinstance(self._what(occurrence), SendSummary):
+                        later.append((occurrence, person))
+                        continue
+                    if person is not None:
+                        await self._send(uow, occurrence, person, now)
+                    tally.count(occurrence.status)
+                await uow.commit()
+            for status in await self._summaries(later, now):
+                tally.count(status)
+
+    def _what(self, occurrence: Occurrence) -> StartFlow | SendBulletin | SendSummary | None:
+        if occurrence.schedule_id == ON_DEMAND_SUMMARY:
+            return SendSummary(summary="weekly")
+        schedule = self.schedules.get(occurrence.schedule_id)
+        return None if schedule is None else schedule.what
+
+    def _sendable(self, occurrence: Occurrence, person: Person | None, now: datetime) -> Person | None:
+        """The person, when the occurrence may go out to her; else it is marked with why not."""
+        schedule = self.schedules.get(occurrence.schedule_id)
+        grace = ON_DEMAND_GRACE if occurrence.schedule_id == ON_DEMAND_SUMMARY else None
+        grace = grace or (schedule.grace if schedule is not None else None)
+        if self._what(occurrence) is None or grace is None:
+            occurrence.status, occurrence.reason = "missed", "gone"
+        elif person is None or person.deactivated:
+            occurrence.status, occurrence.reason = "skipped", "inactive"
+        elif now - occurrence.send_at > grace:
+            occurrence.status, occurrence.reason = "missed", "late"
+        elif self._away(person, now):
+            occurrence.status, occurrence.reason = "skipped", "away"
+        elif person.unreachable:
+            occurrence.status, occurrence.reason = "skipped", "blocked"
+        else:
+            return person
+        return None
+
+    async def _send(self, uow: UnitOfWork, occurrence: Occurrence, person: Person, now: datetime) -> None:
+        what = self._what(occurrence)
+        key = f"occurrence:{occurrence.id}"
+        if isinstance(what, StartFlow):
+            schedule = self.schedules.get(occurrence.schedule_id)
+            flow = self.content.flows.get(what.flow)
+            if schedule is None or flow is None:
+                occurrence.status, occurrence.reason = "missed", "gone"
+                return
+            return await self._conversation(uow, person, now, key).offer(occurrence, schedule, flow)
+        assert isinstance(what, SendBulletin)
+        speaker = self._speaker(uow, person, now, key)
+        words = self.content.catalog.pick(what.bulletin, speaker.lang)
+        await speaker.send(self.content.catalog.lay_out(speaker.lang, f"{MARK} {words}"))
+        occurrence.status = "sent"
+
+    async def _summaries(self, due: list[tuple[Occurrence, Person]], now: datetime) -> list[str]:
+        """Read a batch in one transaction, draw the charts off the event loop with none open,
+        write in another; each occurrence is marked sent with its messages, so none goes twice.
+        A supervisor with no team yet is skipped (`/summary` tells her before asking)."""
+        if not due:
+            return []
+        async with self.db.unit_of_work() as uow:
+            built = await summaries.build_many(
+                uow, self.content, [person for _, person in due], now, self.timezone
+            )
+        charts = {
+            supervisor_id: await asyncio.to_thread(self._render, summary)
+            for supervisor_id, summary in built.items()
+        }
+        statuses = []
+        async with self.db.unit_of_work() as uow:
+            for pending, supervisor in due:
+                occurrence = await uow.occurrences.get(pending.id)
+                summary = built.get(supervisor.id)
+                if occurrence is None or occurrence.status != "pending":
+                    continue
+                if summary is None:
+                    occurrence.status, occurrence.reason = "skipped", "no_team"
+                else:
+                    speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence.id}")
+                    photo = await uow.photos.add(now, data=charts[supervisor.id])
+                    await summaries.queue(speaker, summary, photo.id)
+                    occurrence.status = "sent"
+                statuses.append(occurrence.status)
+            await uow.commit()
+        return statuses
+
+    async def _unblock(self, now: datetime) -> None:
+        """Flows that waited behind a conversation that has ended by now start."""
+        async with self.db.unit_of_work() as uow:
+            waiting = await uow.occurrences.unblocked(now, BATCH)
+            people = await uow.people.many(occurrence.person_id for occurrence in waiting)
+            for person in people.values():
+                await self._conversation(
+                    uow, person, now, f"unblocked:{person.id}:{now.timestamp()}"
+                ).start_waiting()
+            await uow.commit()
+
+    # --- runs: reminders and time-outs -------------------------------------------------------
+
+    async def _remind(self, now: datetime, tally: Tally) -> None:
+        """One nudge to whoever has not finished a scheduled flow: never after it expired, never
+        in her quiet hours (it waits for their end), never while she is away."""
+        while True:
+            async with self.db.unit_of_work() as uow:
+                due = await uow.occurrences.reminders_due(now, BATCH)
+                if not due:
+                    return
+                people = await uow.people.many(occurrence.person_id for occurrence in due)
+                runs = await uow.runs.many(o.run_id for o in due if o.run_id is not None)
+                for occurrence in due:
+                    person = people.get(occurrence.person_id)
+                    run = None if occurrence.run_id is None else runs.get(occurrence.run_id)
+                    local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
+                    quiet = self.schedules.quiet_hours
+                    later = local if person is None else outside_quiet_hours(person, quiet, local)
+                    going = run is not None and run.status == "active" and not _timed_out(run, now)
+                    if person is None or run is None or not going or self._away(person, now):
+                        occurrence.remind_at = None
+                    elif later > local:
+                        occurrence.remind_at = later
+                    else:
+                        await self._nudge(uow, occurrence, person, run, now)
+                        tally.reminded += 1
+                await uow.commit()
+
+    async def _nudge(
+        self, uow: UnitOfWork, occurrence: Occurrence, person: Person, run: FlowRun, now: datetime
+    ) -> None:
+        conversation = self._conversation(uow, person, now, f"nudge:{occurrence.id}:{now.timestamp()}")
+        flow = self.content.flows.get(run.flow_id)
+        title = (
+            run.flow_id if flow is None else self.content.catalog.pick(flow.title, conversation.speaker.lang)
+        )
+        later = [[(conversation.speaker.label("button.snooze"), Snooze().encode())]]
+        await conversation.speaker.say("schedule.nudge", later, flow=title)
+        await conversation.repeat_question(run)
+        occurrence.remind_at, occurrence.reminded_at = None, now
+
+    async def _expire(self, now: datetime, tally: Tally) -> None:
+        """Runs past their time end (what was answered is kept), and what waited behind starts."""
+        while True:
+            async with self.db.unit_of_work() as uow:
+                runs = await uow.runs.timed_out(now, BATCH)
+                if not runs:
+                    return
+                people = await uow.people.many(run.person_id for run in runs)
+                for run in runs:
+                    conversation = self._conversation(uow, people[run.person_id], now, f"expired:{run.id}")
+                    await conversation.advance(run, TimeoutInput())
+                    tally.expired += 1
+                await uow.commit()
+
+
+def _timed_out(run: FlowRun, now: datetime) -> bool:
+    return run.expires_at is not None and run.expires_at <= now
+
+
+async def snooze(uow: UnitOfWork, person: Person, now: datetime) -> datetime | None:
+    """Put off the nudge for her current scheduled conversation; when it will come, or None when
+    nothing scheduled is going."""
+    run = await uow.runs.active_for(person.id)
+    occurrence = None if run is None else await uow.occurrences.for_run(run.id)
+    if run is None or occurrence is None or occurrence.status != "started":
+        return None
+    occurrence.remind_at, occurrence.reminded_at = now + SNOOZE, None
+    return occurrence.remind_at
+
+
+async def ask_for_summary(uow: UnitOfWork, person: Person, now: datetime) -> None:
+    """A supervisor's /summary: an occurrence due now, delivered by the next tick like a
+    scheduled one (the chart is drawn off the reply's path)."""
+    await uow.occurrences.add_many([occurrence_row(ON_DEMAND_SUMMARY, person, now, now, now)])
+
+
+def occurrence_row(
+    schedule_id: str,
+    person: Person,
+    due: datetime,
+    send_at: datetime,
+    now: datetime,
+    status: str = "pending",
+    reason: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "schedule_id": schedule_id,
+        "person_id": person.id,
+        "due_at": due,
+        "send_at": send_at,
+        "status": status,
+        "reason": reason,
+        "created_at": now,
+    }

@@ -1,0 +1,260 @@
+"""Sending committed outbox rows. Replies are sent right after their commit; at start the bot
+sends whatever was committed but not sent (a crash strands nothing). A message Telegram took in
+the instant before a crash may be sent twice; nothing is ever lost."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from services.core.outgoing import CLAIM, Outgoing
+from services.sending.photos import Photos
+from services.sending.ratelimit import RateLimiter
+from store.database import Database
+
+log = logging.getLogger(__name__)
+GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
+INLINE_RETRIES = 4  # a 429 of a few seconds is waited out in place...
+INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
+BULK_IN_FLIGHT = 16  # queued messages on their way at once: keeps Telegram's pace over a slow link
+BACKOFF_CAP = 600.0  # seconds
+BATCH_SECONDS = 2.0  # how much sending one claim covers (well inside CLAIM)
+
+
+def _message_id(result: Any) -> int | None:
+    return result.get("message_id") if isinstance(result, dict) else None
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, with jitter so that rows failed together are not retried together."""
+    return timedelta(seconds=min(BACKOFF_CAP, 2.0 ** (attempts + 1)) * random.uniform(0.75, 1.25))
+
+
+class Blocked(Exception):
+    """Telegram answered 403: the person blocked the bot (or never started it)."""
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+Files = dict[str, tuple[str, bytes]]
+UPLOADS = {"sendPhoto": ("photo", "chart.png"), "sendDocument": ("document", "file")}  # field, default name
+
+
+class Transport(Protocol):
+    async def call(self, method: str, params: dict[str, Any], files: Files | None = None) -> Any:
+        """Carry out one Bot API call, uploading `files` (field: (filename, bytes)) with it;
+        Telegram's result."""
+
+
+async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.outbox.mark_sent(sent, now)
+        await uow.commit()
+
+
+class SentLog:
+    """Sent rows are recorded in small batches, one short transaction every few milliseconds
+    rather than one per reply. A crash loses at most that window's records, and those rows are
+    sent again after their claim runs out: duplicates only for what Telegram took just before."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime], delay: float = 0.01) -> None:
+        self.db = db
+        self.clock = clock
+        self.delay = delay
+        self._pending: dict[int, int | None] = {}
+        self._recording: set[int] = set()  # taken from _pending, not yet committed
+        self._flushing: asyncio.Task[None] | None = None
+
+    def add(self, row_id: int, message_id: int | None) -> None:
+        """Row `row_id` was sent; Telegram gave it `message_id`."""
+        self._pending[row_id] = message_id
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.delay)
+        await self.flush()
+
+    def holds(self, row_id: int) -> bool:
+        """Sent, but not yet recorded as sent in the store."""
+        return row_id in self._pending or row_id in self._recording
+
+    async def flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            self._recording.update(batch)
+            try:
+                await _mark_sent(self.db, batch, self.clock())
+            finally:
+                self._recording.difference_update(batch)
+
+
+async def _settle(db: Database, outbox_id: int, status: str, error: str, unreachable: bool = False) -> None:
+    async with db.unit_of_work() as uow:
+        row = (await uow.outbox.get_many([outbox_id]))[0]
+        await uow.outbox.mark_failed(row, status, error)
+        if unreachable and row.person_id is not None:
+            person = await uow.people.get(row.person_id)
+            if person is not None:
+                person.unreachable = True
+        await uow.commit()
+
+
+async def _postpone(
+    db: Database, outbox_id: int, until: datetime, error: str, attempted: bool = True
+) -> None:
+    async with db.unit_of_work() as uow:
+        row = (await uow.outbox.get_many([outbox_id]))[0]
+        await uow.outbox.postpone(row, until, error, attempted)
+        await uow.commit()
+
+
+@dataclass(frozen=True)
+class OutboxSender:
+    """The running bot's one sender: its database, its way to Telegram, its clock, the one
+    rate limiter that replies and retries share, and the log that records what was sent."""
+
+    db: Database
+    transport: Transport
+    clock: Callable[[], datetime]
+    limiter: RateLimiter
+    log: SentLog
+    photos: Photos
+    in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
+    on_the_way: set[int] = field(default_factory=set)  # rows this process is sending, not yet settled
+
+    async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
+        """Send rows this process has claimed; each one sent goes to the log at once, so that a
+        crash can repeat only what was on its way. Each chat's rows go in order, different
+        chats' at once (bulk ones at most BULK_IN_FLIGHT at a time). No transaction is held
+        open while talking to Telegram."""
+        chats: dict[object, list[Outgoing]] = {}
+        for row in rows:
+            chats.setdefault(row.params.get("chat_id"), []).append(row)
+            self.on_the_way.add(row.id)
+        if len(chats) == 1:  # a reply: no tasks to spawn for it
+            return await self._send_chat(next(iter(chats.values())), bulk)
+        await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values()))
+
+    async def _send_chat(self, rows: list[Outgoing], bulk: bool) -> None:
+        """One chat's rows, in order. When one must wait, the rest wait behind it, so that no
+        one reads the next question before the last."""
+        held_until: datetime | None = None
+        for row in rows:
+            try:
+                held_until = await self._send_row(row, bulk, held_until)
+            finally:
+                self.on_the_way.discard(row.id)
+
+    async def _send_row(self, row: Outgoing, bulk: bool, held_until: datetime | None) -> datetime | None:
+        """One row, or its postponement behind the chat's earlier one; until when the chat's
+        next rows must wait (None: they need not)."""
+        if held_until is not None:
+            await _postpone(self.db, row.id, held_until, "behind an earlier message", attempted=False)
+            return held_until
+        try:
+            if bulk:
+                async with self.in_flight:
+                    message_id = await self._deliver(row, bulk)
+            else:
+                message_id = await self._deliver(row, bulk)
+            self.log.add(row.id, message_id)
+        except Blocked as error:
+            await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
+        except RetryLater as error:
+            held_until = self.clock() + timedelta(seconds=error.seconds)
+            await _postpone(self.db, row.id, held_until, str(error))
+        except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
+            log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
+            reason = f"{type(error).__name__}: {error}"
+            if row.attempts + 1 >= GIVE_UP_AFTER:
+                await _settle(self.db, row.id, "failed", reason)
+            else:
+                held_until = self.clock() + backoff(row.attempts)
+                await _postpone(self.db, row.id, held_until, reason)
+        return held_until
+
+    async def _deliver(self, row: Outgoing, bulk: bool) -> int | None:
+        """One call, paced by the limiter. A short "slow down" is waited out here, and the try
+        again is paced too (tries that all wake at once would be refused together again)."""
+        for tries in itertools.count(1):
+            try:
+                return await self._call(row, bulk)
+            except RetryLater as error:
+                if error.seconds > INLINE_RETRY_SECONDS or tries > INLINE_RETRIES:
+                    raise
+                await asyncio.sleep(error.seconds)
+        raise AssertionError("unreachable")
+
+    async def _call(self, row: Outgoing, bulk: bool) -> int | None:
+        field, name = UPLOADS.get(row.method, ("", ""))
+        if row.photo_of is not None and field and field not in row.params:
+            return await self._call_with_file(row, row.photo_of, field, row.filename or name, bulk)
+        return _message_id(await self._limited(row, bulk))
+
+    async def _call_with_file(
+        self, row: Outgoing, stored: int, field: str, name: str, bulk: bool
+    ) -> int | None:
+        """The first recipient's message uploads the file; the others wait, then send its id."""
+        async with self.photos.lock(stored):
+            file_id = await self.photos.file_id(stored)
+            if file_id is None:
+                result = await self._limited(row, bulk, {field: (name, await self.photos.data(stored))})
+                sent = result[field]  # a photo comes back in sizes, a document as itself
+                await self.photos.remember(stored, (sent[-1] if isinstance(sent, list) else sent)["file_id"])
+                return _message_id(result)
+        return _message_id(await self._limited(replace(row, params={**row.params, field: file_id}), bulk))
+
+    async def _limited(self, row: Outgoing, bulk: bool, files: Files | None = None) -> Any:
+        chat_id = row.params.get("chat_id")
+        if not isinstance(chat_id, int):  # Telegram refuses it: no need to hold a slot
+            return await self.transport.call(row.method, row.params, files)
+        async with self.limiter.slot(chat_id, bulk):
+            return await self.transport.call(row.method, row.params, files)
+
+    async def drain(self, batch: int | None = None) -> int:
+        """Claim and send every due row still unsent: queued messages, rows postponed, and at
+        start what a crash left behind. Returns how many it took. Rows are claimed about two
+        seconds' sending at a time: few pauses between batches, and claims that never run out
+        while a batch is on its way."""
+        batch = batch or max(30, int(self.limiter.messages_per_second * BATCH_SECONDS))
+        taken = 0
+        while True:
+            now = self.clock()
+            async with self.db.unit_of_work() as uow:
+                due = [message.id for message in await uow.outbox.due(now, batch)]
+                claimed = await uow.outbox.get_many(await uow.outbox.claim(due, now, now + CLAIM))
+                await uow.commit()
+            if not due:
+                return taken
+            # A row whose claim ran out while this process still sends it (a reply waiting for
+            # its chat's turn), or sent and not yet recorded, is not stranded: it is not sent again.
+            claimed = [m for m in claimed if m.id not in self.on_the_way and not self.log.holds(m.id)]
+            if not claimed:  # another sender took these first: look for the next ones
+                continue
+            await self.send(
+                (
+                    Outgoing(
+                        m.id,
+                        m.person_id,
+                        m.payload["method"],
+                        m.payload["params"],
+                        m.attempts,
+                        m.payload.get("photo_of"),
+                        m.payload.get("filename"),
+                    )
+                    for m in claimed
+                ),
+                bulk=True,
+            )
+            taken += len(claimed)

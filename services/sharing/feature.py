@@ -1,0 +1,33 @@
+"""A reflection shared with the supervisor, and her reply (the sharing itself happens when a
+flow with a share step ends: services.core.conversation)."""
+
+from __future__ import annotations
+
+from flows.content import Content
+from services.core.registry import Answers, ButtonKind, Feature, Rule
+from services.core.turn import Turn
+from services.sharing.sharing import Reply, ReplyTo, Sharing, shared_with_her
+
+SHARED_WITH_HER = Rule("the supervisor the reflection was shared with", relation=shared_with_her)
+
+
+def sharing(turn: Turn) -> Sharing:
+    return Sharing(turn.uow, turn.content, turn.speaker(), turn.now)
+
+
+async def reply(turn: Turn, data: Reply) -> None:
+    share = await turn.uow.shares.get(data.share)
+    assert share is not None  # the rule found it
+    await sharing(turn).start_reply(turn.me, share)
+
+
+async def receive(turn: Turn, prompt: ReplyTo) -> None:
+    await sharing(turn).deliver_reply(turn.me, prompt, turn.incoming.text or "")
+
+
+def feature(content: Content) -> Feature:
+    return Feature(
+        "sharing",
+        buttons=(ButtonKind(Reply, SHARED_WITH_HER, reply),),
+        answers=(Answers(ReplyTo, receive),),
+    )

@@ -1,0 +1,103 @@
+"""A reflection shared with the supervisor: it reaches her with its author's name and answers
+and a Reply button (or waits until the team has a supervisor), and her reply reaches the author."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flows.content import Content
+from flows.render import answer_lines
+from flows.run import RunState
+from services.core.buttons import Button
+from services.core.prompts import Prompt, close, open_prompt, prompt_kind
+from services.core.speaker import Speaker
+from store.models import FlowRun, Person, Share, Team
+from store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from services.core.turn import Turn
+
+
+@prompt_kind
+@dataclass(frozen=True)
+class ReplyTo(Prompt):
+    """A supervisor's reply to a reflection shared with her."""
+
+    kind = "sharing.reply"
+    share: int
+
+
+@dataclass(frozen=True)
+class Reply(Button):
+    prefix = "rep"
+    share: int
+
+
+async def shared_with_her(turn: Turn, data: Reply) -> bool:
+    """The reflection the button names was delivered to her."""
+    share = await turn.uow.shares.get(data.share)
+    return share is not None and share.supervisor_id == turn.me.id
+
+
+@dataclass
+class Sharing:
+    uow: UnitOfWork
+    content: Content
+    speaker: Speaker  # to the person whose update this is
+    now: datetime
+
+    async def supervisor_of(self, person: Person) -> tuple[Team | None, Person | None]:
+        """Her team, and its supervisor when there is one still active: who her words reach."""
+        team = None if person.team_id is None else await self.uow.teams.get(person.team_id)
+        supervisor = None
+        if team is not None and team.supervisor_id is not None:
+            supervisor = await self.uow.people.get(team.supervisor_id)
+        return team, None if supervisor is None or supervisor.deactivated else supervisor
+
+    async def share(self, person: Person, run: FlowRun) -> None:
+        team, supervisor = await self.supervisor_of(person)
+        share = await self.uow.shares.add(run, None if team is None else team.id, self.now)
+        if supervisor is None:
+            return await self.speaker.say("share.no_supervisor")
+        await self.deliver(share, supervisor)
+        await self.speaker.say("share.sent")
+
+    async def deliver(self, share: Share, supervisor: Person) -> None:
+        """The reflection, with its author's name and answers, in the supervisor's language."""
+        author = await self.uow.people.get(share.person_id)
+        run = await self.uow.runs.get(share.run_id)
+        flow = None if run is None else self.content.flows.get(run.flow_id)
+        if author is None or run is None or flow is None:
+            return
+        catalog, state = self.content.catalog, RunState.from_json(run.state)
+        lang = supervisor.language or self.content.languages.default
+        lines = [
+            catalog.say(lang, "share.header", name=author.name),
+            *answer_lines(flow, state.answers, state.history, catalog, lang, leave_out=flow.share_step),
+        ]
+        reply = [[(catalog.say(lang, "button.reply", name=author.name)[:60], Reply(share.id).encode())]]
+        text = catalog.lay_out(lang, "\n\n".join(lines))
+        await self.speaker.out.send(supervisor.telegram_id, text, reply, supervisor.id)
+        await self.uow.shares.mark_delivered(share, supervisor.id, self.now)
+
+    async def start_reply(self, supervisor: Person, share: Share) -> None:
+        """Her Reply button: the next thing she writes goes to the author."""
+        author = await self.uow.people.get(share.person_id)
+        if author is None:
+            return await self.speaker.say("button.expired")
+        open_prompt(supervisor, ReplyTo(share.id), self.now)
+        await self.speaker.say("share.reply_prompt", name=author.name)
+
+    async def deliver_reply(self, supervisor: Person, reply: ReplyTo, text: str) -> None:
+        close(supervisor)
+        share = await self.uow.shares.get(reply.share)
+        author = None if share is None else await self.uow.people.get(share.person_id)
+        if share is None or author is None or share.supervisor_id != supervisor.id:
+            return await self.speaker.say("button.expired")
+        catalog = self.content.catalog
+        lang = author.language or self.content.languages.default
+        message = catalog.say(lang, "share.reply_received", name=supervisor.name, text=text)
+        await self.speaker.out.send(author.telegram_id, catalog.lay_out(lang, message), (), author.id)
+        await self.speaker.say("share.reply_sent", name=author.name)

@@ -1,0 +1,214 @@
+"""A supervisor's weekly summary of her own team, scheduled or on demand: the store is read in a
+few queries for a whole batch of supervisors, the words come from `flows.weekly`, and the chart
+is drawn apart (it takes tens of milliseconds, so the caller renders it off the event loop and
+outside any transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.content import Content
+from flows.measures import shown_number
+from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
+from services.core.speaker import Speaker
+from services.pdsa.buttons import SupervisorChart
+from services.pdsa.charts import run_chart, signal_sentences
+from services.summaries.charts import ChartTexts, day_label, wellbeing_png
+from store.models import Cycle, DataPoint, Occurrence, Person, Project
+from store.uow import UnitOfWork
+
+CHECKIN_TAG = "checkin"  # steps tagged checkin: wellbeing | workload | support
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    team: str
+    pages: list[str]
+    weeks: list[datetime]  # each week's start, oldest first
+    wellbeing: list[list[int]]  # each week's answers, for the chart
+    lang: str
+    projects: list[tuple[int, str, str]] = field(default_factory=list)  # shared: id, owner, where it stands
+    circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, missed
+
+    def chart(self, content: Content) -> bytes:
+        catalog, lang = content.catalog, self.lang
+        texts = ChartTexts(
+            title=catalog.say(lang, "chart.title", team=self.team, weeks=WEEKS),
+            y_label=catalog.say(lang, "chart.y_label"),
+            average=catalog.say(lang, "chart.average"),
+            spread=catalog.say(lang, "chart.spread"),
+            no_answers=catalog.say(lang, "chart.no_answers"),
+            months=catalog.say(lang, "chart.months").split("|"),
+        )
+        return wellbeing_png([start.date() for start in self.weeks], self.wellbeing, texts)
+
+
+def checkin_steps(content: Content) -> dict[str, dict[str, str]]:
+    """Flow id -> {wellbeing|workload|support: step id}, from the steps' tags."""
+    found: dict[str, dict[str, str]] = {}
+    for flow in content.flows.values():
+        for step in flow.steps:
+            tag = step.tags.get(CHECKIN_TAG)
+            if tag is not None:
+                found.setdefault(flow.id, {})[tag] = step.id
+    return found
+
+
+async def build_many(
+    uow: UnitOfWork, content: Content, supervisors: Sequence[Person], now: datetime, timezone: str
+) -> dict[int, TeamSummary]:
+    """Each supervisor's summary of her own team, by her id (none for one with no team): the
+    same few queries for a batch as for one, since Friday's summaries fall due together."""
+    teams = await uow.teams.supervised_by_many([supervisor.id for supervisor in supervisors])
+    everyone = await uow.people.of_teams([team.id for team in teams.values()])
+    members: dict[int, list[Person]] = {team.id: [] for team in teams.values()}
+    for person in everyone:
+        if person.consented_at is not None and not person.deactivated and person.team_id in members:
+            members[person.team_id].append(person)
+    ids = [person.id for group in members.values() for person in group]
+    span = weeks(now)
+    this_week = span[-1]
+    tagged = checkin_steps(content)
+    steps = {step for by_tag in tagged.values() for step in by_tag.values()}
+    checkins: dict[int, dict[int, dict[str, Any]]] = {}  # person -> run -> tag -> value
+    finished: dict[int, datetime] = {}
+    for person_id, run_id, flow_id, finished_at, step_id, value in await uow.answers.of_completed_runs(
+        ids, tagged, steps, span[0].start
+    ):
+        tags = {step: tag for tag, step in tagged[flow_id].items()}
+        if step_id in tags:
+            checkins.setdefault(person_id, {}).setdefault(run_id, {})[tags[step_id]] = value
+        finished[run_id] = finished_at
+    shared = await uow.shares.counts_since(ids, this_week.start)
+    busy = await uow.runs.busy_with(ids, tagged)
+    occurrences: dict[int, list[Occurrence]] = {}
+    for occurrence in await uow.occurrences.since(ids, this_week.start):
+        if this_week.holds(occurrence.due_at):
+            occurrences.setdefault(occurrence.person_id, []).append(occurrence)
+
+    members_of = {team_id: {p.id for p in group} for team_id, group in members.items()}
+    projects = await _shared_projects(uow, ids, everyone)
+    sessions: dict[int, list[bool]] = {}  # person -> took part, for each circle session this week
+    for person_id, took_part in await uow.circles.attendance_since(ids, this_week.start):
+        sessions.setdefault(person_id, []).append(took_part)
+
+    def read(run_id: int, answers: dict[str, Any]) -> CheckIn:
+        wellbeing, workload, support = (answers.get(tag) for tag in ("wellbeing", "workload", "support"))
+        return CheckIn(
+            finished[run_id],
+            wellbeing if isinstance(wellbeing, int) else None,
+            workload if isinstance(workload, int) else None,
+            support if isinstance(support, bool) else None,
+        )
+
+    def member(person: Person, local_today: date) -> Member:
+        mine = occurrences.get(person.id, [])
+        return Member(
+            name=person.name,
+            checkins=tuple(read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()),
+            shared=shared.get(person.id, 0),
+            blocked=person.unreachable,
+            away=(person.away_until is not None and person.away_until > local_today)
+            or any(o.reason == "away" for o in mine),
+            in_progress=person.id in busy,
+            not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
+        )
+
+    found = {}
+    for supervisor in supervisors:
+        team = teams.get(supervisor.id)
+        if team is None:
+            continue
+        lang = supervisor.language or content.languages.default
+        local_today = now.astimezone(ZoneInfo(supervisor.timezone or timezone)).date()
+        people = [member(person, local_today) for person in members[team.id] if person.id != supervisor.id]
+        pages = summary_pages(team.name, people, now, local_today, content.catalog, lang)
+        starts = [week.start for week in span]
+        theirs = [shared for shared in projects if shared.owner.id in members_of[team.id]]
+        found[supervisor.id] = TeamSummary(
+            team.name,
+            pages,
+            starts,
+            wellbeing_by_week(people, span),
+            lang,
+            [(p.project.id, p.owner.name, p.standing(content, supervisor, timezone)) for p in theirs],
+            [
+                (person.name, sum(sessions[person.id]), sessions[person.id].count(False))
+                for person in members[team.id]
+                if person.id in sessions and person.id != supervisor.id
+            ],
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class SharedProject:
+    """An improvement project a member shared with her supervisor, with its cycles and data."""
+
+    owner: Person
+    project: Project
+    cycles: list[Cycle]
+    points: list[DataPoint]
+
+    def standing(self, content: Content, supervisor: Person, timezone: str) -> str:
+        """Where it stands, in the supervisor's words: stage, last data point, first signal."""
+        catalog = content.catalog
+        lang = supervisor.language or content.languages.default
+        zone = ZoneInfo(supervisor.timezone or timezone)
+        chart = run_chart(self.project, self.cycles, self.points, supervisor.id, zone, lang, catalog)
+        stage = "baseline" if not self.cycles else self.cycles[-1].stage
+        words = [catalog.say(lang, f"pdsa.stage.{stage}", number=len(self.cycles), change="").strip()]
+        if self.points:
+            day = day_label(self.points[-1].day, catalog.say(lang, "chart.months").split("|"))
+            words.append(
+                catalog.say(lang, "pdsa.summary_last", value=shown_number(self.points[-1].value), day=day)
+            )
+        if chart.signals.enough:
+            words += signal_sentences(chart, catalog)[:1] or [catalog.say(lang, "pdsa.caption.none")]
+        return " ".join(words)
+
+
+async def _shared_projects(uow: UnitOfWork, ids: list[int], people: Sequence[Person]) -> list[SharedProject]:
+    projects = await uow.projects.shared_by(ids)
+    if not projects:
+        return []
+    cycles = await uow.projects.cycles([p.id for p in projects])
+    points = await uow.projects.points([p.id for p in projects])
+    owners = {person.id: person for person in people}
+    return [
+        SharedProject(
+            owners[project.owner_id],
+            project,
+            [c for c in cycles if c.project_id == project.id],
+            [p for p in points if p.project_id == project.id],
+        )
+        for project in projects
+    ]
+
+
+async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:
+    """The pages, then the chart (a stored photo, uploaded by the sender), then the projects
+    shared with her, each with a button for its chart, then her team's learning circles."""
+    for page in summary.pages:
+        await speaker.send(page)
+    caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
+    await speaker.out.stored_photo(speaker.chat_id, chart_photo_id, caption, speaker.person_id)
+    if summary.projects:
+        lines = [speaker.label("pdsa.summary_header")]
+        lines += [f"• {name}: {where}" for _, name, where in summary.projects]
+        buttons = [
+            [(speaker.label("pdsa.button.chart_of", name=name)[:60], SupervisorChart(project_id).encode())]
+            for project_id, name, _ in summary.projects
+        ]
+        await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)), buttons)
+    if summary.circles:
+        lines = [speaker.label("circle.summary_header")]
+        lines += [
+            speaker.label("circle.summary_line", name=name, attended=attended, missed=missed)
+            for name, attended, missed in summary.circles
+        ]
+        await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)))
