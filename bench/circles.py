@@ -60,13 +60,13 @@ from flows.validate import load_content  # noqa: E402
 from handlers.transport import BotApiTransport  # noqa: E402
 from scheduler.jobs import SENDER_POLL_SECONDS, keep_sending  # noqa: E402
 from services.circles.context import FACILITATOR  # noqa: E402
+from services.core.clock import Timekeeper  # noqa: E402
 from services.core.dispatch import ChatService  # noqa: E402
 from services.core.turn import (  # noqa: E402
     GroupFacts,
     Incoming,
     Sender,
 )
-from services.schedules.timekeeper import Timekeeper  # noqa: E402
 from services.sending.delivery import OutboxSender, SentLog  # noqa: E402
 from services.sending.photos import Photos  # noqa: E402
 from services.sending.ratelimit import RateLimiter  # noqa: E402

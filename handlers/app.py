@@ -19,9 +19,9 @@ from handlers.private import make_handler
 from handlers.transport import BotApiTransport
 from scheduler.jobs import Clockwork, keep_sending, schedule_jobs
 from services.bulletins.bulletins import report_to_authors
+from services.core.clock import Timekeeper
 from services.core.config import Settings
 from services.core.dispatch import ChatService
-from services.schedules.timekeeper import Timekeeper
 from services.sending.delivery import OutboxSender, SentLog
 from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter

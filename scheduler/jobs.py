@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from telegram.ext import ContextTypes, JobQueue
 
+from services.core.clock import Timekeeper
 from services.core.housekeeping import forget_old_updates
-from services.schedules.timekeeper import Timekeeper
 from services.sending.delivery import OutboxSender
 from services.sending.heartbeat import beat
 from store.database import Database
@@ -85,8 +85,8 @@ class Clockwork:
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             tally = await self.timekeeper.tick(self.clock())
-            if any(vars(tally).values()):
-                log.info("tick: %s", ", ".join(f"{k} {v}" for k, v in vars(tally).items() if v))
+            if any(tally.values()):
+                log.info("tick: %s", ", ".join(f"{k} {v}" for k, v in sorted(tally.items()) if v))
             at = await self.timekeeper.next_wakeup(self.clock())
         except Exception as error:  # logged by kind only: the text could carry someone's words
             log.error("the timekeeper failed (%s); trying again shortly", type(error).__name__)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flows.content import Content
 from services.circles.buttons import Rsvp
 from services.circles.context import DAY_BEFORE, CircleContext
 from services.circles.private import follow_up
 from services.circles.sessions import SessionDesk
+from services.core.clock import ClockEnv
 from services.core.outgoing import Outbox
-from store.database import Database
 from store.models import Circle, CircleSession
 from store.uow import UnitOfWork
 
@@ -26,26 +25,24 @@ RETRY = timedelta(minutes=5)  # a session whose circle is still running another,
 
 
 class CircleClock:
-    def __init__(self, db: Database, content: Content, timezone: str) -> None:
-        self.db = db
-        self.content = content
-        self.timezone = timezone
+    def __init__(self, env: ClockEnv) -> None:
+        self.db = env.db
+        self.content = env.content
+        self.timezone = env.timezone
 
     def _ctx(self, uow: UnitOfWork, now: datetime, key: str) -> CircleContext:
         out = Outbox(uow, now, key, interactive=False)
         return CircleContext(uow, self.content, out, out, now, self.timezone)
 
-    async def tick(self, now: datetime) -> int:
+    async def tick(self, now: datetime) -> dict[str, int]:
         """Does what is due; how many sessions and follow-ups it acted on."""
-        if self.content.circles is None:
-            return 0
         done = 0
         while True:
             async with self.db.unit_of_work() as uow:
                 due = await uow.circles.due(now, BATCH)
                 follow_ups = await uow.circles.follow_ups_due(now, BATCH)
                 if not due and not follow_ups:
-                    return done
+                    return {"circles": done}
                 for session in due:
                     await self._session(uow, session, now)
                     if session.due_at is not None and session.due_at <= now:  # never twice in a tick
@@ -56,6 +53,10 @@ class CircleClock:
                         commitment.follow_up_at = now + DAY_BEFORE
                 done += len(due) + len(follow_ups)
                 await uow.commit()
+
+    async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
+        async with self.db.unit_of_work() as uow:
+            return await uow.circles.next_due()
 
     async def _session(self, uow: UnitOfWork, session: CircleSession, now: datetime) -> None:
         circle = await uow.circles.get(session.circle_id)

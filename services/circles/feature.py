@@ -10,6 +10,7 @@ from flows.content import Content
 from flows.spec import CIRCLE_COMMANDS
 from services.circles import buttons as b
 from services.circles import group
+from services.circles.clock import CircleClock
 from services.circles.private import CirclePrivate
 from services.circles.setup import CircleSetup
 from services.core.prompts import Prompt
@@ -115,4 +116,5 @@ def feature(content: Content) -> Feature:
             Answers(b.HowItWent, receive, cancel=cancelled),
         ),
         group=group.on_update,
+        clock=CircleClock,
     )

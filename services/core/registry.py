@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from services.core.buttons import Button
 from services.core.prompts import Prompt
 
 if TYPE_CHECKING:
+    from services.core.clock import ClockEnv
     from services.core.turn import Turn
 
 Where = Literal["private", "group"]
@@ -93,14 +94,13 @@ class Answers(Generic[P]):
     skip: Callable[[Turn, P], Awaitable[None]] | None = None
 
 
-@dataclass(frozen=True)
-class ClockHook:
+class ClockHook(Protocol):
     """A feature's share of the clock: `tick` does what is due at `now` (counts by name), and
-    `next_due` says when it next needs waking (None: nothing stored is due)."""
+    `next_due` says when, before `latest`, it next needs waking (None: not before then)."""
 
-    name: str
-    tick: Callable[[datetime], Awaitable[dict[str, int]]]
-    next_due: Callable[[datetime], Awaitable[datetime | None]]
+    async def tick(self, now: datetime) -> dict[str, int]: ...
+
+    async def next_due(self, now: datetime, latest: datetime) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class Feature:
     buttons: tuple[ButtonKind[Any], ...] = ()
     answers: tuple[Answers[Any], ...] = ()
     group: Callable[[Turn], Awaitable[None]] | None = None  # a group update no command or button took
+    clock: Callable[[ClockEnv], ClockHook] | None = None
     unsettled: Callable[[Turn], Awaitable[None]] | None = None  # a person who joined, before her language
 
 

@@ -7,15 +7,13 @@ message, so a tick that runs twice sends nothing twice."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.content import Content
 from services.away.dialog import away_at
+from services.core.clock import ClockEnv, speaker_for
 from services.core.conversation import Conversation
-from services.core.outgoing import ButtonRows, Outbox
+from services.core.outgoing import ButtonRows
 from services.core.speaker import Speaker
 from services.pdsa.buttons import AskValue as AskValueButton
 from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
@@ -23,7 +21,6 @@ from services.pdsa.charts import RunChart, caption, run_chart
 from services.pdsa.projects import flow_for, prompt_time
 from services.settings.dialog import quiet_hours
 from services.summaries.charts import day_label
-from store.database import Database
 from store.models import ChartRequest, Cycle, Person, Project
 from store.uow import UnitOfWork
 
@@ -32,20 +29,19 @@ PROMPT_GRACE = timedelta(hours=12)  # a prompt later than this (the bot was down
 MOST_VALUE_BUTTONS = 11  # a small whole-number range is answered with one press (0–10)
 
 
-@dataclass
 class PdsaClock:
-    db: Database
-    content: Content
-    timezone: str
-    render: Callable[[RunChart], bytes] | None = None
+    def __init__(self, env: ClockEnv) -> None:
+        self.env = env
+        self.db = env.db
+        self.content = env.content
+        self.timezone = env.timezone
+        self.render = env.render_run_chart
 
     def _render(self, chart: RunChart) -> bytes:
         return (self.render or (lambda c: c.png(self.content.catalog)))(chart)
 
     def _speaker(self, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
-        out = Outbox(uow, now, key, interactive=False)
-        lang = person.language or self.content.languages.default
-        return Speaker(out, self.content.catalog, lang, person.telegram_id, person.id)
+        return speaker_for(self.env, uow, person, now, key)
 
     def _zone(self, person: Person) -> ZoneInfo:
         return ZoneInfo(person.timezone or self.timezone)
@@ -59,9 +55,13 @@ class PdsaClock:
         quiet = quiet_hours(person, self.content.schedules.quiet_hours)
         return quiet is not None and quiet.contains(now.astimezone(self._zone(person)).time())
 
-    async def tick(self, now: datetime) -> tuple[int, int]:
-        """(prompts sent, charts sent)."""
-        return await self._cycles(now), await self._charts(now)
+    async def tick(self, now: datetime) -> dict[str, int]:
+        """Data prompts sent and charts drawn."""
+        return {"prompted": await self._cycles(now), "charts": await self._charts(now)}
+
+    async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
+        async with self.db.unit_of_work() as uow:
+            return await uow.projects.next_due()
 
     # --- prompts and study offers ------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from services.core.prompts import Prompt
 from services.core.registry import Answers, ButtonKind, Command, Feature, Rule, menu_line, roles
 from services.core.turn import Turn
 from services.pdsa import buttons as b
+from services.pdsa.clock import PdsaClock
 from services.pdsa.dialog import LEADS, PDSA_ROLES, AskComment, AskNote, AskValue, PdsaDialog
 from store.models import Project
 
@@ -129,6 +130,7 @@ def feature(content: Content) -> Feature:
             ButtonKind(b.Comment, SUPERVISES_OWNER, comment),
             ButtonKind(b.SupervisorChart, SUPERVISES_OWNER, supervisor_chart),
         ),
+        clock=PdsaClock,
         answers=(
             Answers(AskValue, receive, cancel=cancelled),
             Answers(AskNote, receive, cancel=cancelled),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flows.content import Content
 from services.core.registry import ANYONE, ButtonKind, Command, Feature
 from services.core.turn import Turn
-from services.schedules.timekeeper import Snooze, snooze
+from services.schedules.timekeeper import ScheduleClock, Snooze, snooze
 
 
 async def put_off(turn: Turn, data: Snooze | None = None) -> None:
@@ -26,4 +26,5 @@ def feature(content: Content) -> Feature:
         "schedules",
         commands=(Command("snooze", ANYONE, put_off),),
         buttons=(ButtonKind(Snooze, ANYONE, put_off),),
+        clock=ScheduleClock,
     )

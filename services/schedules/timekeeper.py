@@ -1,4 +1,4 @@
-"""The clock's work: `tick(now)` does whatever is due at `now`, and says when it is next needed.
+"""The clock's work for content schedules (a hook of services.core.clock's tick).
 
 The database is the source of truth (DESIGN.md, rule 4). Each schedule keeps a mark of how far
 its rule has been looked at; a tick writes one occurrence row per person for every time the rule
@@ -12,57 +12,31 @@ time is up. The scheduler only decides when to call it; tests call it with any c
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.content import Content
 from flows.run import TimeoutInput
 from flows.schedules import DAYS, Schedule, SendBulletin, SendSummary, StartFlow, Weekly
 from services.away.dialog import away_at
 from services.bulletins.bulletins import MARK, Audience, recipients
-from services.circles.clock import CircleClock
 from services.core.buttons import Button
+from services.core.clock import ClockEnv, conversation_for, speaker_for
 from services.core.conversation import Conversation
 from services.core.errors import Refused
-from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
-from services.pdsa.charts import RunChart
-from services.pdsa.clock import PdsaClock
 from services.schedules.schedules import occurrences
 from services.settings.dialog import outside_quiet_hours, summary_rule
 from services.summaries import summaries
-from store.database import Database
 from store.models import FlowRun, Occurrence, Person
 from store.uow import UnitOfWork
 
 BATCH = 100  # rows per transaction: replies from people in between never wait long
-LONGEST_SLEEP = timedelta(minutes=1)  # new people and changed timezones are noticed within this
 SNOOZE = timedelta(hours=3)
 ON_DEMAND_SUMMARY = "/summary"  # the occurrence a supervisor's /summary asks for
 ON_DEMAND_GRACE = timedelta(hours=1)
-
-
-@dataclass
-class Tally:
-    """What one tick did, for logs and tests."""
-
-    created: int = 0
-    started: int = 0
-    waiting: int = 0
-    sent: int = 0
-    skipped: int = 0
-    missed: int = 0
-    reminded: int = 0
-    expired: int = 0
-    prompted: int = 0  # PDSA data prompts
-    charts: int = 0  # run charts drawn and sent
-    circles: int = 0  # learning-circle sessions and follow-ups acted on
-
-    def count(self, status: str) -> None:
-        setattr(self, status, getattr(self, status) + 1)
 
 
 @dataclass(frozen=True)
@@ -72,49 +46,32 @@ class Snooze(Button):
     prefix = "snooze"
 
 
-class Timekeeper:
-    def __init__(
-        self,
-        db: Database,
-        content: Content,
-        timezone: str,
-        render: Callable[[summaries.TeamSummary], bytes] | None = None,
-        render_run_chart: Callable[[RunChart], bytes] | None = None,
-    ) -> None:
-        self.db = db
-        self.content = content
-        self.timezone = timezone  # the program's, for whoever has not set her own
-        self.schedules = content.schedules
-        self._lock = asyncio.Lock()  # one tick at a time
-        self._render = render or (lambda summary: summary.chart(content))
-        self.pdsa = PdsaClock(db, content, timezone, render_run_chart)
-        self.circles = CircleClock(db, content, timezone)
+class ScheduleClock:
+    """The clock's share for content schedules: occurrences written from each schedule's mark,
+    delivered (a flow started or waiting, a bulletin, a summary), reminders and time-outs."""
 
-    async def tick(self, now: datetime) -> Tally:
-        async with self._lock:
-            tally = Tally()
-            for schedule in self.schedules.schedules:
-                tally.created += await self._look_at(schedule, now)
-            await self._expire(now, tally)
-            await self._unblock(now)
-            await self._deliver(now, tally)
-            await self._remind(now, tally)
-            tally.prompted, tally.charts = await self.pdsa.tick(now)
-            tally.circles = await self.circles.tick(now)
-            return tally
+    def __init__(self, env: ClockEnv) -> None:
+        self.env = env
+        self.db = env.db
+        self.content = env.content
+        self.timezone = env.timezone  # the program's, for whoever has not set her own
+        self.schedules = env.content.schedules
+        self._render = env.render_summary or (lambda summary: summary.chart(env.content))
 
-    async def next_wakeup(self, now: datetime) -> datetime:
-        """When a tick is next needed: the next time a rule falls in any timezone in use, a row
-        falls due, or a run times out; never later than LONGEST_SLEEP from now."""
-        latest = now + LONGEST_SLEEP
+    async def tick(self, now: datetime) -> dict[str, int]:
+        tally: Counter[str] = Counter()
+        for schedule in self.schedules.schedules:
+            tally["created"] += await self._look_at(schedule, now)
+        await self._expire(now, tally)
+        await self._deliver(now, tally)
+        await self._remind(now, tally)
+        return tally
+
+    async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
+        """The next time a rule falls in any timezone in use, a row falls due, or a run times out."""
         async with self.db.unit_of_work() as uow:
             zones = {zone or self.timezone for zone in await uow.people.timezones()}
-            stored = [
-                await uow.occurrences.next_due(),
-                await uow.runs.next_expiry(),
-                await uow.projects.next_due(),
-                await uow.circles.next_due(),
-            ]
+            stored = [await uow.occurrences.next_due(), await uow.runs.next_expiry()]
             slots = await uow.people.summary_slots()
         moments = [moment for moment in stored if moment is not None]
         for schedule in self.schedules.schedules:
@@ -124,7 +81,7 @@ class Timekeeper:
                 for own_zone, day, at in slots:
                     own = Weekly(weekly=DAYS[day], at=at)
                     moments += occurrences(own, ZoneInfo(own_zone or self.timezone), now, latest)[:1]
-        return max(now, min([latest, *moments]))
+        return min(moments, default=None)
 
     # --- occurrences -----------------------------------------------------------------------
 
@@ -171,18 +128,15 @@ class Timekeeper:
     # --- delivering ------------------------------------------------------------------------
 
     def _speaker(self, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
-        out = Outbox(uow, now, key, interactive=False)
-        lang = person.language or self.content.languages.default
-        return Speaker(out, self.content.catalog, lang, person.telegram_id, person.id)
+        return speaker_for(self.env, uow, person, now, key)
 
     def _conversation(self, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Conversation:
-        speaker = self._speaker(uow, person, now, key)
-        return Conversation(uow, self.content, speaker, person, now, self.timezone)
+        return conversation_for(self.env, uow, person, now, key)
 
     def _away(self, person: Person, now: datetime) -> bool:
         return away_at(person, now, self.timezone)
 
-    async def _deliver(self, now: datetime, tally: Tally) -> None:
+    async def _deliver(self, now: datetime, tally: Counter[str]) -> None:
         while True:
             later: list[tuple[Occurrence, Person]] = []
             async with self.db.unit_of_work() as uow:
@@ -197,10 +151,10 @@ class Timekeeper:
                         continue
                     if person is not None:
                         await self._send(uow, occurrence, person, now)
-                    tally.count(occurrence.status)
+                    tally[occurrence.status] += 1
                 await uow.commit()
             for status in await self._summaries(later, now):
-                tally.count(status)
+                tally[status] += 1
 
     def _what(self, occurrence: Occurrence) -> StartFlow | SendBulletin | SendSummary | None:
         if occurrence.schedule_id == ON_DEMAND_SUMMARY:
@@ -275,20 +229,9 @@ class Timekeeper:
             await uow.commit()
         return statuses
 
-    async def _unblock(self, now: datetime) -> None:
-        """Flows that waited behind a conversation that has ended by now start."""
-        async with self.db.unit_of_work() as uow:
-            waiting = await uow.occurrences.unblocked(now, BATCH)
-            people = await uow.people.many(occurrence.person_id for occurrence in waiting)
-            for person in people.values():
-                await self._conversation(
-                    uow, person, now, f"unblocked:{person.id}:{now.timestamp()}"
-                ).start_waiting()
-            await uow.commit()
-
     # --- runs: reminders and time-outs -------------------------------------------------------
 
-    async def _remind(self, now: datetime, tally: Tally) -> None:
+    async def _remind(self, now: datetime, tally: Counter[str]) -> None:
         """One nudge to whoever has not finished a scheduled flow: never after it expired, never
         in her quiet hours (it waits for their end), never while she is away."""
         while True:
@@ -311,7 +254,7 @@ class Timekeeper:
                         occurrence.remind_at = later
                     else:
                         await self._nudge(uow, occurrence, person, run, now)
-                        tally.reminded += 1
+                        tally["reminded"] += 1
                 await uow.commit()
 
     async def _nudge(
@@ -327,7 +270,7 @@ class Timekeeper:
         await conversation.repeat_question(run)
         occurrence.remind_at, occurrence.reminded_at = None, now
 
-    async def _expire(self, now: datetime, tally: Tally) -> None:
+    async def _expire(self, now: datetime, tally: Counter[str]) -> None:
         """Runs past their time end (what was answered is kept), and what waited behind starts."""
         while True:
             async with self.db.unit_of_work() as uow:
@@ -338,7 +281,7 @@ class Timekeeper:
                 for run in runs:
                     conversation = self._conversation(uow, people[run.person_id], now, f"expired:{run.id}")
                     await conversation.advance(run, TimeoutInput())
-                    tally.expired += 1
+                    tally["expired"] += 1
                 await uow.commit()
 
 

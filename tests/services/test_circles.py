@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from flows.schedules import Schedules
+from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
 from services.core.turn import GroupFacts, Incoming, Sender
-from services.schedules.timekeeper import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite, outbox
 

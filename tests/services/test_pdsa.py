@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from flows.schedules import Schedules
+from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
-from services.schedules.timekeeper import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite, outbox
 from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY, active_step, walk
@@ -177,7 +177,7 @@ async def test_data_prompts_come_daily_at_five_in_her_day_and_a_button_logs_the_
     await tick(keeper, clock, five_pm - timedelta(minutes=1))
     assert await ana.new() == []
     tally = await tick(keeper, clock, five_pm)
-    assert tally.prompted == 1 and (await ana.new())[-1] == say(
+    assert tally["prompted"] == 1 and (await ana.new())[-1] == say(
         "pdsa.prompt.daily", measure="Visits kept", unit="%", day="24 Nov"
     )
     await tick(keeper, clock, five_pm + timedelta(minutes=5))
@@ -369,7 +369,7 @@ async def test_a_team_projects_members_get_its_data_prompts_outside_their_own_qu
         await client.new()
     tally = await tick(keeper, clock, datetime(2026, 11, 24, 22, tzinfo=UTC))  # 17:00 in Lima
     prompt = say("pdsa.prompt.daily", measure="Visits kept", unit="%", day="24 Nov")
-    assert tally.prompted == 2 and (await sara.new())[-1] == prompt and (await ana.new())[-1] == prompt
+    assert tally["prompted"] == 2 and (await sara.new())[-1] == prompt and (await ana.new())[-1] == prompt
     assert await bea.new() == []  # her quiet hours
     await ana.press("6")
     assert await points(db, ana) == [("2026-11-24", 6)]

@@ -11,7 +11,7 @@ import pytest
 
 from flows.content import Content
 from flows.schedules import Schedules
-from services.schedules.timekeeper import Timekeeper
+from services.core.clock import Timekeeper
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite
 
@@ -55,7 +55,7 @@ async def test_the_weekly_checkin_arrives_at_nine_in_each_persons_own_timezone(d
     assert await ana.new() == []
     tally = await tick_at(keeper, clock, LIMA_MONDAY_9)
     assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
-    assert tally.started == 1 and await bea.new() == []
+    assert tally["started"] == 1 and await bea.new() == []
 
 
 async def test_a_restart_after_downtime_catches_up_within_grace_and_never_doubles(db, chat, clock, keeper):
@@ -66,14 +66,14 @@ async def test_a_restart_after_downtime_catches_up_within_grace_and_never_double
     await tick_at(restarted, clock, LIMA_MONDAY_9 + timedelta(hours=2, minutes=30))
     assert [text for text in await ana.new() if text.startswith(CHECKIN_FIRST)] != []
     again = await tick_at(Timekeeper(db, CONTENT, "America/Lima"), clock, clock.now + timedelta(minutes=1))
-    assert (again.created, again.started) == (0, 0) and await ana.new() == []
+    assert (again["created"], again["started"]) == (0, 0) and await ana.new() == []
 
 
 async def test_an_occurrence_missed_beyond_its_grace_is_not_sent_late(db, chat, clock, keeper):
     [ana] = await people(db, chat, "Ana")
     await tick_at(keeper, clock, LIMA_MONDAY_9 - timedelta(hours=1))
     tally = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=13))  # grace is 12 hours
-    assert tally.started == 0 and await ana.new() == []
+    assert tally["started"] == 0 and await ana.new() == []
 
 
 def with_schedules(*schedules: Any, **extra: Any) -> Content:
@@ -215,9 +215,9 @@ async def test_one_nudge_only_to_whoever_has_not_finished_and_none_after_expiry(
     assert nudge[0].startswith("A gentle reminder: “Weekly check-in” is still open.")
     assert nudge[1].startswith(CHECKIN_FIRST)
     assert await ana.new() == [], "she answered: no nudge"
-    assert tally.reminded == 1, "Cris snoozed hers"
+    assert tally["reminded"] == 1, "Cris snoozed hers"
     later = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=26))
-    assert later.reminded == 0 and await bea.new() == [], "one nudge, not one a tick"
+    assert later["reminded"] == 0 and await bea.new() == [], "one nudge, not one a tick"
     await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=27))
     assert (await cris.new())[0].startswith("A gentle reminder")
 
@@ -237,7 +237,7 @@ async def test_snooze_puts_the_nudge_off_and_a_run_that_times_out_gets_none(db, 
     await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=24))
     assert (await bea.new())[0].startswith("A gentle reminder"), "not finished: nudged"
     expired = await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=3 + 72, minutes=1))
-    assert expired.expired == 2, "72 hours after each one's last answer"
+    assert expired["expired"] == 2, "72 hours after each one's last answer"
     assert (await bea.new())[0].startswith("This conversation has timed out.")
     await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(hours=100))
     assert await bea.new() == []
@@ -315,7 +315,7 @@ async def test_the_weekly_summary_shows_a_missed_week_a_low_week_away_and_blocke
         )
         assert await uow.photos.data(photo["photo_of"]) == b"\x89PNG chart"
     again = await tick_at(keeper, clock, friday + timedelta(minutes=5))
-    assert again.sent == 0 and await sara.new() == [], "sent once"
+    assert again["sent"] == 0 and await sara.new() == [], "sent once"
 
 
 async def test_summary_on_demand_is_for_supervisors_and_prepared_off_the_reply(db, chat, clock, keeper):
@@ -359,8 +359,8 @@ async def test_a_nudge_due_in_the_quiet_hours_waits_for_the_morning(db, chat, cl
     await tick_at(keeper, clock, seven_pm)
     assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
     for hours in range(2, 12):  # 21:00 to 06:00: quiet
-        assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=hours))).reminded == 0
-    assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=12))).reminded == 1  # 07:00
+        assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=hours)))["reminded"] == 0
+    assert (await tick_at(keeper, clock, seven_pm + timedelta(hours=12)))["reminded"] == 1  # 07:00
     assert (await ana.new())[0].startswith("A gentle reminder")
 
 

@@ -1,0 +1,100 @@
+"""The clock's work (DESIGN.md rule 4): `tick(now)` walks every registered feature's clock hook,
+then asks what waited in the queues of people who are free by now; `next_wakeup(now)` is the
+earliest moment any hook, or a lapsing prompt, needs it. The scheduler only wakes it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flows.content import Content
+from services.core.conversation import Conversation
+from services.core.outgoing import Outbox
+from services.core.speaker import Speaker
+from store.database import Database
+from store.models import Person
+from store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from services.core.registry import ClockHook, Registry
+
+BATCH = 100  # people per transaction: replies from people in between never wait long
+LONGEST_SLEEP = timedelta(minutes=1)  # new people and changed timezones are noticed within this
+
+
+@dataclass(frozen=True)
+class ClockEnv:
+    """What a feature's clock hook is built from."""
+
+    db: Database
+    content: Content
+    timezone: str  # the program's, for whoever has not set her own
+    render_summary: Callable[[Any], bytes] | None = None  # the tests' stand-ins for the chart painters
+    render_run_chart: Callable[[Any], bytes] | None = None
+
+
+def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
+    """To one person, in her language, through a queue of this tick's unit of work."""
+    out = Outbox(uow, now, key, interactive=False)
+    lang = person.language or env.content.languages.default
+    return Speaker(out, env.content.catalog, lang, person.telegram_id, person.id)
+
+
+def conversation_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Conversation:
+    return Conversation(uow, env.content, speaker_for(env, uow, person, now, key), person, now, env.timezone)
+
+
+class Timekeeper:
+    def __init__(
+        self,
+        db: Database,
+        content: Content,
+        timezone: str,
+        render: Callable[[Any], bytes] | None = None,
+        render_run_chart: Callable[[Any], bytes] | None = None,
+        registry: Registry | None = None,
+    ) -> None:
+        if registry is None:
+            from services.features import registry_for
+
+            registry = registry_for(content)
+        self.env = ClockEnv(db, content, timezone, render, render_run_chart)
+        self.hooks: list[ClockHook] = [
+            feature.clock(self.env) for feature in registry.features if feature.clock is not None
+        ]
+        self._lock = asyncio.Lock()  # one tick at a time
+
+    async def tick(self, now: datetime) -> Counter[str]:
+        """What this tick did, counted by name (for logs and tests)."""
+        async with self._lock:
+            tally: Counter[str] = Counter()
+            for hook in self.hooks:
+                tally.update(await hook.tick(now))
+            tally["asked"] += await self._free(now)
+            return tally
+
+    async def next_wakeup(self, now: datetime) -> datetime:
+        """When a tick is next needed; never later than LONGEST_SLEEP from now."""
+        latest = now + LONGEST_SLEEP
+        moments = [await hook.next_due(now, latest) for hook in self.hooks]
+        async with self.env.db.unit_of_work() as uow:
+            moments.append(await uow.waiting.next_lapse())
+        return max(now, min([latest, *(moment for moment in moments if moment is not None)]))
+
+    async def _free(self, now: datetime) -> int:
+        """People whose conversation ended or lapsed get what waited in their queue."""
+        async with self.env.db.unit_of_work() as uow:
+            ids = set(await uow.waiting.people_free(now, BATCH))
+            ids |= {occurrence.person_id for occurrence in await uow.occurrences.unblocked(now, BATCH)}
+            people = await uow.people.many(ids)
+            for person in people.values():
+                if person.awaiting is not None:
+                    person.awaiting, person.prompt_lapses_at = None, None  # lapsed: no longer hers
+                key = f"free:{person.id}:{now.timestamp()}"
+                await conversation_for(self.env, uow, person, now, key).start_waiting()
+            await uow.commit()
+        return len(people)
