@@ -250,3 +250,47 @@ async def test_two_sessions_of_a_circle_never_run_at_once(
             await uow.session.flush()
     await in_group(fatima, command="session")
     assert (await fatima.new())[-1] == say("circle.already_running")
+
+
+async def test_a_circles_question_waits_behind_her_reflection_and_never_takes_its_answer(
+    chat: ChatService, db: Database
+) -> None:
+    """Rule 8: Ana is half-way through /reflect when the circle asks members for a case. Her next
+    answer stays in her reflection (never a case, never a vote button in the group); she is told
+    the circle's question waits, and it is asked when her reflection ends. Beto's waiting
+    question lapses with its segment, and he is told."""
+    fatima, (ana, beto, carla) = await circle_of(chat, db)
+    for member in (ana, beto):
+        await member.send("/reflect")
+        await member.send("today")
+        await member.send("A mother showed me how she sings to her baby at bath time.")
+        await member.new()
+    await in_group(fatima, command="session")
+    await in_group(fatima, command="next")  # the case is proposed privately
+    asked = (await carla.new())[-1]  # Carla was free: asked at once
+    assert await ana.new() == [say("circle.prompt_waiting", name="North circle")]
+    await ana.send("Baby L.'s mother drinks")
+    async with db.unit_of_work() as uow:
+        circle = await uow.circles.by_chat(GROUP)
+        assert circle is not None
+        (running,) = await uow.circles.sessions_with(circle.id, ("open",))
+        assert await uow.circles.contributions(running.id, "case") == []
+        ana_person = await uow.people.get_by_telegram_id(ana.telegram_id)
+        assert ana_person is not None
+        run = await uow.runs.active_for(ana_person.id)
+        assert run is not None
+        answers = await uow.answers.for_runs([run.id])
+    assert "Baby L.'s mother drinks" in [a.value for a in answers]
+    assert not any("Baby L." in post for post in await group_posts(db))
+    await ana.new()
+    await ana.send("/cancel")  # her reflection ends: the circle's question comes now
+    assert (await ana.new())[-1] == asked
+    await ana.send("A father away at the mine")
+    assert (await ana.new())[-1] == say("circle.case_noted", title="A father away at the mine")
+    await beto.new()
+    await in_group(fatima, command="next")  # the segment ends before Beto is free
+    assert await beto.new() == [say("circle.prompt_lapsed")]
+    await beto.send("/cancel")
+    assert asked not in await beto.new()
+    vote_buttons = [label for m in await outbox(db) if m.chat_id == GROUP for label, _ in m.buttons]
+    assert "A father away at the mine" in vote_buttons and not any("Baby L." in b for b in vote_buttons)

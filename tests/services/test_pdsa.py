@@ -373,3 +373,24 @@ async def test_a_team_projects_members_get_its_data_prompts_outside_their_own_qu
     assert await bea.new() == []  # her quiet hours
     await ana.press("6")
     assert await points(db, ana) == [("2026-11-24", 6)]
+
+
+async def test_a_value_a_button_carries_is_checked_like_a_typed_one(db, chat):
+    """Forged "another visit" and "replace" buttons with a value outside the measure's range, or
+    a day in the future, store nothing: they get the typed value's answer and the question."""
+    ana = await person(db, chat, "Ana")
+    await own_project(db, ana, frequency="visit", min=0, max=7, goal=5)
+    await ana.send("/log 3")
+    await ana.send("/log 5")
+    another = next(data for m in await ana.messages() for _, data in m.buttons if data.startswith("pm:"))
+    project_id = another.split(":")[1]
+    await ana.new()
+    await ana.press_data(f"pm:{project_id}:20261124:999999")
+    assert (await ana.new())[0] == say("pdsa.out_of_range", value="999999", range=" (from 0 to 7)")
+    await ana.press_data(f"pm:{project_id}:29991231:5")
+    assert (await ana.new())[0] == say("pdsa.future")
+    replace = next(data for m in await ana.messages() for _, data in m.buttons if data.startswith("pr:"))
+    point_id = replace.split(":")[1]
+    await ana.press_data(f"pr:{point_id}:100")
+    assert (await ana.new())[0] == say("pdsa.out_of_range", value="100", range=" (from 0 to 7)")
+    assert await points(db, ana) == [("2026-11-24", 3)]

@@ -387,14 +387,30 @@ async def test_closing_a_conversation_for_another_keeps_the_scheduled_one_waitin
         assert (await uow.occurrences.get(waiting.id)).reason == "done"
 
 
-async def test_a_prompt_left_open_gives_way_to_the_checkin(db, chat, clock, keeper):
-    [ana] = await people(db, chat, "Ana")
-    await ana.send("/settings")
-    await ana.new()
+async def test_an_open_prompt_keeps_her_next_words_and_the_checkin_waits_until_it_is_answered_or_lapses(
+    db, chat, clock, keeper
+):
+    """Rule 8: the check-in falls due while her /settings question is open: her next words still
+    answer it, and the check-in starts when she is free. Left open, a one-line prompt lapses
+    after two hours of silence, and the next tick starts what waited."""
+    ana, bea = await people(db, chat, "Ana", "Bea")
+    clock.now = LIMA_MONDAY_9 - timedelta(minutes=10)
+    for person in (ana, bea):
+        await person.send("/settings")
+        await person.new()
     await tick_at(keeper, clock, LIMA_MONDAY_9)
-    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
-    await ana.press("4")
-    assert (await ana.new())[-1].startswith("How manageable was your workload"), (
+    waiting = CONTENT.catalog.say("en", "schedule.waiting", flow="Weekly check-in")
+    assert await ana.new() == [waiting] and await bea.new() == [waiting]
+    await ana.send("Europe/Madrid")
+    said = await ana.new()
+    assert said[0] == "Done: your time zone is now Europe/Madrid." and said[-1].startswith(CHECKIN_FIRST)
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(minutes=109))
+    assert await bea.new() == []
+    assert await keeper.next_wakeup(clock.now) == LIMA_MONDAY_9 + timedelta(minutes=110)
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(minutes=110))  # two hours of silence
+    assert (await bea.new())[-1].startswith(CHECKIN_FIRST)
+    await bea.press("4")
+    assert (await bea.new())[-1].startswith("How manageable was your workload"), (
         "her answer went to the check-in"
     )
 

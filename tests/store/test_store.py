@@ -1,6 +1,7 @@
 """The store on SQLite and on a real PostgreSQL: migrations, repositories, unit of work."""
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -270,5 +271,44 @@ async def test_a_bulletin_photo_queued_before_photos_had_their_own_table_still_g
             assert await uow.photos.data(2) == b"\x89PNG"
             added = await uow.photos.add(NOW, data=b"next")
             assert added.id == 3, "new photos do not collide with the moved ones"
+    finally:
+        await db.dispose()
+
+
+async def test_the_typed_prompts_migration_converts_what_was_awaited_and_clears_the_rest(database_url: str):
+    """0008: the `awaiting` dicts stored before it become typed, versioned prompts that lapse;
+    what no kind means is cleared (she is then simply asked again)."""
+    from alembic import command
+
+    from services.core import prompts
+    from services.pdsa.dialog import AskValue
+    from services.sharing.sharing import ReplyTo
+    from store.migrate import alembic_config
+
+    await asyncio.to_thread(command.upgrade, alembic_config(database_url), "0007")
+    old = {
+        1: {"pdsa": "log", "project": 7, "day": "2026-11-24"},
+        2: {"reply_to_share": 12},
+        3: {"something": "unknown"},
+    }
+    db = Database(database_url)
+    try:
+        async with db.engine.begin() as connection:
+            for number, awaiting in old.items():
+                await connection.execute(
+                    text(
+                        "INSERT INTO people (telegram_id, name, deactivated, unreachable, created_at, awaiting) "
+                        "VALUES (:id, 'P', false, false, :now, :awaiting)"
+                    ),
+                    {"id": number, "now": NOW.replace(tzinfo=None), "awaiting": json.dumps(awaiting)},
+                )
+        await asyncio.to_thread(upgrade_to_head, database_url)
+        async with db.unit_of_work() as uow:
+            people = [await uow.people.get_by_telegram_id(number) for number in old]
+        now = datetime.now(UTC)
+        found = [None if p is None else prompts.current(p, now) for p in people]
+        assert found == [AskValue(project=7, day="2026-11-24"), ReplyTo(share=12), None]
+        assert people[2] is not None and people[2].awaiting is None
+        assert all(p is not None and p.prompt_lapses_at is not None for p in people[:2])
     finally:
         await db.dispose()
