@@ -22,6 +22,7 @@ from services.bulletins.bulletins import report_to_authors
 from services.core.clock import Timekeeper
 from services.core.config import Settings
 from services.core.dispatch import ChatService
+from services.features import registry_for
 from services.sending.delivery import OutboxSender, SentLog
 from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter
@@ -51,8 +52,10 @@ def build_application(
         .build()
     )
     assert application.job_queue is not None  # the job-queue extra is a dependency
-    clockwork = Clockwork(application.job_queue, Timekeeper(db, content, settings.timezone), clock)
-    chat = ChatService(db, content, settings.timezone, clock, wake=clockwork.wake)
+    registry = registry_for(content)  # every feature, declared once: the chat and the clock read it
+    keeper = Timekeeper(db, content, settings.timezone, registry=registry)
+    clockwork = Clockwork(application.job_queue, keeper, clock)
+    chat = ChatService(db, content, settings.timezone, clock, wake=clockwork.wake, registry=registry)
     limiter = RateLimiter(scale=settings.rate_scale)
     transport = BotApiTransport(settings.api_url, settings.require_token(), HTTP_CONNECTIONS)
     sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))

@@ -1,0 +1,23 @@
+"""docs/architecture.md stays true: it names every module of services/ and every button kind
+the features register (a new one without a line there fails here)."""
+
+import re
+from pathlib import Path
+
+from services.features import registry_for
+from tests.services.harness import CONTENT
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "architecture.md").read_text()
+
+
+def test_every_services_module_is_on_the_architecture_page() -> None:
+    modules = [p for p in (ROOT / "services").rglob("*.py") if p.name != "__init__.py"]
+    missing = [str(p.relative_to(ROOT)) for p in modules if f"`{p.name}`" not in DOC]
+    assert missing == []
+
+
+def test_every_button_kind_is_on_the_architecture_page() -> None:
+    prefixes = registry_for(CONTENT).buttons
+    missing = [p for p in prefixes if not re.search("`" + re.escape(p) + "[:`]", DOC)]
+    assert missing == []
