@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flows.content import Content
-from services.core.conversation import Conversation
+from services.core.conversation import Conversation, RunEnded
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
 from store.database import Database
@@ -35,6 +35,7 @@ class ClockEnv:
     timezone: str  # the program's, for whoever has not set her own
     render_summary: Callable[[Any], bytes] | None = None  # the tests' stand-ins for the chart painters
     render_run_chart: Callable[[Any], bytes] | None = None
+    run_ended: Sequence[RunEnded] = ()  # the registry's hooks, for the runs the clock moves
 
 
 def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
@@ -45,7 +46,8 @@ def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, k
 
 
 def conversation_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Conversation:
-    return Conversation(uow, env.content, speaker_for(env, uow, person, now, key), person, now, env.timezone)
+    speaker = speaker_for(env, uow, person, now, key)
+    return Conversation(uow, env.content, speaker, person, now, env.timezone, env.run_ended)
 
 
 class Timekeeper:
@@ -62,7 +64,7 @@ class Timekeeper:
             from services.features import registry_for
 
             registry = registry_for(content)
-        self.env = ClockEnv(db, content, timezone, render, render_run_chart)
+        self.env = ClockEnv(db, content, timezone, render, render_run_chart, registry.run_ended)
         self.hooks: list[ClockHook] = [
             feature.clock(self.env) for feature in registry.features if feature.clock is not None
         ]

@@ -5,6 +5,7 @@ she is told, and it starts when the current one ends."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,7 @@ from flows.trend import trend_text
 from services.core import prompts, waiting
 from services.core.buttons import Button
 from services.core.speaker import Speaker
-from services.pdsa.projects import Projects
-from services.sharing.sharing import Sharing
+from services.core.teams import supervisor_of
 from store.models import FlowRun, Occurrence, Person
 from store.uow import UnitOfWork
 
@@ -49,6 +49,9 @@ async def own_active_run(turn: Turn, data: Any) -> bool:
     return run is not None and run.person_id == turn.me.id and run.status == "active"
 
 
+RunEnded = Callable[["Conversation", FlowRun, Flow, RunState, RunState | None], Awaitable[bool]]
+
+
 @dataclass
 class Conversation:
     uow: UnitOfWork
@@ -57,6 +60,7 @@ class Conversation:
     person: Person
     now: datetime
     timezone: str  # the program's, hers until she sets one
+    run_ended: Sequence[RunEnded]  # features' hooks for a run that ended (registry.run_ended)
     edit_message_id: int | None = None  # a pressed button's message: a refreshed question edits it
     then_waiting: bool = True  # when a conversation ends, the scheduled flow waiting behind it starts
 
@@ -184,16 +188,14 @@ class Conversation:
             expires_at=state.expires_at,
             finished_at=self.now if finished else None,
         )
-        if finished == COMPLETED:
-            await self._after(run, flow, state)
         if finished is None:
             return
-        follow = await Projects(
-            self.uow, self.content, self.speaker, self.person, self.now, self.timezone
-        ).finished(run, flow, state, before)
-        if follow is None:
-            return await self._next()
-        follow.cycle.run_id = (await self.start(follow.flow, follow.prefill)).id  # its turn, not a wait's
+        if finished == COMPLETED:
+            await self._after(flow, state)
+        for ended in self.run_ended:
+            if await ended(self, run, flow, state, before):
+                return  # the feature started her next conversation itself: its turn, not a wait's
+        await self._next()
 
     async def _show(self, run: FlowRun, flow: Flow, say: Say) -> None:
         buttons: list[list[tuple[str, str]]] = []
@@ -206,12 +208,8 @@ class Conversation:
             return await out.out.edit(out.chat_id, self.edit_message_id, say.text, buttons, out.person_id)
         await self.speaker.send(say.text, buttons)
 
-    async def _after(self, run: FlowRun, flow: Flow, state: RunState) -> None:
-        if flow.share_step is not None:
-            if state.answers.get(flow.share_step) is True:
-                await self._sharing().share(self.person, run)
-            else:
-                await self.speaker.say("share.kept_private")
+    async def _after(self, flow: Flow, state: RunState) -> None:
+        """A completed run's trend and alerts (content says which flows have them)."""
         if flow.trend or flow.alerts:
             history = await self._recent_answers(flow)
             if flow.trend:
@@ -234,7 +232,7 @@ class Conversation:
         alerts = raised(flow, history)
         if not alerts:
             return
-        _, supervisor = await self._sharing().supervisor_of(self.person)
+        _, supervisor = await supervisor_of(self.uow, self.person)
         if supervisor is None or supervisor.id == self.person.id:
             return
         lang = supervisor.language or self.catalog.default
@@ -247,6 +245,3 @@ class Conversation:
                 lines.append(f"• {label}: {display(step, state.answers[step.id], self.catalog, lang)}")
         text = self.catalog.lay_out(lang, "\n".join(lines))
         await self.speaker.out.send(supervisor.telegram_id, text, (), supervisor.id)
-
-    def _sharing(self) -> Sharing:
-        return Sharing(self.uow, self.content, self.speaker, self.now)

@@ -107,13 +107,9 @@ class ChatService:
             await turn.registry.unsettled(turn)
 
     async def _command(self, turn: Turn, name: str) -> None:
+        """An unknown or refused command changes nothing (her open prompt stays open); one she
+        may use closes that prompt first: she chose to do something else."""
         person = turn.me
-        prompt = prompts.current(person, turn.now)
-        prompts.close(person)  # a command closes the prompt she left open
-        answers = None if prompt is None else turn.registry.answers.get(prompt.kind)
-        closing = None if answers is None else {"cancel": answers.cancel, "skip": answers.skip}.get(name)
-        if prompt is not None and closing is not None:
-            return await closing(turn, prompt)
         command = turn.registry.command("private", name)
         run = await turn.uow.runs.active_for(person.id)
         if command is None:
@@ -121,6 +117,12 @@ class ChatService:
         elif not await command.rule.allows(turn):
             await (command.refuse(turn) if command.refuse else turn.say("chat.not_allowed"))
         else:
+            prompt = prompts.current(person, turn.now)
+            prompts.close(person)
+            answers = None if prompt is None else turn.registry.answers.get(prompt.kind)
+            closing = None if answers is None else {"cancel": answers.cancel, "skip": answers.skip}.get(name)
+            if prompt is not None and closing is not None:
+                return await closing(turn, prompt)
             await command.run(turn)
             if not command.repeats_question or prompts.current(person, turn.now) is not None:
                 return  # it asks something itself: the flow's question would be in the way
@@ -182,12 +184,14 @@ class ChatService:
             return
         incoming = turn.incoming
         person = await turn.uow.people.get_by_telegram_id(incoming.sender.telegram_id)
-        if person is not None and (person.deactivated or person.consented_at is None):
-            person = None
-        turn.person = person
         facts = incoming.group
         if facts is not None and (facts.bot_status is not None or facts.member is not None):
             return await group(turn)
+        if person is not None and person.deactivated and incoming.callback is not None:
+            return await self._expired(turn, "group")  # her access is paused: no button does anything
+        if person is not None and (person.deactivated or person.consented_at is None):
+            person = None
+        turn.person = person
         if incoming.callback is not None:
             return await self._press(turn, "group", incoming.callback)
         command = None if incoming.command is None else turn.registry.command("group", incoming.command)

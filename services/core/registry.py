@@ -14,6 +14,7 @@ from services.core.prompts import Prompt
 
 if TYPE_CHECKING:
     from services.core.clock import ClockEnv
+    from services.core.conversation import RunEnded
     from services.core.turn import Turn
 
 Where = Literal["private", "group"]
@@ -111,6 +112,7 @@ class Feature:
     answers: tuple[Answers[Any], ...] = ()
     group: Callable[[Turn], Awaitable[None]] | None = None  # a group update no command or button took
     clock: Callable[[ClockEnv], ClockHook] | None = None
+    run_ended: RunEnded | None = None  # a flow run of hers ended: True when it starts her next one
     unsettled: Callable[[Turn], Awaitable[None]] | None = None  # a person who joined, before her language
 
 
@@ -122,6 +124,7 @@ class Registry:
     answers: dict[str, Answers[Any]] = field(default_factory=dict)
     group: Callable[[Turn], Awaitable[None]] | None = None
     unsettled: Callable[[Turn], Awaitable[None]] | None = None
+    run_ended: list[RunEnded] = field(default_factory=list)
 
     @classmethod
     def of(cls, features: Iterable[Feature]) -> Registry:
@@ -139,6 +142,8 @@ class Registry:
             _claim(self.buttons, kind.data.prefix, kind, feature.name)
         for answers in feature.answers:
             _claim(self.answers, answers.kind.kind, answers, feature.name)
+        if feature.run_ended is not None:
+            self.run_ended.append(feature.run_ended)
         for hook in ("group", "unsettled"):
             if getattr(feature, hook) is not None:
                 if getattr(self, hook) is not None:

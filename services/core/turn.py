@@ -109,6 +109,7 @@ class Turn:
             self.me,
             self.now,
             self.timezone,
+            self.registry.run_ended,
             edit_message_id=edit,
             then_waiting=then_waiting,
         )

@@ -213,5 +213,7 @@ class PdsaClock:
         if await uow.runs.active_for(person.id) is not None:
             button = [[(speaker.label("pdsa.button.go_study"), OnOwnProject("go", project.id).encode())]]
             return await speaker.say("pdsa.study_later", button)
-        conversation = Conversation(uow, self.content, speaker, person, now, self.timezone)
+        conversation = Conversation(
+            uow, self.content, speaker, person, now, self.timezone, self.env.run_ended
+        )
         cycle.run_id = (await conversation.start(flow_for(self.content, "study"))).id

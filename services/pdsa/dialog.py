@@ -18,6 +18,7 @@ from flows.measures import period, read_log, shown_number
 from services.core.conversation import Conversation
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
 from services.core.speaker import Speaker
+from services.core.teams import supervisor_of
 from services.pdsa import export as pdsa_export
 from services.pdsa.buttons import (
     AnotherVisit,
@@ -32,7 +33,6 @@ from services.pdsa.buttons import (
     supervised,
 )
 from services.pdsa.projects import Projects, as_prefill, flow_for
-from services.sharing.sharing import Sharing
 from services.summaries.charts import day_label
 from store.models import Cycle, Person, Project
 from store.uow import UnitOfWork
@@ -200,7 +200,6 @@ class PdsaDialog:
         await self._share(project)
 
     async def keep_first(self) -> None:
-        close(self.person)
         await self.speaker.say("pdsa.kept_first")
 
     async def from_template(self, template_id: str) -> None:
@@ -309,9 +308,7 @@ class PdsaDialog:
         if project.shared:
             project.shared = False
             return await self.speaker.say("pdsa.unshared")
-        _, supervisor = await Sharing(self.uow, self.content, self.speaker, self.now).supervisor_of(
-            self.person
-        )
+        _, supervisor = await supervisor_of(self.uow, self.person)
         project.shared = True
         await self.speaker.say("pdsa.shared" if supervisor is not None else "pdsa.shared_no_supervisor")
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from flows.content import Content
 from flows.measures import read_number
+from flows.run import RunState
+from flows.spec import Flow
+from services.core.conversation import Conversation
 from services.core.prompts import Prompt
 from services.core.registry import Answers, ButtonKind, Command, Feature, Rule, menu_line, roles
 from services.core.turn import Turn
 from services.pdsa import buttons as b
 from services.pdsa.clock import PdsaClock
 from services.pdsa.dialog import LEADS, PDSA_ROLES, AskComment, AskNote, AskValue, PdsaDialog
-from store.models import Project
+from services.pdsa.projects import Projects
+from store.models import FlowRun, Project
 
 IMPROVER = roles(*PDSA_ROLES)
 LEAD = roles(*LEADS)
@@ -40,6 +44,21 @@ def _command(name: str, place: int) -> Command:
         await {"pdsa": pdsa.command, "log": pdsa.log, "note": pdsa.note}[name](turn.incoming.argument)
 
     return Command(name, IMPROVER, run, menu_line(name), place=place)
+
+
+async def run_ended(
+    conversation: Conversation, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
+) -> bool:
+    """A PDSA flow's answers become its project or cycle; Study goes on to Act, Act to the next
+    plan at once (True: that flow is her next conversation)."""
+    c = conversation
+    follow = await Projects(c.uow, c.content, c.speaker, c.person, c.now, c.timezone).finished(
+        run, flow, state, before
+    )
+    if follow is None:
+        return False
+    follow.cycle.run_id = (await c.start(follow.flow, follow.prefill)).id
+    return True
 
 
 async def receive(turn: Turn, prompt: Prompt) -> None:
@@ -131,6 +150,7 @@ def feature(content: Content) -> Feature:
             ButtonKind(b.SupervisorChart, SUPERVISES_OWNER, supervisor_chart),
         ),
         clock=PdsaClock,
+        run_ended=run_ended,
         answers=(
             Answers(AskValue, receive, cancel=cancelled),
             Answers(AskNote, receive, cancel=cancelled),

@@ -4,9 +4,13 @@ flow with a share step ends: services.core.conversation)."""
 from __future__ import annotations
 
 from flows.content import Content
+from flows.run import COMPLETED, RunState
+from flows.spec import Flow
+from services.core.conversation import Conversation
 from services.core.registry import Answers, ButtonKind, Feature, Rule
 from services.core.turn import Turn
 from services.sharing.sharing import Reply, ReplyTo, Sharing, shared_with_her
+from store.models import FlowRun
 
 SHARED_WITH_HER = Rule("the supervisor the reflection was shared with", relation=shared_with_her)
 
@@ -21,6 +25,20 @@ async def reply(turn: Turn, data: Reply) -> None:
     await sharing(turn).start_reply(turn.me, share)
 
 
+async def run_ended(
+    conversation: Conversation, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
+) -> bool:
+    """A completed flow with a share step: shared as she chose, or kept private (she is told)."""
+    if state.status != COMPLETED or flow.share_step is None:
+        return False
+    if state.answers.get(flow.share_step) is True:
+        sharing = Sharing(conversation.uow, conversation.content, conversation.speaker, conversation.now)
+        await sharing.share(conversation.person, run)
+    else:
+        await conversation.speaker.say("share.kept_private")
+    return False
+
+
 async def receive(turn: Turn, prompt: ReplyTo) -> None:
     await sharing(turn).deliver_reply(turn.me, prompt, turn.incoming.text or "")
 
@@ -30,4 +48,5 @@ def feature(content: Content) -> Feature:
         "sharing",
         buttons=(ButtonKind(Reply, SHARED_WITH_HER, reply),),
         answers=(Answers(ReplyTo, receive),),
+        run_ended=run_ended,
     )

@@ -13,7 +13,8 @@ from flows.run import RunState
 from services.core.buttons import Button
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
 from services.core.speaker import Speaker
-from store.models import FlowRun, Person, Share, Team
+from services.core.teams import supervisor_of
+from store.models import FlowRun, Person, Share
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -48,16 +49,8 @@ class Sharing:
     speaker: Speaker  # to the person whose update this is
     now: datetime
 
-    async def supervisor_of(self, person: Person) -> tuple[Team | None, Person | None]:
-        """Her team, and its supervisor when there is one still active: who her words reach."""
-        team = None if person.team_id is None else await self.uow.teams.get(person.team_id)
-        supervisor = None
-        if team is not None and team.supervisor_id is not None:
-            supervisor = await self.uow.people.get(team.supervisor_id)
-        return team, None if supervisor is None or supervisor.deactivated else supervisor
-
     async def share(self, person: Person, run: FlowRun) -> None:
-        team, supervisor = await self.supervisor_of(person)
+        team, supervisor = await supervisor_of(self.uow, person)
         share = await self.uow.shares.add(run, None if team is None else team.id, self.now)
         if supervisor is None:
             return await self.speaker.say("share.no_supervisor")

@@ -31,3 +31,22 @@ def test_importing_every_flows_module_loads_nothing_impure():
     )
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_core_knows_no_feature_by_name():
+    """services/core (the one door, the clock, her queue) imports no feature package: features
+    plug in through the registry. Only the default registry comes from services.features."""
+    core = FLOWS.parent / "services" / "core"
+    features = {
+        p.name
+        for p in (FLOWS.parent / "services").iterdir()
+        if p.is_dir() and p.name not in ("core", "__pycache__")
+    }
+    offenders = []
+    for path in core.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("services."):
+                package = node.module.split(".")[1]
+                if package in features:
+                    offenders.append(f"{path.name}: {node.module}")
+    assert offenders == []
