@@ -13,7 +13,7 @@ from services.core.prompts import Prompt, prompt_kind
 
 if TYPE_CHECKING:
     from services.core.turn import Turn
-    from store.models import Circle
+    from store.models import Circle, CircleSession, Contribution
 
 Stars = Literal["1", "2", "3", "4", "5"]
 STARS: tuple[Stars, ...] = ("1", "2", "3", "4", "5")
@@ -126,21 +126,22 @@ class Vote(Button):
 # --- relations ---------------------------------------------------------------------------------------
 
 
-async def own_setup(turn: Turn, data: Any) -> bool:
+async def own_setup(turn: Turn, data: Any) -> Circle | None:
     circle = await turn.uow.circles.get(data.circle)
-    return circle is not None and circle.facilitator_id == turn.me.id and circle.status == "setup"
+    mine = circle is not None and circle.facilitator_id == turn.me.id and circle.status == "setup"
+    return circle if mine else None
 
 
-async def in_sessions_circle(turn: Turn, data: Any) -> bool:
-    """A member (who has not left) of the circle whose session the button names."""
+async def in_sessions_circle(turn: Turn, data: Any) -> CircleSession | None:
+    """The session the button names, if she is a member (who has not left) of its circle."""
     session = await turn.uow.circles.session_by_id(data.session)
     member = None if session is None else await turn.uow.circles.membership(session.circle_id, turn.me.id)
-    return member is not None and member.left_at is None
+    return session if member is not None and member.left_at is None else None
 
 
-async def own_contribution(turn: Turn, data: Any) -> bool:
+async def own_contribution(turn: Turn, data: Any) -> Contribution | None:
     contribution = await turn.uow.circles.contribution(data.contribution)
-    return contribution is not None and contribution.person_id == turn.me.id
+    return contribution if contribution is not None and contribution.person_id == turn.me.id else None
 
 
 async def this_groups_circle(turn: Turn) -> Circle | None:
@@ -148,22 +149,22 @@ async def this_groups_circle(turn: Turn) -> Circle | None:
     return circle
 
 
-async def facilitates_here(turn: Turn, data: Any = None) -> bool:
-    """She facilitates this group's circle, set up (and, for a button, the session is its own)."""
+async def facilitates_here(turn: Turn, data: Any = None) -> Circle | None:
+    """This group's circle, set up, if she facilitates it (for a button: its session is the circle's)."""
     circle = await this_groups_circle(turn)
     if circle is None or circle.status == "setup" or circle.facilitator_id != turn.me.id:
-        return False
+        return None
     if data is None:
-        return True
+        return circle
     session = await turn.uow.circles.session_by_id(data.session)
-    return session is not None and session.circle_id == circle.id
+    return circle if session is not None and session.circle_id == circle.id else None
 
 
-async def member_here(turn: Turn, data: Any) -> bool:
-    """A member of this group's circle, voting in one of its sessions."""
+async def member_here(turn: Turn, data: Any) -> Circle | None:
+    """This group's circle, if she is a member voting in one of its sessions."""
     circle = await this_groups_circle(turn)
     session = await turn.uow.circles.session_by_id(data.session)
     if circle is None or session is None or session.circle_id != circle.id:
-        return False
+        return None
     member = await turn.uow.circles.membership(circle.id, turn.me.id)
-    return member is not None and member.left_at is None
+    return circle if member is not None and member.left_at is None else None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import typing
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Literal, TypeVar
+
+from services.core.fields import typed_fields
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
 BIGGEST_ID = 2**31 - 1
@@ -25,7 +27,7 @@ class Button:
     prefix: ClassVar[str]
 
     def encode(self) -> str:
-        parts = [self.prefix, *(_write(getattr(self, f.name)) for f in fields(self))]
+        parts = [self.prefix, *(_write(getattr(self, name)) for name, _ in typed_fields(type(self)))]
         data = ":".join(parts)
         if len(data.encode()) > CALLBACK_LIMIT:
             raise ValueError(f"button data over {CALLBACK_LIMIT} bytes: {data!r}")
@@ -40,17 +42,16 @@ def parse(cls: type[B], data: str) -> B | None:
     prefix, _, rest = data.partition(":")
     if prefix != cls.prefix:
         return None
-    declared = fields(cls)
+    declared = typed_fields(cls)
     parts = rest.split(":") if declared else []
     if len(parts) != len(declared) or (not declared and rest):
         return None
-    hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
-    for field, text in zip(declared, parts, strict=True):
-        value = _read(text, hints[field.name])
+    for (name, hint), text in zip(declared, parts, strict=True):
+        value = _read(text, hint)
         if value is None:
             return None
-        values[field.name] = value
+        values[name] = value
     return cls(**values)
 
 

@@ -42,11 +42,11 @@ class FlowAnswer(Button):
     value: str
 
 
-async def own_active_run(turn: Turn, data: Any) -> bool:
-    """The run a button names is hers and still going: one from an old run, or forged to name
-    someone else's, is refused."""
+async def own_active_run(turn: Turn, data: Any) -> FlowRun | None:
+    """The run a button names, if it is hers and still going: one from an old run, or forged to
+    name someone else's, is refused."""
     run = await turn.uow.runs.get(data.run)
-    return run is not None and run.person_id == turn.me.id and run.status == "active"
+    return run if run is not None and run.person_id == turn.me.id and run.status == "active" else None
 
 
 RunEnded = Callable[["Conversation", FlowRun, Flow, RunState, RunState | None], Awaitable[bool]]

@@ -77,7 +77,8 @@ class ChatService:
         if person is not None:
             if person.deactivated:
                 return await turn.say("people.deactivated")
-            person.unreachable = False  # any update from her means Telegram delivers again
+            if person.unreachable:  # (assigned only when it changes: a clean session needs no flush)
+                person.unreachable = False  # any update from her means Telegram delivers again
             turn.lang = person.language or turn.lang
             if person.awaiting is not None and prompts.current(person, turn.now) is None:
                 prompts.close(person)  # lapsed: her words are no longer its answer
@@ -111,10 +112,12 @@ class ChatService:
         may use closes that prompt first: she chose to do something else."""
         person = turn.me
         command = turn.registry.command("private", name)
-        run = await turn.uow.runs.active_for(person.id)
+        allowed = command is not None and await command.rule.allows(turn)
+        repeats = not allowed or command is None or command.repeats_question
+        run = await turn.uow.runs.active_for(person.id) if repeats else None  # her question, to repeat
         if command is None:
             await turn.say("chat.unknown_command")
-        elif not await command.rule.allows(turn):
+        elif not allowed:
             await (command.refuse(turn) if command.refuse else turn.say("chat.not_allowed"))
         else:
             prompt = prompts.current(person, turn.now)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import types
 import typing
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
+from services.core.fields import typed_fields
 from store.models import Person
 
 VERSION = 1
@@ -57,13 +58,12 @@ def load(data: dict[str, Any] | None) -> Prompt | None:
     cls = _KINDS.get(str(data.get("kind")))
     if cls is None:
         return None
-    hints = typing.get_type_hints(cls)
     values = {}
-    for field in fields(cls):
-        value = data.get(field.name)
-        if not _fits(value, hints[field.name]):
+    for name, hint in typed_fields(cls):
+        value = data.get(name)
+        if not _fits(value, hint):
             return None
-        values[field.name] = value
+        values[name] = value
     return cls(**values)
 
 
@@ -98,5 +98,6 @@ def heard(person: Person, prompt: Prompt, now: datetime) -> None:
 
 
 def close(person: Person) -> None:
-    person.awaiting = None
-    person.prompt_lapses_at = None
+    if person.awaiting is not None or person.prompt_lapses_at is not None:  # else nothing to write
+        person.awaiting = None
+        person.prompt_lapses_at = None

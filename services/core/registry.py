@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 Where = Literal["private", "group"]
 B = TypeVar("B", bound=Button)
 P = TypeVar("P", bound=Prompt)
-Relation = Callable[["Turn", Any], Awaitable[bool]]
+# A relation finds what the button names, when it is hers to act on (else None or False).
+Relation = Callable[["Turn", Any], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,11 @@ class Rule:
                 return False
         elif not self.admits_roles(person.role_names):
             return False
-        return self.relation is None or await self.relation(turn, data)
+        if self.relation is None:
+            return True
+        found = await self.relation(turn, data)
+        turn.found = found  # held for the turn: the feature's own lookup of it costs no query
+        return found is not None and found is not False
 
 
 def roles(*names: str) -> Rule:

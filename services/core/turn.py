@@ -71,6 +71,7 @@ class Turn:
     lang: str  # hers, or her Telegram app's before she has chosen
     person: Person | None = None
     prompt: Prompt | None = None  # the prompt her words answer in this update
+    found: object = None  # what the rule's relation found (the session's identity map is weak)
     wake_clock: bool = field(default=False)  # the clock has work for this update, after its commit
 
     @property

@@ -12,7 +12,7 @@ from services.core.buttons import Button
 
 if TYPE_CHECKING:
     from services.core.turn import Turn
-    from store.models import Person, Project
+    from store.models import Cycle, DataPoint, Person, Project
     from store.uow import UnitOfWork
 
 
@@ -139,29 +139,27 @@ async def supervised(uow: UnitOfWork, supervisor: Person, project_id: int) -> tu
     return (project, owner) if team is not None and team.supervisor_id == supervisor.id else None
 
 
-async def is_open(turn: Turn, data: Any) -> bool:
-    return await open_project(turn, data.project) is not None
+async def is_open(turn: Turn, data: Any) -> Project | None:
+    return await open_project(turn, data.project)
 
 
-async def is_own(turn: Turn, data: Any) -> bool:
+async def is_own(turn: Turn, data: Any) -> Project | None:
     project = await open_project(turn, data.project)
-    return project is not None and project.owner_id == turn.me.id
+    return project if project is not None and project.owner_id == turn.me.id else None
 
 
-async def own_cycle(turn: Turn, data: Any) -> bool:
+async def own_cycle(turn: Turn, data: Any) -> Cycle | None:
     cycle = await turn.uow.projects.cycle(data.cycle)
     project = None if cycle is None else await turn.uow.projects.get(cycle.project_id)
-    return project is not None and project.owner_id == turn.me.id
+    return cycle if project is not None and project.owner_id == turn.me.id else None
 
 
-async def own_point(turn: Turn, data: Any) -> bool:
+async def own_point(turn: Turn, data: Any) -> DataPoint | None:
     point = await turn.uow.projects.point(data.point)
-    return (
-        point is not None
-        and point.person_id == turn.me.id
-        and await open_project(turn, point.project_id) is not None
-    )
+    if point is None or point.person_id != turn.me.id:
+        return None
+    return point if await open_project(turn, point.project_id) is not None else None
 
 
-async def supervises(turn: Turn, data: Any) -> bool:
-    return await supervised(turn.uow, turn.me, data.project) is not None
+async def supervises(turn: Turn, data: Any) -> tuple[Project, Person] | None:
+    return await supervised(turn.uow, turn.me, data.project)

@@ -36,10 +36,10 @@ class Reply(Button):
     share: int
 
 
-async def shared_with_her(turn: Turn, data: Reply) -> bool:
-    """The reflection the button names was delivered to her."""
+async def shared_with_her(turn: Turn, data: Reply) -> Share | None:
+    """The reflection the button names, if it was delivered to her."""
     share = await turn.uow.shares.get(data.share)
-    return share is not None and share.supervisor_id == turn.me.id
+    return share if share is not None and share.supervisor_id == turn.me.id else None
 
 
 @dataclass
