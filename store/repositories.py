@@ -338,13 +338,13 @@ class RunRepository(Repository):
         )
         return await self.session.scalar(query.limit(1)) is not None
 
-    async def busy_with(self, person_ids: Iterable[int], flow_ids: Iterable[str]) -> set[int]:
-        """Who of these people has one of these flows going."""
+    async def busy_with(self, person_ids: Iterable[int], flow_ids: Iterable[str] | None = None) -> set[int]:
+        """Who of these people has one of these flows (None: any flow) going."""
         query = select(FlowRun.person_id).where(
-            FlowRun.person_id.in_(list(person_ids)),
-            FlowRun.flow_id.in_(list(flow_ids)),
-            FlowRun.status == "active",
+            FlowRun.person_id.in_(list(person_ids)), FlowRun.status == "active"
         )
+        if flow_ids is not None:
+            query = query.where(FlowRun.flow_id.in_(list(flow_ids)))
         return set(await self.session.scalars(query))
 
     async def timed_out(self, now: datetime, limit: int) -> list[FlowRun]:

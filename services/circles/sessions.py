@@ -139,22 +139,21 @@ class SessionDesk:
 
     async def _ask_privately(self, circle: Circle, session: CircleSession, segment: Segment) -> None:
         """Each member is asked now, or, in another conversation, when she is free (rule 8)."""
-        catalog = self.ctx.content.catalog
+        catalog, asks = self.ctx.content.catalog, []
         for member in await self.uow.circles.members(circle.id):
             speaker = self.ctx.speaker(member, queued=True)
             prompt = private_prompt(catalog, speaker.lang, circle.name, segment)
             if prompt is not None:
-                await waiting.ask_or_queue(
-                    self.uow,
-                    speaker,
-                    member,
-                    SegmentAnswer(session.id, session.segment),
-                    catalog.lay_out(speaker.lang, prompt),
-                    self.ctx.now,
-                    tag=segment_tag(session.id, session.segment),
-                    waiting_key="circle.prompt_waiting",
-                    name=circle.name,
-                )
+                answer = SegmentAnswer(session.id, session.segment)
+                asks.append(waiting.Ask(member, speaker, answer, catalog.lay_out(speaker.lang, prompt)))
+        await waiting.ask_or_queue(
+            self.uow,
+            asks,
+            self.ctx.now,
+            tag=segment_tag(session.id, session.segment),
+            waiting_key="circle.prompt_waiting",
+            name=circle.name,
+        )
 
     async def _segment_ends(self, circle: Circle, session: CircleSession) -> None:
         """The segment's private prompt lapses: unasked or unanswered, and each is told."""

@@ -5,7 +5,8 @@ rows) and are started by `Conversation.start_waiting`, which asks what waits her
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.core import prompts
@@ -20,27 +21,32 @@ async def is_free(uow: UnitOfWork, person: Person, now: datetime) -> bool:
     return prompts.current(person, now) is None and await uow.runs.active_for(person.id) is None
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One person's question: the prompt her answer will fill, and its words in her language."""
+
+    person: Person
+    speaker: Speaker
+    prompt: Prompt
+    text: str
+
+
 async def ask_or_queue(
-    uow: UnitOfWork,
-    speaker: Speaker,
-    person: Person,
-    prompt: Prompt,
-    text: str,
-    now: datetime,
-    *,
-    tag: str,
-    waiting_key: str,
-    **fields: object,
-) -> bool:
-    """Ask now if she is free (True), else queue it behind her conversation and tell her
-    (`waiting_key`, with `fields`). It lapses with `tag` (see `lapse`)."""
-    if await is_free(uow, person, now):
-        prompts.open_prompt(person, prompt, now)
-        await speaker.send(text)
-        return True
-    await uow.waiting.add(person.id, prompts.dump(prompt, now), text, tag, now)
-    await speaker.say(waiting_key, (), **fields)
-    return False
+    uow: UnitOfWork, asks: Sequence[Ask], now: datetime, *, tag: str, waiting_key: str, **fields: object
+) -> None:
+    """Each is asked now if she is free, else it is queued behind her conversation and she is
+    told (`waiting_key`, with `fields`); what waits lapses with `tag` (see `lapse`). One query
+    finds who of them is in a flow run."""
+    if not asks:
+        return
+    running = await uow.runs.busy_with(ask.person.id for ask in asks)
+    for ask in asks:
+        if ask.person.id not in running and prompts.current(ask.person, now) is None:
+            prompts.open_prompt(ask.person, ask.prompt, now)
+            await ask.speaker.send(ask.text)
+        else:
+            await uow.waiting.add(ask.person.id, prompts.dump(ask.prompt, now), ask.text, tag, now)
+            await ask.speaker.say(waiting_key, (), **fields)
 
 
 async def ask_next(uow: UnitOfWork, speaker: Speaker, person: Person, now: datetime) -> bool:
