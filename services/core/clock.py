@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flows.content import Content
+from services.core import prompts
 from services.core.conversation import Conversation, RunEnded
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
@@ -94,8 +95,7 @@ class Timekeeper:
             ids |= {occurrence.person_id for occurrence in await uow.occurrences.unblocked(now, BATCH)}
             people = await uow.people.many(ids)
             for person in people.values():
-                if person.awaiting is not None:
-                    person.awaiting, person.prompt_lapses_at = None, None  # lapsed: no longer hers
+                prompts.drop_lapsed(person, now)  # (only a lapsed one: the others are not free)
                 key = f"free:{person.id}:{now.timestamp()}"
                 await conversation_for(self.env, uow, person, now, key).start_waiting()
             await uow.commit()

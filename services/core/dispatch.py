@@ -80,9 +80,9 @@ class ChatService:
             if person.unreachable:  # (assigned only when it changes: a clean session needs no flush)
                 person.unreachable = False  # any update from her means Telegram delivers again
             turn.lang = person.language or turn.lang
-            if person.awaiting is not None and prompts.current(person, turn.now) is None:
-                prompts.close(person)  # lapsed: her words are no longer its answer
-        had_prompt = person is not None and person.awaiting is not None
+        had_prompt = person is not None and person.awaiting is not None  # what waits may follow it
+        if person is not None:
+            prompts.drop_lapsed(person, turn.now)
         if incoming.callback is not None:
             await self._press(turn, "private", incoming.callback)
         elif person is None:

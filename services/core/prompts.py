@@ -92,6 +92,12 @@ def open_prompt(person: Person, prompt: Prompt, now: datetime) -> None:
     person.prompt_lapses_at = now + prompt.lapse
 
 
+def drop_lapsed(person: Person, now: datetime) -> None:
+    """A lapsed (or unreadable) prompt is cleared: her words are no longer its answer."""
+    if person.awaiting is not None and current(person, now) is None:
+        close(person)
+
+
 def heard(person: Person, prompt: Prompt, now: datetime) -> None:
     """She answered it: silence counts again from now, whether it stays open or not."""
     person.prompt_lapses_at = now + prompt.lapse
