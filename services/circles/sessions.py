@@ -15,7 +15,6 @@ from flows.circles import Segment, SessionTemplate, chosen_case
 from services.circles.buttons import STARS, Control, Rate, SegmentAnswer, Vote, segment_tag
 from services.circles.context import CircleContext
 from services.core import waiting
-from services.core.prompts import Prompt
 from store.models import Circle, CircleSession, Contribution, Person
 
 FOLLOW_UP_AFTER = timedelta(days=3)  # "did you try it?": long enough to try, soon enough to remember
@@ -161,17 +160,12 @@ class SessionDesk:
         segments = [] if template is None else template.segments
         if session.segment >= len(segments) or segments[session.segment].private is None:
             return
-        ending = (session.id, session.segment)
-
-        def for_it(prompt: Prompt) -> bool:
-            return isinstance(prompt, SegmentAnswer) and (prompt.session, prompt.segment) == ending
-
         await waiting.lapse(
             self.uow,
-            segment_tag(*ending),
+            SegmentAnswer(session.id, session.segment),
+            segment_tag(session.id, session.segment),
             await self.uow.circles.members(circle.id),
             lambda member: self.ctx.speaker(member, queued=True),
-            for_it,
             "circle.prompt_lapsed",
             self.ctx.now,
         )

@@ -65,21 +65,20 @@ async def ask_next(uow: UnitOfWork, speaker: Speaker, person: Person, now: datet
 
 async def lapse(
     uow: UnitOfWork,
+    prompt: Prompt,
     tag: str,
     people: list[Person],
     speaker_for: Callable[[Person], Speaker],
-    still_open: Callable[[Prompt], bool],
     lapsed_key: str,
     now: datetime,
 ) -> None:
-    """The moment `tag` was for has passed: what waits for it is removed, and each of `people`
-    whose open prompt `still_open` says is for it has it closed; each is told once."""
+    """The moment `prompt` was for has passed: where it waits (under `tag`) it is removed, and
+    each of `people` who has it open has it closed; each is told once."""
     told: set[int] = set()
     for row in await uow.waiting.lapse(tag):
         told.add(row.person_id)
     for person in people:
-        prompt = prompts.current(person, now)
-        if prompt is not None and still_open(prompt):
+        if prompts.current(person, now) == prompt:
             prompts.close(person)
             told.add(person.id)
     for person in people:
