@@ -67,6 +67,7 @@ from services.core.turn import (  # noqa: E402
     Incoming,
     Sender,
 )
+from services.features import registry_for  # noqa: E402
 from services.sending.delivery import OutboxSender, SentLog  # noqa: E402
 from services.sending.photos import Photos  # noqa: E402
 from services.sending.ratelimit import RateLimiter  # noqa: E402
@@ -537,7 +538,8 @@ async def main() -> None:
     transport = BotApiTransport(api.root, TOKEN, HTTP_CONNECTIONS)
     sender = OutboxSender(db, transport, clock.now, RateLimiter(scale=k), SentLog(db, clock.now), Photos(db))
     figures = Figures()
-    bot = Bot(ChatService(db, content, TIMEZONE, clock.now), sender, figures)
+    registry = registry_for(content)
+    bot = Bot(ChatService(db, content, TIMEZONE, clock.now, registry=registry), sender, figures)
     people = People(bot, api, clock, content, segments, random.Random(args.seed), args.speakers, args.answer)
     stop = asyncio.Event()
 
@@ -546,7 +548,9 @@ async def main() -> None:
 
     clock.start()
     sending = asyncio.create_task(keep_sending(sender, nothing, SENDER_POLL_SECONDS / k))
-    ticking = asyncio.create_task(tick_loop(Timekeeper(db, content, TIMEZONE), clock, stop, figures))
+    ticking = asyncio.create_task(
+        tick_loop(Timekeeper(db, content, TIMEZONE, registry=registry), clock, stop, figures)
+    )
     members = [asyncio.create_task(people.member(m, figures)) for plan in plans for m in plan.members]
     try:
         await asyncio.gather(

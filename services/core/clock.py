@@ -59,12 +59,9 @@ class Timekeeper:
         timezone: str,
         render: Callable[[Any], bytes] | None = None,
         render_run_chart: Callable[[Any], bytes] | None = None,
-        registry: Registry | None = None,
+        *,
+        registry: Registry,  # every feature's declarations (services.features.registry_for)
     ) -> None:
-        if registry is None:
-            from services.features import registry_for
-
-            registry = registry_for(content)
         self.env = ClockEnv(db, content, timezone, render, render_run_chart, registry.run_ended)
         self.hooks: list[ClockHook] = [
             feature.clock(self.env) for feature in registry.features if feature.clock is not None

@@ -33,12 +33,9 @@ class ChatService:
         timezone: str,
         clock: Callable[[], datetime],
         wake: Callable[[], None] = lambda: None,
-        registry: Registry | None = None,
+        *,
+        registry: Registry,  # every feature's declarations (services.features.registry_for)
     ) -> None:
-        if registry is None:
-            from services.features import registry_for
-
-            registry = registry_for(content)
         self.db = db
         self.content = content
         self.timezone = timezone

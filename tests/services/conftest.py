@@ -3,6 +3,7 @@
 import pytest
 
 from services.core.dispatch import ChatService
+from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, Clock
 
@@ -14,4 +15,4 @@ def clock() -> Clock:
 
 @pytest.fixture
 def chat(db: Database, clock: Clock) -> ChatService:
-    return ChatService(db, CONTENT, "America/Lima", clock)
+    return ChatService(db, CONTENT, "America/Lima", clock, registry=registry_for(CONTENT))

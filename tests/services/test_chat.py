@@ -3,6 +3,7 @@
 import pytest
 
 from services.core.dispatch import ChatService
+from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, Client, join, make_invite, outbox
 
@@ -365,7 +366,13 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
     await ana.press("Yesterday")
     await ana.send("The mother cried when I arrived and the baby watched her.")
     await ana.new()
-    restarted = Client(ChatService(db, CONTENT, "America/Lima", clock), db, 1, "Ana", seen=ana.seen)
+    restarted = Client(
+        ChatService(db, CONTENT, "America/Lima", clock, registry=registry_for(CONTENT)),
+        db,
+        1,
+        "Ana",
+        seen=ana.seen,
+    )
     await restarted.send("I felt helpless.")
     assert (await restarted.new())[
         -1

@@ -15,6 +15,7 @@ from flows.schedules import Schedules
 from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
 from services.core.turn import GroupFacts, Incoming, Sender
+from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite, outbox
 
@@ -35,12 +36,14 @@ def start(key: str) -> str:
 
 @pytest.fixture
 def chat(db: Database, clock: Clock) -> ChatService:
-    return ChatService(db, QUIET_ONLY, LIMA, clock)
+    return ChatService(db, QUIET_ONLY, LIMA, clock, registry=registry_for(QUIET_ONLY))
 
 
 @pytest.fixture
 def keeper(db: Database) -> Timekeeper:
-    return Timekeeper(db, QUIET_ONLY, LIMA, render=lambda summary: b"\x89PNG summary")
+    return Timekeeper(
+        db, QUIET_ONLY, LIMA, render=lambda summary: b"\x89PNG summary", registry=registry_for(QUIET_ONLY)
+    )
 
 
 async def in_group(client: Client, **fields: Any) -> None:

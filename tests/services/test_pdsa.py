@@ -14,6 +14,7 @@ import pytest
 from flows.schedules import Schedules
 from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
+from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite, outbox
 from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY, active_step, walk
@@ -31,12 +32,14 @@ def say(key: str, **fields: object) -> str:
 
 @pytest.fixture
 def chat(db: Database, clock: Clock) -> ChatService:
-    return ChatService(db, QUIET_ONLY, LIMA, clock)
+    return ChatService(db, QUIET_ONLY, LIMA, clock, registry=registry_for(QUIET_ONLY))
 
 
 @pytest.fixture
 def keeper(db: Database) -> Timekeeper:
-    return Timekeeper(db, QUIET_ONLY, LIMA, render=lambda summary: b"\x89PNG summary")
+    return Timekeeper(
+        db, QUIET_ONLY, LIMA, render=lambda summary: b"\x89PNG summary", registry=registry_for(QUIET_ONLY)
+    )
 
 
 async def person(db, chat, name, role="home_visitor", team="North") -> Client:

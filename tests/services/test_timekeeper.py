@@ -12,6 +12,7 @@ import pytest
 from flows.content import Content
 from flows.schedules import Schedules
 from services.core.clock import Timekeeper
+from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite
 
@@ -21,7 +22,9 @@ CHECKIN_FIRST = "How are you feeling this week, overall?"
 
 @pytest.fixture
 def keeper(db: Database):
-    return Timekeeper(db, CONTENT, "America/Lima", render=lambda summary: b"\x89PNG chart")
+    return Timekeeper(
+        db, CONTENT, "America/Lima", render=lambda summary: b"\x89PNG chart", registry=registry_for(CONTENT)
+    )
 
 
 async def people(db, chat, *names, team="North", role="home_visitor") -> list[Client]:
@@ -62,10 +65,14 @@ async def test_a_restart_after_downtime_catches_up_within_grace_and_never_double
     [ana] = await people(db, chat, "Ana")
     await tick_at(keeper, clock, LIMA_MONDAY_9 - timedelta(hours=1))
     # The bot was down from 08:00 to 11:30: a fresh timekeeper (a restarted process) catches up.
-    restarted = Timekeeper(db, CONTENT, "America/Lima")
+    restarted = Timekeeper(db, CONTENT, "America/Lima", registry=registry_for(CONTENT))
     await tick_at(restarted, clock, LIMA_MONDAY_9 + timedelta(hours=2, minutes=30))
     assert [text for text in await ana.new() if text.startswith(CHECKIN_FIRST)] != []
-    again = await tick_at(Timekeeper(db, CONTENT, "America/Lima"), clock, clock.now + timedelta(minutes=1))
+    again = await tick_at(
+        Timekeeper(db, CONTENT, "America/Lima", registry=registry_for(CONTENT)),
+        clock,
+        clock.now + timedelta(minutes=1),
+    )
     assert (again["created"], again["started"]) == (0, 0) and await ana.new() == []
 
 
@@ -87,7 +94,8 @@ async def test_a_crontab_zero_means_sunday_in_content_too(db, chat, clock):
         "what": {"bulletin": {"en": "Rest well.", "es": "Descanse."}},
         "when": {"cron": "0 18 * * 0"},
     }
-    keeper = Timekeeper(db, with_schedules(bulletin), "America/Lima")
+    content = with_schedules(bulletin)
+    keeper = Timekeeper(db, content, "America/Lima", registry=registry_for(content))
     [ana] = await people(db, chat, "Ana")
     saturday_6pm = datetime(2026, 11, 28, 23, tzinfo=UTC)
     for day in range(3):
@@ -99,7 +107,8 @@ async def test_a_crontab_zero_means_sunday_in_content_too(db, chat, clock):
 
 async def test_a_weekly_time_stays_local_across_a_dst_change(db, chat, clock):
     sunday = {"id": "sunday", "what": {"flow": "weekly_checkin"}, "when": {"weekly": "sunday", "at": "09:00"}}
-    keeper = Timekeeper(db, with_schedules(sunday), "Europe/Madrid")
+    content = with_schedules(sunday)
+    keeper = Timekeeper(db, content, "Europe/Madrid", registry=registry_for(content))
     clock.now = datetime(2026, 3, 20, 12, tzinfo=UTC)
     [ana] = await people(db, chat, "Ana")
     sent_at = []
@@ -117,7 +126,7 @@ async def test_a_weekly_time_stays_local_across_a_dst_change(db, chat, clock):
 async def test_a_message_due_in_quiet_hours_waits_for_their_end_and_holidays_are_skipped(db, chat, clock):
     early = {"id": "early", "what": {"flow": "weekly_checkin"}, "when": {"weekly": "monday", "at": "06:00"}}
     content = with_schedules(early, quiet_hours={"start": "20:00", "end": "07:00"}, holidays=["2026-12-07"])
-    keeper = Timekeeper(db, content, "America/Lima")
+    keeper = Timekeeper(db, content, "America/Lima", registry=registry_for(content))
     [ana] = await people(db, chat, "Ana")
     six = LIMA_MONDAY_9 - timedelta(hours=3)
     await tick_at(keeper, clock, six)
@@ -351,9 +360,8 @@ async def test_a_nudge_due_in_the_quiet_hours_waits_for_the_morning(db, chat, cl
         "when": {"weekly": "monday", "at": "19:00"},
         "remind_after": "2h",
     }
-    keeper = Timekeeper(
-        db, with_schedules(evening, quiet_hours={"start": "20:00", "end": "07:00"}), "America/Lima"
-    )
+    content = with_schedules(evening, quiet_hours={"start": "20:00", "end": "07:00"})
+    keeper = Timekeeper(db, content, "America/Lima", registry=registry_for(content))
     [ana] = await people(db, chat, "Ana")
     seven_pm = LIMA_MONDAY_9 + timedelta(hours=10)
     await tick_at(keeper, clock, seven_pm)

@@ -3,13 +3,14 @@
 import pytest
 
 from services.core.dispatch import ChatService
+from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite
 
 
 @pytest.fixture
 async def ana(db: Database) -> Client:
-    chat = ChatService(db, CONTENT, "America/Lima", Clock())
+    chat = ChatService(db, CONTENT, "America/Lima", Clock(), registry=registry_for(CONTENT))
     person = Client(chat, db, 1, "Ana")
     await join(person, await make_invite(db, "home_visitor", "North"))
     return person
