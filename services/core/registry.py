@@ -1,6 +1,7 @@
 """What a feature declares, in one place: its commands and for whom, its button kinds and who
-may press them, the prompt kinds it may leave open, its menu lines and its clock hook. The
-dispatcher (services.core.dispatch) and the clock (services.core.clock) read only this."""
+may press them, the prompt kinds it may leave open, its menu lines, its clock hook and what it
+does when a flow run ends. The dispatcher (services.core.dispatch), the clock
+(services.core.clock) and conversations (services.core.conversation) read only this."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 Where = Literal["private", "group"]
 B = TypeVar("B", bound=Button)
 P = TypeVar("P", bound=Prompt)
-# A relation finds what the button names, when it is hers to act on (else None or False).
+# A relation finds what the button names when it is hers to act on, else None (or says False).
 Relation = Callable[["Turn", Any], Awaitable[object]]
 
 
@@ -50,7 +51,7 @@ class Rule:
             return True
         found = await self.relation(turn, data)
         turn.found = found  # held for the turn: the feature's own lookup of it costs no query
-        return found is not None and found is not False
+        return found is not None and found is not False  # (a relation that answers yes or no)
 
 
 def roles(*names: str) -> Rule:
@@ -58,14 +59,12 @@ def roles(*names: str) -> Rule:
 
 
 ANYONE = Rule("anyone who joined")
+ANYBODY = Rule("anybody", strangers=True, before_language=True)
 
 
 def menu_line(name: str) -> Callable[[Turn], str]:
     """A command's line in her menu: `command.<name>` in the catalog, in her language."""
     return lambda turn: turn.label(f"command.{name}")
-
-
-ANYBODY = Rule("anybody", strangers=True, before_language=True)
 
 
 @dataclass(frozen=True)

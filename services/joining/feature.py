@@ -13,7 +13,7 @@ from flows.run import RunState
 from services.core.buttons import Button
 from services.core.errors import Refused
 from services.core.registry import ANYBODY, ANYONE, ButtonKind, Command, Feature, Rule, menu_line, roles
-from services.core.turn import Turn
+from services.core.turn import Sender, Turn
 from services.joining import invites
 from services.joining.bot_identity import USERNAME_KEY
 from services.sharing.sharing import Sharing
@@ -57,8 +57,9 @@ class MoreInvite(Button):
 EVERYONE_BEFORE_LANGUAGE = Rule("anyone who joined, before her language", before_language=True)
 
 
-async def _not_yet(turn: Turn, data: object) -> bool:
-    return turn.person is None
+async def _not_yet(turn: Turn, data: object) -> Sender | None:
+    """The sender, while she is not in circlebot (consent is asked once)."""
+    return turn.incoming.sender if turn.person is None else None
 
 
 STRANGER = Rule("someone not in circlebot", strangers=True, before_language=True, relation=_not_yet)
