@@ -11,13 +11,13 @@ from flows.spec import CIRCLE_COMMANDS
 from services.circles import buttons as b
 from services.circles import group
 from services.circles.clock import CircleClock
+from services.circles.context import FACILITATOR
 from services.circles.private import CirclePrivate
 from services.circles.setup import CircleSetup
 from services.core.prompts import Prompt
 from services.core.registry import ANYBODY, ANYONE, Answers, ButtonKind, Command, Feature, Rule, roles
 from services.core.turn import Turn
 
-FACILITATOR = "facilitator"
 HER_SETUP = Rule("the facilitator setting up this circle", frozenset({FACILITATOR}), b.own_setup)
 IN_THE_CIRCLE = Rule("a member of the session's circle", relation=b.in_sessions_circle)
 HER_CONTRIBUTION = Rule("her own contribution", relation=b.own_contribution)

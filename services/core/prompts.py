@@ -5,7 +5,7 @@ JSON with a version and the moment it opened. A flow run is the other kind of co
 (its own table); outside one, at most one prompt is open, and it lapses after its `lapse` of
 silence: a one-line question left for two hours no longer takes what she writes next, and what
 waits in her queue is asked instead. Nothing here opens a prompt over another: features ask
-`conversation.is_free` first, or queue what they want to ask (services.core.waiting)."""
+`waiting.is_free` first, or queue what they want to ask (services.core.waiting)."""
 
 from __future__ import annotations
 
@@ -41,10 +41,6 @@ def prompt_kind(cls: P) -> P:
         raise ValueError(f"two prompt kinds named {cls.kind!r}")
     _KINDS[cls.kind] = cls
     return cls
-
-
-def kinds() -> dict[str, type[Prompt]]:
-    return dict(_KINDS)
 
 
 def dump(prompt: Prompt, opened_at: datetime) -> dict[str, Any]:
