@@ -387,14 +387,18 @@ FOLLOW_SECONDS = 0.5
 
 
 def _send_time(at: str | None, timezone: str) -> datetime:
-    """Now, or --at read as an ISO date and time (in the program's timezone unless it says)."""
+    """Now, or --at read as an ISO date and time (in the program's timezone unless it says),
+    neither past nor more than a year ahead (checked before it is turned to UTC, which a year
+    like 9999 would overflow)."""
     if at is None:
         return now()
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
         raise Stop(f"--at must be a date and time like 2026-12-01 09:00, not {at!r}") from None
-    return (when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))).astimezone(UTC)
+    local = when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))
+    bulletins.check_time(local, now())
+    return local.astimezone(UTC)
 
 
 def _photo(path: Path | None) -> bytes | None:
@@ -437,7 +441,6 @@ def bulletin_send(
         picture = _photo(photo)
         send_at = _send_time(at, config.timezone)
         bulletins.check_message(text, None, picture is not None)
-        bulletins.check_time(send_at, now())
     except Refused as error:
         raise Stop(str(error)) from None
     if not yes and not sys.stdin.isatty():
@@ -565,6 +568,28 @@ def people_add_role(
     role_or_stop(role)
     added = with_store(lambda db: people.add_role(db, person_id, role))
     out.print(f"Added {role}." if added else f"Already a {role}.")
+
+
+# failures -----------------------------------------------------------------------------------
+
+
+@cli.command()
+def failures(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many, newest first")] = 20,
+) -> None:
+    """What the clock set aside because its own work failed (a chart, a reminder, a session
+    step...), with the reason: the error's type and the line that raised it."""
+
+    async def recent(db: Database) -> list[tuple[str, str, str, str]]:
+        async with db.unit_of_work() as uow:
+            rows = await uow.failures.recent(limit)
+        return [(f"{r.failed_at:%Y-%m-%d %H:%M}", r.kind, r.item, r.reason) for r in rows]
+
+    rows = with_store(recent)
+    table = Table("when (UTC)", "kind", "item", "reason")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table if rows else "Nothing has failed.")
 
 
 # db -----------------------------------------------------------------------------------------

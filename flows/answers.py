@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.i18n import Catalog
+from flows.bounds import Problem, read_day, read_number
+from flows.i18n import MEDIA_EXPECTED, Catalog
 from flows.run import DONE, ButtonInput, Input, MediaInput, TextInput
 from flows.spec import (
     Answer,
@@ -30,14 +31,6 @@ YESTERDAY = "yesterday"
 @dataclass(frozen=True)
 class Accepted:
     value: Any
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why an input was refused: a catalog key and the fields that fill it in."""
-
-    key: str
-    fields: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -96,24 +89,15 @@ def _text(answer: TextAnswer, given: Input) -> Outcome:
     return Accepted(text)
 
 
-def _as_number(text: str) -> float | None:
-    cleaned = text.replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # 2,5 is how much of the world writes 2.5
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", cleaned):
-        return None
-    return float(cleaned)
-
-
 def _plain(number: float) -> int | float:
     return int(number) if number.is_integer() else number
 
 
 def _number(answer: NumberAnswer, given: Input) -> Outcome:
     text = _typed(given)
-    number = None if text is None else _as_number(text)
-    if number is None:
-        return Problem("error.not_a_number", {})
+    number = read_number("" if text is None else text)
+    if isinstance(number, Problem):
+        return number
     if answer.integer and not number.is_integer():
         return Problem("error.number_whole", {})
     low, high = answer.min, answer.max
@@ -128,8 +112,9 @@ def _number(answer: NumberAnswer, given: Input) -> Outcome:
 
 def _scale(answer: ScaleAnswer, given: Input) -> Outcome:
     raw = given.value if isinstance(given, ButtonInput) else _typed(given)
-    if raw is not None and raw.isdecimal() and answer.min <= int(raw) <= answer.max:
-        return Accepted(int(raw))
+    point = read_number("" if raw is None else raw)
+    if isinstance(point, float) and point.is_integer() and answer.min <= point <= answer.max:
+        return Accepted(int(point))
     return Problem("error.scale", {"min": answer.min, "max": answer.max})
 
 
@@ -188,42 +173,23 @@ def _yesno(given: Input, ctx: Context) -> Outcome:
     return Problem("error.yesno", {})
 
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}))?$")
-
-
-def _read_date(raw: str, today: date, ctx: Context) -> date | None:
+def _read_date(raw: str, today: date, ctx: Context) -> date | Problem:
     word = raw.casefold()
     if word == TODAY or word in ctx.catalog.words(ctx.lang, "answer.today_words"):
         return today
     if word == YESTERDAY or word in ctx.catalog.words(ctx.lang, "answer.yesterday_words"):
         return today - timedelta(days=1)
-    return read_day(raw, today.year)
-
-
-def read_day(raw: str, year: int) -> date | None:
-    """A day written 24/11/2026, 24/11 (in `year`) or 2026-11-24; None if it is none of those
-    or no such day exists."""
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    match = _DAY_FIRST.match(raw)
-    if not match:
-        return None
-    day, month, given_year = match.groups()
-    try:
-        return date(int(given_year) if given_year else year, int(month), int(day))
-    except ValueError:
-        return None
+    return read_day(raw, today)
 
 
 def _date(answer: DateAnswer, given: Input, ctx: Context) -> Outcome:
-    """Dates are day-first (24/11/2026) or ISO; "today" is today where the person lives."""
+    """Dates are day-first (24/11/2026) or ISO, from the year 120 years back to a year ahead
+    (flows.bounds); "today" is today where the person lives."""
     today = ctx.now.astimezone(ZoneInfo(ctx.timezone)).date()
     raw = given.value if isinstance(given, ButtonInput) else _typed(given)
-    when = None if raw is None else _read_date(raw, today, ctx)
-    if when is None:
-        return Problem("error.date", {"example": today.strftime("%d/%m/%Y")})
+    when = _read_date("" if raw is None else raw, today, ctx)
+    if isinstance(when, Problem):
+        return when
     if when > today and not answer.allow_future:
         return Problem("error.date_future", {})
     if answer.max_days_ago is not None and (today - when).days > answer.max_days_ago:
@@ -234,4 +200,4 @@ def _date(answer: DateAnswer, given: Input, ctx: Context) -> Outcome:
 def _media(answer: MediaAnswer, given: Input) -> Outcome:
     if isinstance(given, MediaInput) and given.kind == answer.type:
         return Accepted({"kind": given.kind, "file_id": given.file_id, **given.meta})
-    return Problem(f"error.{answer.type}_expected", {})
+    return Problem(MEDIA_EXPECTED.key(answer.type), {})

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flows.circles import Segment, SessionTemplate
-from flows.i18n import Catalog
+from flows.i18n import CIRCLE_SPEAKERS, Catalog
 from flows.loader import Problem
 
 SCRIPTS = "scripts"  # beside the session templates
@@ -34,7 +34,7 @@ def segment_post(
         catalog.pick(segment.prompt, lang),
     ]
     if segment.speakers != "all":
-        lines.append(catalog.say(lang, f"circle.speakers.{segment.speakers}"))
+        lines.append(catalog.say(lang, CIRCLE_SPEAKERS.key(segment.speakers)))
     lines += added
     if segment.poll is not None:
         lines.append(catalog.pick(segment.poll.question, lang))

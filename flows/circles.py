@@ -25,6 +25,8 @@ SPEAKERS = ("all", "facilitator", "case_owner")
 COLLECT = ("reflection", "case", "commitment")  # what a private prompt's answers become
 Share = Literal["name", "anonymous", "none"]  # how a private answer reaches the group
 SHARE_CHOICES: tuple[Share, ...] = ("name", "anonymous", "none")
+Reply = Literal["yes", "no"]  # will she be there; did she try what she committed to
+REMINDERS = ("day", "hour")  # a session is announced the day before and an hour before
 CASE_TITLE_MAX = 80  # a case is proposed by a short title only: no family's story in the group
 MAX_POLL_OPTIONS = 10  # buttons in a group message stay readable
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flows.answers import Accepted, Context, Problem, Toggled, interpret
+from flows.answers import Accepted, Context, Toggled, interpret
+from flows.bounds import Problem
 from flows.i18n import Catalog
 from flows.render import question, summary
 from flows.run import (

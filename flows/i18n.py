@@ -2,6 +2,13 @@
 
 Content strings (`Text`) and catalog strings fall back to the program's default language, so
 a partial translation that is not enabled can still be tried in the simulator.
+
+No missing words at run time: every key the code uses is in `CATALOG_KEYS`, which `circlebot
+validate` checks against the default language, and tests/unit/test_catalog_keys.py reads the keys
+from the code to keep that list whole. A key built at run time comes only from a `KeyFamily` over
+a declared enumeration (days, roles, PDSA stages...), never from an f-string. A command's menu
+line is not built from its name, since commands are registered at run time: each `Command` names
+its key (`menu_line("command.pdsa")`), which the scan then finds like any other.
 """
 
 from __future__ import annotations
@@ -9,8 +16,12 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import get_args
 
-from flows.spec import Languages, Text
+from flows.circles import COLLECT, REMINDERS, SHARE_CHOICES, SPEAKERS, Reply
+from flows.pdsa import FREQUENCIES, STAGES
+from flows.schedules import DAYS
+from flows.spec import ROLES, Languages, Media, Text
 
 # Unicode isolates keep a person's own words from scrambling the layout of a right-to-left
 # message (and the right-to-left mark starts each line the right way round).
@@ -18,8 +29,66 @@ FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 RIGHT_TO_LEFT_MARK = "\u200f"
 
-# Every word of the catalog the code uses; the default language must have each of them.
-CATALOG_KEYS = frozenset(
+
+@dataclass(frozen=True)
+class KeyFamily:
+    """Catalog keys built at run time, one per member of a declared enumeration (`pattern` holds
+    one `{}`), so that `circlebot validate` can check every key the code may build."""
+
+    pattern: str
+    members: tuple[str, ...]
+
+    def key(self, member: str) -> str:
+        """The key for `member`; any other value is a programming error."""
+        if member not in self.members:
+            raise ValueError(f"{member!r} is not one of {self.pattern!r}: {', '.join(self.members)}")
+        return self.pattern.format(member)
+
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.pattern.format(member) for member in self.members)
+
+
+DAY_NAMES = KeyFamily("day.{}", DAYS)
+ROLE_NAMES = KeyFamily("role.{}", ROLES)
+MEDIA_EXPECTED = KeyFamily("error.{}_expected", get_args(Media))
+PDSA_STAGES = KeyFamily("pdsa.stage.{}", STAGES)
+PDSA_GO_ON = KeyFamily("pdsa.button.go_{}", STAGES)
+PDSA_PERIOD = KeyFamily("pdsa.period.{}", FREQUENCIES)
+PDSA_PERIODS = KeyFamily("pdsa.periods.{}", FREQUENCIES)
+PDSA_PROMPTS = KeyFamily("pdsa.prompt.{}", FREQUENCIES)
+CIRCLE_REMINDERS = KeyFamily("circle.reminder_{}", REMINDERS)
+CIRCLE_RSVP_ASKS = KeyFamily("circle.rsvp_ask_{}", REMINDERS)
+CIRCLE_RSVPS = KeyFamily("circle.rsvp_{}", get_args(Reply))
+CIRCLE_HOW_IT_WENT = KeyFamily("circle.how_it_went_{}", get_args(Reply))
+CIRCLE_SHARE_BUTTONS = KeyFamily("circle.share.{}", SHARE_CHOICES)
+CIRCLE_SHARED = KeyFamily("circle.shared_{}", tuple(how for how in SHARE_CHOICES if how != "none"))
+# A proposed case is a title, never shared by its author: it goes to the group's vote.
+CIRCLE_SHARE_ASKS = KeyFamily("circle.share_{}", tuple(kind for kind in COLLECT if kind != "case"))
+CIRCLE_SPEAKERS = KeyFamily("circle.speakers.{}", tuple(who for who in SPEAKERS if who != "all"))
+CIRCLE_PAUSED = KeyFamily("circle.bot_{}", ("removed", "demoted"))  # why a circle's group lost the bot
+FAMILIES = (
+    DAY_NAMES,
+    ROLE_NAMES,
+    MEDIA_EXPECTED,
+    PDSA_STAGES,
+    PDSA_GO_ON,
+    PDSA_PERIOD,
+    PDSA_PERIODS,
+    PDSA_PROMPTS,
+    CIRCLE_REMINDERS,
+    CIRCLE_RSVP_ASKS,
+    CIRCLE_RSVPS,
+    CIRCLE_HOW_IT_WENT,
+    CIRCLE_SHARE_BUTTONS,
+    CIRCLE_SHARED,
+    CIRCLE_SHARE_ASKS,
+    CIRCLE_SPEAKERS,
+    CIRCLE_PAUSED,
+)
+
+# Every word of the catalog the code uses, named in it or built by a family; the default language
+# must have each of them.
+CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) | frozenset(
     {
         "answer.no",
         "answer.no_words",
@@ -42,31 +111,34 @@ CATALOG_KEYS = frozenset(
         "button.keep",
         "chat.not_allowed",
         "chat.nothing_active",
-        "chat.private_only",
         "chat.unknown_command",
         "command.cancel",
         "command.help",
         "command.invite",
         "command.language",
         "error.date",
+        "error.date_far_ahead",
         "error.date_future",
+        "error.date_long_ago",
         "error.date_too_old",
         "error.multi_too_few",
         "error.multi_too_many",
         "error.not_a_number",
         "error.not_optional",
+        "error.number_decimals",
         "error.number_max",
         "error.number_min",
         "error.number_range",
+        "error.number_too_big",
+        "error.number_too_long",
         "error.number_whole",
-        "error.photo_expected",
         "error.pick_button",
         "error.scale",
+        "error.something_went_wrong",
         "error.stale_button",
         "error.text_expected",
         "error.text_too_long",
         "error.text_too_short",
-        "error.voice_expected",
         "error.yesno",
         "help.intro",
         "hint.multi",
@@ -91,10 +163,6 @@ CATALOG_KEYS = frozenset(
         "onboarding.privacy",
         "onboarding.welcome",
         "people.deactivated",
-        "role.admin",
-        "role.facilitator",
-        "role.home_visitor",
-        "role.supervisor",
         "share.header",
         "share.kept_private",
         "share.no_supervisor",
@@ -108,13 +176,6 @@ CATALOG_KEYS = frozenset(
         "switch.ask",
         "command.away",
         "chart.months",
-        "day.monday",
-        "day.tuesday",
-        "day.wednesday",
-        "day.thursday",
-        "day.friday",
-        "day.saturday",
-        "day.sunday",
         "button.summary_time",
         "settings.summary_at",
         "settings.summary_day",
@@ -176,12 +237,6 @@ CATALOG_KEYS = frozenset(
         "pdsa.button.unshare",
         "pdsa.button.plan",
         "pdsa.button.study",
-        "pdsa.button.go_baseline",
-        "pdsa.button.go_plan",
-        "pdsa.button.go_do",
-        "pdsa.button.go_study",
-        "pdsa.button.go_act",
-        "pdsa.button.go_done",
         "pdsa.button.own_idea",
         "pdsa.button.replace",
         "pdsa.button.keep_first",
@@ -189,12 +244,6 @@ CATALOG_KEYS = frozenset(
         "pdsa.button.comment",
         "pdsa.card",
         "pdsa.card_points",
-        "pdsa.stage.baseline",
-        "pdsa.stage.plan",
-        "pdsa.stage.do",
-        "pdsa.stage.study",
-        "pdsa.stage.act",
-        "pdsa.stage.done",
         "pdsa.busy",
         "pdsa.none",
         "pdsa.from_template",
@@ -214,9 +263,6 @@ CATALOG_KEYS = frozenset(
         "pdsa.future",
         "pdsa.out_of_range",
         "pdsa.same_again",
-        "pdsa.period.daily",
-        "pdsa.period.visit",
-        "pdsa.period.weekly",
         "pdsa.double",
         "pdsa.visit_again",
         "pdsa.kept_first",
@@ -230,9 +276,6 @@ CATALOG_KEYS = frozenset(
         "pdsa.comment_sent",
         "pdsa.export_caption",
         "pdsa.study_time",
-        "pdsa.prompt.daily",
-        "pdsa.prompt.visit",
-        "pdsa.prompt.weekly",
         "pdsa.prediction",
         "pdsa.study_later",
         "pdsa.chart.median",
@@ -249,9 +292,6 @@ CATALOG_KEYS = frozenset(
         "pdsa.caption.goal",
         "pdsa.caption.early",
         "pdsa.caption.none",
-        "pdsa.periods.daily",
-        "pdsa.periods.visit",
-        "pdsa.periods.weekly",
         "pdsa.caption.good",
         "pdsa.caption.bad",
         "pdsa.caption.shift_above",
@@ -275,8 +315,6 @@ CATALOG_KEYS = frozenset(
         "circle.ask_time",
         "circle.at_start",
         "circle.bad_time",
-        "circle.bot_demoted",
-        "circle.bot_removed",
         "circle.button.attending",
         "circle.button.cant",
         "circle.button.join",
@@ -290,8 +328,6 @@ CATALOG_KEYS = frozenset(
         "circle.case_noted",
         "circle.comment_thanks",
         "circle.follow_up",
-        "circle.how_it_went_no",
-        "circle.how_it_went_yes",
         "circle.in_group",
         "circle.join_first",
         "circle.join_to_vote",
@@ -325,35 +361,20 @@ CATALOG_KEYS = frozenset(
         "circle.recap",
         "circle.recap_commitments",
         "circle.recap_line",
-        "circle.reminder_day",
-        "circle.reminder_hour",
         "circle.report",
         "circle.report_absent",
         "circle.report_present",
         "circle.report_uncounted",
         "circle.resumed",
-        "circle.rsvp_ask_day",
-        "circle.rsvp_ask_hour",
-        "circle.rsvp_no",
         "circle.rsvp_roundup",
-        "circle.rsvp_yes",
         "circle.segment",
         "circle.session_over",
         "circle.prompt_waiting",
         "circle.prompt_lapsed",
         "circle.set_up",
         "circle.setting_up",
-        "circle.share.anonymous",
-        "circle.share.name",
-        "circle.share.none",
-        "circle.share_commitment",
-        "circle.share_reflection",
-        "circle.shared_anonymous",
         "circle.shared_line",
-        "circle.shared_name",
         "circle.speak_as_yourself",
-        "circle.speakers.case_owner",
-        "circle.speakers.facilitator",
         "circle.summary_header",
         "circle.summary_line",
         "circle.too_long",
@@ -363,6 +384,35 @@ CATALOG_KEYS = frozenset(
         "circle.welcome",
         "circle.when",
         "circle.your_case",
+        "bulletin.ask_when",
+        "bulletin.bad_time",
+        "bulletin.cancelled",
+        "bulletin.compose",
+        "bulletin.confirm",
+        "bulletin.empty",
+        "bulletin.no_team",
+        "bulletin.nobody",
+        "bulletin.not_a_photo",
+        "bulletin.past",
+        "bulletin.preview",
+        "bulletin.queued",
+        "bulletin.report",
+        "bulletin.report_why",
+        "bulletin.scheduled",
+        "bulletin.too_far",
+        "bulletin.too_long",
+        "button.cancel",
+        "button.send_later",
+        "button.send_now",
+        "command.bulletin",
+        "command.settings",
+        "settings.did_you_mean",
+        "settings.kept",
+        "settings.timezone",
+        "settings.timezone_set",
+        "settings.unknown_timezone",
+        "start.other_team",
+        "start.role_added",
     }
 )
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.answers import read_day
+from flows.bounds import GROUP_SEPARATORS, Problem, read_day, read_number
 from flows.pdsa import Prompts
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+# The number first, its thousands apart or not (1 234), then the day if she gives one.
+_NUMBER_THEN_DAY = re.compile(rf"(\S+(?:[{GROUP_SEPARATORS}]\d{{3}}(?=\s|$))*)\s*(.*)", re.DOTALL)
 _YESTERDAY = {"yesterday", "ayer"}
 _TODAY = {"today", "hoy"}
 
@@ -31,33 +32,23 @@ def shown_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:f}".rstrip("0").rstrip(".")
 
 
-def read_number(text: str) -> float | None:
-    """7, 7.5 or 7,5 (a decimal comma, as much of the world writes it); None for anything else."""
-    text = text.strip()
-    if not _NUMBER.match(text):
-        return None
-    return float(text.replace(",", "."))
-
-
 @dataclass(frozen=True)
 class Logged:
-    value: float | None  # None: no number was given
-    day: date | None  # None: the words after the number are not a day
+    value: float | Problem  # a Problem: no number, or one beyond flows.bounds
+    day: date | Problem  # a Problem: the words after the number are not a day within bounds
 
 
 def read_log(text: str, today: date) -> Logged:
     """`7` (today), `7 23/11`, `7 2026-11-23`, `7 yesterday`; a day in the future is read as
     given (the caller refuses it, saying why)."""
-    parts = text.split()
-    if not parts:
-        return Logged(None, today)
-    value = read_number(parts[0])
-    rest = " ".join(parts[1:]).strip().lower()
+    match = _NUMBER_THEN_DAY.fullmatch(text.strip())
+    number, rest = (match[1], match[2].strip().lower()) if match else ("", "")
+    value = read_number(number)
     if not rest or rest in _TODAY:
         return Logged(value, today)
     if rest in _YESTERDAY:
         return Logged(value, today - timedelta(days=1))
-    return Logged(value, read_day(rest, today.year))
+    return Logged(value, read_day(rest, today))
 
 
 def next_prompt(frequency: str, after: datetime, zone: ZoneInfo, prompts: Prompts) -> datetime:

@@ -13,12 +13,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from flows.bounds import NAME_LIMIT
 from flows.schedules import DAYS, Day
 from flows.spec import ID_PATTERN, Model, Text, refuse_doubles
 
 FREQUENCIES = ("daily", "visit", "weekly")  # a data point every day, after each visit, each week
 DECISIONS = ("adopt", "adapt", "abandon")  # Act: keep and spread, change the plan, drop it
 PARTS = ("project", "plan", "study", "act")
+STAGES = ("baseline", "plan", "do", "study", "act", "done")  # where a project stands; baseline: no cycle yet
 TAG = "pdsa"  # the step tag whose value names the field an answer fills
 
 # The tags each part's flow must carry, with the answer type each tag's step needs.
@@ -48,8 +50,9 @@ OPTIONAL_TAGS: dict[str, dict[str, str]] = {"project": {"min": "number", "max": 
 # Choice tags whose choice ids the code branches on: exactly these, in any order.
 CHOICE_IDS: dict[str, tuple[str, ...]] = {"frequency": FREQUENCIES, "decision": DECISIONS}
 # As long as the project flow lets her type them: the chat shows them on buttons and charts.
-MEASURE_MAX = 60
-UNIT_MAX = 20
+MEASURE_MAX = NAME_LIMIT
+UNIT_MAX = 20  # a word or a sign
+SHORT_TAGS = {"measure": MEASURE_MAX, "unit": UNIT_MAX}
 
 
 def tags_of(part: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.bounds import MESSAGE_LIMIT
 from flows.i18n import Catalog
 from flows.run import DONE, KEEP, SKIP, Button, Say
 from flows.spec import (
@@ -18,7 +19,6 @@ from flows.spec import (
     YesNoAnswer,
 )
 
-MESSAGE_LIMIT = 4096  # Telegram's limit on one message
 CHECKED = "✓ "
 
 

@@ -130,8 +130,11 @@ class DateAnswer(Model):
     max_days_ago: Annotated[int, Field(ge=0)] | None = None
 
 
+Media = Literal["photo", "voice"]
+
+
 class MediaAnswer(Model):
-    type: Literal["photo", "voice"]
+    type: Media
 
 
 Answer = Annotated[

@@ -12,7 +12,7 @@ from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, 
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source
-from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, TAG, tags_of
+from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, SHORT_TAGS, TAG, tags_of
 from flows.schedules import SendBulletin, StartFlow
 from flows.spec import (
     END,
@@ -157,6 +157,9 @@ def _check_pdsa_tags(flow: Flow, part: str, source: Source) -> list[Problem]:
         answer = step.answer
         if not isinstance(answer, _ANSWER_TYPES[kind]):
             problems.append(source.problem((*at, "answer"), f"{TAG}: {tag} needs a {kind} answer"))
+        elif tag in SHORT_TAGS and isinstance(answer, TextAnswer) and answer.max_length > SHORT_TAGS[tag]:
+            message = f"{TAG}: {tag} is shown on buttons and charts: max_length at most {SHORT_TAGS[tag]}"
+            problems.append(source.problem((*at, "answer"), message))
         elif (
             tag == "days"
             and isinstance(answer, NumberAnswer)
@@ -328,7 +331,7 @@ def _check_catalogs(content: Content) -> list[Problem]:
     if default is None or default_source is None:
         return [Problem(f"i18n/{languages.default}.yaml", None, "", "the default language has no file")]
     for key in sorted(CATALOG_KEYS - default.keys()):
-        problems.append(default_source.problem((), f"{key!r} is missing (the bot needs it)"))
+        problems.append(Problem(default_source.file, None, "", f"{key!r} is missing (the bot needs it)"))
     for lang in sorted(catalog.keys() | set(languages.enabled)):
         source = content.sources.get(f"i18n/{lang}")
         if lang not in languages.languages:

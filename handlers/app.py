@@ -4,13 +4,14 @@ one handler for private chats, the outbox drained at start and retried in the ba
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from flows.content import Content
 from handlers.http import AiohttpRequest
@@ -29,6 +30,7 @@ from services.sending.ratelimit import RateLimiter
 from store.database import Database
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+log = logging.getLogger(__name__)
 HTTP_CONNECTIONS = 16  # a few warm connections carry the replies (measured against hundreds)
 LONG_POLL_READ = 30.0
 # chat_member updates come only when asked for by name: they tell who left a circle's group.
@@ -60,9 +62,24 @@ def build_application(
     transport = BotApiTransport(settings.api_url, settings.require_token(), HTTP_CONNECTIONS)
     sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
     application.add_handler(TypeHandler(Update, make_handler(chat, sender)))
+    application.add_error_handler(_log_error)
     application.bot_data["sender"] = sender
     application.bot_data["clockwork"] = clockwork
     return application
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What failed, by its type only: an error's text or traceback can carry someone's words
+    (a statement's values, her message). Without this PTB logs the whole traceback. The chat use
+    case answered an update's own errors; what comes here is a store error (the update left
+    unmarked, to be handled again), a failure to send, a job's, or fetching updates."""
+    kind = type(context.error).__name__
+    if isinstance(update, Update):
+        log.error("update %s failed (%s)", update.update_id, kind)
+    elif context.job is not None:
+        log.error("job %s failed (%s)", context.job.name, kind)
+    else:
+        log.error("fetching updates or a task failed (%s)", kind)
 
 
 async def _stop(application: AnyApplication) -> None:

@@ -14,6 +14,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from flows.bounds import clean_text
 from flows.run import MediaInput
 from handlers.group import group_facts, with_admin_rights
 from handlers.transport import SendFailed
@@ -29,7 +30,7 @@ def _media(message: Message) -> MediaInput:
             "width": largest.width,
             "height": largest.height,
             "file_unique_id": largest.file_unique_id,
-            "caption": message.caption,
+            "caption": None if message.caption is None else clean_text(message.caption),
         }
         return MediaInput("photo", largest.file_id, meta)
     if message.voice:
@@ -46,6 +47,8 @@ def _media(message: Message) -> MediaInput:
 
 
 def to_incoming(update: Update) -> Incoming | None:
+    """An update as the use case needs it, in a private chat or a group; her text and a photo's
+    caption are cleaned here, once (flows.bounds.clean_text)."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
@@ -63,7 +66,7 @@ def to_incoming(update: Update) -> Incoming | None:
         return base if base.group and (base.group.bot_status or base.group.member) else None
     if not private:
         base = replace(base, message_id=message.message_id)
-    text = message.text
+    text = None if message.text is None else clean_text(message.text)
     if text is not None and text.startswith("/"):
         word, _, argument = text[1:].partition(" ")
         return replace(base, command=word.split("@", 1)[0].lower(), argument=argument.strip())

@@ -20,7 +20,15 @@ log = logging.getLogger(__name__)
 SENDER_POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 1.0
 HOUSEKEEPING_SECONDS = 6 * 3600
-RETRY_AFTER_FAILURE = timedelta(minutes=1)
+FIRST_RETRY = timedelta(seconds=5)  # after a failed tick (the store down): 5 s, 10 s, 20 s ...
+LONGEST_RETRY = timedelta(minutes=5)
+
+
+def retry_after(failures: int) -> timedelta:
+    """How long to wait after this many failed ticks in a row: a store that is down is not
+    hammered, and one that is back is found soon."""
+    doublings: int = min(failures - 1, 16)
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
 
 
 async def keep_sending(
@@ -74,6 +82,7 @@ class Clockwork:
         self.job_queue = job_queue
         self.timekeeper = timekeeper
         self.clock = clock
+        self.failures = 0  # ticks failed in a row
 
     def wake(self, at: datetime | None = None) -> None:
         """Tick at `at` (now by default), instead of whenever it was going to."""
@@ -83,12 +92,20 @@ class Clockwork:
         self.job_queue.run_once(self._tick, when=delay, name=self.NAME)
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.wake(await self.tick())
+
+    async def tick(self) -> datetime:
+        """One tick; when the next is due. An item's own failure never reaches here (it is set
+        aside: services.core.failures); what does (the store down) is tried again with backoff."""
         try:
             tally = await self.timekeeper.tick(self.clock())
             if any(tally.values()):
                 log.info("tick: %s", ", ".join(f"{k} {v}" for k, v in sorted(tally.items()) if v))
             at = await self.timekeeper.next_wakeup(self.clock())
         except Exception as error:  # logged by kind only: the text could carry someone's words
-            log.error("the timekeeper failed (%s); trying again shortly", type(error).__name__)
-            at = self.clock() + RETRY_AFTER_FAILURE
-        self.wake(at)
+            self.failures += 1
+            wait = retry_after(self.failures)
+            log.error("the timekeeper failed (%s); trying again in %d s", type(error).__name__, wait.seconds)
+            return self.clock() + wait
+        self.failures = 0
+        return at

@@ -477,3 +477,17 @@ class WaitingPrompt(Base):
     text: Mapped[str] = mapped_column(Text)  # the question, in her language
     tag: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClockFailure(Base):
+    """An item the clock set aside because its own work failed (DESIGN.md: one failure stays one
+    failure): which item, why (the error's type and where it was raised, never its text, which
+    could hold someone's words) and when. `circlebot failures` lists them for staff."""
+
+    __tablename__ = "clock_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # what the item is: chart, circle-session, ...
+    item: Mapped[str] = mapped_column(String(64))  # its id
+    reason: Mapped[str] = mapped_column(String(255))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

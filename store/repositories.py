@@ -22,6 +22,7 @@ from store.models import (
     Circle,
     CircleMember,
     CircleSession,
+    ClockFailure,
     Contribution,
     Cycle,
     DataPoint,
@@ -702,6 +703,11 @@ class OccurrenceRepository(Repository):
         )
         return list(await self.session.scalars(query))
 
+    async def fail_waiting(self, person_id: int) -> None:
+        """Her waiting flows, set aside as failed (the clock could not start them)."""
+        query = update(Occurrence).where(Occurrence.person_id == person_id, Occurrence.status == "waiting")
+        await self.session.execute(query.values(status="failed", reason="error"))
+
     async def waiting_for(self, person_id: int) -> list[Occurrence]:
         query = (
             select(Occurrence)
@@ -1140,6 +1146,9 @@ class WaitingPromptRepository(Repository):
             await self.session.delete(row)
         return rows
 
+    async def clear(self, person_id: int) -> None:
+        await self.session.execute(delete(WaitingPrompt).where(WaitingPrompt.person_id == person_id))
+
     async def people_free(self, now: datetime, limit: int) -> list[int]:
         """People with a question waiting who are in no conversation at `now`."""
         query = (
@@ -1160,3 +1169,21 @@ class WaitingPromptRepository(Repository):
         )
         query = select(func.min(Person.prompt_lapses_at)).where(Person.awaiting.is_not(None), waits)
         return await self.session.scalar(query)
+
+
+class ClockFailureRepository(Repository):
+    """Items the clock set aside (services.core.failures): moved out of the clock's way, and
+    recorded with the reason."""
+
+    async def set_aside(self, model: type[Base], item_id: object, values: dict[str, Any]) -> None:
+        """Move one row out of the clock's way by these columns (a status, a due time): a plain
+        UPDATE, since the row's object may be stale after its savepoint was rolled back."""
+        table: Table = model.__table__  # type: ignore[assignment]
+        await self.session.execute(update(table).where(table.c.id == item_id).values(values))
+
+    async def add(self, kind: str, item: str, reason: str, now: datetime) -> None:
+        self.session.add(ClockFailure(kind=kind, item=item, reason=reason, failed_at=now))
+
+    async def recent(self, limit: int) -> list[ClockFailure]:
+        query = select(ClockFailure).order_by(ClockFailure.failed_at.desc(), ClockFailure.id.desc())
+        return list(await self.session.scalars(query.limit(limit)))

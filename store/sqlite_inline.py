@@ -106,6 +106,8 @@ def connector(path: Path) -> Any:
     """The `async_creator` for a SQLite file."""
 
     async def connect() -> InlineConnection:
-        return InlineConnection(sqlite3.connect(str(path), check_same_thread=False))
+        # No transaction control in the driver (its legacy mode begins only before INSERT and
+        # the like, so a SAVEPOINT first would commit on its own): store.database emits BEGIN.
+        return InlineConnection(sqlite3.connect(str(path), check_same_thread=False, isolation_level=None))
 
     return connect

@@ -11,6 +11,7 @@ from store.repositories import (
     AnswerRepository,
     BulletinRepository,
     CircleRepository,
+    ClockFailureRepository,
     InviteRepository,
     OccurrenceRepository,
     OutboxRepository,
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.projects = ProjectRepository(session)
         self.circles = CircleRepository(session)
         self.waiting = WaitingPromptRepository(session)
+        self.failures = ClockFailureRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

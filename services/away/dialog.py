@@ -1,6 +1,7 @@
 """/away: a person on leave pauses every scheduled message (check-ins, reminders, bulletins and
 summaries on a schedule) until the day she is back. The date is hers: day first or ISO, in her
-timezone; a date without a year that has passed this year means next year's."""
+timezone; a date without a year that has passed this year means next year's. How far ahead she
+may be away is the window of every day she types (flows.bounds: a year)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.answers import read_day
+from flows.bounds import DAY_FAR_AHEAD, DAY_LONG_AGO, Problem, read_day
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
 from services.core.speaker import Speaker
 from store.models import Person
-
-LONGEST = timedelta(days=366)
 
 
 def away_at(person: Person, now: datetime, default_zone: str) -> bool:
@@ -59,18 +58,23 @@ class AwayDialog:
             close(self.person)
             self.person.away_until = None
             return await self.speaker.say("away.ended")
-        this_year, next_year = read_day(words, today.year), read_day(words, today.year + 1)
-        passed = this_year is not None and this_year <= today
+        this_year, next_year = read_day(words, today), read_day(words, today, today.year + 1)
+        passed = isinstance(this_year, date) and this_year <= today
         back = next_year if passed and this_year != next_year else this_year  # 05/01 said in December
-        if back is None:
-            open_prompt(self.person, AskBack(), self.now)
-            return await self.speaker.say("away.unreadable", example=shown(today + timedelta(days=14)))
+        if isinstance(back, Problem):
+            return await self._refuse(back, today)
         if back <= today:
             open_prompt(self.person, AskBack(), self.now)
             return await self.speaker.say("away.past", today=shown(today))
-        if back - today > LONGEST:
-            open_prompt(self.person, AskBack(), self.now)
-            return await self.speaker.say("away.too_far")
         close(self.person)
         self.person.away_until = back
         await self.speaker.say("away.set", until=shown(back))
+
+    async def _refuse(self, problem: Problem, today: date) -> None:
+        """A day she cannot be back on, said in this dialog's words, and asked again."""
+        open_prompt(self.person, AskBack(), self.now)
+        if problem.key == DAY_FAR_AHEAD:
+            return await self.speaker.say("away.too_far")
+        if problem.key == DAY_LONG_AGO:
+            return await self.speaker.say("away.past", today=shown(today))
+        await self.speaker.say("away.unreadable", example=shown(today + timedelta(days=14)))

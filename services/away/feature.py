@@ -28,6 +28,6 @@ async def kept(turn: Turn, prompt: Prompt) -> None:
 def feature(content: Content) -> Feature:
     return Feature(
         "away",
-        commands=(Command("away", ANYONE, start, menu_line("away"), place=40),),
+        commands=(Command("away", ANYONE, start, menu_line("command.away"), place=40),),
         answers=(Answers(AskBack, receive, cancel=kept),),
     )

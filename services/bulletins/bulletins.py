@@ -8,17 +8,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+from flows.bounds import AHEAD, CAPTION_LIMIT, MESSAGE_LIMIT, too_far_ahead
 from flows.i18n import Catalog
 from flows.spec import ROLES
 from services.core.errors import Refused
+from services.core.failures import SetAside, each_alone
 from store.database import Database
 from store.models import Bulletin, Person
 from store.uow import UnitOfWork
 
-TEXT_LIMIT = 4096  # Telegram's, for a message
-CAPTION_LIMIT = 1024  # Telegram's, for a photo's caption
 MARK = "📣"
 NOW_LEEWAY = timedelta(minutes=1)
 
@@ -55,7 +56,7 @@ def message_text(text: str, author: str | None) -> str:
 def overflow(text: str, author: str | None, with_photo: bool) -> tuple[int, int] | None:
     """(length, Telegram's limit) when the message as sent would be longer than a message or a
     photo's caption may be; None when it fits."""
-    limit = CAPTION_LIMIT if with_photo else TEXT_LIMIT
+    limit = CAPTION_LIMIT if with_photo else MESSAGE_LIMIT
     length = len(message_text(text, author))
     return (length, limit) if length > limit else None
 
@@ -72,9 +73,14 @@ def check_message(text: str, author: str | None, with_photo: bool) -> None:
 
 
 def check_time(send_at: datetime, now: datetime) -> None:
-    """A time in the past is refused; "now" taken a moment ago is not the past."""
+    """A time in the past is refused ("now" taken a moment ago is not the past), and so is one
+    more than a year ahead (flows.bounds)."""
     if send_at < now - NOW_LEEWAY:
         raise Refused(f"{send_at:%Y-%m-%d %H:%M %Z} is in the past")
+    if too_far_ahead(send_at, now):
+        raise Refused(
+            f"{send_at:%Y-%m-%d %H:%M %Z} is more than a year ahead: give one within {AHEAD.days} days"
+        )
 
 
 async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None = None) -> list[Person]:
@@ -211,15 +217,24 @@ async def report_to_authors(db: Database, catalog: Catalog, now: datetime) -> in
     """Each supervisor whose bulletin has settled gets its delivery report, once."""
     async with db.unit_of_work() as uow:
         settled = await uow.bulletins.settled_unreported(now)
-        for bulletin in settled:
-            bulletin.reported_at = now
-            author = await uow.people.get(bulletin.author_id) if bulletin.author_id else None
-            if author is None or author.deactivated:
-                continue
-            text = (await report(uow, bulletin.id)).describe(catalog, author.language or catalog.default)
-            payload = {"method": "sendMessage", "params": {"chat_id": author.telegram_id, "text": text}}
-            await uow.outbox.enqueue(
-                f"bulletin-report:{bulletin.id}", author.telegram_id, payload, now, person_id=author.id
-            )
+        ran = await each_alone(uow, settled, partial(_report_to_author, uow, catalog, now), REPORT_ASIDE, now)
         await uow.commit()
-    return len(settled)
+    return len(ran.results)
+
+
+async def _report_to_author(uow: UnitOfWork, catalog: Catalog, now: datetime, bulletin: Bulletin) -> None:
+    bulletin.reported_at = now
+    author = await uow.people.get(bulletin.author_id) if bulletin.author_id else None
+    if author is None or author.deactivated:
+        return
+    text = (await report(uow, bulletin.id)).describe(catalog, author.language or catalog.default)
+    payload = {"method": "sendMessage", "params": {"chat_id": author.telegram_id, "text": text}}
+    await uow.outbox.enqueue(
+        f"bulletin-report:{bulletin.id}", author.telegram_id, payload, now, person_id=author.id
+    )
+
+
+REPORT_ASIDE = SetAside(  # a report that cannot be written is not tried again
+    "bulletin-report",
+    then=lambda uow, bulletin_id, now: uow.failures.set_aside(Bulletin, bulletin_id, {"reported_at": now}),
+)

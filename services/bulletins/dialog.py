@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from flows.bounds import too_far_ahead
 from flows.run import MediaInput
 from services.bulletins import bulletins
 from services.core.buttons import Button
@@ -27,7 +28,8 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 def read_when(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
     """25/11 09:00, 25/11/2026 09:00, 2026-11-25 09:00, or 09:00 (the next one), in her
-    timezone; None when it is none of those or no such day exists."""
+    timezone; None when it is none of those or no such day exists. The caller holds it within
+    a year ahead (flows.bounds)."""
     local_now = now.astimezone(zone)
     text = " ".join(text.split())
     try:
@@ -140,6 +142,8 @@ class BulletinDialog:
             return await self.speaker.say("bulletin.bad_time")
         if when <= self.now:
             return await self.speaker.say("bulletin.past")
+        if too_far_ahead(when, self.now):
+            return await self.speaker.say("bulletin.too_far")
         await self._send(draft, when)
 
     async def _send(self, draft: Draft, when: datetime) -> None:

@@ -36,7 +36,12 @@ def feature(content: Content) -> Feature:
         "bulletins",
         commands=(
             Command(
-                "bulletin", roles(SUPERVISOR), start, menu_line("bulletin"), place=32, repeats_question=False
+                "bulletin",
+                roles(SUPERVISOR),
+                start,
+                menu_line("command.bulletin"),
+                place=32,
+                repeats_question=False,
             ),
         ),
         buttons=(ButtonKind(Decide, roles(SUPERVISOR), decide),),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from flows.circles import Share
+from flows.circles import Reply, Share
 from services.core.buttons import Button
 from services.core.prompts import Prompt, prompt_kind
 
@@ -36,7 +36,7 @@ class SetUpChoice(Button):
 class Rsvp(Button):
     prefix = "cr"
     session: int
-    answer: Literal["yes", "no"]
+    answer: Reply
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ShareAnswer(Button):
 class Tried(Button):
     prefix = "cu"
     contribution: int
-    answer: Literal["yes", "no"]
+    answer: Reply
 
 
 @prompt_kind

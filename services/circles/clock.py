@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flows.i18n import CIRCLE_REMINDERS, CIRCLE_RSVP_ASKS
 from services.circles.buttons import Rsvp
 from services.circles.context import DAY_BEFORE, CircleContext
 from services.circles.private import follow_up
 from services.circles.sessions import SessionDesk
 from services.core.clock import ClockEnv
+from services.core.failures import SetAside, each_alone
 from services.core.outgoing import Outbox
-from store.models import Circle, CircleSession
+from store.models import Circle, CircleSession, Contribution
 from store.uow import UnitOfWork
 
 BATCH = 50
 HOUR_BEFORE = timedelta(hours=1)
 RETRY = timedelta(minutes=5)  # a session whose circle is still running another, or is paused
+SESSION_ASIDE = SetAside("circle-session", {"due_at": None})
+FOLLOW_UP_ASIDE = SetAside("circle-follow-up", {"follow_up_at": None})
 
 
 class CircleClock:
@@ -43,14 +47,17 @@ class CircleClock:
                 follow_ups = await uow.circles.follow_ups_due(now, BATCH)
                 if not due and not follow_ups:
                     return {"circles": done}
-                for session in due:
-                    await self._session(uow, session, now)
-                    if session.due_at is not None and session.due_at <= now:  # never twice in a tick
-                        session.due_at = now + RETRY
-                for commitment in follow_ups:
-                    ctx = self._ctx(uow, now, f"circle-follow-up:{commitment.id}")
-                    if not await follow_up(ctx, commitment):
-                        commitment.follow_up_at = now + DAY_BEFORE
+                sessions = await each_alone(
+                    uow, due, lambda session: self._session(uow, session, now), SESSION_ASIDE, now
+                )
+                if sessions.complete:
+                    await each_alone(
+                        uow,
+                        follow_ups,
+                        lambda commitment: self._follow_up(uow, commitment, now),
+                        FOLLOW_UP_ASIDE,
+                        now,
+                    )
                 done += len(due) + len(follow_ups)
                 await uow.commit()
 
@@ -58,7 +65,18 @@ class CircleClock:
         async with self.db.unit_of_work() as uow:
             return await uow.circles.next_due()
 
+    async def _follow_up(self, uow: UnitOfWork, commitment: Contribution, now: datetime) -> None:
+        ctx = self._ctx(uow, now, f"circle-follow-up:{commitment.id}")
+        if not await follow_up(ctx, commitment):
+            commitment.follow_up_at = now + DAY_BEFORE
+
     async def _session(self, uow: UnitOfWork, session: CircleSession, now: datetime) -> None:
+        """What is due for one session; never twice in a tick."""
+        await self._step(uow, session, now)
+        if session.due_at is not None and session.due_at <= now:
+            session.due_at = now + RETRY
+
+    async def _step(self, uow: UnitOfWork, session: CircleSession, now: datetime) -> None:
         circle = await uow.circles.get(session.circle_id)
         ctx = self._ctx(
             uow, now, f"circle-session:{session.id}:{session.status}:{session.reminded}:{session.segment}"
@@ -111,7 +129,7 @@ class CircleClock:
         title = ctx.title(circle, session)
         await ctx.post(
             circle,
-            ctx.words(circle, f"circle.reminder_{which}", name=circle.name, when=when, title=title),
+            ctx.words(circle, CIRCLE_REMINDERS.key(which), name=circle.name, when=when, title=title),
             queued=True,
         )
         members = await ctx.uow.circles.members(circle.id)
@@ -126,7 +144,7 @@ class CircleClock:
                 [(speaker.label("circle.button.cant"), Rsvp(session.id, "no").encode())],
             ]
             await speaker.say(
-                f"circle.rsvp_ask_{which}",
+                CIRCLE_RSVP_ASKS.key(which),
                 buttons,
                 name=circle.name,
                 when=ctx.when(circle, session.starts_at, speaker.lang),

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flows.circles import CirclesContent, Rhythm, SessionTemplate
 from flows.content import Content
+from flows.i18n import DAY_NAMES
 from flows.schedules import DAYS
 from services.away.dialog import away_at
 from services.core.outgoing import ButtonRows, Outbox
@@ -89,7 +90,7 @@ class CircleContext:
         local = moment.astimezone(zone)
         lang = lang or self.lang_of(circle)
         catalog = self.content.catalog
-        day = catalog.say(lang, f"day.{DAYS[local.weekday()]}")
+        day = catalog.say(lang, DAY_NAMES.key(DAYS[local.weekday()]))
         month = catalog.say(lang, "chart.months").split("|")[local.month - 1]
         return catalog.say(lang, "circle.when", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
 

@@ -5,6 +5,13 @@ Every button names what it acts on; its rule (services.circles.feature) has chec
 from __future__ import annotations
 
 from flows.circles import SHARE_CHOICES
+from flows.i18n import (
+    CIRCLE_HOW_IT_WENT,
+    CIRCLE_RSVPS,
+    CIRCLE_SHARE_ASKS,
+    CIRCLE_SHARE_BUTTONS,
+    CIRCLE_SHARED,
+)
 from services.circles.buttons import HowItWent, Rate, RatingComment, Rsvp, SegmentAnswer, ShareAnswer, Tried
 from services.circles.context import CircleContext
 from services.core.prompts import Prompt, close, open_prompt
@@ -60,10 +67,10 @@ class CirclePrivate:
         if private.collect == "case":
             return await self.speaker.say("circle.case_noted", title=words)
         buttons = [
-            [(self.speaker.label(f"circle.share.{how}"), ShareAnswer(contribution.id, how).encode())]
+            [(self.speaker.label(CIRCLE_SHARE_BUTTONS.key(how)), ShareAnswer(contribution.id, how).encode())]
             for how in SHARE_CHOICES
         ]
-        await self.speaker.say(f"circle.share_{private.collect}", buttons)
+        await self.speaker.say(CIRCLE_SHARE_ASKS.key(private.collect), buttons)
 
     async def rsvp(self, data: Rsvp) -> None:
         session = await self.uow.circles.session_by_id(data.session)
@@ -71,7 +78,7 @@ class CirclePrivate:
         if session is None or circle is None or session.status != "scheduled":
             return await self.speaker.say("button.expired")
         (await self.uow.circles.seat(session.id, self.person.id)).rsvp = data.answer
-        await self.speaker.say(f"circle.rsvp_{data.answer}", name=circle.name)
+        await self.speaker.say(CIRCLE_RSVPS.key(data.answer), name=circle.name)
 
     async def rate(self, data: Rate) -> None:
         session = await self.uow.circles.session_by_id(data.session)
@@ -97,7 +104,7 @@ class CirclePrivate:
             await self.ctx.post(
                 circle, self.ctx.words(circle, "circle.shared_line", who=who, text=contribution.text)
             )
-        await self.speaker.say(f"circle.shared_{data.how}")
+        await self.speaker.say(CIRCLE_SHARED.key(data.how))
 
     async def tried(self, data: Tried) -> None:
         contribution = await self.uow.circles.contribution(data.contribution)
@@ -105,7 +112,7 @@ class CirclePrivate:
             return await self.speaker.say("button.expired")
         contribution.tried = data.answer == "yes"
         open_prompt(self.person, HowItWent(contribution.id), self.ctx.now)
-        await self.speaker.say(f"circle.how_it_went_{data.answer}")
+        await self.speaker.say(CIRCLE_HOW_IT_WENT.key(data.answer))
 
 
 async def follow_up(ctx: CircleContext, commitment: Contribution) -> bool:

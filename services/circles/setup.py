@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from flows.bounds import NAME_LIMIT
+from flows.i18n import CIRCLE_PAUSED, DAY_NAMES
 from flows.schedules import DAYS
 from services.circles.buttons import Join, SetUpAsk, SetUpChoice
 from services.circles.context import FACILITATOR, CircleContext
@@ -78,7 +80,7 @@ class CircleSetup:
         if running is not None:
             running.status, running.due_at = "paused", None
         if facilitator is not None:
-            await self.ctx.speaker(facilitator).say(f"circle.bot_{circle.paused}", name=circle.name or "…")
+            await self.ctx.speaker(facilitator).say(CIRCLE_PAUSED.key(circle.paused), name=circle.name or "…")
 
     async def member_changed(self, chat_id: int, telegram_id: int, status: str) -> None:
         if status not in GONE:
@@ -144,9 +146,11 @@ class CircleSetup:
             close(person)
             return await speaker.say("button.expired")
         if prompt.ask == "name":
-            name = " ".join(text.split())[:100]
+            name = " ".join(text.split())
             if not name:
                 return await speaker.say("circle.ask_name")
+            if len(name) > NAME_LIMIT:  # the group reads it on every post and in the join notice
+                return await speaker.say("circle.too_long", given=len(name), most=NAME_LIMIT)
             circle.name = name
             open_prompt(person, SetUpAsk(circle.id, "language"), self.ctx.now)
             return await self._ask_language(circle, speaker)
@@ -169,7 +173,8 @@ class CircleSetup:
         if what == "set" and self.ctx.circles.set(value) is not None:
             circle.set_id = value
             buttons = [
-                [(speaker.label(f"day.{day}"), SetUpChoice(circle.id, "day", day).encode())] for day in DAYS
+                [(speaker.label(DAY_NAMES.key(day)), SetUpChoice(circle.id, "day", day).encode())]
+                for day in DAYS
             ]
             return await speaker.say("circle.ask_day", buttons)
         if what == "day" and value in DAYS:
@@ -205,7 +210,7 @@ class CircleSetup:
         circle.meets_at, circle.status = at, "active"
         first = await self.ctx.schedule_next(circle, self.ctx.now)
         when = "—" if first is None else self.ctx.when(circle, first.starts_at)
-        day = self.ctx.words(circle, f"day.{circle.meets_on}")
+        day = self.ctx.words(circle, DAY_NAMES.key(circle.meets_on))
         join = [[(self.ctx.words(circle, "circle.button.join"), Join(circle.id).encode())]]
         await self.ctx.post(
             circle,

@@ -105,7 +105,7 @@ def feature(content: Content) -> Feature:
             name,
             ANYONE,
             partial(flow_command, name),
-            menu_line(name) if name == "cancel" else None,
+            menu_line("command.cancel") if name == "cancel" else None,
             place=43,
             repeats_question=False,
         )

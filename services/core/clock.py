@@ -5,24 +5,29 @@ earliest moment any hook, or a lapsing prompt, needs it. The scheduler only wake
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from flows.content import Content
 from services.core import prompts
 from services.core.conversation import Conversation, RunEnded
+from services.core.failures import SetAside, each_alone, reason_of
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
 from store.database import Database
+from store.errors import is_store_error
 from store.models import Person
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from services.core.registry import ClockHook, Registry
 
+log = logging.getLogger(__name__)
 BATCH = 100  # people per transaction: replies from people in between never wait long
 LONGEST_SLEEP = timedelta(minutes=1)  # new people and changed timezones are noticed within this
 
@@ -73,7 +78,7 @@ class Timekeeper:
         async with self._lock:
             tally: Counter[str] = Counter()
             for hook in self.hooks:
-                tally.update(await hook.tick(now))
+                tally.update(await _alone(hook, now))
             tally["asked"] += await self._free(now)
             return tally
 
@@ -91,9 +96,33 @@ class Timekeeper:
             ids = set(await uow.waiting.people_free(now, BATCH))
             ids |= {occurrence.person_id for occurrence in await uow.occurrences.unblocked(now, BATCH)}
             people = await uow.people.many(ids)
-            for person in people.values():
-                prompts.drop_lapsed(person, now)  # (only a lapsed one: the others are not free)
-                key = f"free:{person.id}:{now.timestamp()}"
-                await conversation_for(self.env, uow, person, now, key).start_waiting()
+            ran = await each_alone(
+                uow, list(people.values()), partial(self._start_waiting, uow, now), QUEUE_ASIDE, now
+            )
             await uow.commit()
-        return len(people)
+        return len(ran.results)
+
+    async def _start_waiting(self, uow: UnitOfWork, now: datetime, person: Person) -> None:
+        prompts.drop_lapsed(person, now)  # (only a lapsed one: the others are not free)
+        key = f"free:{person.id}:{now.timestamp()}"
+        await conversation_for(self.env, uow, person, now, key).start_waiting()
+
+
+async def _alone(hook: ClockHook, now: datetime) -> dict[str, int]:
+    """One hook's tick; its own error (outside any item) is logged by kind and the other hooks
+    still run. A store error stops the whole tick, to be tried again."""
+    try:
+        return await hook.tick(now)
+    except Exception as error:
+        if is_store_error(error):
+            raise
+        log.error("clock hook %s failed (%s)", type(hook).__name__, reason_of(error))
+        return {}
+
+
+async def _drop_queue(uow: UnitOfWork, person_id: int, _now: datetime) -> None:
+    await uow.waiting.clear(person_id)
+    await uow.occurrences.fail_waiting(person_id)
+
+
+QUEUE_ASIDE = SetAside("queue", then=_drop_queue)  # a queue that cannot start is let go, recorded

@@ -12,6 +12,7 @@ repeated update changes nothing and a crash loses nothing). It routes by what fe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,8 +22,12 @@ from services.core import prompts, waiting
 from services.core.buttons import parse, prefix_of
 from services.core.outgoing import Outbox, Outgoing
 from services.core.registry import Registry, Where
+from services.core.speaker import Speaker
 from services.core.turn import Incoming, Turn
 from store.database import Database
+from store.errors import is_store_error
+
+log = logging.getLogger(__name__)
 
 
 class ChatService:
@@ -45,19 +50,50 @@ class ChatService:
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Handle one update; returns the replies, committed and claimed, to send now (none
-        for a repeated update)."""
-        now = self.clock()
-        async with self.db.unit_of_work() as uow:
-            if not await uow.updates.mark_processed(incoming.update_id, now):
-                return []
-            out = Outbox(uow, now, f"update:{incoming.update_id}")
-            turn = Turn(
-                uow, out, self.content, self.registry, incoming, now, self.timezone, self._language(incoming)
-            )
-            await (self._private(turn) if incoming.private else self._group(turn))
-            await uow.commit()
+        for a repeated update). An error of the work's own is answered with an apology; a
+        store error is raised as it is: rolled back, the update unmarked, so handling it again
+        once the store answers does the work. Only the error's type is logged: its text (a
+        statement's values) or its traceback could carry her words."""
+        now, lang = self.clock(), self._language(incoming)
+        try:
+            async with self.db.unit_of_work() as uow:
+                if not await uow.updates.mark_processed(incoming.update_id, now):
+                    return []
+                out = Outbox(uow, now, f"update:{incoming.update_id}")
+                turn = Turn(uow, out, self.content, self.registry, incoming, now, self.timezone, lang)
+                await (self._private(turn) if incoming.private else self._group(turn))
+                await uow.commit()
+        except Exception as error:
+            if is_store_error(error):
+                raise
+            log.error("update %s failed (%s)", incoming.update_id, type(error).__name__)
+            return await self._apologise(incoming)
         if turn.wake_clock:
             self.wake()
+        return out.claimed
+
+    async def _apologise(self, incoming: Incoming) -> list[Outgoing]:
+        """Her failed update, marked in a unit of work of its own (a repeat is not apologised
+        for twice) and answered in her language in her private chat. Nothing is said in a
+        group; someone in circlebot hears of it privately, a stranger there not at all."""
+        now = self.clock()
+        try:
+            async with self.db.unit_of_work() as uow:
+                if not await uow.updates.mark_processed(incoming.update_id, now):
+                    return []
+                person = await uow.people.get_by_telegram_id(incoming.sender.telegram_id)
+                out = Outbox(uow, now, f"update:{incoming.update_id}")
+                member = person is not None and person.consented_at is not None and not person.deactivated
+                if incoming.private or member:
+                    lang = (person.language if person else None) or self._language(incoming)
+                    person_id = None if person is None else person.id
+                    # her private chat's id is her own Telegram id
+                    to_her = Speaker(out, self.content.catalog, lang, incoming.sender.telegram_id, person_id)
+                    await to_her.say("error.something_went_wrong")
+                await uow.commit()
+        except Exception as error:
+            log.error("update %s: the apology failed too (%s)", incoming.update_id, type(error).__name__)
+            return []
         return out.claimed
 
     def _language(self, incoming: Incoming) -> str:

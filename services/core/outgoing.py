@@ -1,6 +1,11 @@
 """Outgoing messages as outbox rows, written in the same transaction as the change that caused
 them (DESIGN.md, rule 5). A payload names a Bot API method and its parameters as plain data,
-so the sender is the only code that talks to Telegram."""
+so the sender is the only code that talks to Telegram.
+
+This is the one place that keeps what is queued within Telegram's lengths (flows.bounds), so
+that her own words echoed in a longer message never make a send fail: a long text goes as
+several messages, split at line ends; an edit too long for one message goes as new messages;
+a caption, a button's notice or a menu line is cut with "…"."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flows.bounds import CAPTION_LIMIT, COMMAND_ABOUT_LIMIT, MESSAGE_LIMIT, NOTICE_LIMIT, fit
 from flows.render import split_message
 from store.uow import UnitOfWork
 
@@ -94,7 +100,7 @@ class Outbox:
 
     async def photo(self, chat_id: int, file_id: str, caption: str, person_id: int | None = None) -> None:
         """A photo Telegram already has (by its file id), with a caption."""
-        params = {"chat_id": chat_id, "photo": file_id, "caption": caption}
+        params = {"chat_id": chat_id, "photo": file_id, "caption": fit(caption, CAPTION_LIMIT)}
         await self._queue(chat_id, {"method": "sendPhoto", "params": params}, person_id)
 
     async def stored_photo(
@@ -106,7 +112,7 @@ class Outbox:
         buttons: ButtonRows = (),
     ) -> None:
         """A photo kept in the store: the sender uploads it the first time."""
-        params: dict[str, Any] = {"chat_id": chat_id, "caption": caption}
+        params: dict[str, Any] = {"chat_id": chat_id, "caption": fit(caption, CAPTION_LIMIT)}
         markup = keyboard(buttons)
         if markup:
             params["reply_markup"] = markup
@@ -119,7 +125,7 @@ class Outbox:
         """A document kept in the store (an export), uploaded under `filename`."""
         payload = {
             "method": "sendDocument",
-            "params": {"chat_id": chat_id, "caption": caption},
+            "params": {"chat_id": chat_id, "caption": fit(caption, CAPTION_LIMIT)},
             "photo_of": file_id,
             "filename": filename,
         }
@@ -128,11 +134,11 @@ class Outbox:
     async def edit(
         self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
     ) -> None:
-        params: dict[str, Any] = {
-            "chat_id": chat_id,
-            "message_id": message_id,
-            "text": split_message(text)[0],
-        }
+        """The message with these words and buttons instead; words too long for one message go
+        as new messages (nothing of them is lost)."""
+        if len(text) > MESSAGE_LIMIT:
+            return await self.send(chat_id, text, buttons, person_id)
+        params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
         markup = keyboard(buttons)
         if markup:
             params["reply_markup"] = markup
@@ -141,7 +147,7 @@ class Outbox:
     async def answer_button(self, chat_id: int, callback_id: str, text: str, url: str | None = None) -> None:
         """The small notice over a pressed button (or a deep link it opens): a word to one
         person in a group without posting to everyone."""
-        params: dict[str, Any] = {"callback_query_id": callback_id, "text": text[:200]}
+        params: dict[str, Any] = {"callback_query_id": callback_id, "text": fit(text, NOTICE_LIMIT)}
         if url is not None:
             params["url"] = url
         await self._queue(chat_id, {"method": "answerCallbackQuery", "params": params}, None)
@@ -151,7 +157,9 @@ class Outbox:
     ) -> None:
         """This person's command menu, shown only in her chat."""
         params = {
-            "commands": [{"command": name, "description": about[:256]} for name, about in commands],
+            "commands": [
+                {"command": name, "description": fit(about, COMMAND_ABOUT_LIMIT)} for name, about in commands
+            ],
             "scope": {"type": "chat", "chat_id": chat_id},
         }
         await self._queue(chat_id, {"method": "setMyCommands", "params": params}, person_id)

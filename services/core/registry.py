@@ -62,9 +62,10 @@ ANYONE = Rule("anyone who joined")
 ANYBODY = Rule("anybody", strangers=True, before_language=True)
 
 
-def menu_line(name: str) -> Callable[[Turn], str]:
-    """A command's line in her menu: `command.<name>` in the catalog, in her language."""
-    return lambda turn: turn.label(f"command.{name}")
+def menu_line(key: str) -> Callable[[Turn], str]:
+    """A command's line in her menu: the catalog word `key`, in her language. The command names
+    its key whole (`command.<name>`), so the scan of the code finds it (flows/i18n.py)."""
+    return lambda turn: turn.label(key)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,9 @@ class Answers(Generic[P]):
 
 
 class ClockHook(Protocol):
-    """A feature's share of the clock: `tick` does what is due at `now` (counts by name), and
-    `next_due` says when, before `latest`, it next needs waking (None: not before then)."""
+    """A feature's share of the clock: `tick` does what is due at `now` (counts by name), each
+    item on its own (services.core.failures.each_alone), and `next_due` says when, before
+    `latest`, it next needs waking (None: not before then)."""
 
     async def tick(self, now: datetime) -> dict[str, int]: ...
 

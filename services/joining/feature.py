@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Literal
 
 from flows.content import Content
+from flows.i18n import ROLE_NAMES
 from flows.run import RunState
 from services.core.buttons import Button
 from services.core.errors import Refused
@@ -157,7 +158,7 @@ async def _another_invite(turn: Turn, person: Person, code: str) -> None:
     await turn.uow.people.add_role(person, invite.role)
     person.team_id = person.team_id or invite.team_id
     await _take_up_supervision(turn, person, invite)
-    await turn.say("start.role_added", role=turn.label(f"role.{invite.role}"))
+    await turn.say("start.role_added", role=turn.label(ROLE_NAMES.key(invite.role)))
     await _menu(turn)
 
 
@@ -181,7 +182,7 @@ async def set_language(turn: Turn, data: Language) -> None:
         run.state = RunState.from_json(run.state).evolve(lang=data.code).to_json()
     await turn.say("language.set")
     if first_time:
-        role = turn.label(f"role.{sorted(person.role_names)[0]}")
+        role = turn.label(ROLE_NAMES.key(sorted(person.role_names)[0]))
         await turn.say("onboarding.welcome", name=person.name, role=role)
         await help_(turn)
     await _menu(turn)
@@ -246,11 +247,16 @@ def feature(content: Content) -> Feature:
         "joining",
         commands=(
             Command("start", ANYBODY, start),
-            Command("invite", roles(SUPERVISOR), invite, menu_line("invite"), place=31),
+            Command("invite", roles(SUPERVISOR), invite, menu_line("command.invite"), place=31),
             Command(
-                "language", ANYONE, ask_language, menu_line("language"), place=41, repeats_question=False
+                "language",
+                ANYONE,
+                ask_language,
+                menu_line("command.language"),
+                place=41,
+                repeats_question=False,
             ),
-            Command("help", ANYONE, help_, menu_line("help"), place=44),
+            Command("help", ANYONE, help_, menu_line("command.help"), place=44),
         ),
         buttons=(
             ButtonKind(Consent, STRANGER, consent),

@@ -15,6 +15,8 @@ from store.models import Invite, Team
 from store.uow import UnitOfWork
 
 CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
+# Why an invite of each status other than active cannot be used.
+UNUSABLE = {"revoked": "invite.revoked", "used up": "invite.used_up", "expired": "invite.expired"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def why_unusable(invite: Invite | None, now: datetime) -> str | None:
     if invite is None:
         return "invite.unknown"
     status = _status(invite, now)
-    return None if status == "active" else f"invite.{status.replace(' ', '_')}"
+    return None if status == "active" else UNUSABLE[status]
 
 
 async def list_invites(db: Database, now: datetime, include_inactive: bool) -> list[InviteView]:

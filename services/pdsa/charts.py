@@ -12,14 +12,13 @@ from datetime import date
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from flows.i18n import Catalog
+from flows.bounds import CAPTION_LIMIT
+from flows.i18n import PDSA_PERIODS, Catalog
 from flows.measures import shown_number
 from flows.runchart import Signals, detect
 from services.pdsa.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_png
 from services.summaries.charts import day_label
 from store.models import Cycle, DataPoint, Project
-
-CAPTION_LIMIT = 1024  # Telegram's limit on a photo's caption
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
     the way she wants."""
     project, signals, lang, points = chart.project, chart.signals, chart.lang, chart.points
     say = partial(catalog.say, lang)
-    periods = say(f"pdsa.periods.{project.frequency}")
+    periods = say(PDSA_PERIODS.key(project.frequency))
     months = say("chart.months").split("|")
 
     def day(index: int) -> str:
@@ -113,11 +112,9 @@ def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
     if signals.shifts:
         span = signals.shifts[-1]
         count = sum(1 for i in range(span.first, span.last + 1) if points[i].value != signals.median)
-        side = "above" if span.direction > 0 else "below"
+        shift = "pdsa.caption.shift_above" if span.direction > 0 else "pdsa.caption.shift_below"
         found.append(
-            say(f"pdsa.caption.shift_{side}", count=count, periods=periods, day=day(span.first))
-            + " "
-            + verdict(span.direction > 0)
+            say(shift, count=count, periods=periods, day=day(span.first)) + " " + verdict(span.direction > 0)
         )
     if signals.trends:
         span = signals.trends[-1]
@@ -125,11 +122,9 @@ def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
         count = 1 + sum(
             1 for before, after in itertools.pairwise(values) if after != before
         )  # ties don't count
-        way = "up" if span.direction > 0 else "down"
+        trend = "pdsa.caption.trend_up" if span.direction > 0 else "pdsa.caption.trend_down"
         found.append(
-            say(f"pdsa.caption.trend_{way}", count=count, periods=periods, day=day(span.first))
-            + " "
-            + verdict(span.direction > 0)
+            say(trend, count=count, periods=periods, day=day(span.first)) + " " + verdict(span.direction > 0)
         )
     if signals.too_few_runs and signals.runs_range is not None:
         found.append(say("pdsa.caption.few_runs", runs=signals.runs, fewest=signals.runs_range[0]))

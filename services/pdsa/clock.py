@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
+from flows.i18n import PDSA_PROMPTS
 from services.away.dialog import away_at
 from services.core.clock import ClockEnv, speaker_for
 from services.core.conversation import Conversation
+from services.core.failures import SetAside, attempt, each_alone
 from services.core.outgoing import ButtonRows
 from services.core.speaker import Speaker
 from services.pdsa.buttons import AskValue as AskValueButton
@@ -26,6 +29,9 @@ from store.uow import UnitOfWork
 
 BATCH = 100
 PROMPT_GRACE = timedelta(hours=12)  # a prompt later than this (the bot was down) is let go
+Prepared = tuple[RunChart | Exception | None, bytes | Exception | None]  # read, then drawn
+CYCLE_ASIDE = SetAside("pdsa-cycle", {"next_prompt_at": None, "study_at": None})
+CHART_ASIDE = SetAside("chart", {"status": "failed"})
 MOST_VALUE_BUTTONS = 11  # a small whole-number range is answered with one press (0–10)
 
 
@@ -72,17 +78,22 @@ class PdsaClock:
                 due = await uow.projects.prompts_due(now, BATCH)
                 if not due:
                     return sent
-                for cycle in due:
-                    project = await uow.projects.get(cycle.project_id)
-                    owner = None if project is None else await uow.people.get(project.owner_id)
-                    if project is None or owner is None or project.status != "active":
-                        cycle.next_prompt_at = cycle.study_at = None
-                        continue
-                    if cycle.study_at is not None and cycle.study_at <= now:
-                        await self._offer_study(uow, project, cycle, owner, now)
-                    if cycle.next_prompt_at is not None and cycle.next_prompt_at <= now:
-                        sent += await self._prompt(uow, project, cycle, owner, now)
+                ran = await each_alone(uow, due, partial(self._cycle, uow, now=now), CYCLE_ASIDE, now)
                 await uow.commit()
+                sent += sum(ran.results)
+
+    async def _cycle(self, uow: UnitOfWork, cycle: Cycle, *, now: datetime) -> int:
+        """The study offer and the data prompt due for one cycle; how many were asked."""
+        project = await uow.projects.get(cycle.project_id)
+        owner = None if project is None else await uow.people.get(project.owner_id)
+        if project is None or owner is None or project.status != "active":
+            cycle.next_prompt_at = cycle.study_at = None
+            return 0
+        if cycle.study_at is not None and cycle.study_at <= now:
+            await self._offer_study(uow, project, cycle, owner, now)
+        if cycle.next_prompt_at is not None and cycle.next_prompt_at <= now:
+            return await self._prompt(uow, project, cycle, owner, now)
+        return 0
 
     async def _offer_study(
         self, uow: UnitOfWork, project: Project, cycle: Cycle, owner: Person, now: datetime
@@ -120,9 +131,8 @@ class PdsaClock:
             day = due.astimezone(self._zone(person)).date()  # the day it asks about, even if late
             months = speaker.label("chart.months").split("|")
             shown_day = day_label(day, months)
-            key = f"pdsa.prompt.{project.frequency}"
             await speaker.say(
-                key,
+                PDSA_PROMPTS.key(project.frequency),
                 self._value_buttons(speaker, project, day),
                 measure=project.measure,
                 unit=project.unit,
@@ -149,21 +159,41 @@ class PdsaClock:
     # --- charts -----------------------------------------------------------------------------
 
     async def _charts(self, now: datetime) -> int:
-        """Read a batch, draw with no transaction open, write the photos and what follows."""
+        """Read a batch, draw with no transaction open, write the photos and what follows. A
+        chart that cannot be read or drawn fails alone, when its turn to be sent comes."""
         sent = 0
         while True:
             async with self.db.unit_of_work() as uow:
                 pending = await uow.projects.charts_pending(BATCH)
                 if not pending:
                     return sent
-                drawn = [await self._chart(uow, request) for request in pending]
+                drawn = [await attempt(self._chart(uow, request)) for request in pending]
             pictures = [
-                None if chart is None else await asyncio.to_thread(self._render, chart) for chart in drawn
+                await attempt(self._draw(chart)) if isinstance(chart, RunChart) else None for chart in drawn
             ]
+            prepared = dict(
+                zip([request.id for request in pending], zip(drawn, pictures, strict=True), strict=True)
+            )
+
             async with self.db.unit_of_work() as uow:
-                for request, chart, picture in zip(pending, drawn, pictures, strict=True):
-                    sent += await self._send_chart(uow, request.id, chart, picture, now)
+                send = partial(self._send_prepared, uow, prepared, now)
+                ran = await each_alone(uow, pending, send, CHART_ASIDE, now)
                 await uow.commit()
+            sent += sum(ran.results)
+
+    async def _send_prepared(
+        self, uow: UnitOfWork, prepared: dict[int, Prepared], now: datetime, request: ChartRequest
+    ) -> int:
+        """Send one request's chart, or raise what reading or drawing it raised."""
+        chart, picture = prepared[request.id]
+        if isinstance(chart, Exception):
+            raise chart
+        if isinstance(picture, Exception):
+            raise picture
+        return await self._send_chart(uow, request.id, chart, picture, now)
+
+    async def _draw(self, chart: RunChart) -> bytes:
+        return await asyncio.to_thread(self._render, chart)
 
     async def _chart(self, uow: UnitOfWork, request: ChartRequest) -> RunChart | None:
         project = await uow.projects.get(request.project_id)

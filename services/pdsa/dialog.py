@@ -13,7 +13,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.bounds import NOT_A_DAY, NOT_A_NUMBER, Problem, outside_window
 from flows.content import Content
+from flows.i18n import PDSA_GO_ON, PDSA_PERIOD, PDSA_STAGES
 from flows.measures import period, read_log, shown_number
 from services.core.conversation import Conversation
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
@@ -141,7 +143,7 @@ class PdsaDialog:
         lines = [
             self.speaker.label("pdsa.card", measure=project.measure, aim=project.aim),
             self.speaker.label(
-                f"pdsa.stage.{stage}", number=0 if cycle is None else cycle.number, change=_change(cycle)
+                PDSA_STAGES.key(stage), number=0 if cycle is None else cycle.number, change=_change(cycle)
             ),
         ]
         if last is not None:
@@ -157,7 +159,7 @@ class PdsaDialog:
         rows: list[list[tuple[str, str]]] = []
         if own:
             rows.append(
-                [(self.speaker.label(f"pdsa.button.go_{stage}"), OnOwnProject("go", project.id).encode())]
+                [(self.speaker.label(PDSA_GO_ON.key(stage)), OnOwnProject("go", project.id).encode())]
             )
         rows.append(
             [
@@ -318,15 +320,24 @@ class PdsaDialog:
         project = await self._current()
         if project is None:
             return await self.speaker.say("pdsa.none")
-        logged = read_log(argument, self.today)
         if not argument.strip():
             return await self._ask_value(project, self.today)
-        if logged.day is None:
-            return await self.speaker.say("pdsa.bad_day", example=self.today.strftime("%d/%m"))
-        if logged.value is None:
-            await self.speaker.say("pdsa.not_a_number", words=argument[:40])
+        logged = read_log(argument, self.today)
+        if isinstance(logged.day, Problem):
+            return await self._refuse(logged.day, argument)
+        if isinstance(logged.value, Problem):
+            await self._refuse(logged.value, argument)
             return await self._ask_value(project, logged.day)
         await self.record(project, logged.value, logged.day)
+
+    async def _refuse(self, problem: Problem, words: str) -> None:
+        """A value or a day she typed that cannot be taken: her words back when they are not a
+        number or a day, else the bound they are beyond (flows.bounds)."""
+        if problem.key == NOT_A_NUMBER:
+            return await self.speaker.say("pdsa.not_a_number", words=words[:40])
+        if problem.key == NOT_A_DAY:
+            return await self.speaker.say("pdsa.bad_day", example=self.today.strftime("%d/%m"))
+        await self.speaker.say(problem.key, (), **problem.fields)
 
     async def _ask_value(self, project: Project, day: date) -> None:
         """The question for one value: her next words answer it (a command leaves it)."""
@@ -353,10 +364,16 @@ class PdsaDialog:
         await self.record(project, value, day)
 
     async def _refused(self, project: Project, value: float, day: date) -> bool:
-        """The checks every value meets, typed or pressed: no day in the future, within the
-        measure's range. A refused value is explained and asked again."""
+        """The checks every value meets, typed or pressed: no day in the future nor before the
+        window of flows.bounds, within the measure's range. A refused value is explained and asked
+        again."""
         if day > self.today:
             await self.speaker.say("pdsa.future")
+            await self._ask_value(project, self.today)
+            return True
+        too_old = outside_window(day, self.today)  # a day a button carries is held to it too
+        if too_old is not None:
+            await self.speaker.say(too_old.key, (), **too_old.fields)
             await self._ask_value(project, self.today)
             return True
         if not _in_range(project, value):
@@ -395,7 +412,7 @@ class PdsaDialog:
                     )
                 ],
             ]
-            word = self.speaker.label(f"pdsa.period.{project.frequency}")
+            word = self.speaker.label(PDSA_PERIOD.key(project.frequency))
             return await self.speaker.say(
                 "pdsa.double", rows, period=word, day=self._day(earlier.day), old=shown_number(earlier.value)
             )
@@ -517,10 +534,13 @@ class PdsaDialog:
             return await self._add_note(project, text.strip(), "note")
         day = date.fromisoformat(prompt.day) if prompt.day else self.today
         logged = read_log(text, day)
-        if logged.value is None or logged.day is None:
-            await self.speaker.say("pdsa.not_a_number", words=text[:40])
-            return await self._ask_value(project, day)
-        await self.record(project, logged.value, logged.day)
+        if isinstance(logged.day, Problem):
+            await self._refuse(logged.day, text)
+        elif isinstance(logged.value, Problem):
+            await self._refuse(logged.value, text)
+        else:
+            return await self.record(project, logged.value, logged.day)
+        await self._ask_value(project, day)
 
     async def supervisor_chart(self, project: Project) -> None:
         await self._ask_chart(project, "supervisor")

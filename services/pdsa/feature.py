@@ -3,8 +3,8 @@ and (services.pdsa.clock) their data prompts, study times and run charts."""
 
 from __future__ import annotations
 
+from flows.bounds import read_number
 from flows.content import Content
-from flows.measures import read_number
 from flows.run import RunState
 from flows.spec import Flow
 from services.core.conversation import Conversation
@@ -38,12 +38,12 @@ async def _project(turn: Turn, project_id: int) -> Project:
     return project
 
 
-def _command(name: str, place: int) -> Command:
+def _command(name: str, about: str, place: int) -> Command:
     async def run(turn: Turn) -> None:
         pdsa = dialog(turn)
         await {"pdsa": pdsa.command, "log": pdsa.log, "note": pdsa.note}[name](turn.incoming.argument)
 
-    return Command(name, IMPROVER, run, menu_line(name), place=place)
+    return Command(name, IMPROVER, run, menu_line(about), place=place)
 
 
 async def run_ended(
@@ -98,7 +98,14 @@ async def own_idea(turn: Turn, data: b.OwnIdea) -> None:
 
 
 async def replace(turn: Turn, data: b.Replace) -> None:
-    await dialog(turn).replace(data.point, read_number(data.value))
+    await dialog(turn).replace(data.point, _carried(data.value))
+
+
+def _carried(written: str) -> float | None:
+    """The value a button carries, read like a typed one; None when it is not a number within
+    bounds (the bot never writes one: the button was forged)."""
+    value = read_number(written)
+    return value if isinstance(value, float) else None
 
 
 async def keep_first(turn: Turn, data: b.KeepFirst) -> None:
@@ -106,7 +113,7 @@ async def keep_first(turn: Turn, data: b.KeepFirst) -> None:
 
 
 async def another_visit(turn: Turn, data: b.AnotherVisit) -> None:
-    await dialog(turn).another_visit(await _project(turn, data.project), data.day, read_number(data.value))
+    await dialog(turn).another_visit(await _project(turn, data.project), data.day, _carried(data.value))
 
 
 async def prompted(turn: Turn, data: b.PromptedValue | b.AskValue) -> None:
@@ -131,7 +138,11 @@ def feature(content: Content) -> Feature:
         return Feature("pdsa")
     return Feature(
         "pdsa",
-        commands=(_command("pdsa", 20), _command("log", 21), _command("note", 22)),
+        commands=(
+            _command("pdsa", "command.pdsa", 20),
+            _command("log", "command.log", 21),
+            _command("note", "command.note", 22),
+        ),
         buttons=(
             ButtonKind(b.NewProject, IMPROVER, new),
             ButtonKind(b.FromTemplate, IMPROVER, from_template),

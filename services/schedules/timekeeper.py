@@ -15,6 +15,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,10 +27,12 @@ from services.core.buttons import Button
 from services.core.clock import ClockEnv, conversation_for, speaker_for
 from services.core.conversation import Conversation
 from services.core.errors import Refused
+from services.core.failures import SetAside, attempt, each_alone
 from services.core.speaker import Speaker
 from services.schedules.schedules import occurrences
 from services.settings.dialog import outside_quiet_hours, summary_rule
 from services.summaries import summaries
+from services.summaries.summaries import TeamSummary
 from store.models import FlowRun, Occurrence, Person
 from store.uow import UnitOfWork
 
@@ -37,6 +40,13 @@ BATCH = 100  # rows per transaction: replies from people in between never wait l
 SNOOZE = timedelta(hours=3)
 ON_DEMAND_SUMMARY = "/summary"  # the occurrence a supervisor's /summary asks for
 ON_DEMAND_GRACE = timedelta(hours=1)
+# How each kind of item is moved out of the clock's way when its own work fails (services.core.failures).
+OCCURRENCE_ASIDE = SetAside("occurrence", {"status": "failed", "reason": "error"})
+REMINDER_ASIDE = SetAside("reminder", {"remind_at": None})
+SCHEDULE_ASIDE = SetAside(  # a rule that fails is passed over until it next falls
+    "schedule", then=lambda uow, schedule_id, now: uow.occurrences.set_checked_until(schedule_id, now)
+)
+RUN_ASIDE = SetAside("run-expiry", {"status": "expired", "expires_at": None})  # her answers are kept
 
 
 @dataclass(frozen=True)
@@ -88,23 +98,30 @@ class ScheduleClock:
     async def _look_at(self, schedule: Schedule, now: datetime) -> int:
         """Write the rows of every time `schedule` fell since its mark (at most its grace back)."""
         async with self.db.unit_of_work() as uow:
-            mark = await uow.occurrences.checked_until(schedule.id)
-            since = now - schedule.grace if mark is None else max(mark, now - schedule.grace)
-            zones = {zone or self.timezone for zone in await uow.people.timezones()}
-            rule = schedule.when
-            falls = {(zone, rule): occurrences(rule, ZoneInfo(zone), since, now) for zone in zones}
-            rows = []
-            personal = isinstance(schedule.what, SendSummary)  # a supervisor may choose her own time
-            if personal or any(falls.values()):
-                for person in await self._audience(uow, schedule):
-                    zone = person.timezone or self.timezone
-                    rule = (summary_rule(person, self.schedules) if personal else None) or schedule.when
-                    if (zone, rule) not in falls:
-                        falls[zone, rule] = occurrences(rule, ZoneInfo(zone), since, now)
-                    rows += [self._row(schedule, person, due, zone, now) for due in falls[zone, rule]]
-            await uow.occurrences.add_many(rows)
-            await uow.occurrences.set_checked_until(schedule.id, now)
+            ran = await each_alone(
+                uow, [schedule.id], partial(self._rows, uow, schedule, now), SCHEDULE_ASIDE, now
+            )
             await uow.commit()
+        return sum(ran.results)
+
+    async def _rows(self, uow: UnitOfWork, schedule: Schedule, now: datetime, _id: str) -> int:
+        """The rows of one schedule (a rule that fails is set aside until its next time)."""
+        mark = await uow.occurrences.checked_until(schedule.id)
+        since = now - schedule.grace if mark is None else max(mark, now - schedule.grace)
+        zones = {zone or self.timezone for zone in await uow.people.timezones()}
+        rule = schedule.when
+        falls = {(zone, rule): occurrences(rule, ZoneInfo(zone), since, now) for zone in zones}
+        rows = []
+        personal = isinstance(schedule.what, SendSummary)  # a supervisor may choose her own time
+        if personal or any(falls.values()):
+            for person in await self._audience(uow, schedule):
+                zone = person.timezone or self.timezone
+                rule = (summary_rule(person, self.schedules) if personal else None) or schedule.when
+                if (zone, rule) not in falls:
+                    falls[zone, rule] = occurrences(rule, ZoneInfo(zone), since, now)
+                rows += [self._row(schedule, person, due, zone, now) for due in falls[zone, rule]]
+        await uow.occurrences.add_many(rows)
+        await uow.occurrences.set_checked_until(schedule.id, now)
         return len(rows)
 
     async def _audience(self, uow: UnitOfWork, schedule: Schedule) -> list[Person]:
@@ -138,23 +155,28 @@ class ScheduleClock:
 
     async def _deliver(self, now: datetime, tally: Counter[str]) -> None:
         while True:
-            later: list[tuple[Occurrence, Person]] = []
             async with self.db.unit_of_work() as uow:
                 due = await uow.occurrences.due(now, BATCH)
                 if not due:
                     return
                 people = await uow.people.many(occurrence.person_id for occurrence in due)
-                for occurrence in due:
-                    person = self._sendable(occurrence, people.get(occurrence.person_id), now)
-                    if person is not None and isinstance(self._what(occurrence), SendSummary):
-                        later.append((occurrence, person))
-                        continue
-                    if person is not None:
-                        await self._send(uow, occurrence, person, now)
-                    tally[occurrence.status] += 1
+                deliver = partial(self._deliver_one, uow, people, now)
+                ran = await each_alone(uow, due, deliver, OCCURRENCE_ASIDE, now)
                 await uow.commit()
-            for status in await self._summaries(later, now):
-                tally[status] += 1
+            tally.update(status for status in ran.results if isinstance(status, str))
+            later = [pair for pair in ran.results if not isinstance(pair, str)]
+            tally.update(await self._summaries(later, now))
+
+    async def _deliver_one(
+        self, uow: UnitOfWork, people: dict[int, Person], now: datetime, occurrence: Occurrence
+    ) -> str | tuple[Occurrence, Person]:
+        """Its status once delivered (or why not); a summary is left for `_summaries`."""
+        person = self._sendable(occurrence, people.get(occurrence.person_id), now)
+        if person is not None and isinstance(self._what(occurrence), SendSummary):
+            return occurrence, person
+        if person is not None:
+            await self._send(uow, occurrence, person, now)
+        return occurrence.status
 
     def _what(self, occurrence: Occurrence) -> StartFlow | SendBulletin | SendSummary | None:
         if occurrence.schedule_id == ON_DEMAND_SUMMARY:
@@ -200,34 +222,63 @@ class ScheduleClock:
     async def _summaries(self, due: list[tuple[Occurrence, Person]], now: datetime) -> list[str]:
         """Read a batch in one transaction, draw the charts off the event loop with none open,
         write in another; each occurrence is marked sent with its messages, so none goes twice.
-        A supervisor with no team yet is skipped (`/summary` tells her before asking)."""
+        A supervisor with no team yet is skipped (`/summary` tells her before asking). One
+        supervisor's summary that cannot be read or drawn fails alone."""
         if not due:
             return []
-        async with self.db.unit_of_work() as uow:
-            built = await summaries.build_many(
-                uow, self.content, [person for _, person in due], now, self.timezone
-            )
+        supervisors = [person for _, person in due]
+        built = await self._build(supervisors, now)
         charts = {
-            supervisor_id: await asyncio.to_thread(self._render, summary)
+            supervisor_id: await attempt(asyncio.to_thread(self._render, summary))
             for supervisor_id, summary in built.items()
+            if isinstance(summary, TeamSummary)
         }
-        statuses = []
         async with self.db.unit_of_work() as uow:
-            for pending, supervisor in due:
-                occurrence = await uow.occurrences.get(pending.id)
-                summary = built.get(supervisor.id)
-                if occurrence is None or occurrence.status != "pending":
-                    continue
-                if summary is None:
-                    occurrence.status, occurrence.reason = "skipped", "no_team"
-                else:
-                    speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence.id}")
-                    photo = await uow.photos.add(now, data=charts[supervisor.id])
-                    await summaries.queue(speaker, summary, photo.id)
-                    occurrence.status = "sent"
-                statuses.append(occurrence.status)
+            write = partial(self._write_summary, uow, built, charts, now)
+            ran = await each_alone(uow, [occurrence for occurrence, _ in due], write, OCCURRENCE_ASIDE, now)
             await uow.commit()
-        return statuses
+        return [status for status in ran.results if status is not None]
+
+    async def _build(self, supervisors: list[Person], now: datetime) -> dict[int, TeamSummary | Exception]:
+        """Every supervisor's summary in one read; when that fails, each on her own, so the one
+        that fails is known (and fails alone)."""
+        async with self.db.unit_of_work() as uow:
+            built = await attempt(summaries.build_many(uow, self.content, supervisors, now, self.timezone))
+        if not isinstance(built, Exception):
+            return dict(built)
+        alone: dict[int, TeamSummary | Exception] = {}
+        for supervisor in supervisors:
+            async with self.db.unit_of_work() as uow:
+                one = await attempt(summaries.build_many(uow, self.content, [supervisor], now, self.timezone))
+            if isinstance(one, Exception) or supervisor.id in one:
+                alone[supervisor.id] = one if isinstance(one, Exception) else one[supervisor.id]
+        return alone
+
+    async def _write_summary(
+        self,
+        uow: UnitOfWork,
+        built: dict[int, TeamSummary | Exception],
+        charts: dict[int, bytes | Exception],
+        now: datetime,
+        pending: Occurrence,
+    ) -> str | None:
+        occurrence = await uow.occurrences.get(pending.id)
+        if occurrence is None or occurrence.status != "pending":
+            return None
+        supervisor = await uow.people.get(occurrence.person_id)
+        summary, chart = built.get(occurrence.person_id), charts.get(occurrence.person_id)
+        if isinstance(summary, Exception):
+            raise summary
+        if isinstance(chart, Exception):
+            raise chart
+        if summary is None or chart is None or supervisor is None:
+            occurrence.status, occurrence.reason = "skipped", "no_team"
+        else:
+            speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence.id}")
+            photo = await uow.photos.add(now, data=chart)
+            await summaries.queue(speaker, summary, photo.id)
+            occurrence.status = "sent"
+        return occurrence.status
 
     # --- runs: reminders and time-outs -------------------------------------------------------
 
@@ -241,21 +292,33 @@ class ScheduleClock:
                     return
                 people = await uow.people.many(occurrence.person_id for occurrence in due)
                 runs = await uow.runs.many(o.run_id for o in due if o.run_id is not None)
-                for occurrence in due:
-                    person = people.get(occurrence.person_id)
-                    run = None if occurrence.run_id is None else runs.get(occurrence.run_id)
-                    local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
-                    quiet = self.schedules.quiet_hours
-                    later = local if person is None else outside_quiet_hours(person, quiet, local)
-                    going = run is not None and run.status == "active" and not _timed_out(run, now)
-                    if person is None or run is None or not going or self._away(person, now):
-                        occurrence.remind_at = None
-                    elif later > local:
-                        occurrence.remind_at = later
-                    else:
-                        await self._nudge(uow, occurrence, person, run, now)
-                        tally["reminded"] += 1
+                remind = partial(self._remind_one, uow, people, runs, now)
+                ran = await each_alone(uow, due, remind, REMINDER_ASIDE, now)
                 await uow.commit()
+            tally["reminded"] += sum(ran.results)
+
+    async def _remind_one(
+        self,
+        uow: UnitOfWork,
+        people: dict[int, Person],
+        runs: dict[int, FlowRun],
+        now: datetime,
+        occurrence: Occurrence,
+    ) -> int:
+        person = people.get(occurrence.person_id)
+        run = None if occurrence.run_id is None else runs.get(occurrence.run_id)
+        local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
+        quiet = self.schedules.quiet_hours
+        later = local if person is None else outside_quiet_hours(person, quiet, local)
+        going = run is not None and run.status == "active" and not _timed_out(run, now)
+        if person is None or run is None or not going or self._away(person, now):
+            occurrence.remind_at = None
+        elif later > local:
+            occurrence.remind_at = later
+        else:
+            await self._nudge(uow, occurrence, person, run, now)
+            return 1
+        return 0
 
     async def _nudge(
         self, uow: UnitOfWork, occurrence: Occurrence, person: Person, run: FlowRun, now: datetime
@@ -278,11 +341,15 @@ class ScheduleClock:
                 if not runs:
                     return
                 people = await uow.people.many(run.person_id for run in runs)
-                for run in runs:
-                    conversation = self._conversation(uow, people[run.person_id], now, f"expired:{run.id}")
-                    await conversation.advance(run, TimeoutInput())
-                    tally["expired"] += 1
+                ran = await each_alone(uow, runs, partial(self._expire_one, uow, people, now), RUN_ASIDE, now)
                 await uow.commit()
+            tally["expired"] += len(ran.results)
+
+    async def _expire_one(
+        self, uow: UnitOfWork, people: dict[int, Person], now: datetime, run: FlowRun
+    ) -> None:
+        conversation = self._conversation(uow, people[run.person_id], now, f"expired:{run.id}")
+        await conversation.advance(run, TimeoutInput())
 
 
 def _timed_out(run: FlowRun, now: datetime) -> bool:

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from functools import cache
 from typing import Literal
 
+from flows.i18n import DAY_NAMES
 from flows.schedules import DAYS, QuietHours, Schedules, SendSummary, Weekly
 from services.core.buttons import Button
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
@@ -135,7 +136,7 @@ class SettingsDialog:
     now: datetime
 
     def _day(self, day: str) -> str:
-        return self.speaker.label(f"day.{day}")
+        return self.speaker.label(DAY_NAMES.key(day))
 
     async def start(self) -> None:
         open_prompt(self.person, AskTimezone(), self.now)

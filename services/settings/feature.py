@@ -50,7 +50,9 @@ def feature(content: Content) -> Feature:
     return Feature(
         "settings",
         commands=(
-            Command("settings", ANYONE, start, menu_line("settings"), place=42, repeats_question=False),
+            Command(
+                "settings", ANYONE, start, menu_line("command.settings"), place=42, repeats_question=False
+            ),
         ),
         buttons=(
             ButtonKind(SummaryDays, roles(SUPERVISOR), days),

@@ -21,5 +21,5 @@ async def summary(turn: Turn) -> None:
 def feature(content: Content) -> Feature:
     return Feature(
         "summaries",
-        commands=(Command("summary", roles("supervisor"), summary, menu_line("summary"), place=30),),
+        commands=(Command("summary", roles("supervisor"), summary, menu_line("command.summary"), place=30),),
     )

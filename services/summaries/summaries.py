@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.content import Content
+from flows.i18n import PDSA_STAGES
 from flows.measures import shown_number
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
 from services.core.speaker import Speaker
@@ -161,7 +162,7 @@ class SharedProject:
         zone = ZoneInfo(supervisor.timezone or timezone)
         chart = run_chart(self.project, self.cycles, self.points, supervisor.id, zone, lang, catalog)
         stage = "baseline" if not self.cycles else self.cycles[-1].stage
-        words = [catalog.say(lang, f"pdsa.stage.{stage}", number=len(self.cycles), change="").strip()]
+        words = [catalog.say(lang, PDSA_STAGES.key(stage), number=len(self.cycles), change="").strip()]
         if self.points:
             day = day_label(self.points[-1].day, catalog.say(lang, "chart.months").split("|"))
             words.append(

@@ -62,6 +62,22 @@ def test_help_lists_every_command(circlebot):
     assert all(word in sub.out for word in ("list", "deactivate", "move", "add-role"))
 
 
+def test_failures_lists_what_the_clock_set_aside_newest_first(circlebot, store):
+    assert "Nothing has failed." in circlebot("failures").out
+
+    async def record(db):
+        async with db.unit_of_work() as uow:
+            await uow.failures.add("chart", "7", "ValueError at services/pdsa/charts.py:88 in run_chart", NOW)
+            await uow.failures.add(
+                "reminder", "9", "KeyError at services/schedules/timekeeper.py:1 in x", NOW
+            )
+            await uow.commit()
+
+    store(record)
+    lines = [line for line in circlebot("failures").out.splitlines() if "2026-" in line]
+    assert ["reminder" in lines[0], "chart" in lines[1], "charts.py:88" in lines[1]] == [True] * 3
+
+
 def test_a_bare_command_shows_its_help_once(circlebot):
     result = circlebot()
     assert result.code == 0 and result.out.count("Usage:") == 1 and result.err == ""

@@ -12,11 +12,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.exc import IntegrityError
 
 from store.database import Database
 from store.migrate import MIGRATIONS, current_revision, upgrade_to_head
-from store.models import Base
+from store.models import Answer, Base
+from tests.refusals import refuse_answers_containing
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()  # the newest migration file
@@ -312,3 +314,13 @@ async def test_the_typed_prompts_migration_converts_what_was_awaited_and_clears_
         assert all(p is not None and p.prompt_lapses_at is not None for p in people[:2])
     finally:
         await db.dispose()
+
+
+async def test_a_failing_statement_shows_its_sql_but_not_the_answer_it_carried(db: Database):
+    await refuse_answers_containing(db, "zebra")
+    values = {"run_id": 1, "person_id": 1, "flow_id": "f", "step_id": "s", "tags": {}, "answered_at": NOW}
+    with pytest.raises(IntegrityError) as raised:
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(insert(Answer).values(value="We read about a zebra.", **values))
+    assert "INSERT INTO answers" in str(raised.value)
+    assert "zebra" not in str(raised.value)

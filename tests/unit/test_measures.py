@@ -3,7 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.measures import Logged, next_prompt, period, read_log, read_number, shown_number
+from flows.bounds import NOT_A_DAY, NOT_A_NUMBER, Problem, read_number
+from flows.measures import Logged, next_prompt, period, read_log, shown_number
 from flows.pdsa import Prompts
 
 TUESDAY = date(2026, 11, 24)
@@ -19,23 +20,6 @@ def test_a_point_counts_for_its_day_its_week_from_monday_or_its_visit():
 
 
 @pytest.mark.parametrize(
-    ("typed", "read"),
-    [
-        ("7", 7.0),
-        ("7.5", 7.5),
-        ("7,5", 7.5),
-        (" -2 ", -2.0),
-        (".5", 0.5),
-        ("seven", None),
-        ("7a", None),
-        ("", None),
-    ],
-)
-def test_numbers_are_read_with_a_decimal_point_or_comma(typed, read):
-    assert read_number(typed) == read
-
-
-@pytest.mark.parametrize(
     ("typed", "logged"),
     [
         ("7", Logged(7.0, TUESDAY)),
@@ -45,8 +29,10 @@ def test_numbers_are_read_with_a_decimal_point_or_comma(typed, read):
         ("7 20/11", Logged(7.0, date(2026, 11, 20))),
         ("7 2026-11-20", Logged(7.0, date(2026, 11, 20))),
         ("7 25/11", Logged(7.0, date(2026, 11, 25))),  # read as given: the caller refuses the future
-        ("7 31/11", Logged(7.0, None)),  # no such day
-        ("seven", Logged(None, TUESDAY)),
+        ("7 31/11", Logged(7.0, Problem(NOT_A_DAY, {"example": "24/11/2026"}))),  # no such day
+        ("seven", Logged(Problem(NOT_A_NUMBER, {}), TUESDAY)),
+        ("1 234 20/11", Logged(1234.0, date(2026, 11, 20))),  # thousands apart, then the day
+        ("7 1/1/3000", Logged(7.0, Problem("error.date_far_ahead", {"last": "25/11/2027"}))),
     ],
 )
 def test_log_reads_a_value_and_an_optional_day(typed, logged):

@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from content import BUNDLED_CONTENT
+from flows.bounds import CAPTION_LIMIT
 from flows.validate import load_content
-from services.pdsa.charts import CAPTION_LIMIT, caption, run_chart
+from services.pdsa.charts import caption, run_chart
 from store.models import Cycle, DataPoint, Project
 
 CATALOG = load_content(BUNDLED_CONTENT).catalog

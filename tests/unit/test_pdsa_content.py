@@ -262,3 +262,18 @@ def test_the_length_of_a_test_is_whole_days(folder):
         p.startswith("flows/pdsa_plan.yaml:") and "pdsa: days needs whole days, at least 1" in p
         for p in found
     )
+
+
+def test_a_measure_or_unit_she_types_is_short_enough_for_buttons_and_charts(folder):
+    project = folder / "flows" / "pdsa_project.yaml"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        changed(text, "{type: text, min_length: 2, max_length: 60}", "{type: text, min_length: 2}"),
+        encoding="utf-8",
+    )
+    found = problems(folder)
+    assert any(
+        p.startswith("flows/pdsa_project.yaml:")
+        and p.endswith("pdsa: measure is shown on buttons and charts: max_length at most 60")
+        for p in found
+    ), found
