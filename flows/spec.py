@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from flows.bounds import AHEAD
 from flows.conditions import Condition, parse_condition
 
 # A user-visible string in every language the program ships: {en: "...", es: "..."}.
@@ -32,7 +33,12 @@ def parse_duration(value: str) -> timedelta:
     match = _DURATION.match(value)
     if not match or int(match.group(1)) == 0:
         raise ValueError(f"{value!r} is not a duration like 30m, 48h, 7d or 2w")
-    return timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})
+    if (
+        len(match.group(1)) > 6
+        or (duration := timedelta(**{_UNIT[match.group(2)]: int(match.group(1))})) > AHEAD
+    ):
+        raise ValueError(f"{value!r} is longer than a year")
+    return duration
 
 
 def refuse_doubles(ids: list[str], what: str) -> None:

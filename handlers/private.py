@@ -48,11 +48,11 @@ def _media(message: Message) -> MediaInput:
 
 def to_incoming(update: Update) -> Incoming | None:
     """An update as the use case needs it, in a private chat or a group; her text and a photo's
-    caption are cleaned here, once (flows.bounds.clean_text)."""
+    caption, and her name, are cleaned here, once (flows.bounds.clean_text)."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
-    sender = Sender(user.id, user.full_name, user.username, user.language_code)
+    sender = Sender(user.id, clean_text(user.full_name), user.username, user.language_code)
     private = chat.type == ChatType.PRIVATE
     base = Incoming(update.update_id, chat.id, sender, private=private)
     if not private:

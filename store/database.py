@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Connection, event
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from store.sqlite_inline import connector
@@ -23,14 +23,6 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    """Every unit of work is one real transaction from its first statement, so its reads are
-    consistent and a SAVEPOINT (services.core.failures) nests inside it, as SQLAlchemy's SQLite
-    notes advise (the driver's own transaction control is off: store.sqlite_inline). Deferred:
-    the write lock is taken at the first write, as before."""
-    connection.exec_driver_sql("BEGIN")
-
-
 def make_engine(url: str) -> AsyncEngine:
     """`hide_parameters`: a failing statement's error (and SQLAlchemy's own log) shows its SQL
     but not its values, which can be someone's answers."""
@@ -39,7 +31,6 @@ def make_engine(url: str) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(to_async_url(url), async_creator=connector(path), hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         to_async_url(url), pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True

@@ -128,6 +128,8 @@ def test_a_team_that_already_has_a_supervisor_gets_no_supervisor_invite(circlebo
         (("invite", "create", "--role", "wizard"), "unknown role 'wizard'"),
         (("invite", "create", "--role", "home_visitor", "--expires", "7 days"), "--expires"),
         (("invite", "create", "--role", "home_visitor", "--expires", "0d"), "--expires"),
+        (("invite", "create", "--role", "home_visitor", "--expires", "99999999999d"), "longer than a year"),
+        (("invite", "create", "--role", "home_visitor", "--expires", "53w"), "longer than a year"),
         (("invite", "create", "--role", "home_visitor", "--uses", "0"), "--uses"),
         (("invite", "create", "--role", "home_visitor", "--uses", "many"), "--uses"),
         (("invite", "create"), "--role"),

@@ -335,3 +335,11 @@ async def test_no_extreme_input_crashes_goes_unanswered_or_stores_anything_non_f
         assert replies, f"no reply to {text[:40]!r} for {target}"
         assert all(_fits(reply) for reply in replies)
     assert all(_finite(value) for value in await _stored(world.db))
+
+
+def test_her_telegram_name_is_cleaned_like_her_words():
+    """Her name is stored and shown to others: what PostgreSQL refuses, or what hides, goes."""
+    sender = {"id": 5, "is_bot": False, "first_name": "\u200bAna\x00", "last_name": "Ruiz\ud800"}
+    message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "from": sender, "text": "hi"}
+    incoming = to_incoming(telegram.Update.de_json({"update_id": 1, "message": message}, None))
+    assert incoming is not None and incoming.sender.name == "Ana Ruiz"
