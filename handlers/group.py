@@ -10,9 +10,8 @@ from typing import Any
 
 from telegram import Update
 
-from handlers.transport import SendFailed
 from services.core.turn import GroupFacts
-from services.sending.delivery import Blocked, RetryLater, Transport
+from services.sending.transport import Blocked, RetryLater, SendFailed, Transport
 
 ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: an admin who posts as the group
 ADMINS = ("creator", "administrator")

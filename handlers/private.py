@@ -17,10 +17,10 @@ from telegram.ext import ContextTypes
 from flows.bounds import clean_text
 from flows.run import MediaInput
 from handlers.group import group_facts, with_admin_rights
-from handlers.transport import SendFailed
 from services.core.dispatch import ChatService
 from services.core.turn import Incoming, Sender
-from services.sending.delivery import Blocked, OutboxSender, RetryLater, Transport
+from services.sending.delivery import OutboxSender
+from services.sending.transport import Blocked, RetryLater, SendFailed, Transport
 
 
 def _media(message: Message) -> MediaInput:

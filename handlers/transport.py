@@ -1,4 +1,6 @@
-"""The outbox's payloads are Bot API calls already (a method and its JSON parameters), so the
+"""The sender's transport (the port `services.sending.transport`) over the Bot API.
+
+The outbox's payloads are Bot API calls already (a method and its JSON parameters), so the
 sender posts them as they are, with aiohttp, and reads back only what it needs: the message id,
 or Telegram's verdict mapped to blocked (403), retry later (429) or failed. Building PTB
 objects for every sent message's answer was a sixth of the bot's time under load (measured)."""
@@ -11,7 +13,7 @@ from typing import Any
 import aiohttp
 
 from handlers.http import without_token
-from services.sending.delivery import Blocked, Files, RetryLater
+from services.sending.transport import Blocked, Files, RetryLater, SendFailed
 
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
 
@@ -24,10 +26,6 @@ def _form(params: dict[str, Any], files: Files) -> aiohttp.FormData:
     for key, (name, data) in files.items():
         form.add_field(key, data, filename=name, content_type="application/octet-stream")
     return form
-
-
-class SendFailed(Exception):
-    """Telegram refused a call for another reason, or the network failed (retried later)."""
 
 
 class BotApiTransport:

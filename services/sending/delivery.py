@@ -11,11 +11,12 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from services.core.outgoing import CLAIM, Outgoing
 from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter
+from services.sending.transport import Blocked, Files, RetryLater, Transport
 from store.database import Database
 
 log = logging.getLogger(__name__)
@@ -36,24 +37,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_CAP, 2.0 ** (attempts + 1)) * random.uniform(0.75, 1.25))
 
 
-class Blocked(Exception):
-    """Telegram answered 403: the person blocked the bot (or never started it)."""
-
-
-class RetryLater(Exception):
-    def __init__(self, seconds: float, reason: str) -> None:
-        super().__init__(reason)
-        self.seconds = seconds
-
-
-Files = dict[str, tuple[str, bytes]]
 UPLOADS = {"sendPhoto": ("photo", "chart.png"), "sendDocument": ("document", "file")}  # field, default name
-
-
-class Transport(Protocol):
-    async def call(self, method: str, params: dict[str, Any], files: Files | None = None) -> Any:
-        """Carry out one Bot API call, uploading `files` (field: (filename, bytes)) with it;
-        Telegram's result."""
 
 
 async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:

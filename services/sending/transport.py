@@ -1,0 +1,30 @@
+"""The sender's port: one Bot API call, and the three ways it can fail that the sender tells
+apart. `handlers/transport.py` implements it over HTTP; the sender and the handlers that call
+Telegram directly (a button's spinner, an admin check) know only this."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+Files = dict[str, tuple[str, bytes]]  # field: (filename, bytes)
+
+
+class Blocked(Exception):
+    """Telegram answered 403: the person blocked the bot (or never started it)."""
+
+
+class RetryLater(Exception):
+    """Telegram answered 429: slow down, and try again in `seconds`."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+class SendFailed(Exception):
+    """Telegram refused a call for another reason, or the network failed (retried later)."""
+
+
+class Transport(Protocol):
+    async def call(self, method: str, params: dict[str, Any], files: Files | None = None) -> Any:
+        """Carry out one Bot API call, uploading `files` with it; Telegram's result."""
