@@ -12,9 +12,11 @@ import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +42,11 @@ from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
 from store.migrate import upgrade_to_head
+
+if TYPE_CHECKING:  # loaded by `run` only (wire)
+    from handlers.app import AnyApplication
+    from scheduler.jobs import Clockwork
+    from services.sending.delivery import OutboxSender
 
 T = TypeVar("T")
 
@@ -117,6 +124,69 @@ def content_or_stop(folder: Path) -> Content:
 # run ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Wired:
+    """The bot `run` starts: PTB's Application, and the two parts a test drives directly."""
+
+    application: AnyApplication
+    sender: OutboxSender
+    clockwork: Clockwork
+
+
+def wire(config: Settings, content: Content, db: Database, clock: Callable[[], datetime]) -> Wired:
+    """The bot composed from settings, content, database and clock. Every feature is declared
+    once, in the registry that the chat and the clock both read; one sender, over the Bot API,
+    sends the replies and what falls due. At start the outbox is drained (what a crash left
+    unsent), the sending loop and the timers start and the clock catches up; at stop the loop
+    ends; at shutdown what was sent is recorded, the transport closed, the database disposed
+    of. Imported here, not at the top: only `run` needs Telegram's libraries, and loading them
+    would cost every other command a second or more."""
+    from telegram.ext import JobQueue
+
+    from handlers.app import HTTP_CONNECTIONS, build_application
+    from handlers.transport import BotApiTransport
+    from scheduler.jobs import Clockwork, keep_sending, schedule_jobs
+    from services.core.clock import Timekeeper
+    from services.core.dispatch import ChatService
+    from services.features import registry_for
+    from services.sending.delivery import OutboxSender, SentLog
+    from services.sending.photos import Photos
+    from services.sending.ratelimit import RateLimiter
+
+    registry = registry_for(content)
+    job_queue: JobQueue[Any] = JobQueue()
+    clockwork = Clockwork(job_queue, Timekeeper(db, content, config.timezone, registry=registry), clock)
+    chat = ChatService(db, content, config.timezone, clock, wake=clockwork.wake, registry=registry)
+    transport = BotApiTransport(config.api_url, config.require_token(), HTTP_CONNECTIONS)
+    limiter = RateLimiter(scale=config.rate_scale)
+    sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
+    sending: asyncio.Task[None] | None = None
+
+    async def report() -> None:
+        await bulletins.report_to_authors(db, content.catalog, clock())
+
+    async def start() -> None:
+        nonlocal sending
+        await sender.drain()
+        sending = asyncio.create_task(keep_sending(sender, report), name="sender")
+        schedule_jobs(job_queue, db, clock)
+        clockwork.wake()
+
+    async def stop() -> None:
+        if sending is not None:
+            sending.cancel()
+            with suppress(asyncio.CancelledError):
+                await sending
+
+    async def shut_down() -> None:
+        await sender.log.flush()
+        await transport.close()
+        await db.dispose()
+
+    application = build_application(config, chat, sender, job_queue, start, stop, shut_down)
+    return Wired(application, sender, clockwork)
+
+
 @cli.command()
 def run(
     webhook_url: Annotated[
@@ -129,7 +199,7 @@ def run(
 ) -> None:
     """Start the bot: check settings and content, migrate the database, then long-poll Telegram
     (or, with --webhook-url, receive updates by webhook, checking Telegram's secret token)."""
-    from handlers.app import ALLOWED_UPDATES, build_application
+    from handlers.app import ALLOWED_UPDATES
     from handlers.telegram_api import fetch_username
 
     config = settings()
@@ -165,7 +235,7 @@ def run(
         len(content.flows),
         ", ".join(content.languages.enabled),
     )
-    application = build_application(config, content, Database(config.database_url), now)
+    application = wire(config, content, Database(config.database_url), now).application
     if webhook_url is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return

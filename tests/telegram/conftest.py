@@ -1,14 +1,16 @@
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
 
+from bot import Wired, wire
 from content import BUNDLED_CONTENT
 from flows.content import Content
 from flows.validate import load_content
-from handlers.app import ALLOWED_UPDATES, AnyApplication, build_application
+from handlers.app import ALLOWED_UPDATES
 from services.core.config import Settings
 from services.joining.invites import add_invite
 from store.database import Database
@@ -48,30 +50,47 @@ async def store(database_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-def application(
+def wired(
     fake: FakeBotApi,
     db: Database,
     database_url: str,
     now: Callable[[], datetime] = clock,
     content: Content = CONTENT,
-) -> AnyApplication:
+) -> Wired:
     # Telegram's limits ×100: these tests are about behaviour, the limiter has its own tests.
     settings = Settings(TOKEN, fake.root, database_url, BUNDLED_CONTENT, "America/Lima", rate_scale=100)
-    return build_application(settings, content, db, now)
+    return wire(settings, content, db, now)
 
 
-@pytest.fixture
-async def polling_bot(fake: FakeBotApi, store: Database, database_url: str) -> AsyncIterator[AnyApplication]:
-    app = application(fake, store, database_url)
+@asynccontextmanager
+async def running(
+    fake: FakeBotApi,
+    store: Database,
+    database_url: str,
+    now: Callable[[], datetime] = clock,
+    content: Content = CONTENT,
+) -> AsyncIterator[Wired]:
+    """The bot long-polling the fake, started and stopped as `run` does (the database is the
+    test's to dispose of)."""
+    bot = wired(fake, store, database_url, now, content)
+    app = bot.application
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        yield app
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)  # type: ignore[misc]
+        try:
+            yield bot
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_stop(app)  # type: ignore[misc]
+
+
+@pytest.fixture
+async def polling_bot(fake: FakeBotApi, store: Database, database_url: str) -> AsyncIterator[Wired]:
+    async with running(fake, store, database_url) as bot:
+        yield bot
 
 
 async def invite(db: Database, role: str, team: str, uses: int = 1) -> str:

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot import Wired
 from flows.schedules import Schedules
-from handlers.app import AnyApplication
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeGroup, FakeUser, Limits
 from tests.services.harness import Clock
-from tests.telegram.conftest import CONTENT, invite
+from tests.telegram.conftest import CONTENT, invite, running
 from tests.telegram.test_end_to_end import join
-from tests.telegram.test_schedules import running
 
 CIRCLES_ONLY = dataclasses.replace(CONTENT, schedules=Schedules(quiet_hours=CONTENT.schedules.quiet_hours))
 MONDAY_NOON = datetime(2026, 11, 23, 17, tzinfo=UTC)  # 12:00 in Lima; the circle meets Tuesdays 15:00
@@ -60,12 +59,12 @@ def texts(where: FakeUser | FakeGroup) -> str:
     return "\n".join(str(m.get("text", "")) for m in where.messages)
 
 
-async def tick(app: AnyApplication, fake: FakeBotApi) -> None:
+async def tick(bot: Wired, fake: FakeBotApi) -> None:
     """The clock's work at the test's time, and what it queued sent (not waiting for the
     sending loop's next look)."""
-    app.bot_data["clockwork"].wake()
+    bot.clockwork.wake()
     await asyncio.sleep(0.3)
-    while await app.bot_data["sender"].drain():
+    while await bot.sender.drain():
         await settle(fake)
     await settle(fake)
 
@@ -125,7 +124,7 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
 ) -> None:
     clock = Clock()
     clock.now = MONDAY_NOON
-    async with running(fake, store, database_url, clock, CIRCLES_ONLY) as app:
+    async with running(fake, store, database_url, clock, CIRCLES_ONLY) as bot:
         fatima, (ana, beto, carla) = await people(fake, store)
         sara = fake.user(520, "Sara")  # the team's supervisor
         await join(sara, await invite(store, "supervisor", "North"))
@@ -148,18 +147,18 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
 
         # The day before: the group and each member privately, with RSVP buttons.
         clock.now = TUESDAY_3PM - timedelta(days=1)
-        await tick(app, fake)
+        await tick(bot, fake)
         assert start("circle.reminder_day") in texts(group)
         await ana.press(say("circle.button.attending"))
         await carla.press(say("circle.button.cant"))
         await wait_for(fake, carla, start("circle.rsvp_no"))
         clock.now = TUESDAY_3PM - timedelta(hours=1)
-        await tick(app, fake)
+        await tick(bot, fake)
         assert "Coming: Ana. Can't: Carla. No answer: Beto." in texts(fatima)
 
         # At its time the session opens by itself, with the look-back.
         clock.now = TUESDAY_3PM
-        await tick(app, fake)
+        await tick(bot, fake)
         await wait_for(fake, group, "Look back ·")
         await ana.say(group, "Last week I asked the mother what she already does at bath time.")
         await diego.say(group, "Hello everyone")  # counted, nothing kept
@@ -191,7 +190,7 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
 
         await fatima.say(group, "/next")  # questions
         clock.now += timedelta(minutes=11)
-        await tick(app, fake)
+        await tick(bot, fake)
         await wait_for(fake, fatima, start("circle.overrun"))
 
         await fatima.say(group, "/next")  # perspectives, with a private reflection
@@ -215,7 +214,7 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
         assert texts(beto).count(start("circle.private_prompt")) == 3
         await fatima.say(group, "/end")
         await wait_for(fake, group, start("circle.recap"))
-        await tick(app, fake)  # what the end queued for everyone privately
+        await tick(bot, fake)  # what the end queued for everyone privately
 
         recap = next(m["text"] for m in group.messages if str(m.get("text", "")).startswith("Recap"))
         assert "• Beto: I will call the father on Sunday" in recap
@@ -246,18 +245,18 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
 
         await sara.send("/summary")  # circle activity joins the weekly summary
         await wait_for(fake, sara, say("weekly.preparing"))
-        await tick(app, fake)
+        await tick(bot, fake)
         await wait_for(fake, sara, say("circle.summary_header"))
         assert say("circle.summary_line", name="Carla", attended=0, missed=1) in texts(sara)
         assert say("circle.summary_line", name="Beto", attended=1, missed=0) in texts(sara)
 
         clock.now += timedelta(days=1)
-        await tick(app, fake)
+        await tick(bot, fake)
         assert "1 answers, average 4.0/5" in texts(fatima)
         assert "The round of questions helped me most." in texts(fatima)
 
         clock.now += timedelta(days=2)
-        await tick(app, fake)
+        await tick(bot, fake)
         await wait_for(fake, beto, start("circle.follow_up"))
         await beto.press(say("circle.button.tried"))
         await wait_for(fake, beto, say("circle.how_it_went_yes"))
@@ -265,7 +264,7 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
         await wait_for(fake, beto, say("circle.outcome_thanks"))
 
         clock.now = TUESDAY_3PM + timedelta(days=7)
-        await tick(app, fake)
+        await tick(bot, fake)
         await wait_for(fake, group, "→ tried it: He came to the visit on Saturday.")
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import aiohttp
 
-from handlers.app import AnyApplication
+from bot import Wired
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
-from tests.telegram.conftest import application, free_port, invite
+from tests.telegram.conftest import free_port, invite, wired
 
 
 async def join(user: FakeUser, code: str, language: str = "English") -> list[str]:
@@ -53,7 +53,7 @@ async def reflect(user: FakeUser, share: bool) -> list[str]:
 
 
 async def test_several_people_at_once_over_long_polling(
-    polling_bot: AnyApplication, fake: FakeBotApi, store: Database
+    polling_bot: Wired, fake: FakeBotApi, store: Database
 ):
     marta = fake.user(10, "Marta")
     welcome = await join(marta, await invite(store, "supervisor", "North"))
@@ -140,7 +140,7 @@ async def test_a_sticker_and_the_token_never_logged(polling_bot, fake: FakeBotAp
 
 
 async def test_webhook_mode_checks_the_secret_token(fake: FakeBotApi, store: Database, database_url: str):
-    app = application(fake, store, database_url)
+    app = wired(fake, store, database_url).application
     port = free_port()
     async with app:
         await app.start()

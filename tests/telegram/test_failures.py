@@ -8,7 +8,7 @@ import logging
 import pytest
 from telegram.ext import ContextTypes
 
-from handlers.app import AnyApplication
+from bot import Wired
 from store.database import Database
 from tests.fakebotapi import FakeBotApi
 from tests.refusals import refuse_answers_containing
@@ -17,7 +17,7 @@ from tests.telegram.test_end_to_end import join
 
 
 async def test_an_update_that_fails_is_answered_and_logged_without_a_traceback(
-    polling_bot: AnyApplication, fake: FakeBotApi, store: Database, caplog: pytest.LogCaptureFixture
+    polling_bot: Wired, fake: FakeBotApi, store: Database, caplog: pytest.LogCaptureFixture
 ):
     ana = fake.user(1, "Ana")
     await join(ana, await invite(store, "home_visitor", "North"))
@@ -36,15 +36,16 @@ async def test_an_update_that_fails_is_answered_and_logged_without_a_traceback(
 
 
 async def test_a_failing_job_is_logged_by_its_name_and_the_errors_type(
-    polling_bot: AnyApplication, caplog: pytest.LogCaptureFixture
+    polling_bot: Wired, caplog: pytest.LogCaptureFixture
 ):
     async def fail(_context: ContextTypes.DEFAULT_TYPE) -> None:
         raise ValueError("the zebra's words")
 
     caplog.set_level(logging.DEBUG)
-    assert polling_bot.job_queue is not None
-    job = polling_bot.job_queue.run_once(fail, 3600, name="probe")
-    await job.run(polling_bot)  # as the JobQueue would, its error handled before it returns
+    app = polling_bot.application
+    assert app.job_queue is not None
+    job = app.job_queue.run_once(fail, 3600, name="probe")
+    await job.run(app)  # as the JobQueue would, its error handled before it returns
     job.schedule_removal()
 
     assert "job probe failed (ValueError)" in [record.getMessage() for record in caplog.records]

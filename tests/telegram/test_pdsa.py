@@ -9,15 +9,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot import Wired
 from flows.schedules import Schedules
 from flows.spec import ChoiceAnswer
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
 from tests.services.harness import Clock
 from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY
-from tests.telegram.conftest import CONTENT, invite
+from tests.telegram.conftest import CONTENT, invite, running
 from tests.telegram.test_end_to_end import join
-from tests.telegram.test_schedules import running
 
 QUIET_ONLY = dataclasses.replace(CONTENT, schedules=Schedules(quiet_hours=CONTENT.schedules.quiet_hours))
 WEEK_ONE = datetime(2026, 11, 17, 15, tzinfo=UTC)
@@ -80,11 +80,11 @@ async def study_time(store: Database) -> datetime:
     return cycle.study_at
 
 
-async def tick_at(app: Any, clock: Clock, user: FakeUser, moment: datetime, replies: int) -> list[str]:
+async def tick_at(bot: Wired, clock: Clock, user: FakeUser, moment: datetime, replies: int) -> list[str]:
     """The timer fires at `moment`: the JobQueue job ticks the clock's work."""
     await user.replies(0)  # what came before is read
     clock.now = moment
-    app.bot_data["clockwork"].wake()
+    bot.clockwork.wake()
     return await user.replies(replies)
 
 
@@ -94,7 +94,7 @@ async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_
     clock = Clock()
     clock.now = WEEK_ONE  # Tuesday 17 November, 10:00 in Lima
     ana = fake.user(1, "Ana")
-    async with running(fake, store, database_url, clock, QUIET_ONLY) as app:
+    async with running(fake, store, database_url, clock, QUIET_ONLY) as bot:
         await join(ana, await invite(store, "home_visitor", "North"))
         await answered(ana, ana.send("/pdsa"))
         await answered(ana, ana.press(say("pdsa.button.own")))
@@ -112,14 +112,14 @@ async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_
                 await walk(store, ana, PLAN)
             start = first_day + timedelta(weeks=number - 1)
             for day, value in enumerate(values):
-                [prompt] = await tick_at(app, clock, ana, start + timedelta(days=day) + FIVE_PM_LIMA, 1)
+                [prompt] = await tick_at(bot, clock, ana, start + timedelta(days=day) + FIVE_PM_LIMA, 1)
                 assert prompt.startswith("Time to log “Visits kept” for today")
                 await answered(ana, ana.press(str(value)))  # one press on the value
-            [offer] = await tick_at(app, clock, ana, await study_time(store), 1)  # her days are up
+            [offer] = await tick_at(bot, clock, ana, await study_time(store), 1)  # her days are up
             assert offer == say("pdsa.study_time", number=number, measure="Visits kept")
             await answered(ana, ana.press(say("pdsa.button.study")))  # "drawing your chart"
             # the chart, the prediction, Study's first question
-            await tick_at(app, clock, ana, clock.now + timedelta(minutes=1), 3)
+            await tick_at(bot, clock, ana, clock.now + timedelta(minutes=1), 3)
             photo = next(m for m in reversed(ana.messages) if "photo" in m)
             assert fake.uploads[photo["photo"][0]["file_id"]].startswith(b"\x89PNG")
             points = 7 + 7 * number

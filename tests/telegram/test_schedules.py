@@ -3,37 +3,15 @@ fake, on a controllable clock: a check-in that fell due while the bot was down r
 it starts again, her answers alert her supervisor, and /summary brings the team's summary and
 its chart as an uploaded photo."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from flows.content import Content
-from handlers.app import ALLOWED_UPDATES, AnyApplication
 from store.database import Database
 from tests.fakebotapi import FakeBotApi
 from tests.services.harness import Clock
-from tests.telegram.conftest import CONTENT, application, invite
+from tests.telegram.conftest import invite, running
 from tests.telegram.test_end_to_end import join
 
 MONDAY_9_30_LIMA = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
-
-
-@asynccontextmanager
-async def running(
-    fake: FakeBotApi, store: Database, database_url: str, clock: Clock, content: Content = CONTENT
-) -> AsyncIterator[AnyApplication]:
-    app = application(fake, store, database_url, clock, content)
-    async with app:
-        await app.post_init(app)  # type: ignore[misc]
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_stop(app)  # type: ignore[misc]
 
 
 async def test_a_checkin_missed_while_down_arrives_at_start_then_alerts_and_a_summary(
