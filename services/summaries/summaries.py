@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.availability import away_on
 from flows.content import Content
 from flows.i18n import PDSA_STAGES
 from flows.measures import shown_number
@@ -113,8 +114,7 @@ async def build_many(
             checkins=tuple(read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()),
             shared=shared.get(person.id, 0),
             blocked=person.unreachable,
-            away=(person.away_until is not None and person.away_until > local_today)
-            or any(o.reason == "away" for o in mine),
+            away=away_on(local_today, person.away_until) or any(o.reason == "away" for o in mine),
             in_progress=person.id in busy,
             not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
         )
