@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flows.availability import away_at, outside_quiet_hours
 from flows.circles import CirclesContent, Rhythm, SessionTemplate
 from flows.content import Content
+from flows.dates import month_names
 from flows.i18n import DAY_NAMES
 from flows.schedules import DAYS
 from services.core.outgoing import ButtonRows, Outbox
@@ -92,7 +93,7 @@ class CircleContext:
         lang = lang or self.lang_of(circle)
         catalog = self.content.catalog
         day = catalog.say(lang, DAY_NAMES.key(DAYS[local.weekday()]))
-        month = catalog.say(lang, "chart.months").split("|")[local.month - 1]
+        month = month_names(catalog, lang)[local.month - 1]
         return catalog.say(lang, "circle.when", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
 
     async def schedule_next(self, circle: Circle, after: datetime) -> CircleSession | None:

@@ -12,6 +12,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from flows.availability import away_at, quiet_hours
+from flows.dates import day_label, month_names
 from flows.i18n import PDSA_PROMPTS
 from services.core.clock import ClockEnv, speaker_for
 from services.core.conversation import Conversation
@@ -22,7 +23,6 @@ from services.pdsa.buttons import AskValue as AskValueButton
 from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
 from services.pdsa.charts import RunChart, caption, run_chart
 from services.pdsa.projects import flow_for, prompt_time
-from services.summaries.charts import day_label
 from store.models import ChartRequest, Cycle, Person, Project
 from store.uow import UnitOfWork
 
@@ -128,14 +128,12 @@ class PdsaClock:
                 continue
             speaker = self._speaker(uow, person, now, f"pdsa-prompt:{cycle.id}:{due.isoformat()}:{person.id}")
             day = due.astimezone(self._zone(person)).date()  # the day it asks about, even if late
-            months = speaker.label("chart.months").split("|")
-            shown_day = day_label(day, months)
             await speaker.say(
                 PDSA_PROMPTS.key(project.frequency),
                 self._value_buttons(speaker, project, day),
                 measure=project.measure,
                 unit=project.unit,
-                day=shown_day,
+                day=day_label(day, month_names(speaker.catalog, speaker.lang)),
             )
             sent += 1
         return sent
