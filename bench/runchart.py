@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from content import BUNDLED_CONTENT
 from flows.runchart import detect
 from flows.validate import load_content
-from services.pdsa.charts import chart_texts
-from services.pdsa.run_chart import ChartPoint, CycleMark, run_chart_png
+from services.pdsa.charts import ChartPoint, CycleMark, chart_texts
+from services.pdsa.run_chart import run_chart_png
 
 SIZES = (20, 200, 2000)
 TEXTS = chart_texts(load_content(BUNDLED_CONTENT).catalog, "en", "Visits kept", "%")

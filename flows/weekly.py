@@ -1,17 +1,19 @@
-"""The arithmetic and the words of a supervisor's weekly summary, from plain data: for each team
-member this week's check-in (done, missed, not finished, away or not due), wellbeing and workload
-with their last weeks as a sparkline, support requests, reflections shared, whether she blocked
-the bot; then the team's totals. Pure, so the summary's content is tested without a store."""
+"""When a supervisor's weekly summary comes, and its arithmetic and words, from plain data: for
+each team member this week's check-in (done, missed, not finished, away or not due), wellbeing
+and workload with their last weeks as a sparkline, support requests, reflections shared, whether
+she blocked the bot; then the team's totals. Pure, so the summary's content is tested without a
+store."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from statistics import fmean
 
 from flows.i18n import Catalog
 from flows.render import split_message
+from flows.schedules import DAYS, Schedules, SendSummary, Weekly
 
 WEEKS = 8  # how far back the trends and the chart look
 PAGE = 12  # members per message: a team of up to 12 reads as one message
@@ -45,6 +47,18 @@ class Week:
 
     def holds(self, moment: datetime) -> bool:
         return self.start < moment <= self.end
+
+
+def summary_rule(own_day: int | None, own_at: time | None, schedules: Schedules) -> Weekly | None:
+    """When her summary comes: her own day (0 is Monday) and time when she set both (/settings),
+    else the program's first weekly summary schedule; None when summaries are not on a weekly
+    rule. The schedule clock, its wake-ups and /settings all read it here."""
+    if own_day is not None and own_at is not None:
+        return Weekly(weekly=DAYS[own_day], at=own_at)
+    for schedule in schedules.schedules:
+        if isinstance(schedule.what, SendSummary) and isinstance(schedule.when, Weekly):
+            return schedule.when
+    return None
 
 
 def weeks(now: datetime, count: int = WEEKS) -> list[Week]:

@@ -15,12 +15,6 @@ from services.core.speaker import Speaker
 from store.models import Person
 
 
-def away_at(person: Person, now: datetime, default_zone: str) -> bool:
-    """On leave today, in her own timezone: no scheduled message reaches her."""
-    today = now.astimezone(ZoneInfo(person.timezone or default_zone)).date()
-    return person.away_until is not None and today < person.away_until
-
-
 def shown(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flows.availability import away_at, outside_quiet_hours
 from flows.circles import CirclesContent, Rhythm, SessionTemplate
 from flows.content import Content
+from flows.dates import month_names
 from flows.i18n import DAY_NAMES
 from flows.schedules import DAYS
-from services.away.dialog import away_at
 from services.core.outgoing import ButtonRows, Outbox
 from services.core.speaker import Speaker
-from services.settings.dialog import outside_quiet_hours
 from store.models import Circle, CircleSession, Person
 from store.uow import UnitOfWork
 
@@ -59,10 +59,12 @@ class CircleContext:
 
     def quiet_outbox(self, person: Person, key: str) -> Outbox | None:
         """A queue that holds her private message past her quiet hours; None when she is away."""
-        if away_at(person, self.now, self.timezone):
+        zone = person.timezone or self.timezone
+        if away_at(self.now, person.away_until, zone):
             return None
-        local = self.now.astimezone(ZoneInfo(person.timezone or self.timezone))
-        later = outside_quiet_hours(person, self.content.schedules.quiet_hours, local)
+        local = self.now.astimezone(ZoneInfo(zone))
+        quiet = self.content.schedules.quiet_hours
+        later = outside_quiet_hours(local, person.quiet_start, person.quiet_end, quiet)
         return Outbox(self.uow, self.now, key, interactive=False, not_before=later if later > local else None)
 
     async def facilitator(self, circle: Circle) -> Person | None:
@@ -91,7 +93,7 @@ class CircleContext:
         lang = lang or self.lang_of(circle)
         catalog = self.content.catalog
         day = catalog.say(lang, DAY_NAMES.key(DAYS[local.weekday()]))
-        month = catalog.say(lang, "chart.months").split("|")[local.month - 1]
+        month = month_names(catalog, lang)[local.month - 1]
         return catalog.say(lang, "circle.when", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
 
     async def schedule_next(self, circle: Circle, after: datetime) -> CircleSession | None:

@@ -1,7 +1,9 @@
 """A project's run chart and the words under it: the store's rows become the chart's points in
 time order, with the baseline (the points before the first change was tried), the cycles'
 boundaries and the signals (flows.runchart); the caption says in plain words what the signals
-mean and whether the direction is the good one, within Telegram's caption limit."""
+mean and whether the direction is the good one, within Telegram's caption limit. The painter
+(run_chart.py, matplotlib) draws these points and words; it is imported only where a chart is
+drawn."""
 
 from __future__ import annotations
 
@@ -13,12 +15,39 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from flows.bounds import CAPTION_LIMIT
+from flows.dates import day_label, month_names
 from flows.i18n import PDSA_PERIODS, Catalog
 from flows.measures import shown_number
 from flows.runchart import Signals, detect
-from services.pdsa.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_png
-from services.summaries.charts import day_label
 from store.models import Cycle, DataPoint, Project
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    day: date
+    value: float
+    mine: bool = True  # in a team project: logged by the person who will see the chart
+
+
+@dataclass(frozen=True)
+class CycleMark:
+    first: int  # index of the cycle's first point; may be len(points) (no point yet: right edge)
+    label: str  # e.g. "Cycle 2"
+
+
+@dataclass(frozen=True)
+class RunChartTexts:
+    title: str  # the measure, e.g. "Visits kept (%)"
+    y_label: str  # the unit, e.g. "%"
+    median: str  # legend: "Baseline median"
+    goal: str  # legend: "Goal"
+    shift: str  # legend: "Shift"
+    trend: str  # legend: "Trend"
+    astronomical: str  # legend: "Unusual point"
+    mine: str  # legend for her own points in a team chart, "You"
+    others: str  # legend for the others' points, "Others"
+    no_points: str  # written in the middle when there is no point yet
+    months: Sequence[str]  # the twelve short month names in her language
 
 
 @dataclass(frozen=True)
@@ -32,6 +61,10 @@ class RunChart:
     lang: str
 
     def png(self, catalog: Catalog) -> bytes:
+        """Drawn by the painter, imported here: only the clock draws, so only its render path
+        loads matplotlib, never the answer to a chat message."""
+        from services.pdsa.run_chart import run_chart_png
+
         texts = chart_texts(catalog, self.lang, self.project.measure, self.project.unit)
         return run_chart_png(self.points, self.signals, self.project.goal, self.cycles, texts)
 
@@ -50,7 +83,7 @@ def chart_texts(catalog: Catalog, lang: str, measure: str, unit: str) -> RunChar
         mine=say("pdsa.chart.mine"),
         others=say("pdsa.chart.others"),
         no_points=say("pdsa.chart.no_points"),
-        months=say("chart.months").split("|"),
+        months=month_names(catalog, lang),
     )
 
 
@@ -99,7 +132,7 @@ def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
     project, signals, lang, points = chart.project, chart.signals, chart.lang, chart.points
     say = partial(catalog.say, lang)
     periods = say(PDSA_PERIODS.key(project.frequency))
-    months = say("chart.months").split("|")
+    months = month_names(catalog, lang)
 
     def day(index: int) -> str:
         when: date = points[index].day

@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from flows.availability import away_at, quiet_hours
+from flows.dates import day_label, month_names
 from flows.i18n import PDSA_PROMPTS
-from services.away.dialog import away_at
 from services.core.clock import ClockEnv, speaker_for
 from services.core.conversation import Conversation
 from services.core.failures import SetAside, attempt, each_alone
@@ -22,8 +23,6 @@ from services.pdsa.buttons import AskValue as AskValueButton
 from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
 from services.pdsa.charts import RunChart, caption, run_chart
 from services.pdsa.projects import flow_for, prompt_time
-from services.settings.dialog import quiet_hours
-from services.summaries.charts import day_label
 from store.models import ChartRequest, Cycle, Person, Project
 from store.uow import UnitOfWork
 
@@ -53,12 +52,12 @@ class PdsaClock:
         return ZoneInfo(person.timezone or self.timezone)
 
     def _away(self, person: Person, now: datetime) -> bool:
-        return away_at(person, now, self.timezone)
+        return away_at(now, person.away_until, person.timezone or self.timezone)
 
     def _quiet(self, person: Person, now: datetime) -> bool:
         """In her quiet hours now (the owner's prompt time is moved past hers; a team member's
         own quiet hours skip that day's prompt for her)."""
-        quiet = quiet_hours(person, self.content.schedules.quiet_hours)
+        quiet = quiet_hours(person.quiet_start, person.quiet_end, self.content.schedules.quiet_hours)
         return quiet is not None and quiet.contains(now.astimezone(self._zone(person)).time())
 
     async def tick(self, now: datetime) -> dict[str, int]:
@@ -129,14 +128,12 @@ class PdsaClock:
                 continue
             speaker = self._speaker(uow, person, now, f"pdsa-prompt:{cycle.id}:{due.isoformat()}:{person.id}")
             day = due.astimezone(self._zone(person)).date()  # the day it asks about, even if late
-            months = speaker.label("chart.months").split("|")
-            shown_day = day_label(day, months)
             await speaker.say(
                 PDSA_PROMPTS.key(project.frequency),
                 self._value_buttons(speaker, project, day),
                 measure=project.measure,
                 unit=project.unit,
-                day=shown_day,
+                day=day_label(day, month_names(speaker.catalog, speaker.lang)),
             )
             sent += 1
         return sent

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flows.bounds import NOT_A_DAY, NOT_A_NUMBER, Problem, outside_window
 from flows.content import Content
+from flows.dates import day_label, month_names
 from flows.i18n import PDSA_GO_ON, PDSA_PERIOD, PDSA_STAGES
 from flows.measures import period, read_log, shown_number
 from services.core.conversation import Conversation
@@ -35,7 +36,6 @@ from services.pdsa.buttons import (
     supervised,
 )
 from services.pdsa.projects import Projects, as_prefill, flow_for
-from services.summaries.charts import day_label
 from store.models import Cycle, Person, Project
 from store.uow import UnitOfWork
 
@@ -85,8 +85,7 @@ class PdsaDialog:
         return self.now.astimezone(ZoneInfo(self.person.timezone or self.timezone)).date()
 
     def _day(self, day: date) -> str:
-        months = self.speaker.label("chart.months").split("|")
-        return day_label(day, months)
+        return day_label(day, month_names(self.speaker.catalog, self.speaker.lang))
 
     async def _projects(self) -> list[Project]:
         return await self.uow.projects.open_to(self.person.id, self.person.team_id)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.availability import outside_quiet_hours
 from flows.content import Content
 from flows.measures import next_prompt
 from flows.pdsa import Prompts
@@ -17,7 +18,6 @@ from flows.run import ACTIVE, COMPLETED, RunState
 from flows.spec import Flow
 from services.core.speaker import Speaker
 from services.pdsa.buttons import Idea, OnOwnProject, OwnIdea
-from services.settings.dialog import outside_quiet_hours
 from store.models import Cycle, FlowRun, Person, Project
 from store.uow import UnitOfWork
 
@@ -80,7 +80,7 @@ def prompt_time(
     zone = ZoneInfo(person.timezone or timezone)
     prompts = Prompts() if content.pdsa is None else content.pdsa.prompts
     local = next_prompt(project.frequency, after, zone, prompts)
-    return outside_quiet_hours(person, content.schedules.quiet_hours, local)
+    return outside_quiet_hours(local, person.quiet_start, person.quiet_end, content.schedules.quiet_hours)
 
 
 @dataclass
@@ -158,7 +158,8 @@ class Projects:
         if isinstance(days, int | float):
             zone = ZoneInfo(self.person.timezone or self.timezone)
             due = (self.now + timedelta(days=int(days))).astimezone(zone)
-            cycle.study_at = outside_quiet_hours(self.person, self.content.schedules.quiet_hours, due)
+            quiet = self.content.schedules.quiet_hours
+            cycle.study_at = outside_quiet_hours(due, self.person.quiet_start, self.person.quiet_end, quiet)
         cycle.next_prompt_at = prompt_time(self.content, project, self.person, self.now, self.timezone)
         await self.speaker.say("pdsa.doing", number=cycle.number, measure=project.measure, days=days or "?")
 

@@ -5,11 +5,12 @@ position, not their date, because several can share a day; the dates are written
 them. In a team project her own points look different from the others', and no name is ever
 written.
 
-Like services/charts.py it is drawn on a `Figure` with its own Agg canvas, never through pyplot
-(unsafe from the bot's worker threads), sized and lettered for a phone (900×600 px, 15 pt ticks,
-22 pt title), with month names passed in rather than read from the locale. Everything that could
-hide a point is kept off the data: the legend sits above the plot and the cycle labels in a strip
-left empty at the top.
+It draws the points and words services/pdsa/charts.py prepares (imported only where a chart is
+drawn). Like services/summaries/charts.py it is drawn on a `Figure` with its own Agg canvas, never
+through pyplot (unsafe from the bot's worker threads), sized and lettered for a phone (900×600 px,
+15 pt ticks, 22 pt title), with month names passed in rather than read from the locale.
+Everything that could hide a point is kept off the data: the legend sits above the plot and the
+cycle labels in a strip left empty at the top.
 
 Artists carry a gid, so that tests (and anyone) can find what was drawn: "data" (the line through
 every point), "points-mine" / "points-others" (the markers), "median", "goal", "cycle" (one
@@ -20,8 +21,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from io import BytesIO
 
 from matplotlib.artist import Artist
@@ -32,8 +31,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.textpath import TextToPath
 
+from flows.dates import day_label
 from flows.runchart import Signals, Span
-from services.summaries.charts import LINE, day_label, labelled_positions
+from services.pdsa.charts import ChartPoint, CycleMark, RunChartTexts
+from services.summaries.charts import LINE, labelled_positions
 
 OTHERS = "#8c8c8c"  # others' points: grey diamonds beside her blue circles
 MEDIAN = "#404040"
@@ -53,34 +54,6 @@ PLOT_HEIGHT_PX, TITLE_LINE_PX, LEGEND_ROW_PX = 495, 43, 31
 ROW_PT = 1.45 * CYCLE_PT  # one row of cycle labels
 LABEL_ROWS = 3  # rows of cycle labels before they are allowed to overlap
 PAD = 0.08  # of the data's height, below and above it, so that no marker touches an edge
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    day: date
-    value: float
-    mine: bool = True  # in a team project: logged by the person who will see the chart
-
-
-@dataclass(frozen=True)
-class CycleMark:
-    first: int  # index of the cycle's first point; may be len(points) (no point yet: right edge)
-    label: str  # e.g. "Cycle 2"
-
-
-@dataclass(frozen=True)
-class RunChartTexts:
-    title: str  # the measure, e.g. "Visits kept (%)"
-    y_label: str  # the unit, e.g. "%"
-    median: str  # legend: "Baseline median"
-    goal: str  # legend: "Goal"
-    shift: str  # legend: "Shift"
-    trend: str  # legend: "Trend"
-    astronomical: str  # legend: "Unusual point"
-    mine: str  # legend for her own points in a team chart, "You"
-    others: str  # legend for the others' points, "Others"
-    no_points: str  # written in the middle when there is no point yet
-    months: Sequence[str]  # the twelve short month names in her language
 
 
 def run_chart_figure(

@@ -19,9 +19,10 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.availability import away_at, away_on, outside_quiet_hours
 from flows.run import TimeoutInput
-from flows.schedules import DAYS, Schedule, SendBulletin, SendSummary, StartFlow, Weekly
-from services.away.dialog import away_at
+from flows.schedules import Schedule, SendBulletin, SendSummary, StartFlow
+from flows.weekly import summary_rule
 from services.bulletins.bulletins import MARK, Audience, recipients
 from services.core.buttons import Button
 from services.core.clock import ClockEnv, conversation_for, speaker_for
@@ -30,7 +31,6 @@ from services.core.errors import Refused
 from services.core.failures import SetAside, attempt, each_alone
 from services.core.speaker import Speaker
 from services.schedules.schedules import occurrences
-from services.settings.dialog import outside_quiet_hours, summary_rule
 from services.summaries import summaries
 from services.summaries.summaries import TeamSummary
 from store.models import FlowRun, Occurrence, Person
@@ -89,7 +89,7 @@ class ScheduleClock:
                 moments += occurrences(schedule.when, ZoneInfo(zone), now, latest)[:1]
             if isinstance(schedule.what, SendSummary):
                 for own_zone, day, at in slots:
-                    own = Weekly(weekly=DAYS[day], at=at)
+                    own = summary_rule(day, at, self.schedules) or schedule.when
                     moments += occurrences(own, ZoneInfo(own_zone or self.timezone), now, latest)[:1]
         return min(moments, default=None)
 
@@ -116,7 +116,9 @@ class ScheduleClock:
         if personal or any(falls.values()):
             for person in await self._audience(uow, schedule):
                 zone = person.timezone or self.timezone
-                rule = (summary_rule(person, self.schedules) if personal else None) or schedule.when
+                rule = schedule.when
+                if personal:
+                    rule = summary_rule(person.summary_day, person.summary_time, self.schedules) or rule
                 if (zone, rule) not in falls:
                     falls[zone, rule] = occurrences(rule, ZoneInfo(zone), since, now)
                 rows += [self._row(schedule, person, due, zone, now) for due in falls[zone, rule]]
@@ -137,9 +139,9 @@ class ScheduleClock:
         status, reason = "pending", None
         if local.date() in self.schedules.holidays:
             status, reason = "skipped", "holiday"
-        elif person.away_until is not None and local.date() < person.away_until:
+        elif away_on(local.date(), person.away_until):
             status, reason = "skipped", "away"
-        send_at = outside_quiet_hours(person, self.schedules.quiet_hours, local)
+        send_at = outside_quiet_hours(local, person.quiet_start, person.quiet_end, self.schedules.quiet_hours)
         return occurrence_row(schedule.id, person, due, send_at, now, status, reason)
 
     # --- delivering ------------------------------------------------------------------------
@@ -151,7 +153,7 @@ class ScheduleClock:
         return conversation_for(self.env, uow, person, now, key)
 
     def _away(self, person: Person, now: datetime) -> bool:
-        return away_at(person, now, self.timezone)
+        return away_at(now, person.away_until, person.timezone or self.timezone)
 
     async def _deliver(self, now: datetime, tally: Counter[str]) -> None:
         while True:
@@ -308,8 +310,9 @@ class ScheduleClock:
         person = people.get(occurrence.person_id)
         run = None if occurrence.run_id is None else runs.get(occurrence.run_id)
         local = now.astimezone(ZoneInfo((person and person.timezone) or self.timezone))
-        quiet = self.schedules.quiet_hours
-        later = local if person is None else outside_quiet_hours(person, quiet, local)
+        quiet, later = self.schedules.quiet_hours, local
+        if person is not None:
+            later = outside_quiet_hours(local, person.quiet_start, person.quiet_end, quiet)
         going = run is not None and run.status == "active" and not _timed_out(run, now)
         if person is None or run is None or not going or self._away(person, now):
             occurrence.remind_at = None

@@ -12,8 +12,10 @@ from datetime import datetime, time
 from functools import cache
 from typing import Literal
 
+from flows.availability import quiet_hours
 from flows.i18n import DAY_NAMES
-from flows.schedules import DAYS, QuietHours, Schedules, SendSummary, Weekly
+from flows.schedules import DAYS, QuietHours, Schedules
+from flows.weekly import summary_rule
 from services.core.buttons import Button
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
 from services.core.speaker import Speaker
@@ -22,19 +24,6 @@ from store.models import Person
 SUGGESTIONS = 3
 _A_TIME = re.compile(r"\d{1,2}[:.h]\d{2}")
 _HOURS = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*(?:-|–|—|to|a)\s*(\d{1,2})[:.h](\d{2})\s*$", re.IGNORECASE)
-
-
-def quiet_hours(person: Person, program: QuietHours | None) -> QuietHours | None:
-    """Hers when she set them, else the program's."""
-    if person.quiet_start is not None and person.quiet_end is not None:
-        return QuietHours(start=person.quiet_start, end=person.quiet_end)
-    return program
-
-
-def outside_quiet_hours(person: Person, program: QuietHours | None, local: datetime) -> datetime:
-    """`local` (in her timezone), or the end of her quiet hours when it falls in them."""
-    quiet = quiet_hours(person, program)
-    return local if quiet is None else quiet.after(local)
 
 
 def read_hours(text: str) -> QuietHours | None:
@@ -56,17 +45,6 @@ def read_clock(text: str) -> time | None:
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         return None
     return time(int(match[1]), int(match[2]))
-
-
-def summary_rule(person: Person, schedules: Schedules) -> Weekly | None:
-    """When her weekly summary comes: her own day and time, else the first weekly summary
-    schedule's (None when summaries are not on a weekly rule)."""
-    if person.summary_day is not None and person.summary_time is not None:
-        return Weekly(weekly=DAYS[person.summary_day], at=person.summary_time)
-    for schedule in schedules.schedules:
-        if isinstance(schedule.what, SendSummary) and isinstance(schedule.when, Weekly):
-            return schedule.when
-    return None
 
 
 def shown(hours: QuietHours | None) -> str:
@@ -139,11 +117,12 @@ class SettingsDialog:
         return self.speaker.label(DAY_NAMES.key(day))
 
     async def start(self) -> None:
-        open_prompt(self.person, AskTimezone(), self.now)
-        quiet = shown(quiet_hours(self.person, self.schedules.quiet_hours))
-        await self.speaker.say("settings.timezone", zone=self.person.timezone or self.default, quiet=quiet)
-        rule = summary_rule(self.person, self.schedules)
-        if "supervisor" in self.person.role_names and rule is not None:
+        person = self.person
+        open_prompt(person, AskTimezone(), self.now)
+        quiet = shown(quiet_hours(person.quiet_start, person.quiet_end, self.schedules.quiet_hours))
+        await self.speaker.say("settings.timezone", zone=person.timezone or self.default, quiet=quiet)
+        rule = summary_rule(person.summary_day, person.summary_time, self.schedules)
+        if "supervisor" in person.role_names and rule is not None:
             button = [[(self.speaker.label("button.summary_time"), SummaryDays().encode())]]
             when = {"day": self._day(rule.weekly), "time": f"{rule.at:%H:%M}"}
             await self.speaker.say("settings.summary_at", button, **when)

@@ -16,6 +16,8 @@ from statistics import fmean
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from flows.dates import day_label
+
 MOST_LABELS = 8  # x labels whatever the number of weeks: more would touch at 15 pt on 900 px
 LINE = "#1f4e79"
 BAND = "#9dc3e6"
@@ -29,12 +31,6 @@ class ChartTexts:
     spread: str  # legend label of the band, e.g. "Lowest to highest"
     no_answers: str  # written in the middle of the chart when no week has any answer
     months: Sequence[str]  # the twelve short month names in her language, e.g. "Jan" … "Dec"
-
-
-def day_label(day: date, months: Sequence[str]) -> str:
-    """Day then month, "3 Nov", in her language whatever the server's locale; shared with
-    services/run_chart.py so that every chart writes a date the same way."""
-    return f"{day.day} {months[day.month - 1]}"
 
 
 def labelled_positions(count: int, most: int = MOST_LABELS) -> list[int]:

@@ -11,14 +11,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.availability import away_on
 from flows.content import Content
+from flows.dates import day_label, month_names
 from flows.i18n import PDSA_STAGES
 from flows.measures import shown_number
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
 from services.core.speaker import Speaker
 from services.pdsa.buttons import SupervisorChart
 from services.pdsa.charts import run_chart, signal_sentences
-from services.summaries.charts import ChartTexts, day_label, wellbeing_png
 from store.models import Cycle, DataPoint, Occurrence, Person, Project
 from store.uow import UnitOfWork
 
@@ -36,6 +37,10 @@ class TeamSummary:
     circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, missed
 
     def chart(self, content: Content) -> bytes:
+        """Drawn by the painter, imported here: only the clock draws, so only its render path
+        loads matplotlib."""
+        from services.summaries.charts import ChartTexts, wellbeing_png
+
         catalog, lang = content.catalog, self.lang
         texts = ChartTexts(
             title=catalog.say(lang, "chart.title", team=self.team, weeks=WEEKS),
@@ -43,7 +48,7 @@ class TeamSummary:
             average=catalog.say(lang, "chart.average"),
             spread=catalog.say(lang, "chart.spread"),
             no_answers=catalog.say(lang, "chart.no_answers"),
-            months=catalog.say(lang, "chart.months").split("|"),
+            months=month_names(catalog, lang),
         )
         return wellbeing_png([start.date() for start in self.weeks], self.wellbeing, texts)
 
@@ -113,8 +118,7 @@ async def build_many(
             checkins=tuple(read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()),
             shared=shared.get(person.id, 0),
             blocked=person.unreachable,
-            away=(person.away_until is not None and person.away_until > local_today)
-            or any(o.reason == "away" for o in mine),
+            away=away_on(local_today, person.away_until) or any(o.reason == "away" for o in mine),
             in_progress=person.id in busy,
             not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
         )
@@ -164,7 +168,7 @@ class SharedProject:
         stage = "baseline" if not self.cycles else self.cycles[-1].stage
         words = [catalog.say(lang, PDSA_STAGES.key(stage), number=len(self.cycles), change="").strip()]
         if self.points:
-            day = day_label(self.points[-1].day, catalog.say(lang, "chart.months").split("|"))
+            day = day_label(self.points[-1].day, month_names(catalog, lang))
             words.append(
                 catalog.say(lang, "pdsa.summary_last", value=shown_number(self.points[-1].value), day=day)
             )

@@ -72,3 +72,24 @@ def test_the_core_knows_no_feature_by_name():
                 if package in features:
                     offenders.append(f"{path.name}: {node.module}")
     assert offenders == []
+
+
+def test_only_the_painters_load_matplotlib():
+    """Answering a chat message never loads matplotlib (half a second and a font cache). Only the
+    painters import it (services/summaries/charts.py, services/pdsa/run_chart.py), and only the
+    drawing calls import a painter (`TeamSummary.chart`, `RunChart.png`), which the clocks'
+    render path alone calls: so no feature, dialog, clock, handler, job or the CLI loads it when
+    imported. Day and month labels are in flows/dates.py for the same reason."""
+    root = FLOWS.parent
+    painters = {"services.summaries.charts", "services.pdsa.run_chart"}
+    paths = [p for folder in ("services", "handlers", "scheduler") for p in (root / folder).rglob("*.py")]
+    names = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__") for p in paths}
+    modules = [*sorted(names - painters), "bot"]
+    script = (
+        f"import importlib, sys\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
+        "    if 'matplotlib' in sys.modules:\n        print(m)\n        break"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert loaded.stdout.strip() == "", f"importing {loaded.stdout.strip()} loads matplotlib"

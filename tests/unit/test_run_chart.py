@@ -20,7 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from flows.runchart import Signals, Span, detect
-from services.pdsa.run_chart import ChartPoint, CycleMark, RunChartTexts, run_chart_figure, run_chart_png
+from services.pdsa.charts import ChartPoint, CycleMark, RunChartTexts
+from services.pdsa.run_chart import run_chart_figure, run_chart_png
 
 TEXTS = RunChartTexts(
     title="Visits kept (%)",

@@ -1,12 +1,12 @@
 """The pure parts of schedules and summaries: quiet hours (overnight too), alerts over runs in a
-row, and the weekly summary's pages for a large team."""
+row, the weekly summary's pages for a large team, and which weekly rule a summary follows."""
 
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flows.alerts import raised
-from flows.schedules import QuietHours
-from flows.weekly import PAGE, CheckIn, Member, sparkline, summary_pages
+from flows.schedules import QuietHours, Schedules, Weekly
+from flows.weekly import PAGE, CheckIn, Member, sparkline, summary_pages, summary_rule
 from tests.services.harness import CONTENT
 
 LIMA = ZoneInfo("America/Lima")
@@ -57,3 +57,24 @@ def test_a_team_larger_than_a_page_is_paged_with_totals_first_and_those_needing_
         and "Check-ins done" not in pages[1]
     )
     assert all(len(page) <= 4096 for page in pages)
+
+
+def test_a_supervisors_own_summary_slot_wins_over_the_programs():
+    schedules = Schedules.model_validate(
+        {
+            "schedules": [
+                {
+                    "id": "checkin",
+                    "what": {"flow": "weekly_checkin"},
+                    "when": {"weekly": "monday", "at": "09:00"},
+                },
+                {"id": "summary", "what": {"summary": "weekly"}, "when": {"weekly": "friday", "at": "15:00"}},
+            ]
+        }
+    )
+    program = Weekly(weekly="friday", at=time(15))
+    assert summary_rule(None, None, schedules) == program
+    assert summary_rule(0, time(8, 30), schedules) == Weekly(weekly="monday", at=time(8, 30))
+    assert summary_rule(0, None, schedules) == program, "a day without a time is not her own slot"
+    assert summary_rule(None, None, Schedules()) is None, "no weekly summary schedule"
+    assert summary_rule(6, time(18), Schedules()) == Weekly(weekly="sunday", at=time(18))
