@@ -7,24 +7,19 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.repositories import (
-    AnswerRepository,
-    BulletinRepository,
-    CircleRepository,
-    ClockFailureRepository,
-    InviteRepository,
-    OccurrenceRepository,
-    OutboxRepository,
-    PeopleRepository,
-    PhotoRepository,
-    ProjectRepository,
-    RunRepository,
-    SettingsRepository,
-    ShareRepository,
-    TeamRepository,
-    UpdateRepository,
-    WaitingPromptRepository,
-)
+from store.repositories.bulletins import BulletinRepository, PhotoRepository
+from store.repositories.circles import CircleRepository
+from store.repositories.failures import ClockFailureRepository
+from store.repositories.invites import InviteRepository
+from store.repositories.occurrences import OccurrenceRepository
+from store.repositories.outbox import OutboxRepository
+from store.repositories.people import PeopleRepository, TeamRepository
+from store.repositories.projects import ProjectRepository
+from store.repositories.runs import AnswerRepository, RunRepository
+from store.repositories.settings import SettingsRepository
+from store.repositories.shares import ShareRepository
+from store.repositories.updates import UpdateRepository
+from store.repositories.waiting import WaitingPromptRepository
 
 
 class UnitOfWork:

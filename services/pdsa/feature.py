@@ -13,7 +13,9 @@ from services.core.registry import Answers, ButtonKind, Command, Feature, Rule, 
 from services.core.turn import Turn
 from services.pdsa import buttons as b
 from services.pdsa.clock import PdsaClock
-from services.pdsa.dialog import LEADS, PDSA_ROLES, AskComment, AskNote, AskValue, PdsaDialog
+from services.pdsa.dialog import LEADS, PDSA_ROLES, PdsaDialog
+from services.pdsa.notes import AskComment, AskNote, Notes
+from services.pdsa.points import AskValue, DataPoints
 from services.pdsa.projects import Projects
 from store.models import FlowRun, Project
 
@@ -26,12 +28,6 @@ HER_POINT = Rule("a point she logged, of a project open to her", IMPROVER.roles,
 SUPERVISES_OWNER = Rule("the supervisor of a shared project's owner", roles("supervisor").roles, b.supervises)
 
 
-def dialog(turn: Turn) -> PdsaDialog:
-    return PdsaDialog(
-        turn.uow, turn.content, turn.speaker(), turn.me, turn.now, turn.timezone, turn.conversation, turn.wake
-    )
-
-
 async def _project(turn: Turn, project_id: int) -> Project:
     project = await b.open_project(turn, project_id)
     assert project is not None  # the rule found it
@@ -40,8 +36,12 @@ async def _project(turn: Turn, project_id: int) -> Project:
 
 def _command(name: str, about: str, place: int) -> Command:
     async def run(turn: Turn) -> None:
-        pdsa = dialog(turn)
-        await {"pdsa": pdsa.command, "log": pdsa.log, "note": pdsa.note}[name](turn.incoming.argument)
+        argument = turn.incoming.argument
+        if name == "pdsa":
+            return await PdsaDialog.of(turn).command(argument)
+        if name == "log":
+            return await DataPoints.of(turn).log(argument)
+        await Notes.of(turn).note(argument)
 
     return Command(name, IMPROVER, run, menu_line(about), place=place)
 
@@ -61,8 +61,16 @@ async def run_ended(
     return True
 
 
-async def receive(turn: Turn, prompt: Prompt) -> None:
-    await dialog(turn).receive(prompt, turn.incoming.text or "")
+async def receive_value(turn: Turn, prompt: AskValue) -> None:
+    await DataPoints.of(turn).receive(prompt, turn.incoming.text or "")
+
+
+async def receive_note(turn: Turn, prompt: AskNote) -> None:
+    await Notes.of(turn).receive_note(prompt, turn.incoming.text or "")
+
+
+async def receive_comment(turn: Turn, prompt: AskComment) -> None:
+    await Notes.of(turn).receive_comment(prompt, turn.incoming.text or "")
 
 
 async def cancelled(turn: Turn, prompt: Prompt) -> None:
@@ -70,35 +78,35 @@ async def cancelled(turn: Turn, prompt: Prompt) -> None:
 
 
 async def new(turn: Turn, data: b.NewProject) -> None:
-    await dialog(turn).new()
+    await PdsaDialog.of(turn).new()
 
 
 async def from_template(turn: Turn, data: b.FromTemplate) -> None:
-    await dialog(turn).from_template(data.template)
+    await PdsaDialog.of(turn).from_template(data.template)
 
 
 async def own(turn: Turn, data: b.OwnProject) -> None:
-    await dialog(turn).set_up(team=False)
+    await PdsaDialog.of(turn).set_up(team=False)
 
 
 async def team(turn: Turn, data: b.TeamProject) -> None:
-    await dialog(turn).set_up(team=True)
+    await PdsaDialog.of(turn).set_up(team=True)
 
 
 async def on_project(turn: Turn, data: b.OnProject | b.OnOwnProject) -> None:
-    await dialog(turn).on_project(data.action, await _project(turn, data.project))
+    await PdsaDialog.of(turn).on_project(data.action, await _project(turn, data.project))
 
 
 async def idea(turn: Turn, data: b.Idea) -> None:
-    await dialog(turn).idea(data.cycle, data.index)
+    await PdsaDialog.of(turn).idea(data.cycle, data.index)
 
 
 async def own_idea(turn: Turn, data: b.OwnIdea) -> None:
-    await dialog(turn).idea(data.cycle, None)
+    await PdsaDialog.of(turn).idea(data.cycle, None)
 
 
 async def replace(turn: Turn, data: b.Replace) -> None:
-    await dialog(turn).replace(data.point, _carried(data.value))
+    await DataPoints.of(turn).replace(data.point, _carried(data.value))
 
 
 def _carried(written: str) -> float | None:
@@ -109,28 +117,30 @@ def _carried(written: str) -> float | None:
 
 
 async def keep_first(turn: Turn, data: b.KeepFirst) -> None:
-    await dialog(turn).keep_first()
+    await DataPoints.of(turn).keep_first()
 
 
 async def another_visit(turn: Turn, data: b.AnotherVisit) -> None:
-    await dialog(turn).another_visit(await _project(turn, data.project), data.day, _carried(data.value))
+    await DataPoints.of(turn).another_visit(
+        await _project(turn, data.project), data.day, _carried(data.value)
+    )
 
 
 async def prompted(turn: Turn, data: b.PromptedValue | b.AskValue) -> None:
     value = data.value if isinstance(data, b.PromptedValue) else None
-    await dialog(turn).prompted(await _project(turn, data.project), data.day, value)
+    await DataPoints.of(turn).prompted(await _project(turn, data.project), data.day, value)
 
 
 async def comment(turn: Turn, data: b.Comment) -> None:
     found = await b.supervised(turn.uow, turn.me, data.project)
     assert found is not None  # the rule found it
-    await dialog(turn).start_comment(*found)
+    await Notes.of(turn).start_comment(*found)
 
 
 async def supervisor_chart(turn: Turn, data: b.SupervisorChart) -> None:
     found = await b.supervised(turn.uow, turn.me, data.project)
     assert found is not None  # the rule found it
-    await dialog(turn).supervisor_chart(found[0])
+    await PdsaDialog.of(turn).supervisor_chart(found[0])
 
 
 def feature(content: Content) -> Feature:
@@ -163,8 +173,8 @@ def feature(content: Content) -> Feature:
         clock=PdsaClock,
         run_ended=run_ended,
         answers=(
-            Answers(AskValue, receive, cancel=cancelled),
-            Answers(AskNote, receive, cancel=cancelled),
-            Answers(AskComment, receive, cancel=cancelled),
+            Answers(AskValue, receive_value, cancel=cancelled),
+            Answers(AskNote, receive_note, cancel=cancelled),
+            Answers(AskComment, receive_comment, cancel=cancelled),
         ),
     )

@@ -283,7 +283,7 @@ async def test_the_typed_prompts_migration_converts_what_was_awaited_and_clears_
     from alembic import command
 
     from services.core import prompts
-    from services.pdsa.dialog import AskValue
+    from services.pdsa.points import AskValue
     from services.sharing.sharing import ReplyTo
     from store.migrate import alembic_config
 

@@ -1,0 +1,162 @@
+"""The outbox: every message the bot sends, queued, claimed, sent or given up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, select, update
+
+from store.models import OutboxMessage
+from store.repositories.base import Repository, prepared_insert
+
+
+def _outbox_values(
+    key: str,
+    chat_id: int,
+    payload: dict[str, Any],
+    now: datetime,
+    person_id: int | None,
+    priority: int,
+    not_before: datetime | None,
+    claimed_until: datetime | None,
+    bulletin_id: int | None,
+) -> dict[str, Any]:
+    return {
+        "idempotency_key": key,
+        "chat_id": chat_id,
+        "person_id": person_id,
+        "payload": payload,
+        "priority": priority,
+        "status": "pending" if claimed_until is None else "sending",
+        "claimed_until": claimed_until,
+        "not_before": not_before or now,
+        "attempts": 0,
+        "created_at": now,
+        "bulletin_id": bulletin_id,
+    }
+
+
+class OutboxRepository(Repository):
+    async def enqueue(
+        self,
+        idempotency_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        person_id: int | None = None,
+        priority: int = 1,
+        not_before: datetime | None = None,
+        claimed_until: datetime | None = None,
+        bulletin_id: int | None = None,
+    ) -> int | None:
+        """Queue a message once; its id, or None when the key was queued before (nothing changes).
+        With `claimed_until` the caller claims it for sending right after the commit."""
+        values = _outbox_values(
+            idempotency_key,
+            chat_id,
+            payload,
+            now,
+            person_id,
+            priority,
+            not_before,
+            claimed_until,
+            bulletin_id,
+        )
+        result = await self._insert_core(OutboxMessage, values, returning="id")
+        return result.scalar()
+
+    async def enqueue_bulk(
+        self,
+        bulletin_id: int,
+        messages: Iterable[tuple[str, int, int, dict[str, Any]]],
+        not_before: datetime,
+        now: datetime,
+    ) -> None:
+        """Queue a bulletin's messages, (key, chat, person, payload) each, in one executemany;
+        keys queued before are skipped."""
+        rows = [
+            _outbox_values(key, chat_id, payload, now, person_id, 1, not_before, None, bulletin_id)
+            for key, chat_id, person_id, payload in messages
+        ]
+        if rows:
+            connection = await self.session.connection()
+            table: Table = OutboxMessage.__table__  # type: ignore[assignment]
+            await connection.execute(prepared_insert(connection.dialect.name, table, None, True), rows)
+
+    async def bulletin_tally(self, bulletin_id: int) -> list[tuple[str, str | None, int]]:
+        """(status, last error, how many) over a bulletin's messages."""
+        query = (
+            select(OutboxMessage.status, OutboxMessage.last_error, func.count())
+            .where(OutboxMessage.bulletin_id == bulletin_id)
+            .group_by(OutboxMessage.status, OutboxMessage.last_error)
+        )
+        return [(status, error, count) for status, error, count in await self.session.execute(query)]
+
+    async def get_many(self, ids: Iterable[int]) -> list[OutboxMessage]:
+        query = select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
+        return list(await self.session.scalars(query))
+
+    async def mark_sent(self, sent: dict[int, int | None], now: datetime) -> None:
+        """Rows Telegram took: outbox id -> the message id it gave, in one executemany."""
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id == bindparam("row"))
+            .values(
+                status="sent",
+                sent_at=now,
+                attempts=OutboxMessage.attempts + 1,
+                telegram_message_id=bindparam("tg"),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        rows = [{"row": outbox_id, "tg": message_id} for outbox_id, message_id in sent.items()]
+        connection = await self.session.connection()
+        await connection.execute(statement, rows)
+
+    async def mark_failed(self, message: OutboxMessage, status: str, error: str) -> None:
+        """`undeliverable` (the person blocked the bot) or `failed` (gave up, with the reason)."""
+        message.status = status
+        message.attempts += 1
+        message.last_error = error
+        await self.session.flush()
+
+    async def postpone(
+        self, message: OutboxMessage, until: datetime, error: str, attempted: bool = True
+    ) -> None:
+        """Back to pending until `until`; `attempted` counts a try towards giving up."""
+        message.status = "pending"
+        message.claimed_until = None
+        message.not_before = until
+        message.attempts += int(attempted)
+        message.last_error = error
+        await self.session.flush()
+
+    @staticmethod
+    def _sendable(now: datetime) -> Any:
+        """Pending and due, or claimed by a sender whose claim ran out (it crashed)."""
+        waiting = (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now)
+        stranded = (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now)
+        return waiting | stranded
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(self._sendable(now))
+            .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def claim(self, ids: Iterable[int], now: datetime, until: datetime) -> list[int]:
+        """Take these rows for sending until `until`; only one sender wins each row."""
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)), self._sendable(now))
+            .values(status="sending", claimed_until=until)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(await self.session.scalars(statement))
