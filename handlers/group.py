@@ -11,11 +11,10 @@ from typing import Any
 from telegram import Update
 
 from handlers.transport import SendFailed
-from services.core.turn import GroupFacts
+from services.core.turn import ADMINS, GroupFacts
 from services.sending.delivery import Blocked, RetryLater, Transport
 
 ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: an admin who posts as the group
-ADMINS = ("creator", "administrator")
 
 
 def group_facts(update: Update) -> GroupFacts:

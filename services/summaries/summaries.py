@@ -20,6 +20,7 @@ from services.pdsa.buttons import SupervisorChart
 from services.pdsa.charts import run_chart, signal_sentences
 from services.summaries.charts import ChartTexts, day_label, wellbeing_png
 from store.models import Cycle, DataPoint, Occurrence, Person, Project
+from store.statuses import OccurrenceReason
 from store.uow import UnitOfWork
 
 CHECKIN_TAG = "checkin"  # steps tagged checkin: wellbeing | workload | support
@@ -114,9 +115,9 @@ async def build_many(
             shared=shared.get(person.id, 0),
             blocked=person.unreachable,
             away=(person.away_until is not None and person.away_until > local_today)
-            or any(o.reason == "away" for o in mine),
+            or any(o.reason == OccurrenceReason.AWAY for o in mine),
             in_progress=person.id in busy,
-            not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
+            not_due=bool(mine) and all(o.reason == OccurrenceReason.HOLIDAY for o in mine),
         )
 
     found = {}
