@@ -29,6 +29,7 @@ from rich.table import Column, Table
 from flows import circle_script
 from flows.content import Content, read_content
 from flows.loader import ContentError
+from flows.run import RunStatus
 from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
@@ -336,7 +337,7 @@ def simulate(
                 "timezone": timezone,
                 "now": started,
                 "conversation": turns,
-                "ends": status if status != "expired" else None,
+                "ends": status if status != RunStatus.EXPIRED else None,
             }
         )
         record.write_text(dump(transcript), encoding="utf-8")

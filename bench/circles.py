@@ -82,6 +82,7 @@ from store.models import (  # noqa: E402
     PersonRole,
     Team,
 )
+from store.statuses import ON_ITS_WAY, CircleStatus, OutboxStatus, SessionStatus  # noqa: E402
 from tests.fakebotapi import FakeBotApi, Limits  # noqa: E402
 
 START = datetime(2026, 11, 24, 20, tzinfo=UTC)  # a Tuesday, 15:00 in Lima
@@ -202,7 +203,7 @@ async def fill(url: str, circles: int, members: int, spread: float) -> list[Plan
                 "chat_id": chat_id,
                 "facilitator_id": circle_id,
                 "team_id": 1,
-                "status": "active",
+                "status": CircleStatus.ACTIVE,
                 "name": title,
                 "language": LANG,
                 "set_id": SET_ID,
@@ -220,7 +221,7 @@ async def fill(url: str, circles: int, members: int, spread: float) -> list[Plan
                 "circle_id": circle_id,
                 "number": 2,
                 "template_id": TEMPLATE,
-                "status": "scheduled",
+                "status": SessionStatus.SCHEDULED,
                 "starts_at": START + timedelta(seconds=starts),
                 "due_at": START + timedelta(seconds=starts),
                 "reminded": 2,  # the reminders went: they are not what this measures
@@ -493,7 +494,7 @@ async def tick_loop(timekeeper: Timekeeper, clock: SimClock, stop: asyncio.Event
 
 async def unsent(db: Database) -> int:
     async with db.unit_of_work() as uow:
-        query = select(func.count()).where(OutboxMessage.status.in_(("pending", "sending")))
+        query = select(func.count()).where(OutboxMessage.status.in_(ON_ITS_WAY))
         return int(await uow.session.scalar(query) or 0)
 
 
@@ -601,11 +602,11 @@ async def main() -> None:
     sent_unseen = sum(
         1
         for status, chat, message_id, payload in rows
-        if status == "sent"
+        if status == OutboxStatus.SENT
         and payload.get("method") in ("sendMessage", "sendPhoto", "sendDocument", "sendPoll")
         and (message_id is None or (chat, message_id) not in recorded)
     )
-    not_sent = sum(count for status, count in statuses.items() if status != "sent")
+    not_sent = sum(count for status, count in statuses.items() if status != OutboxStatus.SENT)
     duplicates = len(recorded - claimed)
 
     delays, missing = [], 0

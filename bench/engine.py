@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from content import BUNDLED_CONTENT
 from flows.engine import advance, start
-from flows.run import DONE, ButtonInput, Input, RunState, TextInput
+from flows.run import DONE, ButtonInput, Input, RunState, RunStatus, TextInput
 from flows.validate import load_content
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
@@ -61,7 +61,7 @@ def main() -> None:
             state, _ = advance(flow, content.catalog, RunState.from_json(state.to_json()), given, NOW)
             state.to_json()
             latencies.append(time.perf_counter() - step_began)
-        assert state.status == "completed"
+        assert state.status == RunStatus.COMPLETED
     elapsed = time.perf_counter() - began
     latencies.sort()
     print(

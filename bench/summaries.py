@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from content import BUNDLED_CONTENT  # noqa: E402
 from flows.content import Content  # noqa: E402
+from flows.run import RunStatus  # noqa: E402
 from flows.validate import load_content  # noqa: E402
 from services.schedules.timekeeper import BATCH  # noqa: E402
 from services.summaries import summaries  # noqa: E402
@@ -102,7 +103,7 @@ def checkin_rows(visitors: list[int], weeks: int) -> tuple[list[dict[str, Any]],
                     "person_id": person,
                     "flow_id": "weekly_checkin",
                     "step_id": None,
-                    "status": "completed",
+                    "status": RunStatus.COMPLETED,
                     "state": {},
                     "started_at": finished - timedelta(minutes=5),
                     "updated_at": finished,

@@ -15,10 +15,6 @@ from flows.bounds import Problem
 from flows.i18n import Catalog
 from flows.render import question, summary
 from flows.run import (
-    ACTIVE,
-    CANCELLED,
-    COMPLETED,
-    EXPIRED,
     KEEP,
     SKIP,
     ButtonInput,
@@ -28,6 +24,7 @@ from flows.run import (
     Input,
     Record,
     RunState,
+    RunStatus,
     Say,
     TimeoutInput,
 )
@@ -49,7 +46,7 @@ def start(
         flow_id=flow.id,
         lang=lang,
         timezone=timezone,
-        status=ACTIVE,
+        status=RunStatus.ACTIVE,
         step_id=flow.steps[0].id,
         answers={},
         history=(),
@@ -63,11 +60,11 @@ def start(
 
 def advance(flow: Flow, catalog: Catalog, state: RunState, given: Input, now: datetime) -> Turn:
     lang = state.lang
-    if state.status != ACTIVE:
+    if state.status != RunStatus.ACTIVE:
         return state, [_say(catalog, lang, "info.ended")]
     if now >= state.expires_at or state.step_id is None or not _has_step(flow, state.step_id):
-        ended = state.evolve(status=EXPIRED, step_id=None, selection=(), updated_at=now)
-        return ended, [_say(catalog, lang, "info.expired"), Finish(EXPIRED)]
+        ended = state.evolve(status=RunStatus.EXPIRED, step_id=None, selection=(), updated_at=now)
+        return ended, [_say(catalog, lang, "info.expired"), Finish(RunStatus.EXPIRED)]
     if isinstance(given, TimeoutInput):
         return state, []
 
@@ -76,8 +73,8 @@ def advance(flow: Flow, catalog: Catalog, state: RunState, given: Input, now: da
     state = state.evolve(updated_at=now, expires_at=now + flow.expires_after)
     if isinstance(given, CommandInput):
         if given.command == "cancel":
-            ended = state.evolve(status=CANCELLED, step_id=None, selection=())
-            return ended, [_say(catalog, lang, "info.cancelled"), Finish(CANCELLED)]
+            ended = state.evolve(status=RunStatus.CANCELLED, step_id=None, selection=())
+            return ended, [_say(catalog, lang, "info.cancelled"), Finish(RunStatus.CANCELLED)]
         if given.command == "back":
             return _back(flow, catalog, state, step)
         return _skip(flow, catalog, state, step)
@@ -106,7 +103,7 @@ def advance(flow: Flow, catalog: Catalog, state: RunState, given: Input, now: da
 
 def current_question(flow: Flow, catalog: Catalog, state: RunState) -> Say | None:
     """The question a run is waiting on, to repeat after a command did its work (rule 8)."""
-    if state.status != ACTIVE or state.step_id is None or not _has_step(flow, state.step_id):
+    if state.status != RunStatus.ACTIVE or state.step_id is None or not _has_step(flow, state.step_id):
         return None
     return _question(catalog, state, flow.step(state.step_id))
 
@@ -193,5 +190,5 @@ def _complete(flow: Flow, catalog: Catalog, state: RunState, effects: list[Effec
         closing.extend(summary(flow, state.answers, state.history, catalog, state.lang))
     if flow.done is not None:
         closing.append(Say(catalog.lay_out(state.lang, catalog.pick(flow.done, state.lang))))
-    done = state.evolve(status=COMPLETED, step_id=None, selection=())
-    return done, [*effects, *closing, Finish(COMPLETED)]
+    done = state.evolve(status=RunStatus.COMPLETED, step_id=None, selection=())
+    return done, [*effects, *closing, Finish(RunStatus.COMPLETED)]

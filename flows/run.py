@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Final, Literal
+from enum import StrEnum
+from typing import Any, Literal
 
-ACTIVE: Final = "active"
-COMPLETED: Final = "completed"
-CANCELLED: Final = "cancelled"
-EXPIRED: Final = "expired"
 
-RunStatus = Literal["active", "completed", "cancelled", "expired"]
+class RunStatus(StrEnum):
+    """Where a run stands: every status but ACTIVE is an end. The store keeps it as a string."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class RunState:
             flow_id=data["flow_id"],
             lang=data["lang"],
             timezone=data["timezone"],
-            status=data["status"],
+            status=RunStatus(data["status"]),
             step_id=data["step_id"],
             answers=dict(data["answers"]),
             history=tuple(data["history"]),

@@ -15,7 +15,6 @@ from typing import Any, Literal
 from flows.engine import advance, start
 from flows.i18n import Catalog
 from flows.run import (
-    ACTIVE,
     Button,
     ButtonInput,
     CommandInput,
@@ -23,6 +22,7 @@ from flows.run import (
     MediaInput,
     Record,
     RunState,
+    RunStatus,
     Say,
     TextInput,
 )
@@ -56,7 +56,7 @@ class Conversation:
 
     @property
     def active(self) -> bool:
-        return self.state.status == ACTIVE
+        return self.state.status == RunStatus.ACTIVE
 
     def send(self, line: str, now: datetime) -> list[str]:
         self.state, effects = advance(self.flow, self.catalog, self.state, self._read(line), now)

@@ -23,6 +23,7 @@ from pydantic import Field, field_validator
 
 from flows.content import Content
 from flows.loader import ContentError, Problem, Source, read
+from flows.run import RunStatus
 from flows.simulator import Conversation
 from flows.spec import Model
 
@@ -35,7 +36,7 @@ class Transcript(Model):
     timezone: str = "UTC"
     now: datetime
     conversation: Annotated[list[Turn], Field(min_length=1)]
-    ends: Literal["completed", "cancelled", "active"] | None = None
+    ends: Literal[RunStatus.COMPLETED, RunStatus.CANCELLED, RunStatus.ACTIVE] | None = None
 
     @field_validator("conversation")
     @classmethod

@@ -10,11 +10,10 @@ from typing import Any
 
 from telegram import Update
 
-from services.core.turn import GroupFacts
+from services.core.turn import ADMINS, GroupFacts
 from services.sending.transport import Blocked, RetryLater, SendFailed, Transport
 
 ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: an admin who posts as the group
-ADMINS = ("creator", "administrator")
 
 
 def group_facts(update: Update) -> GroupFacts:

@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from flows.run import RunStatus
+from store import statuses
 from store.types import Json, UTCDateTime
 
 # Stable constraint names, so migrations can name what they change on every engine.
@@ -110,7 +112,7 @@ class FlowRun(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     flow_id: Mapped[str] = mapped_column(String(64))
     step_id: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # active, completed, cancelled, expired
+    status: Mapped[RunStatus] = mapped_column(String(16))
     state: Mapped[dict[str, Any]] = mapped_column(Json)  # the engine's RunState, as JSON
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -200,7 +202,7 @@ class OutboxMessage(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     payload: Mapped[dict[str, Any]] = mapped_column(Json)
     priority: Mapped[int] = mapped_column(default=1)  # 0: interactive replies go first
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[statuses.OutboxStatus] = mapped_column(String(16), default=statuses.OutboxStatus.PENDING)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
@@ -239,9 +241,8 @@ class Occurrence(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the rule fell, in her timezone
     send_at: Mapped[datetime] = mapped_column(UTCDateTime())  # after her quiet hours
-    # pending, waiting (behind another conversation), started (a flow), sent, skipped, missed
-    status: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(String(16))  # why skipped or missed: holiday, away...
+    status: Mapped[statuses.OccurrenceStatus] = mapped_column(String(16))
+    reason: Mapped[statuses.OccurrenceReason | None] = mapped_column(String(16))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="SET NULL"))
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -264,7 +265,7 @@ class Project(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # draft (being set up), active, closed
+    status: Mapped[statuses.ProjectStatus] = mapped_column(String(16))
     template_id: Mapped[str | None] = mapped_column(String(64))
     aim: Mapped[str] = mapped_column(Text, default="")
     measure: Mapped[str] = mapped_column(String(200), default="")
@@ -345,7 +346,9 @@ class ChartRequest(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("pdsa_projects.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(String(16))  # view, study, supervisor
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent
+    status: Mapped[statuses.ChartStatus] = mapped_column(
+        String(16), default=statuses.ChartStatus.PENDING, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -360,7 +363,7 @@ class Circle(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # setup, active, paused
+    status: Mapped[statuses.CircleStatus] = mapped_column(String(16))
     paused: Mapped[str | None] = mapped_column(String(16))  # removed, demoted
     name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str | None] = mapped_column(String(10))
@@ -384,6 +387,9 @@ class CircleMember(Base):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+_RUNNING = f"status IN ({', '.join(repr(str(status)) for status in statuses.RUNNING)})"  # 'open', 'paused'
+
+
 class CircleSession(Base):
     """One meeting of a circle, from its scheduling to its follow-ups. The partial unique index
     lets at most one session of a circle be open or paused: two can never run at once."""
@@ -395,8 +401,8 @@ class CircleSession(Base):
             "ux_circle_sessions_running",
             "circle_id",
             unique=True,
-            sqlite_where=text("status IN ('open', 'paused')"),
-            postgresql_where=text("status IN ('open', 'paused')"),
+            sqlite_where=text(_RUNNING),
+            postgresql_where=text(_RUNNING),
         ),
         Index("ix_circle_sessions_status_due", "status", "due_at"),
     )
@@ -405,7 +411,7 @@ class CircleSession(Base):
     circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
     number: Mapped[int]
     template_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # scheduled, open, paused, ended, cancelled
+    status: Mapped[statuses.SessionStatus] = mapped_column(String(16))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the clock's next work on it
     reminded: Mapped[int] = mapped_column(default=0)  # 0 none, 1 the day before, 2 the hour before

@@ -18,6 +18,7 @@ from services.core.errors import Refused
 from services.core.failures import SetAside, each_alone
 from store.database import Database
 from store.models import Bulletin, Person
+from store.statuses import OutboxStatus
 from store.uow import UnitOfWork
 
 MARK = "📣"
@@ -202,11 +203,11 @@ async def report(uow: UnitOfWork, bulletin_id: int) -> Report:
     delivered = blocked = waiting = 0
     failures: Counter[str] = Counter()
     for status, error, count in await uow.outbox.bulletin_tally(bulletin_id):
-        if status == "sent":
+        if status == OutboxStatus.SENT:
             delivered += count
-        elif status == "undeliverable":
+        elif status == OutboxStatus.UNDELIVERABLE:
             blocked += count
-        elif status == "failed":
+        elif status == OutboxStatus.FAILED:
             failures[error or "unknown"] += count
         else:
             waiting += count

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from flows.circles import Reply, Share
 from services.core.buttons import Button
 from services.core.prompts import Prompt, prompt_kind
+from store.statuses import CircleStatus
 
 if TYPE_CHECKING:
     from services.core.turn import Turn
@@ -128,7 +129,7 @@ class Vote(Button):
 
 async def own_setup(turn: Turn, data: Any) -> Circle | None:
     circle = await turn.uow.circles.get(data.circle)
-    mine = circle is not None and circle.facilitator_id == turn.me.id and circle.status == "setup"
+    mine = circle is not None and circle.facilitator_id == turn.me.id and circle.status == CircleStatus.SETUP
     return circle if mine else None
 
 
@@ -152,7 +153,7 @@ async def this_groups_circle(turn: Turn) -> Circle | None:
 async def facilitates_here(turn: Turn, data: Any = None) -> Circle | None:
     """This group's circle, set up, if she facilitates it (for a button: its session is the circle's)."""
     circle = await this_groups_circle(turn)
-    if circle is None or circle.status == "setup" or circle.facilitator_id != turn.me.id:
+    if circle is None or circle.status == CircleStatus.SETUP or circle.facilitator_id != turn.me.id:
         return None
     if data is None:
         return circle

@@ -19,6 +19,7 @@ from services.core.clock import ClockEnv
 from services.core.failures import SetAside, each_alone
 from services.core.outgoing import Outbox
 from store.models import Circle, CircleSession, Contribution
+from store.statuses import CircleStatus, SessionStatus
 from store.uow import UnitOfWork
 
 BATCH = 50
@@ -83,12 +84,12 @@ class CircleClock:
         )
         desk = SessionDesk(ctx)
         if circle is None:
-            session.status, session.due_at = "cancelled", None
-        elif session.status == "ended":
+            session.status, session.due_at = SessionStatus.CANCELLED, None
+        elif session.status == SessionStatus.ENDED:
             await desk.report_ratings(circle, session)
-        elif session.status == "open":
+        elif session.status == SessionStatus.OPEN:
             await self._overrun(ctx, circle, session)
-        elif circle.status != "active":
+        elif circle.status != CircleStatus.ACTIVE:
             session.due_at = now + RETRY
         elif now >= session.starts_at:
             await self._start(ctx, desk, circle, session)
@@ -116,7 +117,7 @@ class CircleClock:
         template = ctx.template(session)
         minutes = 60 if template is None else template.minutes
         if ctx.now >= session.starts_at + timedelta(minutes=minutes):
-            session.status, session.due_at = "cancelled", None
+            session.status, session.due_at = SessionStatus.CANCELLED, None
             await ctx.schedule_next(circle, ctx.now)
             return
         if await desk.running(circle) is not None:

@@ -13,6 +13,7 @@ from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
 from services.core.turn import GroupFacts, Turn
 from store.models import Circle, Person
+from store.statuses import RUNNING, CircleStatus, SessionStatus
 
 
 def context(turn: Turn) -> CircleContext:
@@ -37,9 +38,9 @@ async def on_update(turn: Turn) -> None:
             await ctx.speaker(turn.person).say("circle.private_only", command=incoming.command)
         return
     circle, session = await turn.uow.circles.with_running(incoming.chat_id)
-    if circle is None or circle.status != "active" or incoming.message_id is None:
+    if circle is None or circle.status != CircleStatus.ACTIVE or incoming.message_id is None:
         return
-    if session is None or session.status != "open":
+    if session is None or session.status != SessionStatus.OPEN:
         return
     desk = SessionDesk(ctx)
     if facts.edited:
@@ -98,16 +99,16 @@ async def control(turn: Turn, name: str) -> None:
     assert circle is not None  # the rule found it
     facilitator = turn.me
     speaker = ctx.speaker(facilitator)
-    if circle.status == "paused":
+    if circle.status == CircleStatus.PAUSED:
         return await speaker.say("circle.bot_demoted", name=circle.name)
     desk = SessionDesk(ctx)
     session = await desk.running(circle)
     if name == "session":
-        if session is not None and session.status == "paused":
+        if session is not None and session.status == SessionStatus.PAUSED:
             return await desk.resume(circle, session)
         if session is not None:
             return await speaker.say("circle.already_running")
-        scheduled = await turn.uow.circles.sessions_with(circle.id, ("scheduled",))
+        scheduled = await turn.uow.circles.sessions_with(circle.id, (SessionStatus.SCHEDULED,))
         upcoming = scheduled[0] if scheduled else await ctx.schedule_next(circle, ctx.now)
         if upcoming is None:
             return await speaker.say("circle.no_session")
@@ -129,7 +130,7 @@ async def control_refused(turn: Turn) -> None:
     circle = await this_groups_circle(turn)
     if await _anonymous(turn, circle):
         return
-    if circle is None or circle.status == "setup":
+    if circle is None or circle.status == CircleStatus.SETUP:
         return await _in_group(turn, circle, "circle.not_a_circle")
     await _not_yours(turn, circle, turn.person)
 
@@ -152,7 +153,7 @@ async def press_control(turn: Turn, data: Control) -> None:
     session = await turn.uow.circles.session_by_id(data.session)
     circle = await this_groups_circle(turn)
     assert session is not None and circle is not None  # the rule found them
-    if session.status not in ("open", "paused"):  # a button of a session that has ended
+    if session.status not in RUNNING:  # a button of a session that has ended
         return await _notice(turn, context(turn).words(circle, "circle.no_session"))
     await _notice(turn, "✓")
     await control(turn, data.action)

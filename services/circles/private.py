@@ -17,6 +17,7 @@ from services.circles.context import CircleContext
 from services.core.prompts import Prompt, close, open_prompt
 from services.core.speaker import Speaker
 from store.models import Contribution, Person
+from store.statuses import RUNNING, SessionStatus
 
 
 class CirclePrivate:
@@ -45,7 +46,7 @@ class CirclePrivate:
     async def _answer(self, prompt: SegmentAnswer, text: str) -> None:
         session = await self.uow.circles.session_by_id(prompt.session)
         template = None if session is None else self.ctx.template(session)
-        if session is None or template is None or session.status not in ("open", "paused"):
+        if session is None or template is None or session.status not in RUNNING:
             return await self.speaker.say("circle.session_over")
         segments = template.segments
         private = segments[prompt.segment].private if prompt.segment < len(segments) else None
@@ -75,14 +76,14 @@ class CirclePrivate:
     async def rsvp(self, data: Rsvp) -> None:
         session = await self.uow.circles.session_by_id(data.session)
         circle = None if session is None else await self.uow.circles.get(session.circle_id)
-        if session is None or circle is None or session.status != "scheduled":
+        if session is None or circle is None or session.status != SessionStatus.SCHEDULED:
             return await self.speaker.say("button.expired")
         (await self.uow.circles.seat(session.id, self.person.id)).rsvp = data.answer
         await self.speaker.say(CIRCLE_RSVPS.key(data.answer), name=circle.name)
 
     async def rate(self, data: Rate) -> None:
         session = await self.uow.circles.session_by_id(data.session)
-        if session is None or session.status != "ended":
+        if session is None or session.status != SessionStatus.ENDED:
             return await self.speaker.say("button.expired")
         (await self.uow.circles.seat(session.id, self.person.id)).rating = int(data.stars)
         open_prompt(self.person, RatingComment(session.id), self.ctx.now)
@@ -99,7 +100,7 @@ class CirclePrivate:
         circle = None if session is None else await self.uow.circles.get(session.circle_id)
         if data.how == "none" or circle is None or session is None:
             return await self.speaker.say("circle.kept_private")
-        if contribution.kind == "reflection" and session.status == "open":
+        if contribution.kind == "reflection" and session.status == SessionStatus.OPEN:
             who = self.person.name if data.how == "name" else self.ctx.words(circle, "circle.a_member")
             await self.ctx.post(
                 circle, self.ctx.words(circle, "circle.shared_line", who=who, text=contribution.text)

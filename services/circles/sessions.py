@@ -16,6 +16,7 @@ from services.circles.buttons import STARS, Control, Rate, SegmentAnswer, Vote, 
 from services.circles.context import CircleContext
 from services.core import waiting
 from store.models import Circle, CircleSession, Contribution, Person
+from store.statuses import RUNNING, SessionStatus
 
 FOLLOW_UP_AFTER = timedelta(days=3)  # "did you try it?": long enough to try, soon enough to remember
 REPORT_AFTER = timedelta(days=1)  # ratings reach the facilitator once members had a day to answer
@@ -40,7 +41,7 @@ class SessionDesk:
     # --- opening and moving on ----------------------------------------------------------------
 
     async def running(self, circle: Circle) -> CircleSession | None:
-        found = await self.uow.circles.sessions_with(circle.id, ("open", "paused"))
+        found = await self.uow.circles.sessions_with(circle.id, RUNNING)
         return found[0] if found else None
 
     async def open(self, circle: Circle, session: CircleSession, queued: bool = False) -> None:
@@ -48,9 +49,9 @@ class SessionDesk:
         time per circle, which the store's unique index also guarantees."""
         template = self.ctx.template(session)
         if template is None:
-            session.status, session.due_at = "cancelled", None
+            session.status, session.due_at = SessionStatus.CANCELLED, None
             return
-        session.status, session.opened_at, session.segment = "open", self.ctx.now, 0
+        session.status, session.opened_at, session.segment = SessionStatus.OPEN, self.ctx.now, 0
         await self.ctx.post(
             circle,
             self.ctx.words(circle, "circle.opened", name=circle.name, title=self.ctx.title(circle, session)),
@@ -63,8 +64,8 @@ class SessionDesk:
         template = self.ctx.template(session)
         if template is None:
             return await self.end(circle, session)
-        if session.status == "paused":
-            session.status = "open"
+        if session.status == SessionStatus.PAUSED:
+            session.status = SessionStatus.OPEN
         target = session.segment + step
         if target >= len(template.segments):
             return await self.end(circle, session)
@@ -77,12 +78,12 @@ class SessionDesk:
         session.reached = max(session.reached, target)
 
     async def pause(self, circle: Circle, session: CircleSession) -> None:
-        session.status, session.due_at = "paused", None
+        session.status, session.due_at = SessionStatus.PAUSED, None
         await self.ctx.post(circle, self.ctx.words(circle, "circle.paused"))
 
     async def resume(self, circle: Circle, session: CircleSession) -> None:
         template = self.ctx.template(session)
-        session.status = "open"
+        session.status = SessionStatus.OPEN
         if template is not None:
             await self._show(circle, session, template, first_time=False)
 
@@ -256,7 +257,7 @@ class SessionDesk:
     ) -> str:
         """Her vote, which she may change until the circle moves on; the notice shown to her."""
         template = self.ctx.template(session)
-        current = session.status == "open" and segment == session.segment and template is not None
+        current = session.status == SessionStatus.OPEN and segment == session.segment and template is not None
         options = (
             {}
             if not current or template is None
@@ -279,7 +280,7 @@ class SessionDesk:
         follow-ups, and the next meeting scheduled."""
         ctx = self.ctx
         await self._segment_ends(circle, session)
-        session.status, session.ended_at = "ended", ctx.now
+        session.status, session.ended_at = SessionStatus.ENDED, ctx.now
         session.due_at = ctx.now + REPORT_AFTER
         circle.sessions_held += 1
         members = await self.uow.circles.members(circle.id)

@@ -19,14 +19,15 @@ from services.circles.context import FACILITATOR, CircleContext
 from services.circles.sessions import SessionDesk
 from services.core.prompts import close, open_prompt
 from services.core.speaker import Speaker
+from services.core.turn import GONE, MemberStatus
 from services.joining import invites
 from services.joining.bot_identity import USERNAME_KEY
 from services.settings.dialog import read_clock
 from store.models import Circle, Person
+from store.statuses import CircleStatus, SessionStatus
 
 CIRCLE_INVITE_USES = 50  # a circle is 8 to 12 people; room for the ones who come and go
 CIRCLE_INVITE_DAYS = 90
-GONE = ("left", "kicked")
 
 
 class CircleSetup:
@@ -47,7 +48,7 @@ class CircleSetup:
         speaker = ctx.speaker(person)
         if not sender_admin:
             return await ctx.out.send(chat_id, catalog.say(group_lang, "circle.only_admins"))
-        if circle is not None and (circle.status != "setup" or circle.facilitator_id != person.id):
+        if circle is not None and (circle.status != CircleStatus.SETUP or circle.facilitator_id != person.id):
             return await speaker.say("circle.already", name=circle.name or "…")
         if not bot_admin:
             return await speaker.say("circle.make_me_admin")
@@ -63,22 +64,22 @@ class CircleSetup:
         if circle is None:
             return
         facilitator = await self.ctx.facilitator(circle)
-        if status == "administrator":
+        if status == MemberStatus.ADMINISTRATOR:
             if circle.paused is None:
                 return
             circle.paused = None
-            if circle.status == "paused":
-                circle.status = "active"
+            if circle.status == CircleStatus.PAUSED:
+                circle.status = CircleStatus.ACTIVE
             if facilitator is not None:
                 await self.ctx.speaker(facilitator).say("circle.resumed", name=circle.name)
             return
         circle.paused = "removed" if status in GONE else "demoted"
-        if circle.status == "active":
-            circle.status = "paused"
+        if circle.status == CircleStatus.ACTIVE:
+            circle.status = CircleStatus.PAUSED
         desk = SessionDesk(self.ctx)
         running = await desk.running(circle)
         if running is not None:
-            running.status, running.due_at = "paused", None
+            running.status, running.due_at = SessionStatus.PAUSED, None
         if facilitator is not None:
             await self.ctx.speaker(facilitator).say(CIRCLE_PAUSED.key(circle.paused), name=circle.name or "…")
 
@@ -98,7 +99,7 @@ class CircleSetup:
         to circlebot and to this circle."""
         circle = await self.uow.circles.get(circle_id)
         out, words = self.ctx.out, self.ctx.words
-        if circle is None or circle.chat_id != chat_id or circle.status != "active":
+        if circle is None or circle.chat_id != chat_id or circle.status != CircleStatus.ACTIVE:
             return await out.answer_button(chat_id, callback_id, self._group_words(circle, "circle.not_open"))
         if person is None or person.consented_at is None:
             link = await self.invite_link(circle)
@@ -114,7 +115,7 @@ class CircleSetup:
         return self.ctx.content.catalog.say(self.ctx.content.languages.default, key)
 
     async def welcome(self, circle: Circle, person: Person, speaker: Speaker) -> None:
-        scheduled = await self.uow.circles.sessions_with(circle.id, ("scheduled",))
+        scheduled = await self.uow.circles.sessions_with(circle.id, (SessionStatus.SCHEDULED,))
         when = self.ctx.when(circle, scheduled[0].starts_at, speaker.lang) if scheduled else "—"
         await speaker.say("circle.welcome", name=circle.name, when=when)
 
@@ -142,7 +143,7 @@ class CircleSetup:
     async def receive(self, person: Person, speaker: Speaker, prompt: SetUpAsk, text: str) -> None:
         """The name, then the time (the other answers are buttons)."""
         circle = await self.uow.circles.get(prompt.circle)
-        if circle is None or circle.facilitator_id != person.id or circle.status != "setup":
+        if circle is None or circle.facilitator_id != person.id or circle.status != CircleStatus.SETUP:
             close(person)
             return await speaker.say("button.expired")
         if prompt.ask == "name":
@@ -207,7 +208,7 @@ class CircleSetup:
         if circle.language is None or circle.set_id is None or circle.meets_on is None:
             return await speaker.say("circle.use_buttons")
         close(person)
-        circle.meets_at, circle.status = at, "active"
+        circle.meets_at, circle.status = at, CircleStatus.ACTIVE
         first = await self.ctx.schedule_next(circle, self.ctx.now)
         when = "—" if first is None else self.ctx.when(circle, first.starts_at)
         day = self.ctx.words(circle, DAY_NAMES.key(circle.meets_on))

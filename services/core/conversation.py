@@ -15,7 +15,7 @@ from flows.alerts import raised
 from flows.content import Content
 from flows.i18n import Catalog
 from flows.render import display
-from flows.run import COMPLETED, Finish, Input, Record, RunState, Say
+from flows.run import Finish, Input, Record, RunState, RunStatus, Say
 from flows.schedules import Schedule, StartFlow
 from flows.spec import Flow
 from flows.trend import trend_text
@@ -24,6 +24,7 @@ from services.core.buttons import Button
 from services.core.speaker import Speaker
 from services.core.teams import supervisor_of
 from store.models import FlowRun, Occurrence, Person
+from store.statuses import OccurrenceReason, OccurrenceStatus
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ async def own_active_run(turn: Turn, data: Any) -> FlowRun | None:
     """The run a button names, if it is hers and still going: one from an old run, or forged to
     name someone else's, is refused."""
     run = await turn.uow.runs.get(data.run)
-    return run if run is not None and run.person_id == turn.me.id and run.status == "active" else None
+    return run if run is not None and run.person_id == turn.me.id and run.status == RunStatus.ACTIVE else None
 
 
 RunEnded = Callable[["Conversation", FlowRun, Flow, RunState, RunState | None], Awaitable[bool]]
@@ -96,7 +97,7 @@ class Conversation:
                 run,
                 state=run.state,
                 step_id=None,
-                status="expired",
+                status=RunStatus.EXPIRED,
                 now=self.now,
                 expires_at=None,
                 finished_at=self.now,
@@ -122,7 +123,7 @@ class Conversation:
         """A scheduled flow falls due: it starts now, or waits behind the conversation she is in."""
         if await waiting.is_free(self.uow, self.person, self.now):
             return await self._start_scheduled(occurrence, schedule, flow)
-        occurrence.status = "waiting"
+        occurrence.status = OccurrenceStatus.WAITING
         await self.speaker.say("schedule.waiting", flow=self.catalog.pick(flow.title, self.speaker.lang))
         await self.repeat_question(await self.uow.runs.active_for(self.person.id))
 
@@ -143,13 +144,16 @@ class Conversation:
         latest = {occurrence.schedule_id: occurrence for occurrence in waiting_flows}
         for occurrence in waiting_flows:
             if latest[occurrence.schedule_id] is not occurrence:
-                occurrence.status, occurrence.reason = "missed", "superseded"
+                occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.SUPERSEDED
         for occurrence in latest.values():
             found = self._scheduled_flow(occurrence)
             if found is None:
-                occurrence.status, occurrence.reason = "missed", "gone"
+                occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.GONE
             elif await self.uow.runs.completed_since(self.person.id, found[1].id, occurrence.due_at):
-                occurrence.status, occurrence.reason = "skipped", "done"  # she did it meanwhile
+                occurrence.status, occurrence.reason = (
+                    OccurrenceStatus.SKIPPED,
+                    OccurrenceReason.DONE,
+                )  # she did it meanwhile
             else:
                 return await self._start_scheduled(occurrence, *found)
 
@@ -162,8 +166,8 @@ class Conversation:
 
     async def _start_scheduled(self, occurrence: Occurrence, schedule: Schedule, flow: Flow) -> None:
         run = await self.start(flow)
-        occurrence.status, occurrence.run_id = "started", run.id
-        if schedule.remind_after is not None and run.status == "active":
+        occurrence.status, occurrence.run_id = OccurrenceStatus.STARTED, run.id
+        if schedule.remind_after is not None and run.status == RunStatus.ACTIVE:
             occurrence.remind_at = self.now + schedule.remind_after
 
     # --- effects ---------------------------------------------------------------------------
@@ -190,7 +194,7 @@ class Conversation:
         )
         if finished is None:
             return
-        if finished == COMPLETED:
+        if finished == RunStatus.COMPLETED:
             await self._after(flow, state)
         for ended in self.run_ended:
             if await ended(self, run, flow, state, before):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flows.content import Content
@@ -27,6 +28,20 @@ class Sender:
     name: str
     username: str | None = None
     language_code: str | None = None
+
+
+class MemberStatus(StrEnum):
+    """The statuses of a group's member, as Telegram names them, that circlebot acts on (a fact
+    carries Telegram's word as given: it may have more)."""
+
+    CREATOR = "creator"
+    ADMINISTRATOR = "administrator"
+    LEFT = "left"
+    KICKED = "kicked"
+
+
+ADMINS = (MemberStatus.CREATOR, MemberStatus.ADMINISTRATOR)
+GONE = (MemberStatus.LEFT, MemberStatus.KICKED)
 
 
 @dataclass(frozen=True)

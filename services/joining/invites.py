@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flows.spec import ROLES
 from services.core.errors import Refused
@@ -15,8 +16,23 @@ from store.models import Invite, Team
 from store.uow import UnitOfWork
 
 CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
+
+
+class InviteStatus(StrEnum):
+    """Where an invite stands, worked out from its row (it keeps no status of its own)."""
+
+    ACTIVE = "active"
+    USED_UP = "used up"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
 # Why an invite of each status other than active cannot be used.
-UNUSABLE = {"revoked": "invite.revoked", "used up": "invite.used_up", "expired": "invite.expired"}
+UNUSABLE = {
+    InviteStatus.REVOKED: "invite.revoked",
+    InviteStatus.USED_UP: "invite.used_up",
+    InviteStatus.EXPIRED: "invite.expired",
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +43,7 @@ class InviteView:
     uses: int
     max_uses: int
     expires_at: datetime
-    status: str  # active, used up, expired, revoked
+    status: InviteStatus
 
 
 def new_code() -> str:
@@ -101,14 +117,14 @@ async def add_invite(
     return code
 
 
-def _status(invite: Invite, now: datetime) -> str:
+def _status(invite: Invite, now: datetime) -> InviteStatus:
     if invite.revoked_at is not None:
-        return "revoked"
+        return InviteStatus.REVOKED
     if invite.uses >= invite.max_uses:
-        return "used up"
+        return InviteStatus.USED_UP
     if invite.expires_at <= now:
-        return "expired"
-    return "active"
+        return InviteStatus.EXPIRED
+    return InviteStatus.ACTIVE
 
 
 def why_unusable(invite: Invite | None, now: datetime) -> str | None:
@@ -116,7 +132,7 @@ def why_unusable(invite: Invite | None, now: datetime) -> str | None:
     if invite is None:
         return "invite.unknown"
     status = _status(invite, now)
-    return None if status == "active" else UNUSABLE[status]
+    return None if status == InviteStatus.ACTIVE else UNUSABLE[status]
 
 
 async def list_invites(db: Database, now: datetime, include_inactive: bool) -> list[InviteView]:

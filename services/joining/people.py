@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from services.core.errors import Refused
 from services.joining.invites import check_role
 from store.database import Database
 from store.models import Person
 from store.uow import UnitOfWork
+
+
+class PersonStatus(StrEnum):
+    """Where a person stands, from her row: deactivated by an admin, or unreachable (she
+    blocked the bot)."""
+
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+    UNREACHABLE = "unreachable"
 
 
 @dataclass(frozen=True)
@@ -20,14 +30,14 @@ class PersonView:
     roles: tuple[str, ...]
     team: str | None
     language: str | None
-    status: str  # active, deactivated, unreachable
+    status: PersonStatus
     consented_at: datetime | None
 
 
-def _status(person: Person) -> str:
+def _status(person: Person) -> PersonStatus:
     if person.deactivated:
-        return "deactivated"
-    return "unreachable" if person.unreachable else "active"
+        return PersonStatus.DEACTIVATED
+    return PersonStatus.UNREACHABLE if person.unreachable else PersonStatus.ACTIVE
 
 
 async def list_people(db: Database, team_name: str | None = None) -> list[PersonView]:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from services.core.buttons import Button
+from store.statuses import ProjectStatus
 
 if TYPE_CHECKING:
     from services.core.turn import Turn
@@ -123,7 +124,7 @@ async def open_project(turn: Turn, project_id: int) -> Project | None:
     """A project open to her: her own, or her team's."""
     found = await turn.uow.projects.get(project_id)
     person = turn.me
-    if found is None or found.status != "active":
+    if found is None or found.status != ProjectStatus.ACTIVE:
         return None
     mine = found.owner_id == person.id
     return found if mine or (found.team_id is not None and found.team_id == person.team_id) else None

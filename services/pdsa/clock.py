@@ -24,13 +24,14 @@ from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
 from services.pdsa.charts import RunChart, caption, run_chart
 from services.pdsa.projects import flow_for, prompt_time
 from store.models import ChartRequest, Cycle, Person, Project
+from store.statuses import ChartStatus, ProjectStatus
 from store.uow import UnitOfWork
 
 BATCH = 100
 PROMPT_GRACE = timedelta(hours=12)  # a prompt later than this (the bot was down) is let go
 Prepared = tuple[RunChart | Exception | None, bytes | Exception | None]  # read, then drawn
 CYCLE_ASIDE = SetAside("pdsa-cycle", {"next_prompt_at": None, "study_at": None})
-CHART_ASIDE = SetAside("chart", {"status": "failed"})
+CHART_ASIDE = SetAside("chart", {"status": ChartStatus.FAILED})
 MOST_VALUE_BUTTONS = 11  # a small whole-number range is answered with one press (0–10)
 
 
@@ -85,7 +86,7 @@ class PdsaClock:
         """The study offer and the data prompt due for one cycle; how many were asked."""
         project = await uow.projects.get(cycle.project_id)
         owner = None if project is None else await uow.people.get(project.owner_id)
-        if project is None or owner is None or project.status != "active":
+        if project is None or owner is None or project.status != ProjectStatus.ACTIVE:
             cycle.next_prompt_at = cycle.study_at = None
             return 0
         if cycle.study_at is not None and cycle.study_at <= now:
@@ -206,9 +207,9 @@ class PdsaClock:
         self, uow: UnitOfWork, request_id: int, chart: RunChart | None, picture: bytes | None, now: datetime
     ) -> int:
         request = await uow.projects.chart_request(request_id)
-        if request is None or request.status != "pending":
+        if request is None or request.status != ChartStatus.PENDING:
             return 0
-        request.status = "sent"
+        request.status = ChartStatus.SENT
         viewer = await uow.people.get(request.person_id)
         if chart is None or picture is None or viewer is None:
             return 0

@@ -19,6 +19,7 @@ from services.pdsa.context import PdsaContext
 from services.pdsa.points import DataPoints
 from services.pdsa.projects import Projects, as_prefill, flow_for
 from store.models import Cycle, Project
+from store.statuses import ProjectStatus
 
 LEADS = ("supervisor", "facilitator")  # who may start a team project
 PDSA_ROLES = ("home_visitor", "facilitator", "supervisor")
@@ -150,7 +151,7 @@ class PdsaDialog(PdsaContext):
             goal=template.goal,
             change_ideas=[pick(idea, lang) for idea in template.change_ideas],
         )
-        project.status = "active"
+        project.status = ProjectStatus.ACTIVE
         await self.speaker.say(
             "pdsa.from_template", aim=project.aim, measure=project.measure, unit=project.unit
         )

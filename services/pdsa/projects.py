@@ -14,11 +14,12 @@ from flows.availability import outside_quiet_hours
 from flows.content import Content
 from flows.measures import next_prompt
 from flows.pdsa import Prompts
-from flows.run import ACTIVE, COMPLETED, RunState
+from flows.run import RunState, RunStatus
 from flows.spec import Flow
 from services.core.speaker import Speaker
 from services.pdsa.buttons import Idea, OnOwnProject, OwnIdea
 from store.models import Cycle, FlowRun, Person, Project
+from store.statuses import ProjectStatus
 from store.uow import UnitOfWork
 
 TAG = "pdsa"
@@ -103,7 +104,7 @@ class Projects:
         if project is None:
             return None
         answers = by_tag(flow, state.answers)
-        if state.status != COMPLETED:
+        if state.status != RunStatus.COMPLETED:
             await self._pause(project, cycle, before)
         elif part == "project":
             await self._set_up(project, answers)
@@ -124,7 +125,7 @@ class Projects:
     async def _pause(self, project: Project, cycle: Cycle | None, before: RunState | None) -> None:
         holder: Project | Cycle = project if cycle is None else cycle
         holder.run_id = None
-        if before is not None and before.status == ACTIVE:
+        if before is not None and before.status == RunStatus.ACTIVE:
             holder.paused = before.to_json()
             await self.speaker.say("pdsa.paused")
 
@@ -140,7 +141,7 @@ class Projects:
         project.lowest, project.highest, project.goal = lowest, highest, answers.get("goal")
         ideas = str(answers.get("change_ideas") or "").splitlines()
         project.change_ideas = [idea.strip(" -•*\t") for idea in ideas if idea.strip(" -•*\t")]
-        project.status, project.run_id, project.paused = "active", None, None
+        project.status, project.run_id, project.paused = ProjectStatus.ACTIVE, None, None
         await self.ready(project)
 
     async def ready(self, project: Project) -> None:

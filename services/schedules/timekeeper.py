@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.availability import away_at, away_on, outside_quiet_hours
-from flows.run import TimeoutInput
+from flows.run import RunStatus, TimeoutInput
 from flows.schedules import Schedule, SendBulletin, SendSummary, StartFlow
 from flows.weekly import summary_rule
 from services.bulletins.bulletins import MARK, Audience, recipients
@@ -34,6 +34,7 @@ from services.schedules.schedules import occurrences
 from services.summaries import summaries
 from services.summaries.summaries import TeamSummary
 from store.models import FlowRun, Occurrence, Person
+from store.statuses import OccurrenceReason, OccurrenceStatus
 from store.uow import UnitOfWork
 
 BATCH = 100  # rows per transaction: replies from people in between never wait long
@@ -41,12 +42,14 @@ SNOOZE = timedelta(hours=3)
 ON_DEMAND_SUMMARY = "/summary"  # the occurrence a supervisor's /summary asks for
 ON_DEMAND_GRACE = timedelta(hours=1)
 # How each kind of item is moved out of the clock's way when its own work fails (services.core.failures).
-OCCURRENCE_ASIDE = SetAside("occurrence", {"status": "failed", "reason": "error"})
+OCCURRENCE_ASIDE = SetAside(
+    "occurrence", {"status": OccurrenceStatus.FAILED, "reason": OccurrenceReason.ERROR}
+)
 REMINDER_ASIDE = SetAside("reminder", {"remind_at": None})
 SCHEDULE_ASIDE = SetAside(  # a rule that fails is passed over until it next falls
     "schedule", then=lambda uow, schedule_id, now: uow.occurrences.set_checked_until(schedule_id, now)
 )
-RUN_ASIDE = SetAside("run-expiry", {"status": "expired", "expires_at": None})  # her answers are kept
+RUN_ASIDE = SetAside("run-expiry", {"status": RunStatus.EXPIRED, "expires_at": None})  # her answers are kept
 
 
 @dataclass(frozen=True)
@@ -136,11 +139,11 @@ class ScheduleClock:
         self, schedule: Schedule, person: Person, due: datetime, zone: str, now: datetime
     ) -> dict[str, Any]:
         local = due.astimezone(ZoneInfo(zone))
-        status, reason = "pending", None
+        status, reason = OccurrenceStatus.PENDING, None
         if local.date() in self.schedules.holidays:
-            status, reason = "skipped", "holiday"
+            status, reason = OccurrenceStatus.SKIPPED, OccurrenceReason.HOLIDAY
         elif away_on(local.date(), person.away_until):
-            status, reason = "skipped", "away"
+            status, reason = OccurrenceStatus.SKIPPED, OccurrenceReason.AWAY
         send_at = outside_quiet_hours(local, person.quiet_start, person.quiet_end, self.schedules.quiet_hours)
         return occurrence_row(schedule.id, person, due, send_at, now, status, reason)
 
@@ -192,15 +195,15 @@ class ScheduleClock:
         grace = ON_DEMAND_GRACE if occurrence.schedule_id == ON_DEMAND_SUMMARY else None
         grace = grace or (schedule.grace if schedule is not None else None)
         if self._what(occurrence) is None or grace is None:
-            occurrence.status, occurrence.reason = "missed", "gone"
+            occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.GONE
         elif person is None or person.deactivated:
-            occurrence.status, occurrence.reason = "skipped", "inactive"
+            occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.INACTIVE
         elif now - occurrence.send_at > grace:
-            occurrence.status, occurrence.reason = "missed", "late"
+            occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.LATE
         elif self._away(person, now):
-            occurrence.status, occurrence.reason = "skipped", "away"
+            occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.AWAY
         elif person.unreachable:
-            occurrence.status, occurrence.reason = "skipped", "blocked"
+            occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.BLOCKED
         else:
             return person
         return None
@@ -212,14 +215,14 @@ class ScheduleClock:
             schedule = self.schedules.get(occurrence.schedule_id)
             flow = self.content.flows.get(what.flow)
             if schedule is None or flow is None:
-                occurrence.status, occurrence.reason = "missed", "gone"
+                occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.GONE
                 return
             return await self._conversation(uow, person, now, key).offer(occurrence, schedule, flow)
         assert isinstance(what, SendBulletin)
         speaker = self._speaker(uow, person, now, key)
         words = self.content.catalog.pick(what.bulletin, speaker.lang)
         await speaker.send(self.content.catalog.lay_out(speaker.lang, f"{MARK} {words}"))
-        occurrence.status = "sent"
+        occurrence.status = OccurrenceStatus.SENT
 
     async def _summaries(self, due: list[tuple[Occurrence, Person]], now: datetime) -> list[str]:
         """Read a batch in one transaction, draw the charts off the event loop with none open,
@@ -265,7 +268,7 @@ class ScheduleClock:
         pending: Occurrence,
     ) -> str | None:
         occurrence = await uow.occurrences.get(pending.id)
-        if occurrence is None or occurrence.status != "pending":
+        if occurrence is None or occurrence.status != OccurrenceStatus.PENDING:
             return None
         supervisor = await uow.people.get(occurrence.person_id)
         summary, chart = built.get(occurrence.person_id), charts.get(occurrence.person_id)
@@ -274,12 +277,12 @@ class ScheduleClock:
         if isinstance(chart, Exception):
             raise chart
         if summary is None or chart is None or supervisor is None:
-            occurrence.status, occurrence.reason = "skipped", "no_team"
+            occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.NO_TEAM
         else:
             speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence.id}")
             photo = await uow.photos.add(now, data=chart)
             await summaries.queue(speaker, summary, photo.id)
-            occurrence.status = "sent"
+            occurrence.status = OccurrenceStatus.SENT
         return occurrence.status
 
     # --- runs: reminders and time-outs -------------------------------------------------------
@@ -313,7 +316,7 @@ class ScheduleClock:
         quiet, later = self.schedules.quiet_hours, local
         if person is not None:
             later = outside_quiet_hours(local, person.quiet_start, person.quiet_end, quiet)
-        going = run is not None and run.status == "active" and not _timed_out(run, now)
+        going = run is not None and run.status == RunStatus.ACTIVE and not _timed_out(run, now)
         if person is None or run is None or not going or self._away(person, now):
             occurrence.remind_at = None
         elif later > local:
@@ -346,7 +349,7 @@ class ScheduleClock:
                 people = await uow.people.many(run.person_id for run in runs)
                 ran = await each_alone(uow, runs, partial(self._expire_one, uow, people, now), RUN_ASIDE, now)
                 await uow.commit()
-            tally["expired"] += len(ran.results)
+            tally[RunStatus.EXPIRED] += len(ran.results)
 
     async def _expire_one(
         self, uow: UnitOfWork, people: dict[int, Person], now: datetime, run: FlowRun
@@ -364,7 +367,7 @@ async def snooze(uow: UnitOfWork, person: Person, now: datetime) -> datetime | N
     nothing scheduled is going."""
     run = await uow.runs.active_for(person.id)
     occurrence = None if run is None else await uow.occurrences.for_run(run.id)
-    if run is None or occurrence is None or occurrence.status != "started":
+    if run is None or occurrence is None or occurrence.status != OccurrenceStatus.STARTED:
         return None
     occurrence.remind_at, occurrence.reminded_at = now + SNOOZE, None
     return occurrence.remind_at
@@ -382,8 +385,8 @@ def occurrence_row(
     due: datetime,
     send_at: datetime,
     now: datetime,
-    status: str = "pending",
-    reason: str | None = None,
+    status: OccurrenceStatus = OccurrenceStatus.PENDING,
+    reason: OccurrenceReason | None = None,
 ) -> dict[str, Any]:
     return {
         "schedule_id": schedule_id,

@@ -18,6 +18,7 @@ from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter
 from services.sending.transport import Blocked, Files, RetryLater, Transport
 from store.database import Database
+from store.statuses import OutboxStatus
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
@@ -83,7 +84,9 @@ class SentLog:
                 self._recording.difference_update(batch)
 
 
-async def _settle(db: Database, outbox_id: int, status: str, error: str, unreachable: bool = False) -> None:
+async def _settle(
+    db: Database, outbox_id: int, status: OutboxStatus, error: str, unreachable: bool = False
+) -> None:
     async with db.unit_of_work() as uow:
         row = (await uow.outbox.get_many([outbox_id]))[0]
         await uow.outbox.mark_failed(row, status, error)
@@ -154,7 +157,9 @@ class OutboxSender:
                 message_id = await self._deliver(row, bulk)
             self.log.add(row.id, message_id)
         except Blocked as error:
-            await _settle(self.db, row.id, "undeliverable", str(error) or "blocked", unreachable=True)
+            await _settle(
+                self.db, row.id, OutboxStatus.UNDELIVERABLE, str(error) or "blocked", unreachable=True
+            )
         except RetryLater as error:
             held_until = self.clock() + timedelta(seconds=error.seconds)
             await _postpone(self.db, row.id, held_until, str(error))
@@ -162,7 +167,7 @@ class OutboxSender:
             log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
             reason = f"{type(error).__name__}: {error}"
             if row.attempts + 1 >= GIVE_UP_AFTER:
-                await _settle(self.db, row.id, "failed", reason)
+                await _settle(self.db, row.id, OutboxStatus.FAILED, reason)
             else:
                 held_until = self.clock() + backoff(row.attempts)
                 await _postpone(self.db, row.id, held_until, reason)

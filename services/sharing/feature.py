@@ -4,7 +4,7 @@ flow with a share step ends: services.core.conversation)."""
 from __future__ import annotations
 
 from flows.content import Content
-from flows.run import COMPLETED, RunState
+from flows.run import RunState, RunStatus
 from flows.spec import Flow
 from services.core.conversation import Conversation
 from services.core.registry import Answers, ButtonKind, Feature, Rule
@@ -29,7 +29,7 @@ async def run_ended(
     conversation: Conversation, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
 ) -> bool:
     """A completed flow with a share step: shared as she chose, or kept private (she is told)."""
-    if state.status != COMPLETED or flow.share_step is None:
+    if state.status != RunStatus.COMPLETED or flow.share_step is None:
         return False
     if state.answers.get(flow.share_step) is True:
         sharing = Sharing(conversation.uow, conversation.content, conversation.speaker, conversation.now)

@@ -21,6 +21,7 @@ from services.core.speaker import Speaker
 from services.pdsa.buttons import SupervisorChart
 from services.pdsa.charts import run_chart, signal_sentences
 from store.models import Cycle, DataPoint, Occurrence, Person, Project
+from store.statuses import OccurrenceReason
 from store.uow import UnitOfWork
 
 CHECKIN_TAG = "checkin"  # steps tagged checkin: wellbeing | workload | support
@@ -118,9 +119,10 @@ async def build_many(
             checkins=tuple(read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()),
             shared=shared.get(person.id, 0),
             blocked=person.unreachable,
-            away=away_on(local_today, person.away_until) or any(o.reason == "away" for o in mine),
+            away=away_on(local_today, person.away_until)
+            or any(o.reason == OccurrenceReason.AWAY for o in mine),
             in_progress=person.id in busy,
-            not_due=bool(mine) and all(o.reason == "holiday" for o in mine),
+            not_due=bool(mine) and all(o.reason == OccurrenceReason.HOLIDAY for o in mine),
         )
 
     found = {}

@@ -10,12 +10,13 @@ from sqlalchemy import CursorResult, Insert, Table, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.run import RunStatus
 from store.models import Base, FlowRun, Person
 
 
 def busy(person_id: Any, now: datetime) -> Any:
     """The person is in a conversation at `now`: a flow run going, or a prompt not lapsed."""
-    running = select(FlowRun.id).where(FlowRun.person_id == person_id, FlowRun.status == "active")
+    running = select(FlowRun.id).where(FlowRun.person_id == person_id, FlowRun.status == RunStatus.ACTIVE)
     prompting = select(Person.id).where(
         Person.id == person_id, Person.awaiting.is_not(None), Person.prompt_lapses_at > now
     )

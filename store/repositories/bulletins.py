@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from store.models import Bulletin, OutboxMessage, Photo
 from store.repositories.base import Repository
+from store.statuses import ON_ITS_WAY
 
 
 class BulletinRepository(Repository):
@@ -23,7 +24,7 @@ class BulletinRepository(Repository):
         """Bulletins with an author waiting for the delivery report, none of whose messages is
         still on its way."""
         unsettled = select(OutboxMessage.id).where(
-            OutboxMessage.bulletin_id == Bulletin.id, OutboxMessage.status.in_(("pending", "sending"))
+            OutboxMessage.bulletin_id == Bulletin.id, OutboxMessage.status.in_(ON_ITS_WAY)
         )
         query = select(Bulletin).where(
             Bulletin.author_id.is_not(None),

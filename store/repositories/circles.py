@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from store.models import Circle, CircleMember, CircleSession, Contribution, Person, Seat
 from store.repositories.base import Repository
+from store.statuses import FOR_THE_CLOCK, RUNNING, CircleStatus, SessionStatus
 
 
 @cache
@@ -31,7 +32,7 @@ _CIRCLE_AND_RUNNING = (
     select(Circle, CircleSession)
     .outerjoin(
         CircleSession,
-        (CircleSession.circle_id == Circle.id) & CircleSession.status.in_(("open", "paused")),
+        (CircleSession.circle_id == Circle.id) & CircleSession.status.in_(RUNNING),
     )
     .where(Circle.chat_id == bindparam("chat_id"))
 )
@@ -40,7 +41,11 @@ _CIRCLE_AND_RUNNING = (
 class CircleRepository(Repository):
     async def add(self, chat_id: int, facilitator_id: int, team_id: int | None, now: datetime) -> Circle:
         circle = Circle(
-            chat_id=chat_id, facilitator_id=facilitator_id, team_id=team_id, status="setup", created_at=now
+            chat_id=chat_id,
+            facilitator_id=facilitator_id,
+            team_id=team_id,
+            status=CircleStatus.SETUP,
+            created_at=now,
         )
         self.session.add(circle)
         await self.session.flush()
@@ -58,7 +63,9 @@ class CircleRepository(Repository):
         return (None, None) if found is None else (found[0], found[1])
 
     async def in_setup_by(self, facilitator_id: int) -> Circle | None:
-        query = select(Circle).where(Circle.facilitator_id == facilitator_id, Circle.status == "setup")
+        query = select(Circle).where(
+            Circle.facilitator_id == facilitator_id, Circle.status == CircleStatus.SETUP
+        )
         return await self.session.scalar(query.order_by(Circle.id.desc()).limit(1))
 
     async def membership(self, circle_id: int, person_id: int) -> CircleMember | None:
@@ -101,7 +108,7 @@ class CircleRepository(Repository):
             circle_id=circle.id,
             number=number,
             template_id=template_id,
-            status="scheduled",
+            status=SessionStatus.SCHEDULED,
             starts_at=starts_at,
             due_at=due_at,
             votes={},
@@ -115,7 +122,7 @@ class CircleRepository(Repository):
     async def session_by_id(self, session_id: int) -> CircleSession | None:
         return await self.session.get(CircleSession, session_id)
 
-    async def sessions_with(self, circle_id: int, statuses: Iterable[str]) -> list[CircleSession]:
+    async def sessions_with(self, circle_id: int, statuses: Iterable[SessionStatus]) -> list[CircleSession]:
         query = select(CircleSession).where(
             CircleSession.circle_id == circle_id, CircleSession.status.in_(list(statuses))
         )
@@ -124,7 +131,7 @@ class CircleRepository(Repository):
     async def last_ended(self, circle_id: int, before: int) -> CircleSession | None:
         query = select(CircleSession).where(
             CircleSession.circle_id == circle_id,
-            CircleSession.status == "ended",
+            CircleSession.status == SessionStatus.ENDED,
             CircleSession.number < before,
         )
         return await self.session.scalar(query.order_by(CircleSession.number.desc()).limit(1))
@@ -132,7 +139,7 @@ class CircleRepository(Repository):
     async def due(self, now: datetime, limit: int) -> list[CircleSession]:
         query = (
             select(CircleSession)
-            .where(CircleSession.due_at <= now, CircleSession.status.in_(("scheduled", "open", "ended")))
+            .where(CircleSession.due_at <= now, CircleSession.status.in_(FOR_THE_CLOCK))
             .order_by(CircleSession.due_at)
             .limit(limit)
         )
@@ -141,9 +148,7 @@ class CircleRepository(Repository):
     async def next_due(self) -> datetime | None:
         moments = [
             await self.session.scalar(
-                select(func.min(CircleSession.due_at)).where(
-                    CircleSession.status.in_(("scheduled", "open", "ended"))
-                )
+                select(func.min(CircleSession.due_at)).where(CircleSession.status.in_(FOR_THE_CLOCK))
             ),
             await self.session.scalar(select(func.min(Contribution.follow_up_at))),
         ]
@@ -214,7 +219,7 @@ class CircleRepository(Repository):
             )
             .where(
                 CircleMember.person_id.in_(list(person_ids)),
-                CircleSession.status == "ended",
+                CircleSession.status == SessionStatus.ENDED,
                 CircleSession.ended_at >= since,
                 CircleMember.joined_at <= CircleSession.ended_at,
             )

@@ -10,6 +10,7 @@ from sqlalchemy import Table, func, select, update
 
 from store.models import Occurrence, ScheduleMark
 from store.repositories.base import Repository, busy, prepared_insert
+from store.statuses import OccurrenceReason, OccurrenceStatus
 
 
 class OccurrenceRepository(Repository):
@@ -33,7 +34,7 @@ class OccurrenceRepository(Repository):
     async def due(self, now: datetime, limit: int) -> list[Occurrence]:
         query = (
             select(Occurrence)
-            .where(Occurrence.status == "pending", Occurrence.send_at <= now)
+            .where(Occurrence.status == OccurrenceStatus.PENDING, Occurrence.send_at <= now)
             .order_by(Occurrence.send_at, Occurrence.id)
             .limit(limit)
         )
@@ -43,7 +44,7 @@ class OccurrenceRepository(Repository):
         """Waiting flows whose person is in no conversation any more."""
         query = (
             select(Occurrence)
-            .where(Occurrence.status == "waiting", ~busy(Occurrence.person_id, now))
+            .where(Occurrence.status == OccurrenceStatus.WAITING, ~busy(Occurrence.person_id, now))
             .order_by(Occurrence.send_at, Occurrence.id)
             .limit(limit)
         )
@@ -51,13 +52,17 @@ class OccurrenceRepository(Repository):
 
     async def fail_waiting(self, person_id: int) -> None:
         """Her waiting flows, set aside as failed (the clock could not start them)."""
-        query = update(Occurrence).where(Occurrence.person_id == person_id, Occurrence.status == "waiting")
-        await self.session.execute(query.values(status="failed", reason="error"))
+        query = update(Occurrence).where(
+            Occurrence.person_id == person_id, Occurrence.status == OccurrenceStatus.WAITING
+        )
+        await self.session.execute(
+            query.values(status=OccurrenceStatus.FAILED, reason=OccurrenceReason.ERROR)
+        )
 
     async def waiting_for(self, person_id: int) -> list[Occurrence]:
         query = (
             select(Occurrence)
-            .where(Occurrence.person_id == person_id, Occurrence.status == "waiting")
+            .where(Occurrence.person_id == person_id, Occurrence.status == OccurrenceStatus.WAITING)
             .order_by(Occurrence.send_at, Occurrence.id)
         )
         return list(await self.session.scalars(query))
@@ -65,7 +70,7 @@ class OccurrenceRepository(Repository):
     async def reminders_due(self, now: datetime, limit: int) -> list[Occurrence]:
         query = (
             select(Occurrence)
-            .where(Occurrence.status == "started", Occurrence.remind_at <= now)
+            .where(Occurrence.status == OccurrenceStatus.STARTED, Occurrence.remind_at <= now)
             .order_by(Occurrence.remind_at, Occurrence.id)
             .limit(limit)
         )
@@ -85,9 +90,9 @@ class OccurrenceRepository(Repository):
     async def next_due(self) -> datetime | None:
         """The earliest moment a row needs the clock: a pending send or a reminder."""
         pending = await self.session.scalar(
-            select(func.min(Occurrence.send_at)).where(Occurrence.status == "pending")
+            select(func.min(Occurrence.send_at)).where(Occurrence.status == OccurrenceStatus.PENDING)
         )
         reminder = await self.session.scalar(
-            select(func.min(Occurrence.remind_at)).where(Occurrence.status == "started")
+            select(func.min(Occurrence.remind_at)).where(Occurrence.status == OccurrenceStatus.STARTED)
         )
         return min((moment for moment in (pending, reminder) if moment is not None), default=None)

@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 
 from store.models import OutboxMessage
 from store.repositories.base import Repository, prepared_insert
+from store.statuses import OutboxStatus
 
 
 def _outbox_values(
@@ -29,7 +30,7 @@ def _outbox_values(
         "person_id": person_id,
         "payload": payload,
         "priority": priority,
-        "status": "pending" if claimed_until is None else "sending",
+        "status": OutboxStatus.PENDING if claimed_until is None else OutboxStatus.SENDING,
         "claimed_until": claimed_until,
         "not_before": not_before or now,
         "attempts": 0,
@@ -105,7 +106,7 @@ class OutboxRepository(Repository):
             update(OutboxMessage)
             .where(OutboxMessage.id == bindparam("row"))
             .values(
-                status="sent",
+                status=OutboxStatus.SENT,
                 sent_at=now,
                 attempts=OutboxMessage.attempts + 1,
                 telegram_message_id=bindparam("tg"),
@@ -116,7 +117,7 @@ class OutboxRepository(Repository):
         connection = await self.session.connection()
         await connection.execute(statement, rows)
 
-    async def mark_failed(self, message: OutboxMessage, status: str, error: str) -> None:
+    async def mark_failed(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:
         """`undeliverable` (the person blocked the bot) or `failed` (gave up, with the reason)."""
         message.status = status
         message.attempts += 1
@@ -127,7 +128,7 @@ class OutboxRepository(Repository):
         self, message: OutboxMessage, until: datetime, error: str, attempted: bool = True
     ) -> None:
         """Back to pending until `until`; `attempted` counts a try towards giving up."""
-        message.status = "pending"
+        message.status = OutboxStatus.PENDING
         message.claimed_until = None
         message.not_before = until
         message.attempts += int(attempted)
@@ -137,8 +138,8 @@ class OutboxRepository(Repository):
     @staticmethod
     def _sendable(now: datetime) -> Any:
         """Pending and due, or claimed by a sender whose claim ran out (it crashed)."""
-        waiting = (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now)
-        stranded = (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now)
+        waiting = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.not_before <= now)
+        stranded = (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_until < now)
         return waiting | stranded
 
     async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
@@ -155,7 +156,7 @@ class OutboxRepository(Repository):
         statement = (
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(list(ids)), self._sendable(now))
-            .values(status="sending", claimed_until=until)
+            .values(status=OutboxStatus.SENDING, claimed_until=until)
             .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
         )

@@ -10,11 +10,12 @@ from sqlalchemy import func, or_, select
 
 from store.models import ChartRequest, Cycle, DataPoint, Note, Project
 from store.repositories.base import Repository
+from store.statuses import ChartStatus, ProjectStatus
 
 
 class ProjectRepository(Repository):
     async def add(self, owner_id: int, now: datetime, **fields: Any) -> Project:
-        project = Project(owner_id=owner_id, status="draft", created_at=now, **fields)
+        project = Project(owner_id=owner_id, status=ProjectStatus.DRAFT, created_at=now, **fields)
         self.session.add(project)
         await self.session.flush()
         return project
@@ -26,7 +27,7 @@ class ProjectRepository(Repository):
         """Her own projects and her team's, set up and not closed, oldest first."""
         mine = Project.owner_id == person_id
         whose = mine if team_id is None else or_(mine, Project.team_id == team_id)
-        query = select(Project).where(whose, Project.status == "active").order_by(Project.id)
+        query = select(Project).where(whose, Project.status == ProjectStatus.ACTIVE).order_by(Project.id)
         return list(await self.session.scalars(query))
 
     async def of_run(self, run_id: int) -> tuple[Project | None, Cycle | None]:
@@ -39,14 +40,16 @@ class ProjectRepository(Repository):
     async def shared_by(self, person_ids: Iterable[int]) -> list[Project]:
         query = (
             select(Project)
-            .where(Project.owner_id.in_(list(person_ids)), Project.shared, Project.status == "active")
+            .where(
+                Project.owner_id.in_(list(person_ids)), Project.shared, Project.status == ProjectStatus.ACTIVE
+            )
             .order_by(Project.id)
         )
         return list(await self.session.scalars(query))
 
     async def all(self, owner_id: int | None = None) -> list[Project]:
         """Every set-up project (one owner's, when given), for export."""
-        query = select(Project).where(Project.status != "draft").order_by(Project.id)
+        query = select(Project).where(Project.status != ProjectStatus.DRAFT).order_by(Project.id)
         if owner_id is not None:
             query = query.where(Project.owner_id == owner_id)
         return list(await self.session.scalars(query))
@@ -96,7 +99,7 @@ class ProjectRepository(Repository):
             await self.session.scalar(select(func.min(Cycle.next_prompt_at)).where(Cycle.stage == "do")),
             await self.session.scalar(select(func.min(Cycle.study_at)).where(Cycle.stage == "do")),
             await self.session.scalar(
-                select(func.min(ChartRequest.created_at)).where(ChartRequest.status == "pending")
+                select(func.min(ChartRequest.created_at)).where(ChartRequest.status == ChartStatus.PENDING)
             ),
         ]
         return min((moment for moment in moments if moment is not None), default=None)
@@ -155,7 +158,7 @@ class ProjectRepository(Repository):
     async def charts_pending(self, limit: int) -> list[ChartRequest]:
         query = (
             select(ChartRequest)
-            .where(ChartRequest.status == "pending")
+            .where(ChartRequest.status == ChartStatus.PENDING)
             .order_by(ChartRequest.id)
             .limit(limit)
         )

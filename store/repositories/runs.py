@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from flows.run import RunStatus
 from store.models import Answer, FlowRun
 from store.repositories.base import Repository
 
 # Asked and written on every update, built once (see base.prepared_insert).
 _ACTIVE_RUN = (
     select(FlowRun)
-    .where(FlowRun.person_id == bindparam("person_id"), FlowRun.status == "active")
+    .where(FlowRun.person_id == bindparam("person_id"), FlowRun.status == RunStatus.ACTIVE)
     .order_by(FlowRun.id.desc())
     .limit(1)
 )
@@ -34,7 +35,7 @@ class RunRepository(Repository):
         flow_id: str,
         state: dict[str, Any],
         step_id: str | None,
-        status: str,
+        status: RunStatus,
         now: datetime,
         expires_at: datetime | None,
     ) -> FlowRun:
@@ -66,7 +67,7 @@ class RunRepository(Repository):
         query = select(FlowRun.id).where(
             FlowRun.person_id == person_id,
             FlowRun.flow_id == flow_id,
-            FlowRun.status == "completed",
+            FlowRun.status == RunStatus.COMPLETED,
             FlowRun.finished_at >= since,
         )
         return await self.session.scalar(query.limit(1)) is not None
@@ -74,7 +75,7 @@ class RunRepository(Repository):
     async def busy_with(self, person_ids: Iterable[int], flow_ids: Iterable[str] | None = None) -> set[int]:
         """Who of these people has one of these flows (None: any flow) going."""
         query = select(FlowRun.person_id).where(
-            FlowRun.person_id.in_(list(person_ids)), FlowRun.status == "active"
+            FlowRun.person_id.in_(list(person_ids)), FlowRun.status == RunStatus.ACTIVE
         )
         if flow_ids is not None:
             query = query.where(FlowRun.flow_id.in_(list(flow_ids)))
@@ -84,21 +85,25 @@ class RunRepository(Repository):
         """Active runs whose time is up: the clock expires them."""
         query = (
             select(FlowRun)
-            .where(FlowRun.status == "active", FlowRun.expires_at <= now)
+            .where(FlowRun.status == RunStatus.ACTIVE, FlowRun.expires_at <= now)
             .order_by(FlowRun.expires_at, FlowRun.id)
             .limit(limit)
         )
         return list(await self.session.scalars(query))
 
     async def next_expiry(self) -> datetime | None:
-        query = select(func.min(FlowRun.expires_at)).where(FlowRun.status == "active")
+        query = select(func.min(FlowRun.expires_at)).where(FlowRun.status == RunStatus.ACTIVE)
         return await self.session.scalar(query)
 
     async def recent_completed(self, person_id: int, flow_id: str, limit: int) -> list[FlowRun]:
         """Her last completed runs of a flow, oldest first."""
         query = (
             select(FlowRun)
-            .where(FlowRun.person_id == person_id, FlowRun.flow_id == flow_id, FlowRun.status == "completed")
+            .where(
+                FlowRun.person_id == person_id,
+                FlowRun.flow_id == flow_id,
+                FlowRun.status == RunStatus.COMPLETED,
+            )
             .order_by(FlowRun.id.desc())
             .limit(limit)
         )
@@ -110,7 +115,7 @@ class RunRepository(Repository):
         *,
         state: dict[str, Any],
         step_id: str | None,
-        status: str,
+        status: RunStatus,
         now: datetime,
         expires_at: datetime | None,
         finished_at: datetime | None = None,
@@ -168,7 +173,7 @@ class AnswerRepository(Repository):
             .where(
                 FlowRun.person_id.in_(list(person_ids)),
                 FlowRun.flow_id.in_(list(flow_ids)),
-                FlowRun.status == "completed",
+                FlowRun.status == RunStatus.COMPLETED,
                 FlowRun.finished_at >= since,
                 Answer.step_id.in_(list(step_ids)),
             )

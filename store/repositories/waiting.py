@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, or_, select
 
 from store.models import Occurrence, Person, WaitingPrompt
 from store.repositories.base import Repository, busy
+from store.statuses import OccurrenceStatus
 
 
 class WaitingPromptRepository(Repository):
@@ -53,7 +54,7 @@ class WaitingPromptRepository(Repository):
         waits = or_(
             select(WaitingPrompt.id).where(WaitingPrompt.person_id == Person.id).exists(),
             select(Occurrence.id)
-            .where(Occurrence.person_id == Person.id, Occurrence.status == "waiting")
+            .where(Occurrence.person_id == Person.id, Occurrence.status == OccurrenceStatus.WAITING)
             .exists(),
         )
         query = select(func.min(Person.prompt_lapses_at)).where(Person.awaiting.is_not(None), waits)

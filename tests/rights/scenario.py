@@ -43,6 +43,7 @@ from services.pdsa.buttons import FromTemplate, OnOwnProject
 from store.database import Database
 from store.migrate import upgrade_to_head
 from store.models import CircleSession, Share
+from store.statuses import SessionStatus
 from store.uow import UnitOfWork
 from tests.services.harness import CONTENT, Client, join, make_invite, outbox
 
@@ -222,8 +223,8 @@ async def _populate(db: Database) -> Scenario:
     await in_group(fac, command="end")
     await in_group(fac, command="session")  # session 2
     async with db.unit_of_work() as uow:
-        (ended,) = await uow.circles.sessions_with(circle_id, ("ended",))
-        (running,) = await uow.circles.sessions_with(circle_id, ("open",))
+        (ended,) = await uow.circles.sessions_with(circle_id, (SessionStatus.ENDED,))
+        (running,) = await uow.circles.sessions_with(circle_id, (SessionStatus.OPEN,))
         (commitment,) = await uow.circles.contributions(ended.id, "commitment")
         assert commitment.person_id == ids["circle_member"] and commitment.shared is None
     assert CONTENT.circles is not None

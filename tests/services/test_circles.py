@@ -17,6 +17,7 @@ from services.core.dispatch import ChatService
 from services.core.turn import GroupFacts, Incoming, Sender
 from services.features import registry_for
 from store.database import Database
+from store.statuses import SessionStatus
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite, outbox
 
 QUIET_ONLY = dataclasses.replace(CONTENT, schedules=Schedules(quiet_hours=CONTENT.schedules.quiet_hours))
@@ -109,7 +110,7 @@ async def test_the_set_up_asks_again_for_a_time_it_cannot_read_and_keeps_the_res
     async with db.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
         assert circle is not None
-        scheduled = await uow.circles.sessions_with(circle.id, ("scheduled",))
+        scheduled = await uow.circles.sessions_with(circle.id, (SessionStatus.SCHEDULED,))
     assert (circle.name, circle.language, circle.set_id, circle.meets_on) == (
         "North circle",
         "en",
@@ -177,7 +178,7 @@ async def test_a_case_title_too_long_is_asked_again_and_a_late_answer_is_not_add
     async with db.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
         assert circle is not None
-        (ended,) = await uow.circles.sessions_with(circle.id, ("ended",))
+        (ended,) = await uow.circles.sessions_with(circle.id, (SessionStatus.ENDED,))
         cases = await uow.circles.contributions(ended.id, "case")
     assert [c.text for c in cases] == ["A father away at the mine"]
 
@@ -227,8 +228,8 @@ async def test_a_session_the_bot_was_down_for_is_not_opened_late_and_the_next_is
     async with db.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
         assert circle is not None
-        cancelled = await uow.circles.sessions_with(circle.id, ("cancelled",))
-        scheduled = await uow.circles.sessions_with(circle.id, ("scheduled",))
+        cancelled = await uow.circles.sessions_with(circle.id, (SessionStatus.CANCELLED,))
+        scheduled = await uow.circles.sessions_with(circle.id, (SessionStatus.SCHEDULED,))
     assert len(cancelled) == 1 and [s.starts_at for s in scheduled] == [datetime(2026, 12, 2, 16, tzinfo=UTC)]
     assert not any(text.startswith(start("circle.opened")) for text in await group_posts(db))
 
@@ -245,10 +246,10 @@ async def test_two_sessions_of_a_circle_never_run_at_once(
         await uow.commit()
     await keeper.tick(clock.now)  # the other one's time has come: it waits for the first
     async with db.unit_of_work() as uow:
-        running = await uow.circles.sessions_with(circle.id, ("open", "paused"))
-        (waiting,) = await uow.circles.sessions_with(circle.id, ("scheduled",))
+        running = await uow.circles.sessions_with(circle.id, (SessionStatus.OPEN, SessionStatus.PAUSED))
+        (waiting,) = await uow.circles.sessions_with(circle.id, (SessionStatus.SCHEDULED,))
         assert len(running) == 1 and waiting.due_at == clock.now + timedelta(minutes=5)
-        waiting.status = "open"  # and the store refuses it outright
+        waiting.status = SessionStatus.OPEN  # and the store refuses it outright
         with pytest.raises(IntegrityError):
             await uow.session.flush()
     await in_group(fatima, command="session")
@@ -276,7 +277,7 @@ async def test_a_circles_question_waits_behind_her_reflection_and_never_takes_it
     async with db.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
         assert circle is not None
-        (running,) = await uow.circles.sessions_with(circle.id, ("open",))
+        (running,) = await uow.circles.sessions_with(circle.id, (SessionStatus.OPEN,))
         assert await uow.circles.contributions(running.id, "case") == []
         ana_person = await uow.people.get_by_telegram_id(ana.telegram_id)
         assert ana_person is not None

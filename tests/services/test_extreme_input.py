@@ -29,6 +29,7 @@ from services.core.turn import GroupFacts, Incoming, Sender
 from services.features import registry_for
 from store.database import Database
 from store.models import Answer, DataPoint, FlowRun, Person, Project
+from store.statuses import ProjectStatus
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite
 from tests.services.pdsa_walk import PROJECT, active_step, walk
 
@@ -274,7 +275,7 @@ async def world(db: Database, clock: Clock) -> AsyncIterator[World]:
         project = await uow.projects.add(
             owner.id, clock.now, aim="Keep visits", measure="Visits", unit="visits"
         )
-        project.status = "active"
+        project.status = ProjectStatus.ACTIVE
         await uow.commit()
     yield World(db, ana, sara, Client(chat, db, 8103, "Someone"))
 

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
+from flows.run import RunStatus
 from store.database import Database
 from store.migrate import MIGRATIONS, current_revision, upgrade_to_head
 from store.models import Answer, Base
@@ -138,7 +139,7 @@ async def test_runs_and_answers_keep_every_answer(db: Database):
     async with db.unit_of_work() as uow:
         person = await uow.people.add(1, "Ana", NOW)
         run = await uow.runs.add(
-            person.id, "rios_reflection", {"step": "a"}, "a", "active", NOW, NOW + timedelta(hours=48)
+            person.id, "rios_reflection", {"step": "a"}, "a", RunStatus.ACTIVE, NOW, NOW + timedelta(hours=48)
         )
         await uow.answers.add(run, "a", "first", {"rios_task": "describing"}, NOW)
         await uow.answers.add(run, "a", "second", {"rios_task": "describing"}, NOW + timedelta(minutes=1))
@@ -160,7 +161,7 @@ async def test_runs_and_answers_keep_every_answer(db: Database):
             active,
             state={"done": True},
             step_id=None,
-            status="completed",
+            status=RunStatus.COMPLETED,
             now=NOW,
             expires_at=None,
             finished_at=NOW,

@@ -12,6 +12,7 @@ from typing import Any
 from bot import Wired
 from flows.schedules import Schedules
 from store.database import Database
+from store.statuses import SessionStatus
 from tests.fakebotapi import FakeBotApi, FakeGroup, FakeUser, Limits
 from tests.services.harness import Clock
 from tests.telegram.conftest import CONTENT, invite, running
@@ -115,7 +116,11 @@ async def circle_with(
 async def circle_state(store: Database) -> tuple[Any, Any]:
     async with store.unit_of_work() as uow:
         circle = await uow.circles.by_chat(GROUP)
-        sessions = [] if circle is None else await uow.circles.sessions_with(circle.id, ("open", "paused"))
+        sessions = (
+            []
+            if circle is None
+            else await uow.circles.sessions_with(circle.id, (SessionStatus.OPEN, SessionStatus.PAUSED))
+        )
     return circle, (sessions[0] if sessions else None)
 
 
@@ -235,7 +240,7 @@ async def test_a_case_consultation_runs_from_reminder_to_follow_up(
         async with store.unit_of_work() as uow:
             circle = await uow.circles.by_chat(GROUP)
             assert circle is not None
-            (session,) = await uow.circles.sessions_with(circle.id, ("ended",))
+            (session,) = await uow.circles.sessions_with(circle.id, (SessionStatus.ENDED,))
             mine = await uow.circles.contributions(session.id)
             strangers = await uow.people.get_by_telegram_id(diego.id)
         assert strangers is None and session.uncounted == {"0": 1}

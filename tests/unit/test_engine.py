@@ -16,6 +16,7 @@ from flows.run import (
     MediaInput,
     Record,
     RunState,
+    RunStatus,
     Say,
     TextInput,
     TimeoutInput,
@@ -144,7 +145,7 @@ def test_a_full_walk_records_every_answer_and_closes_with_a_summary():
         ("voice", {"kind": "voice", "file_id": "V1", "duration": 7}),
     ]
     assert state.status == "completed"
-    assert effects[-1] == Finish("completed")
+    assert effects[-1] == Finish(RunStatus.COMPLETED)
     summary = texts(effects)[-2]
     assert summary.startswith("Here is what you shared:")
     assert "Play, Food" in summary and "🎤 a voice note (7 s)" in summary
@@ -296,14 +297,14 @@ def test_cancel_ends_the_run_and_keeps_what_was_answered():
     state, _ = play(state, TextInput("Ana"))
     state, effects = play(state, CommandInput("cancel"))
     assert state.status == "cancelled" and state.answers == {"name": "Ana"}
-    assert effects[-1] == Finish("cancelled")
+    assert effects[-1] == Finish(RunStatus.CANCELLED)
 
 
 def test_an_input_after_expiry_ends_the_run_as_expired():
     state, _ = begin()
     later = NOW + timedelta(hours=2)
     state, effects = play(state, TextInput("Ana"), now=later)
-    assert state.status == "expired" and effects[-1] == Finish("expired")
+    assert state.status == "expired" and effects[-1] == Finish(RunStatus.EXPIRED)
     assert records(effects) == []
 
 

@@ -1,0 +1,74 @@
+"""The statuses the store keeps, each named once. A run's status belongs to the engine
+(`flows.run.RunStatus`); these are the rest. Each is a `StrEnum` kept in a `String(16)` column:
+a value read back is a plain string that compares equal to its member, so no migration was
+needed to type them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its time (`not_before`)
+    SENDING = "sending"  # claimed by a sender until `claimed_until`
+    SENT = "sent"
+    FAILED = "failed"  # given up, with the reason
+    UNDELIVERABLE = "undeliverable"  # the person blocked the bot
+
+
+ON_ITS_WAY: Final = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+class OccurrenceStatus(StrEnum):
+    PENDING = "pending"  # due at `send_at`
+    WAITING = "waiting"  # behind another conversation of hers
+    STARTED = "started"  # its flow is running
+    SENT = "sent"  # a message, or a supervisor's summary
+    SKIPPED = "skipped"  # not sent, and not meant to be (see its reason)
+    MISSED = "missed"  # not sent, though it was meant to be (see its reason)
+    FAILED = "failed"  # set aside by the clock (services.core.failures)
+
+
+class OccurrenceReason(StrEnum):
+    """Why an occurrence was skipped, missed or failed."""
+
+    HOLIDAY = "holiday"
+    AWAY = "away"
+    INACTIVE = "inactive"
+    BLOCKED = "blocked"
+    NO_TEAM = "no_team"
+    DONE = "done"  # she did it meanwhile
+    GONE = "gone"  # the flow or schedule is no longer in the content
+    LATE = "late"  # past its grace
+    SUPERSEDED = "superseded"  # a later one of its schedule waited too
+    ERROR = "error"
+
+
+class ProjectStatus(StrEnum):
+    DRAFT = "draft"  # its project flow is still being answered
+    ACTIVE = "active"
+
+
+class ChartStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # set aside by the clock
+
+
+class CircleStatus(StrEnum):
+    SETUP = "setup"  # its facilitator is setting it up in private
+    ACTIVE = "active"
+    PAUSED = "paused"  # the bot was removed or lost its admin rights (`Circle.paused` says which)
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    PAUSED = "paused"
+    ENDED = "ended"  # its follow-ups may still be due
+    CANCELLED = "cancelled"
+
+
+RUNNING: Final = (SessionStatus.OPEN, SessionStatus.PAUSED)  # at most one per circle
+FOR_THE_CLOCK: Final = (SessionStatus.SCHEDULED, SessionStatus.OPEN, SessionStatus.ENDED)
