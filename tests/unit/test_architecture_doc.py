@@ -29,3 +29,15 @@ def test_every_button_kind_is_on_the_architecture_page() -> None:
     prefixes = registry_for(CONTENT).buttons
     missing = [p for p in prefixes if not re.search("`" + re.escape(p) + "[:`]", DOC)]
     assert missing == []
+
+
+def test_no_module_of_services_or_store_is_longer_than_500_lines() -> None:
+    """Small modules of one purpose each (issue 17): a longer one is two purposes to split."""
+    modules = [
+        p
+        for package in ("services", "store")
+        for p in (ROOT / package).rglob("*.py")
+        if "migrations" not in p.parts
+    ]
+    long = [f"{p.relative_to(ROOT)}: {n}" for p in modules if (n := len(p.read_text().splitlines())) > 500]
+    assert long == []
