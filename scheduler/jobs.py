@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from telegram.ext import ContextTypes, JobQueue
 
 from services.core.clock import Timekeeper
-from services.core.housekeeping import forget_old_updates
+from services.core.housekeeping import housekeep
 from services.sending.delivery import OutboxSender
 from services.sending.heartbeat import beat
 from store.database import Database
@@ -59,7 +59,7 @@ def schedule_jobs(
         await beat(db, clock())
 
     async def forget(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await forget_old_updates(db, clock())
+        await housekeep(db, clock())
 
     job_queue.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="sender-heartbeat")
     job_queue.run_repeating(forget, interval=HOUSEKEEPING_SECONDS, first=60, name="housekeeping")

@@ -10,30 +10,20 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flows.run import RunStatus
 from store import statuses
+from store.bookkeeping import ClockFailure as ClockFailure
+from store.bookkeeping import Hush as Hush
+from store.bookkeeping import ProcessedUpdate as ProcessedUpdate
+from store.declarative import Base as Base
 from store.types import Json, UTCDateTime
-
-# Stable constraint names, so migrations can name what they change on every engine.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class Team(Base):
@@ -147,16 +137,6 @@ class Share(Base):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class ProcessedUpdate(Base):
-    """Telegram update ids already handled; ids restart at random after a quiet week, so this
-    is a set of recent ids (pruned by age), not a high-water mark."""
-
-    __tablename__ = "processed_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Photo(Base):
@@ -421,7 +401,7 @@ class CircleSession(Base):
     overrun_told: Mapped[bool] = mapped_column(default=False)
     case_id: Mapped[int | None] = mapped_column()  # the proposal the circle voted for
     votes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # "segment:person" -> option
-    # Contributions of people not (yet) in circlebot: counted per segment, nothing else kept.
+    # Messages of people who are not members of the circle: counted per segment, nothing else kept.
     uncounted: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -483,17 +463,3 @@ class WaitingPrompt(Base):
     text: Mapped[str] = mapped_column(Text)  # the question, in her language
     tag: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class ClockFailure(Base):
-    """An item the clock set aside because its own work failed (DESIGN.md: one failure stays one
-    failure): which item, why (the error's type and where it was raised, never its text, which
-    could hold someone's words) and when. `circlebot failures` lists them for staff."""
-
-    __tablename__ = "clock_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # what the item is: chart, circle-session, ...
-    item: Mapped[str] = mapped_column(String(64))  # its id
-    reason: Mapped[str] = mapped_column(String(255))
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

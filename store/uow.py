@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.repositories.bulletins import BulletinRepository, PhotoRepository
 from store.repositories.circles import CircleRepository
 from store.repositories.failures import ClockFailureRepository
+from store.repositories.hushes import HushRepository
 from store.repositories.invites import InviteRepository
 from store.repositories.occurrences import OccurrenceRepository
 from store.repositories.outbox import OutboxRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.circles = CircleRepository(session)
         self.waiting = WaitingPromptRepository(session)
         self.failures = ClockFailureRepository(session)
+        self.hushes = HushRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -696,6 +696,16 @@ class FakeUser:
             content["caption"] = caption
         return await group._post(group._message(group._speaker(self), **content))
 
+    async def edit_caption(self, group: FakeGroup, message_id: int, caption: str) -> int:
+        """Edit the caption of one's own photo in a group: an edited_message update that carries
+        the photo and its new caption, no text (its id, 0 if unseen)."""
+        original = group.find(message_id)
+        if original["from"]["id"] != self.id or "photo" not in original:
+            raise AssertionError(f"{self.first_name} sent no photo as message {message_id}")
+        edited = {**original, "caption": caption, "edit_date": int(time.time())}
+        group.said[group.said.index(original)] = edited
+        return await group._deliver("edited_message", edited)
+
     async def send_voice_to(self, group: FakeGroup, file_id: str, duration: int = 5) -> int:
         voice = {
             "file_id": file_id,

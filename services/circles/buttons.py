@@ -136,8 +136,8 @@ async def own_setup(turn: Turn, data: Any) -> Circle | None:
 async def in_sessions_circle(turn: Turn, data: Any) -> CircleSession | None:
     """The session the button names, if she is a member (who has not left) of its circle."""
     session = await turn.uow.circles.session_by_id(data.session)
-    member = None if session is None else await turn.uow.circles.membership(session.circle_id, turn.me.id)
-    return session if member is not None and member.left_at is None else None
+    member = session is not None and await turn.uow.circles.is_member(session.circle_id, turn.me.id)
+    return session if member else None
 
 
 async def own_contribution(turn: Turn, data: Any) -> Contribution | None:
@@ -167,5 +167,4 @@ async def member_here(turn: Turn, data: Any) -> Circle | None:
     session = await turn.uow.circles.session_by_id(data.session)
     if circle is None or session is None or session.circle_id != circle.id:
         return None
-    member = await turn.uow.circles.membership(circle.id, turn.me.id)
-    return circle if member is not None and member.left_at is None else None
+    return circle if await turn.uow.circles.is_member(circle.id, turn.me.id) else None

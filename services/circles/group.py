@@ -2,8 +2,8 @@
 commands, the buttons under the bot's posts, and what members say during a session.
 
 Only the circle's facilitator moves a session on (the rules in services.circles.feature check
-it first); anyone else gets a kind word, privately when circlebot can reach her, else as the
-small notice over the button she pressed, or in the group."""
+it first); anyone else gets a kind word through services.core.refusals: over the button she
+pressed, else privately when circlebot can reach her, else in the group, each kept few."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from services.circles.buttons import Control, Join, Vote, this_groups_circle
 from services.circles.context import CircleContext
 from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
+from services.core.refusals import refuse
 from services.core.turn import GroupFacts, Turn
-from store.models import Circle, Person
+from store.models import Circle
 from store.statuses import RUNNING, CircleStatus, SessionStatus
 
 
@@ -35,7 +36,8 @@ async def on_update(turn: Turn) -> None:
         return await setup.member_changed(incoming.chat_id, *facts.member)
     if incoming.command is not None:
         if turn.person is not None and turn.registry.command("private", incoming.command) is not None:
-            await ctx.speaker(turn.person).say("circle.private_only", command=incoming.command)
+            circle = await this_groups_circle(turn)
+            await _refuse(turn, circle, "circle.private_only", command=incoming.command)
         return
     circle, session = await turn.uow.circles.with_running(incoming.chat_id)
     if circle is None or circle.status != CircleStatus.ACTIVE or incoming.message_id is None:
@@ -44,27 +46,26 @@ async def on_update(turn: Turn) -> None:
         return
     desk = SessionDesk(ctx)
     if facts.edited:
-        return await desk.edited(session, incoming.message_id, incoming.text)
+        return await desk.edited(session, incoming.message_id, incoming.words)
     media = incoming.media
     kind = "text" if media is None else media.kind
-    text = incoming.text if media is None else (media.meta or {}).get("caption")
     file_id = None if media is None or not media.file_id else media.file_id
-    await desk.contribute(session, turn.person, incoming.message_id, kind, text, file_id)
+    await desk.contribute(session, turn.person, incoming.message_id, kind, incoming.words, file_id)
 
 
 def _group_lang(turn: Turn, circle: Circle | None) -> str:
     return turn.lang if circle is None else context(turn).lang_of(circle)
 
 
-async def _in_group(turn: Turn, circle: Circle | None, key: str) -> None:
-    await turn.out.send(turn.incoming.chat_id, turn.catalog.say(_group_lang(turn, circle), key))
+async def _refuse(turn: Turn, circle: Circle | None, key: str, **fields: object) -> None:
+    await refuse(turn, _group_lang(turn, circle), key, **fields)
 
 
 async def _anonymous(turn: Turn, circle: Circle | None) -> bool:
     """Sent as the group itself: we cannot tell who, so she is asked to speak as herself."""
     if not _facts(turn).anonymous_admin:
         return False
-    await _in_group(turn, circle, "circle.speak_as_yourself")
+    await _refuse(turn, circle, "circle.speak_as_yourself")
     return True
 
 
@@ -74,19 +75,17 @@ async def _anonymous(turn: Turn, circle: Circle | None) -> bool:
 async def circle_command(turn: Turn) -> None:
     circle = await this_groups_circle(turn)
     facts = _facts(turn)
+    if not facts.sender_admin:
+        return await _refuse(turn, circle, "circle.only_admins")
     await CircleSetup(context(turn)).circle_command(
-        turn.incoming.chat_id,
-        turn.me,
-        bool(facts.sender_admin),
-        bool(facts.bot_admin),
-        _group_lang(turn, circle),
+        turn.incoming.chat_id, turn.me, bool(facts.bot_admin), _group_lang(turn, circle)
     )
 
 
 async def circle_refused(turn: Turn) -> None:
     circle = await this_groups_circle(turn)
     if not await _anonymous(turn, circle):
-        await _in_group(turn, circle, "circle.only_facilitators")
+        await _refuse(turn, circle, "circle.only_facilitators")
 
 
 # --- the session commands and the control buttons ----------------------------------------------------
@@ -130,18 +129,8 @@ async def control_refused(turn: Turn) -> None:
     circle = await this_groups_circle(turn)
     if await _anonymous(turn, circle):
         return
-    if circle is None or circle.status == CircleStatus.SETUP:
-        return await _in_group(turn, circle, "circle.not_a_circle")
-    await _not_yours(turn, circle, turn.person)
-
-
-async def _not_yours(turn: Turn, circle: Circle, person: Person | None) -> None:
-    ctx = context(turn)
-    if turn.incoming.callback_id is not None:
-        return await _notice(turn, ctx.words(circle, "circle.only_facilitator"))
-    if person is not None:
-        return await ctx.speaker(person).say("circle.only_facilitator")
-    await ctx.post(circle, ctx.words(circle, "circle.only_facilitator"))
+    settled = circle is not None and circle.status != CircleStatus.SETUP
+    await _refuse(turn, circle, "circle.only_facilitator" if settled else "circle.not_a_circle")
 
 
 async def _notice(turn: Turn, text: str, url: str | None = None) -> None:
@@ -164,7 +153,7 @@ async def control_press_refused(turn: Turn, data: Control) -> None:
     session = await turn.uow.circles.session_by_id(data.session)
     if circle is None or session is None or session.circle_id != circle.id:
         return await _notice(turn, turn.label("button.expired"))
-    await _not_yours(turn, circle, turn.person)
+    await _refuse(turn, circle, "circle.only_facilitator")
 
 
 # --- Join and votes ------------------------------------------------------------------------------------

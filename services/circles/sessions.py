@@ -229,9 +229,9 @@ class SessionDesk:
         text: str | None,
         file_id: str | None,
     ) -> None:
-        """A message in the group during a session. Someone not (yet) in circlebot is only
-        counted: nothing of theirs is kept."""
-        if person is None:
+        """A message in the group during a session. Someone who is not a member of this circle
+        (not in circlebot, not joined, or left) is only counted: nothing of theirs is kept."""
+        if person is None or not await self.uow.circles.is_member(session.circle_id, person.id):
             key = str(session.segment)
             session.uncounted = {**session.uncounted, key: session.uncounted.get(key, 0) + 1}
             return

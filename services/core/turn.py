@@ -73,6 +73,15 @@ class Incoming:
     callback_id: str | None = None
     group: GroupFacts | None = None  # what Telegram told of a group update
 
+    @property
+    def words(self) -> str | None:
+        """What the message says: its text, or a photo's caption (a caption is a photo's words,
+        so recording or editing either keeps them)."""
+        if self.media is None:
+            return self.text
+        caption = self.media.meta.get("caption")
+        return caption if isinstance(caption, str) else None
+
 
 @dataclass
 class Turn:

@@ -71,6 +71,11 @@ class CircleRepository(Repository):
     async def membership(self, circle_id: int, person_id: int) -> CircleMember | None:
         return await self.session.get(CircleMember, (circle_id, person_id))
 
+    async def is_member(self, circle_id: int, person_id: int) -> bool:
+        """She joined the circle and has not left it."""
+        member = await self.membership(circle_id, person_id)
+        return member is not None and member.left_at is None
+
     async def join(self, circle_id: int, person_id: int, now: datetime) -> bool:
         """Make her a member; False when she already was one."""
         member = await self.membership(circle_id, person_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import CursorResult, delete
 
-from store.models import ProcessedUpdate
+from store.bookkeeping import ProcessedUpdate
 from store.repositories.base import Repository
 
 

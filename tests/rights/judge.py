@@ -2,7 +2,7 @@
 and after, and the replies the update queued.
 
 - refused: nothing stored changed (but the processed update, `people.unreachable`, cleared by
-  any update, and the update's own outbox rows), and it was answered with a refusal: in the
+  any update, the hush a refusal in a group leaves, and the update's own outbox rows), and it was answered with a refusal: in the
   private chat a message to her; in a group the notice over the button, a word to her privately
   or a line in the group. A reply may carry more than the refusal (the question of the flow
   she is in comes again). A group update nothing answers and nothing changes counts as ignored,
@@ -42,7 +42,7 @@ OWN_ANSWERS: dict[str, tuple[str, ...]] = {
     "command:language@private": ("onboarding.choose_language",),
 }
 
-SKIPPED_TABLES = ("processed_updates",)
+SKIPPED_TABLES = ("processed_updates", "hushes")  # bookkeeping of the update and of its refusal
 SKIPPED_COLUMNS = {("people", "unreachable")}
 
 

@@ -380,7 +380,7 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
 
 
 async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing(db, client, chat, clock):
-    from services.core.housekeeping import forget_old_updates
+    from services.core.housekeeping import housekeep
 
     ana = client(1, "Ana")
     await join(ana, await make_invite(db, "home_visitor", "North"))
@@ -388,7 +388,7 @@ async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing
     repeat = ana.last_update
     assert repeat is not None
     clock.advance(days=6)
-    assert await forget_old_updates(db, clock()) == 0
+    assert await housekeep(db, clock()) == 0
     assert await chat.handle(repeat) == []
     clock.advance(days=2)
-    assert await forget_old_updates(db, clock()) > 0
+    assert await housekeep(db, clock()) > 0
