@@ -13,7 +13,7 @@ from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
 from services.core.refusals import refuse
 from services.core.turn import GroupFacts, Turn
-from store.models import Circle
+from store.models import Circle, Person
 from store.statuses import RUNNING, CircleStatus, SessionStatus
 
 
@@ -50,7 +50,18 @@ async def on_update(turn: Turn) -> None:
     media = incoming.media
     kind = "text" if media is None else media.kind
     file_id = None if media is None or not media.file_id else media.file_id
-    await desk.contribute(session, turn.person, incoming.message_id, kind, incoming.words, file_id)
+    keeper = await _keeper(turn, circle)
+    await desk.contribute(session, keeper, incoming.message_id, kind, incoming.words, file_id)
+
+
+async def _keeper(turn: Turn, circle: Circle) -> Person | None:
+    """The sender, if what she says is the circle's to keep: its facilitator, or a member who has
+    not left. Anyone else's messages (not in circlebot, in circlebot but not in this circle, or
+    gone from it) are only counted."""
+    person = turn.person
+    if person is None or person.id == circle.facilitator_id:
+        return person
+    return person if await turn.uow.circles.is_member(circle.id, person.id) else None
 
 
 def _group_lang(turn: Turn, circle: Circle | None) -> str:

@@ -229,9 +229,10 @@ class SessionDesk:
         text: str | None,
         file_id: str | None,
     ) -> None:
-        """A message in the group during a session. Someone who is not a member of this circle
-        (not in circlebot, not joined, or left) is only counted: nothing of theirs is kept."""
-        if person is None or not await self.uow.circles.is_member(session.circle_id, person.id):
+        """A message in the group during a session. Someone whose words are not the circle's to
+        keep (`person` None: services.circles.group._keeper) is only counted: nothing of theirs is
+        kept."""
+        if person is None:
             key = str(session.segment)
             session.uncounted = {**session.uncounted, key: session.uncounted.get(key, 0) + 1}
             return
