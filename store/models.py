@@ -10,30 +10,17 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flows.run import RunStatus
 from store import statuses
+from store.schema import Base as Base  # re-exported: the tables and their readers import it from here
 from store.types import Json, UTCDateTime
-
-# Stable constraint names, so migrations can name what they change on every engine.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class Team(Base):
@@ -178,9 +165,7 @@ class Bulletin(Base):
     __tablename__ = "bulletins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
-    )  # None: an admin
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))  # None: admin
     audience: Mapped[str] = mapped_column(String(120))  # all | role:ROLE | team:NAME
     text: Mapped[str] = mapped_column(Text)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
@@ -497,3 +482,18 @@ class ClockFailure(Base):
     item: Mapped[str] = mapped_column(String(64))  # its id
     reason: Mapped[str] = mapped_column(String(255))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Notice(Base):
+    """What the program's admins must act on (a circle that needs a facilitator): one row per kind
+    and circle, reopened when needed again, told once to every admin who joined (`told_at`)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("kind", "circle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[statuses.NoticeKind] = mapped_column(String(32))
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # opened, or reopened
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: no admin has joined yet
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,6 +11,7 @@ from store.repositories.bulletins import BulletinRepository, PhotoRepository
 from store.repositories.circles import CircleRepository
 from store.repositories.failures import ClockFailureRepository
 from store.repositories.invites import InviteRepository
+from store.repositories.notices import NoticeRepository
 from store.repositories.occurrences import OccurrenceRepository
 from store.repositories.outbox import OutboxRepository
 from store.repositories.people import PeopleRepository, TeamRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.circles = CircleRepository(session)
         self.waiting = WaitingPromptRepository(session)
         self.failures = ClockFailureRepository(session)
+        self.notices = NoticeRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()
