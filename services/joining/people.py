@@ -88,7 +88,8 @@ class Change:
     """What an admin's change to one person did."""
 
     name: str
-    freed: str | None = None  # the team she supervised, without a supervisor now
+    freed: str | None  # the team she supervised, without a supervisor now
+    supervisor: bool  # she holds the supervisor role
 
 
 async def _free_supervised(uow: UnitOfWork, person: Person, keep: Team | None = None) -> str | None:
@@ -106,7 +107,7 @@ async def set_deactivated(db: Database, person_id: int, deactivated: bool) -> Ch
         await uow.people.set_deactivated(person, deactivated)
         freed = await _free_supervised(uow, person) if deactivated else None
         await uow.commit()
-        return Change(person.name, freed)
+        return Change(person.name, freed, SUPERVISOR in person.role_names)
 
 
 async def move(db: Database, person_id: int, team_name: str) -> Change:
@@ -116,7 +117,7 @@ async def move(db: Database, person_id: int, team_name: str) -> Change:
         await uow.people.move(person, team)
         freed = await _free_supervised(uow, person, keep=team)
         await uow.commit()
-        return Change(person.name, freed)
+        return Change(person.name, freed, SUPERVISOR in person.role_names)
 
 
 async def add_role(db: Database, person_id: int, role: str) -> bool:
