@@ -689,7 +689,8 @@ def team_show(team: Annotated[str, typer.Argument(metavar="TEAM")]) -> None:
     out.print(f"Supervisor: {f'{boss.name} (id {boss.id}, {boss.status})' if boss else 'none'}")
     for role, members in view.members.items():
         names = ", ".join(
-            f"{p.name} (id {p.id}{'' if p.status == 'active' else f', {p.status}'})" for p in members
+            f"{p.name} (id {p.id}{'' if p.status == people.PersonStatus.ACTIVE else f', {p.status}'})"
+            for p in members
         )
         out.print(f"{role} ({len(members)}): {names or '—'}")
     waiting = [

@@ -228,7 +228,7 @@ class OutboxSender:
             async with self.db.unit_of_work() as uow:
                 due = [message.id for message in await uow.outbox.due(now, batch)]
                 taking = await uow.outbox.claim(due, now, now + CLAIM)
-                withheld = await uow.outbox.withhold(taking, WITHHELD_BECAUSE)
+                withheld = await uow.outbox.withhold(taking, WITHHELD_BECAUSE) if taking else set()
                 claimed = await uow.outbox.get_many(row for row in taking if row not in withheld)
                 await uow.commit()
             if not due:
