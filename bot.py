@@ -60,6 +60,7 @@ cli = typer.Typer(
 )
 invite_cli = typer.Typer(help="Invite links: the only way in.", no_args_is_help=True)
 people_cli = typer.Typer(help="People and their teams and roles.", no_args_is_help=True)
+team_cli = typer.Typer(help="Teams and their supervisor.", no_args_is_help=True)
 db_cli = typer.Typer(help="The database.", no_args_is_help=True)
 export_cli = typer.Typer(help="Data for monitoring, as CSV.", no_args_is_help=True)
 bulletin_cli = typer.Typer(
@@ -68,6 +69,7 @@ bulletin_cli = typer.Typer(
 cli.add_typer(invite_cli, name="invite")
 cli.add_typer(bulletin_cli, name="bulletin")
 cli.add_typer(people_cli, name="people")
+cli.add_typer(team_cli, name="team")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(export_cli, name="export")
 
@@ -608,16 +610,18 @@ def people_list(team: Annotated[str | None, typer.Option("--team", help="Only th
 
 @people_cli.command("deactivate")
 def people_deactivate(person_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-    """Deactivate a person: the bot politely refuses them until reactivated."""
-    name = with_store(lambda db: people.set_deactivated(db, person_id, True))
-    out.print(f"Deactivated {name}.")
+    """Deactivate a person: the bot politely refuses them and sends them nothing until reactivated;
+    a team she supervised is freed."""
+    change = with_store(lambda db: people.set_deactivated(db, person_id, True))
+    out.print(f"Deactivated {change.name}.{_freed(change)}")
 
 
 @people_cli.command("reactivate")
 def people_reactivate(person_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-    """Lift a deactivation."""
-    name = with_store(lambda db: people.set_deactivated(db, person_id, False))
-    out.print(f"Reactivated {name}.")
+    """Lift a deactivation (a team she supervised before is not given back)."""
+    change = with_store(lambda db: people.set_deactivated(db, person_id, False))
+    again = f" She supervises no team until: circlebot team set-supervisor TEAM {person_id}."
+    out.print(f"Reactivated {change.name}.{again if change.supervisor else ''}")
 
 
 @people_cli.command("move")
@@ -625,9 +629,15 @@ def people_move(
     person_id: Annotated[int, typer.Argument(metavar="ID")],
     team: Annotated[str, typer.Option("--team", help="The team to move to (must exist)")],
 ) -> None:
-    """Move a person to another team."""
-    name = with_store(lambda db: people.move(db, person_id, team))
-    out.print(f"Moved {name} to {team}.")
+    """Move a person to another team; a team she supervised is freed."""
+    change = with_store(lambda db: people.move(db, person_id, team))
+    out.print(f"Moved {change.name} to {team}.{_freed(change)}")
+
+
+def _freed(change: people.Change) -> str:
+    if change.freed is None:
+        return ""
+    return f" Team {change.freed} has no supervisor now (circlebot team set-supervisor {change.freed} ID)."
 
 
 @people_cli.command("add-role")
@@ -639,6 +649,90 @@ def people_add_role(
     role_or_stop(role)
     added = with_store(lambda db: people.add_role(db, person_id, role))
     out.print(f"Added {role}." if added else f"Already a {role}.")
+
+
+# teams --------------------------------------------------------------------------------------
+
+
+@team_cli.command("set-supervisor")
+def team_set_supervisor(
+    team: Annotated[str, typer.Argument(metavar="TEAM")],
+    person_id: Annotated[int, typer.Argument(metavar="ID")],
+) -> None:
+    """Make someone who joined (and is active) the team's supervisor: she gets the role if she
+    lacks it and moves into the team; its previous supervisor stays a member."""
+    config = settings()
+    content = content_or_stop(config.content_dir)
+    done = with_store(lambda db: people.set_supervisor(db, content, team, person_id, now()), config)
+    lines = [f"{done.name} supervises {done.team} now."]
+    if done.role_added:
+        lines.append(f"{done.name} got the supervisor role.")
+    if done.replaced:
+        lines.append(f"{done.replaced} no longer supervises {done.team} (still a member).")
+    if done.freed:
+        lines.append(f"Team {done.freed} has no supervisor now.")
+    if done.revoked:
+        lines.append(f"Revoked the supervisor invite {done.revoked} that was waiting for {done.team}.")
+    if done.delivered:
+        lines.append(
+            f"{done.delivered} reflection(s) shared while {done.team} had no supervisor go to her now."
+        )
+    out.print("\n".join(lines))
+
+
+@team_cli.command("show")
+def team_show(team: Annotated[str, typer.Argument(metavar="TEAM")]) -> None:
+    """A team: its supervisor, its members by role, its invites waiting, its circles."""
+    view = with_store(lambda db: people.show_team(db, team, now()))
+    boss = view.supervisor
+    out.print(f"Team {view.name}")
+    out.print(f"Supervisor: {f'{boss.name} (id {boss.id}, {boss.status})' if boss else 'none'}")
+    for role, members in view.members.items():
+        names = ", ".join(
+            f"{p.name} (id {p.id}{'' if p.status == people.PersonStatus.ACTIVE else f', {p.status}'})"
+            for p in members
+        )
+        out.print(f"{role} ({len(members)}): {names or '—'}")
+    waiting = [
+        f"{code} {role} {uses}/{most} until {until:%Y-%m-%d}"
+        for code, role, uses, most, until in view.invites
+    ]
+    out.print(f"Invites waiting ({len(waiting)}): {'; '.join(waiting) or '—'}")
+    circles = [
+        f"{name or '(unnamed)'} (id {id_}, {status}, facilitator {who or '—'})"
+        for id_, name, status, who in view.circles
+    ]
+    out.print(f"Circles ({len(circles)}): {'; '.join(circles) or '—'}")
+
+
+# notices ------------------------------------------------------------------------------------
+
+
+@cli.command()
+def notices() -> None:
+    """What the program's admins must act on (a learning circle that needs a facilitator), open
+    ones, and whether an admin was told in Telegram."""
+
+    async def open_ones(db: Database) -> list[tuple[str, ...]]:
+        async with db.unit_of_work() as uow:
+            rows = await uow.notices.open_ones()
+            circles = {row.circle_id: await uow.circles.get(row.circle_id) for row in rows}
+        return [
+            (
+                str(row.id),
+                row.kind,
+                f"{c.name if (c := circles[row.circle_id]) else ''} (id {row.circle_id})",
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                f"{row.told_at:%Y-%m-%d %H:%M}" if row.told_at else "no admin has joined yet",
+            )
+            for row in rows
+        ]
+
+    rows = with_store(open_ones)
+    table = Table("id", "kind", "circle", "since (UTC)", "admins told (UTC)")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table if rows else "No open notices.")
 
 
 # failures -----------------------------------------------------------------------------------

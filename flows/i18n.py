@@ -413,6 +413,10 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "settings.unknown_timezone",
         "start.other_team",
         "start.role_added",
+        # issue 18: teams know their supervisor; deactivated means quiet
+        "notice.needs_facilitator",
+        "team.supervisor_appointed",
+        "team.supervisor_replaced",
     }
 )
 

@@ -158,9 +158,7 @@ class Bulletin(Base):
     __tablename__ = "bulletins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
-    )  # None: an admin
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))  # None: admin
     audience: Mapped[str] = mapped_column(String(120))  # all | role:ROLE | team:NAME
     text: Mapped[str] = mapped_column(Text)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
@@ -463,3 +461,18 @@ class WaitingPrompt(Base):
     text: Mapped[str] = mapped_column(Text)  # the question, in her language
     tag: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Notice(Base):
+    """What the program's admins must act on (a circle that needs a facilitator): one row per kind
+    and circle, reopened when needed again, told once to every admin who joined (`told_at`)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("kind", "circle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[statuses.NoticeKind] = mapped_column(String(32))
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # opened, or reopened
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: no admin has joined yet
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

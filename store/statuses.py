@@ -15,6 +15,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # given up, with the reason
     UNDELIVERABLE = "undeliverable"  # the person blocked the bot
+    WITHHELD = "withheld"  # queued for someone deactivated before it went (`last_error` says why)
 
 
 ON_ITS_WAY: Final = (OutboxStatus.PENDING, OutboxStatus.SENDING)
@@ -72,3 +73,9 @@ class SessionStatus(StrEnum):
 
 RUNNING: Final = (SessionStatus.OPEN, SessionStatus.PAUSED)  # at most one per circle
 FOR_THE_CLOCK: Final = (SessionStatus.SCHEDULED, SessionStatus.OPEN, SessionStatus.ENDED)
+
+
+class NoticeKind(StrEnum):
+    """What a notice to the program's admins is about."""
+
+    NEEDS_FACILITATOR = "needs_facilitator"  # a circle whose facilitator is gone or deactivated

@@ -12,6 +12,7 @@ from store.repositories.circles import CircleRepository
 from store.repositories.failures import ClockFailureRepository
 from store.repositories.hushes import HushRepository
 from store.repositories.invites import InviteRepository
+from store.repositories.notices import NoticeRepository
 from store.repositories.occurrences import OccurrenceRepository
 from store.repositories.outbox import OutboxRepository
 from store.repositories.people import PeopleRepository, TeamRepository
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.waiting = WaitingPromptRepository(session)
         self.failures = ClockFailureRepository(session)
         self.hushes = HushRepository(session)
+        self.notices = NoticeRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

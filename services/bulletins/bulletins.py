@@ -207,7 +207,7 @@ async def report(uow: UnitOfWork, bulletin_id: int) -> Report:
             delivered += count
         elif status == OutboxStatus.UNDELIVERABLE:
             blocked += count
-        elif status == OutboxStatus.FAILED:
+        elif status in (OutboxStatus.FAILED, OutboxStatus.WITHHELD):  # withheld: "deactivated"
             failures[error or "unknown"] += count
         else:
             waiting += count

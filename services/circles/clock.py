@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flows.i18n import CIRCLE_REMINDERS, CIRCLE_RSVP_ASKS
 from services.circles.buttons import Rsvp
 from services.circles.context import DAY_BEFORE, CircleContext
+from services.circles.notices import keep_notices
 from services.circles.private import follow_up
 from services.circles.sessions import SessionDesk
 from services.core.clock import ClockEnv
@@ -31,6 +32,7 @@ FOLLOW_UP_ASIDE = SetAside("circle-follow-up", {"follow_up_at": None})
 
 class CircleClock:
     def __init__(self, env: ClockEnv) -> None:
+        self.env = env
         self.db = env.db
         self.content = env.content
         self.timezone = env.timezone
@@ -40,14 +42,15 @@ class CircleClock:
         return CircleContext(uow, self.content, out, out, now, self.timezone)
 
     async def tick(self, now: datetime) -> dict[str, int]:
-        """Does what is due; how many sessions and follow-ups it acted on."""
+        """Does what is due; how many sessions and follow-ups it acted on and how many notices it told."""
+        told = await keep_notices(self.env, now)
         done = 0
         while True:
             async with self.db.unit_of_work() as uow:
                 due = await uow.circles.due(now, BATCH)
                 follow_ups = await uow.circles.follow_ups_due(now, BATCH)
                 if not due and not follow_ups:
-                    return {"circles": done}
+                    return {"circles": done, "notices": told}
                 sessions = await each_alone(
                     uow, due, lambda session: self._session(uow, session, now), SESSION_ASIDE, now
                 )

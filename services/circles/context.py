@@ -68,7 +68,10 @@ class CircleContext:
         return Outbox(self.uow, self.now, key, interactive=False, not_before=later if later > local else None)
 
     async def facilitator(self, circle: Circle) -> Person | None:
-        return None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
+        """Who gets the circle's rosters and reports: its facilitator, unless she was deactivated
+        (then the admins get a notice instead, services.circles.notices)."""
+        found = None if circle.facilitator_id is None else await self.uow.people.get(circle.facilitator_id)
+        return None if found is None or found.deactivated else found
 
     def template(self, session: CircleSession) -> SessionTemplate | None:
         return self.circles.sessions.get(session.template_id)

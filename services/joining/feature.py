@@ -15,7 +15,7 @@ from services.core.buttons import Button
 from services.core.errors import Refused
 from services.core.registry import ANYBODY, ANYONE, ButtonKind, Command, Feature, Rule, menu_line, roles
 from services.core.turn import Sender, Turn
-from services.joining import invites
+from services.joining import invites, people
 from services.joining.bot_identity import USERNAME_KEY
 from services.sharing.sharing import Sharing
 from store.models import Invite, Person
@@ -122,12 +122,9 @@ async def _take_up_supervision(turn: Turn, person: Person, invite: Invite) -> No
         return
     team = await turn.uow.teams.get(invite.team_id)
     if team is not None and team.supervisor_id is None:
-        team.supervisor_id = person.id
-        person.team_id = team.id
-        sharing = Sharing(turn.uow, turn.content, turn.speaker(), turn.now)
-        for share in await turn.uow.shares.undelivered(team.id):
-            if share.person_id != person.id:
-                await sharing.deliver(share, person)
+        await people.take_up_supervision(
+            Sharing(turn.uow, turn.content, turn.speaker(), turn.now), team, person
+        )
 
 
 async def _join_circle(turn: Turn, person: Person, invite: Invite) -> bool:

@@ -27,6 +27,11 @@ INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
 BULK_IN_FLIGHT = 16  # queued messages on their way at once: keeps Telegram's pace over a slow link
 BACKOFF_CAP = 600.0  # seconds
 BATCH_SECONDS = 2.0  # how much sending one claim covers (well inside CLAIM)
+# Deactivated means quiet: a queued row (a bulletin, the clock's, the CLI's) for someone
+# deactivated by the time it is claimed is withheld, never sent. Replies (priority 0) are not
+# withheld: the line telling her she is deactivated must reach her. Only claimed rows are
+# queued ones or postponed replies; a reply sent at once after its commit is not claimed here.
+WITHHELD_BECAUSE = "deactivated"
 
 
 def _message_id(result: Any) -> int | None:
@@ -222,7 +227,9 @@ class OutboxSender:
             now = self.clock()
             async with self.db.unit_of_work() as uow:
                 due = [message.id for message in await uow.outbox.due(now, batch)]
-                claimed = await uow.outbox.get_many(await uow.outbox.claim(due, now, now + CLAIM))
+                taking = await uow.outbox.claim(due, now, now + CLAIM)
+                withheld = await uow.outbox.withhold(taking, WITHHELD_BECAUSE) if taking else set()
+                claimed = await uow.outbox.get_many(row for row in taking if row not in withheld)
                 await uow.commit()
             if not due:
                 return taken

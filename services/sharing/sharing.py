@@ -37,9 +37,18 @@ class Reply(Button):
 
 
 async def shared_with_her(turn: Turn, data: Reply) -> Share | None:
-    """The reflection the button names, if it was delivered to her."""
-    share = await turn.uow.shares.get(data.share)
-    return share if share is not None and share.supervisor_id == turn.me.id else None
+    return await _hers_now(turn.uow, data.share, turn.me)
+
+
+async def _hers_now(uow: UnitOfWork, share_id: int, supervisor: Person) -> Share | None:
+    """The reflection, if it was delivered to her and she supervises its author's team now: a
+    supervisor moved to another team, or replaced, no longer answers for the old one."""
+    share = await uow.shares.get(share_id)
+    author = None if share is None else await uow.people.get(share.person_id)
+    if share is None or author is None or share.supervisor_id != supervisor.id:
+        return None
+    _, now = await supervisor_of(uow, author)
+    return share if now is not None and now.id == supervisor.id else None
 
 
 @dataclass
@@ -85,9 +94,9 @@ class Sharing:
 
     async def deliver_reply(self, supervisor: Person, reply: ReplyTo, text: str) -> None:
         close(supervisor)
-        share = await self.uow.shares.get(reply.share)
+        share = await _hers_now(self.uow, reply.share, supervisor)
         author = None if share is None else await self.uow.people.get(share.person_id)
-        if share is None or author is None or share.supervisor_id != supervisor.id:
+        if share is None or author is None:
             return await self.speaker.say("button.expired")
         catalog = self.content.catalog
         lang = author.language or self.content.languages.default

@@ -62,6 +62,11 @@ class CircleRepository(Repository):
         found = (await self.session.execute(_CIRCLE_AND_RUNNING, {"chat_id": chat_id})).first()
         return (None, None) if found is None else (found[0], found[1])
 
+    async def of_team(self, team_id: int) -> list[Circle]:
+        return list(
+            await self.session.scalars(select(Circle).where(Circle.team_id == team_id).order_by(Circle.id))
+        )
+
     async def in_setup_by(self, facilitator_id: int) -> Circle | None:
         query = select(Circle).where(
             Circle.facilitator_id == facilitator_id, Circle.status == CircleStatus.SETUP
@@ -89,11 +94,17 @@ class CircleRepository(Repository):
         return True
 
     async def members(self, circle_id: int) -> list[Person]:
-        """Who is in the circle now, in the order they joined."""
+        """Who is in the circle now, in the order they joined. Someone deactivated is not: she
+        gets no prompt, reminder, recap or rating, and no roster names her (`membership` still
+        finds her row)."""
         query = (
             select(Person)
             .join(CircleMember, CircleMember.person_id == Person.id)
-            .where(CircleMember.circle_id == circle_id, CircleMember.left_at.is_(None))
+            .where(
+                CircleMember.circle_id == circle_id,
+                CircleMember.left_at.is_(None),
+                Person.deactivated.is_(False),
+            )
             .order_by(CircleMember.joined_at, Person.id)
         )
         return list((await self.session.scalars(query)).unique())

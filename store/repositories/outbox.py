@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, update
 
-from store.models import OutboxMessage
+from store.models import OutboxMessage, Person
 from store.repositories.base import Repository, prepared_insert
 from store.statuses import OutboxStatus
 
@@ -161,3 +161,16 @@ class OutboxRepository(Repository):
             .execution_options(synchronize_session=False)
         )
         return sorted(await self.session.scalars(statement))
+
+    async def withhold(self, ids: Iterable[int], reason: str) -> set[int]:
+        """Of these claimed rows, those queued (priority above a reply's) for someone deactivated
+        now: marked withheld with `reason`, never sent. A reply to her own update still goes."""
+        deactivated = select(Person.id).where(Person.id == OutboxMessage.person_id, Person.deactivated)
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.priority > 0, deactivated.exists())
+            .values(status=OutboxStatus.WITHHELD, claimed_until=None, last_error=reason)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(await self.session.scalars(statement))
