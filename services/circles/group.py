@@ -44,12 +44,12 @@ async def on_update(turn: Turn) -> None:
         return
     desk = SessionDesk(ctx)
     if facts.edited:
-        return await desk.edited(session, incoming.message_id, incoming.text)
+        return await desk.edited(session, incoming.chat_id, incoming.message_id, incoming.text)
     media = incoming.media
     kind = "text" if media is None else media.kind
     text = incoming.text if media is None else (media.meta or {}).get("caption")
     file_id = None if media is None or not media.file_id else media.file_id
-    await desk.contribute(session, turn.person, incoming.message_id, kind, text, file_id)
+    await desk.contribute(session, turn.person, incoming.chat_id, incoming.message_id, kind, text, file_id)
 
 
 def _group_lang(turn: Turn, circle: Circle | None) -> str:
