@@ -22,8 +22,7 @@ from tests.telegram.test_circles import (
     CIRCLES_ONLY,
     MONDAY_NOON,
     TUESDAY_3PM,
-    make_circle,
-    people,
+    circle_with,
     say,
     settle,
     start,
@@ -40,17 +39,14 @@ async def circle_in_basic_group(
     fake: FakeBotApi, store: Database, joined: int = 2
 ) -> tuple[FakeUser, list[FakeUser], FakeGroup]:
     """Fatima's circle in a basic group, where the first `joined` members tapped Join."""
-    fatima, members = await people(fake, store)
-    group = fake.group(BASIC, "North visitors", basic=True)
-    group.creator(fatima)
-    for member in members[:joined]:
-        await group.join(member)
-    await group.add_bot(fatima)
-    await make_circle(fake, fatima, group)
-    for member in members[:joined]:
-        await member.press_in(group, say("circle.button.join"))
-        await wait_for(fake, member, start("circle.welcome"))
-    return fatima, members, group
+    return await circle_with(fake, store, joined, BASIC, basic=True)
+
+
+def monday() -> Clock:
+    """The test's clock, the day before the circle's first meeting."""
+    clock = Clock()
+    clock.now = MONDAY_NOON
+    return clock
 
 
 async def circle_chat(store: Database) -> int | None:
@@ -79,8 +75,7 @@ def sends_to(fake: FakeBotApi, chat_id: int) -> int:
 async def test_a_session_goes_on_in_the_supergroup_and_same_message_ids_stay_apart(
     fake: FakeBotApi, store: Database, database_url: str
 ) -> None:
-    clock = Clock()
-    clock.now = MONDAY_NOON
+    clock = monday()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY):
         fatima, (ana, beto, _), group = await circle_in_basic_group(fake, store)
         await fatima.say(group, "/session")
@@ -128,8 +123,7 @@ async def test_a_session_goes_on_in_the_supergroup_and_same_message_ids_stay_apa
 async def test_each_signal_alone_moves_the_circle(
     fake: FakeBotApi, store: Database, database_url: str, notices: tuple[Notice, ...]
 ) -> None:
-    clock = Clock()
-    clock.now = MONDAY_NOON
+    clock = monday()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY) as bot:
         fatima, (ana, _, _), group = await circle_in_basic_group(fake, store, joined=1)
         posts = len(group.messages)
@@ -158,8 +152,7 @@ async def test_every_signal_in_either_order_twice_changes_nothing_more(
 ) -> None:
     """The 400 first (the clock's reminder), then both service messages, twice: each post
     reaches the new chat once, and the old chat gets nothing after the upgrade."""
-    clock = Clock()
-    clock.now = MONDAY_NOON
+    clock = monday()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY) as bot:
         fatima, (ana, beto, _), group = await circle_in_basic_group(fake, store)
         posts = len(group.messages)
@@ -189,8 +182,7 @@ async def test_every_signal_in_either_order_twice_changes_nothing_more(
 async def test_a_post_queued_for_the_old_chat_while_the_bot_was_down_goes_once_to_the_new(
     fake: FakeBotApi, store: Database, database_url: str
 ) -> None:
-    clock = Clock()
-    clock.now = MONDAY_NOON
+    clock = monday()
     async with running(fake, store, database_url, clock, CIRCLES_ONLY):
         fatima, (ana, _, _), group = await circle_in_basic_group(fake, store, joined=1)
     posts = len(group.messages)
