@@ -104,12 +104,12 @@ async def test_a_session_goes_on_in_the_supergroup_and_same_message_ids_stay_apa
 
     assert len(group.messages) == posts  # nothing more went to the old chat
     async with store.unit_of_work() as uow:
-        session = await uow.session.scalar(select(Circle))
-        assert session is not None and session.chat_id == new.chat_id
-        (running_session,) = await uow.circles.sessions_with(session.id, (SessionStatus.OPEN,))
+        circle = await uow.session.scalar(select(Circle))
+        assert circle is not None and circle.chat_id == new.chat_id
+        (session,) = await uow.circles.sessions_with(circle.id, (SessionStatus.OPEN,))
         said = {
             (c.chat_id, c.message_id): c.text
-            for c in await uow.circles.contributions(running_session.id)
+            for c in await uow.circles.contributions(session.id)
             if c.message_id is not None
         }
     assert said[(BASIC, before)] == "At bath time she sings with him."  # kept, and not edited
