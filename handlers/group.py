@@ -24,6 +24,10 @@ def group_facts(update: Update) -> GroupFacts:
         changed = update.chat_member.new_chat_member
         return GroupFacts(member=(changed.user.id, changed.status))
     message = update.effective_message
+    if message is not None and chat is not None and message.migrate_to_chat_id is not None:
+        return GroupFacts(moved=(chat.id, message.migrate_to_chat_id))  # said in the old group
+    if message is not None and chat is not None and message.migrate_from_chat_id is not None:
+        return GroupFacts(moved=(message.migrate_from_chat_id, chat.id))  # said in the new one
     anonymous = (
         message is not None
         and message.sender_chat is not None

@@ -62,8 +62,11 @@ def to_incoming(update: Update) -> Incoming | None:
         message_id = query.message.message_id if query.message else None
         return replace(base, callback=query.data or "", message_id=message_id, callback_id=query.id)
     message = update.message or (None if private else update.edited_message)
+    facts = base.group
+    if facts is not None and facts.moved is not None:
+        return base  # Telegram's notice that the group moved: a fact, nobody's words
     if message is None:
-        return base if base.group and (base.group.bot_status or base.group.member) else None
+        return base if facts and (facts.bot_status or facts.member) else None
     if not private:
         base = replace(base, message_id=message.message_id)
     text = None if message.text is None else clean_text(message.text)

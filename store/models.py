@@ -408,12 +408,12 @@ class CircleSession(Base):
 
 
 class Contribution(Base):
-    """What one member said in one segment: a group message (kept by its message id, so an edit
-    updates it; media by Telegram's file id) or a private answer with how she chose to share it."""
+    """What one member said in one segment: a group message (by its chat and id, ids restart in a
+    supergroup; media by file id) or a private answer with how she chose to share it."""
 
     __tablename__ = "circle_contributions"
     __table_args__ = (
-        UniqueConstraint("session_id", "message_id"),
+        UniqueConstraint("session_id", "chat_id", "message_id", name="uq_circle_contributions_message"),
         Index("ix_circle_contributions_session", "session_id", "segment"),
     )
 
@@ -422,7 +422,8 @@ class Contribution(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     segment: Mapped[int]
     kind: Mapped[str] = mapped_column(String(16))  # text, photo, voice, other; private: case, commitment
-    message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the group; None: a private answer
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the group it was said in; None: private
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # in that group; None: a private answer
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(200))
     shared: Mapped[str | None] = mapped_column(String(16))  # a private answer: name, anonymous, none

@@ -8,9 +8,12 @@ POSTed to the webhook with its secret-token header. Every call is recorded, so t
 what the bot really sent over HTTP. It runs in the caller's event loop, or on its own thread
 for synchronous callers (the CLI tests).
 
-Groups (`FakeGroup`, a supergroup) keep everyone's status, the bot's too, and show the bot only
-what Telegram would: privacy mode for a bot that is not an administrator, chat_member updates
-only for an administrator that asked for them in allowed_updates, nothing once it is removed.
+Groups (`FakeGroup`, a supergroup, or a basic group) keep everyone's status, the bot's too, and
+show the bot only what Telegram would: privacy mode for a bot that is not an administrator,
+chat_member updates only for an administrator that asked for them in allowed_updates, nothing
+once it is removed. A basic group can be upgraded to a supergroup (`FakeGroup.migrate`): a new
+chat id whose message ids start again, the two service messages, and Telegram's 400 with
+`migrate_to_chat_id` to any call for the old id from then on.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from aiohttp import web
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 Status = Literal["creator", "administrator", "member", "left", "kicked"]
+Notice = Literal["to", "from"]  # a group's upgrade: migrate_to_chat_id (old chat), migrate_from_chat_id (new)
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 
 PRESENT: tuple[Status, ...] = ("creator", "administrator", "member")
 ADMINS: tuple[Status, ...] = ("creator", "administrator")
@@ -64,11 +69,23 @@ ADMIN_RIGHTS: dict[str, bool] = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, description: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: float | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
+
+    def parameters(self) -> dict[str, Any]:
+        """Telegram's ResponseParameters, when it has any to give."""
+        given = {"retry_after": self.retry_after, "migrate_to_chat_id": self.migrate_to_chat_id}
+        return {key: value for key, value in given.items() if value is not None}
 
 
 @dataclass
@@ -146,6 +163,7 @@ class FakeBotApi:
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
     _activity_events: dict[int, asyncio.Event] = field(default_factory=dict)
     groups: dict[int, FakeGroup] = field(default_factory=dict)  # chat id -> the group
+    moved: dict[int, int] = field(default_factory=dict)  # a basic group's old id -> its supergroup's
     allowed_updates: list[str] | None = None  # the bot's last allowed_updates; None: the default
     dropped: Counter[str] = field(default_factory=Counter)  # update type -> not wanted by the bot
     button_answers: list[dict[str, Any]] = field(default_factory=list)  # answerCallbackQuery calls
@@ -161,12 +179,18 @@ class FakeBotApi:
     def user(self, user_id: int, first_name: str, language_code: str = "en") -> FakeUser:
         return FakeUser(self, user_id, first_name, language_code)
 
-    def group(self, chat_id: int, title: str) -> FakeGroup:
-        """A supergroup (a negative id, like -100123) that the bot is not in yet."""
+    def group(self, chat_id: int, title: str, basic: bool = False) -> FakeGroup:
+        """A supergroup (a negative id, like -100123), or a basic group that can later be
+        upgraded to one, that the bot is not in yet."""
         if chat_id >= 0:
             raise ValueError(f"a group's chat id is negative, not {chat_id}")
-        self.groups[chat_id] = FakeGroup(self, chat_id, title)
+        self.groups[chat_id] = FakeGroup(self, chat_id, title, "group" if basic else "supergroup")
         return self.groups[chat_id]
+
+    def _not_moved(self, chat_id: int) -> None:
+        """Telegram's 400 for a call to a group that became a supergroup, naming its new id."""
+        if chat_id in self.moved:
+            raise ApiError(400, UPGRADED, migrate_to_chat_id=self.moved[chat_id])
 
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
         """The messages the bot sent to this chat, as recorded (edits applied)."""
@@ -280,6 +304,7 @@ class FakeBotApi:
         if raw is None or not str(raw).lstrip("-").isdigit():
             raise ApiError(400, "Bad Request: chat not found")
         chat_id = int(raw)
+        self._not_moved(chat_id)
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         group = self.groups.get(chat_id)
@@ -292,8 +317,9 @@ class FakeBotApi:
         return group.chat if group is not None else {"id": chat_id, "type": "private"}
 
     def _bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
+        group = self.groups.get(chat_id)
         return {
-            "message_id": next(self._message_ids),
+            "message_id": next(self._message_ids) if group is None else group.next_message_id(),
             "date": int(time.time()),
             "chat": self._chat(chat_id),
             "from": self._bot_user(),
@@ -421,6 +447,8 @@ class FakeBotApi:
         """The group a call is about: 400 for a chat Telegram does not know, 403 if the bot is out."""
         raw = str(params.get("chat_id", ""))
         group = self.groups.get(int(raw)) if raw.lstrip("-").isdigit() else None
+        if group is not None:
+            self._not_moved(group.chat_id)
         if group is None:
             raise ApiError(400, "Bad Request: chat not found")
         group.let_bot_in()
@@ -532,8 +560,8 @@ class FakeBotApi:
             result = await handler(params)
         except ApiError as error:
             body: dict[str, Any] = {"ok": False, "error_code": error.status, "description": error.description}
-            if error.retry_after is not None:
-                body["parameters"] = {"retry_after": error.retry_after}
+            if error.parameters():
+                body["parameters"] = error.parameters()
             return web.json_response(body, status=error.status)
         except (KeyError, ValueError) as error:
             return web.json_response(
@@ -751,12 +779,18 @@ class FakeGroup:
     api: FakeBotApi = field(repr=False, compare=False)
     chat_id: int
     title: str
+    kind: Literal["group", "supergroup"] = "supergroup"
     members: dict[int, Status] = field(default_factory=dict)  # user id -> status, the bot's too
     people: dict[int, dict[str, Any]] = field(default_factory=dict)  # user id -> User object
     anonymous: set[int] = field(default_factory=set)  # administrators who post as the group
     said: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, seen by the bot or not
     unseen: int = 0  # messages the bot did not get (privacy mode, or not in the group)
     dropped_member_updates: int = 0  # chat_member updates Telegram would not deliver
+    moved_to: int | None = None  # upgraded: the supergroup's chat id
+    moved_by: FakeUser | None = None  # who upgraded it
+    # A supergroup made by an upgrade numbers its messages afresh; other groups use the fake's
+    # one sequence (as a basic group shares its ids with private chats).
+    message_ids: itertools.count[int] | None = None
 
     def __post_init__(self) -> None:
         self.people[self.api.bot_id] = self.api._bot_user()
@@ -764,7 +798,10 @@ class FakeGroup:
 
     @property
     def chat(self) -> dict[str, Any]:
-        return {"id": self.chat_id, "type": "supergroup", "title": self.title}
+        return {"id": self.chat_id, "type": self.kind, "title": self.title}
+
+    def next_message_id(self) -> int:
+        return next(self.message_ids if self.message_ids is not None else self.api._message_ids)
 
     @property
     def bot_status(self) -> Status:
@@ -881,6 +918,8 @@ class FakeGroup:
 
     def _speaker(self, user: FakeUser) -> dict[str, Any]:
         """The `from` of a person's message; someone the group never saw was a member already."""
+        if self.moved_to is not None:
+            raise AssertionError(f"{self.title} was upgraded: people write in {self.moved_to} now")
         self.people[user.id] = user._from()
         if self.members.setdefault(user.id, "member") not in PRESENT:
             raise AssertionError(f"{user.first_name} is not in {self.title}")
@@ -888,7 +927,7 @@ class FakeGroup:
 
     def _message(self, sender: dict[str, Any], **content: Any) -> dict[str, Any]:
         return {
-            "message_id": next(self.api._message_ids),
+            "message_id": self.next_message_id(),
             "date": int(time.time()),
             "chat": self.chat,
             "from": sender,
@@ -911,14 +950,55 @@ class FakeGroup:
         addressed to another bot) and replies to its own messages; a removed bot, nothing."""
         if self.bot_status not in PRESENT:
             return False
-        if self.bot_status in ADMINS:
-            return True
+        if self.bot_status in ADMINS or "migrate_to_chat_id" in message or "migrate_from_chat_id" in message:
+            return True  # an administrator sees all; every bot sees service messages
         text = str(message.get("text", ""))
         if text.startswith("/"):
             _, at, bot = text.split()[0].partition("@")
             return not at or bot.lower() == self.api.username.lower()
         replied = message.get("reply_to_message") or {}
         return bool(replied.get("from", {}).get("id") == self.api.bot_id)
+
+    # --- the upgrade to a supergroup ------------------------------------------------------------
+
+    async def migrate(
+        self,
+        by: FakeUser,
+        notices: tuple[Notice, ...] = ("to", "from"),
+        new_chat_id: int | None = None,
+        first_message_id: int = 1,
+    ) -> FakeGroup:
+        """`by` upgrades this basic group: a supergroup with everyone (the bot too, with its
+        rights) at a new -100… id whose message ids start at `first_message_id` again. Telegram's
+        two service messages go out in the order `notices` gives (none, one or both), and from
+        now on every call for the old id gets 400 with `migrate_to_chat_id`. The supergroup."""
+        if self.kind != "group" or self.moved_to is not None:
+            raise AssertionError(f"{self.title} is not a basic group")
+        new_id = new_chat_id if new_chat_id is not None else -1_000_000_000_000 + self.chat_id
+        new = FakeGroup(
+            self.api, new_id, self.title, "supergroup", message_ids=itertools.count(first_message_id)
+        )
+        new.members, new.people, new.anonymous = dict(self.members), dict(self.people), set(self.anonymous)
+        self.api.groups[new_id] = new
+        self.moved_to, self.moved_by = new_id, by
+        self.api.moved[self.chat_id] = new_id
+        for notice in notices:
+            await self.tell_moved(notice)
+        return new
+
+    async def tell_moved(self, notice: Notice) -> int:
+        """One of the upgrade's service messages (again): `to` in the old chat, `from` in the new
+        one. Its update id (0 if the bot is not there)."""
+        if self.moved_to is None or self.moved_by is None:
+            raise AssertionError(f"{self.title} was not upgraded")
+        new = self.api.groups[self.moved_to]
+        where, fact = (
+            (self, {"migrate_to_chat_id": new.chat_id})
+            if notice == "to"
+            else (new, {"migrate_from_chat_id": self.chat_id})
+        )
+        message = where._message(self.moved_by._from(), **fact)
+        return await where._deliver("message", message)
 
     async def _press(self, user: FakeUser, data: str, message: dict[str, Any]) -> int:
         if self.bot_status not in PRESENT:

@@ -46,12 +46,13 @@ async def on_update(turn: Turn) -> None:
         return
     desk = SessionDesk(ctx)
     if facts.edited:
-        return await desk.edited(session, incoming.message_id, incoming.words)
+        return await desk.edited(session, incoming.chat_id, incoming.message_id, incoming.words)
     media = incoming.media
     kind = "text" if media is None else media.kind
     file_id = None if media is None or not media.file_id else media.file_id
     keeper = await _keeper(turn, circle)
-    await desk.contribute(session, keeper, incoming.message_id, kind, incoming.words, file_id)
+    chat, message = incoming.chat_id, incoming.message_id
+    await desk.contribute(session, keeper, chat, message, kind, incoming.words, file_id)
 
 
 async def _keeper(turn: Turn, circle: Circle) -> Person | None:

@@ -224,6 +224,7 @@ class SessionDesk:
         self,
         session: CircleSession,
         person: Person | None,
+        chat_id: int,
         message_id: int,
         kind: str,
         text: str | None,
@@ -241,6 +242,7 @@ class SessionDesk:
             person_id=person.id,
             segment=session.segment,
             kind=kind,
+            chat_id=chat_id,
             message_id=message_id,
             text=text,
             file_id=file_id,
@@ -248,8 +250,8 @@ class SessionDesk:
         )
         await self.uow.circles.took_part(session.id, person.id)
 
-    async def edited(self, session: CircleSession, message_id: int, text: str | None) -> None:
-        contribution = await self.uow.circles.by_message(session.id, message_id)
+    async def edited(self, session: CircleSession, chat_id: int, message_id: int, text: str | None) -> None:
+        contribution = await self.uow.circles.by_message(session.id, chat_id, message_id)
         if contribution is not None:
             contribution.text, contribution.edited_at = text, self.ctx.now
 

@@ -20,6 +20,7 @@ from flows.content import Content
 from flows.run import Input, TextInput
 from services.core import prompts, waiting
 from services.core.buttons import parse, prefix_of
+from services.core.moves import chat_moved
 from services.core.outgoing import Outbox, Outgoing
 from services.core.registry import Registry, Where
 from services.core.speaker import Speaker
@@ -215,12 +216,13 @@ class ChatService:
     async def _group(self, turn: Turn) -> None:
         """A group is a learning circle's: someone there counts as a person only once she has
         joined and consented (nothing of anyone else's is kept)."""
+        incoming, facts = turn.incoming, turn.incoming.group
+        if facts is not None and facts.moved is not None:
+            return await chat_moved(turn.uow, *facts.moved)
         group = turn.registry.group
         if group is None:
             return
-        incoming = turn.incoming
         person = await turn.uow.people.get_by_telegram_id(incoming.sender.telegram_id)
-        facts = incoming.group
         if facts is not None and (facts.bot_status is not None or facts.member is not None):
             return await group(turn)
         if person is not None and person.deactivated and incoming.callback is not None:

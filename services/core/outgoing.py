@@ -33,6 +33,15 @@ def keyboard(rows: ButtonRows) -> dict[str, Any] | None:
     }
 
 
+def moved(method: str, params: dict[str, Any], new_chat: int) -> tuple[str, dict[str, Any]]:
+    """A call for a group that became a supergroup, made in the new chat. An edit names a
+    message of the old chat, which cannot be edited in the new one: its words go anew."""
+    params = {**params, "chat_id": new_chat} if "chat_id" in params else params
+    if method == "editMessageText":
+        return "sendMessage", {key: value for key, value in params.items() if key != "message_id"}
+    return method, params
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """An outbox row claimed for sending, with what the sender needs (no need to read it back)."""

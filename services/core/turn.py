@@ -54,6 +54,7 @@ class GroupFacts:
     edited: bool = False
     member: tuple[int, str] | None = None  # a chat_member update: (telegram id, new status)
     bot_status: str | None = None  # a my_chat_member update: the bot's own new status
+    moved: tuple[int, int] | None = None  # the group became a supergroup: (old chat id, new chat id)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.core.outgoing import CLAIM, Outgoing
+from services.core.moves import chat_moved
+from services.core.outgoing import CLAIM, Outgoing, moved
 from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter
-from services.sending.transport import Blocked, Files, RetryLater, Transport
+from services.sending.transport import Blocked, Files, Moved, RetryLater, Transport
 from store.database import Database
 from store.statuses import OutboxStatus
 
@@ -188,7 +189,20 @@ class OutboxSender:
                 if error.seconds > INLINE_RETRY_SECONDS or tries > INLINE_RETRIES:
                     raise
                 await asyncio.sleep(error.seconds)
+            except Moved as error:
+                if row.params.get("chat_id") == error.new_chat_id:
+                    raise
+                row = await self._follow(row, error.new_chat_id)
         raise AssertionError("unreachable")
+
+    async def _follow(self, row: Outgoing, new_chat: int) -> Outgoing:
+        """The group became a supergroup: the move recorded as its messages in the groups would
+        record it (the circle and every queued row follow), and this row made for the new chat."""
+        async with self.db.unit_of_work() as uow:
+            await chat_moved(uow, int(row.params["chat_id"]), new_chat)
+            await uow.commit()
+        method, params = moved(row.method, row.params, new_chat)
+        return replace(row, method=method, params=params)
 
     async def _call(self, row: Outgoing, bulk: bool) -> int | None:
         field, name = UPLOADS.get(row.method, ("", ""))

@@ -1,4 +1,4 @@
-"""The sender's port: one Bot API call, and the three ways it can fail that the sender tells
+"""The sender's port: one Bot API call, and the ways it can fail that the sender tells
 apart. `handlers/transport.py` implements it over HTTP; the sender and the handlers that call
 Telegram directly (a button's spinner, an admin check) know only this."""
 
@@ -23,6 +23,15 @@ class RetryLater(Exception):
 
 class SendFailed(Exception):
     """Telegram refused a call for another reason, or the network failed (retried later)."""
+
+
+class Moved(SendFailed):
+    """Telegram answered 400 with `migrate_to_chat_id`: the group became a supergroup at
+    `new_chat_id` (PTB's `telegram.error.ChatMigrated`); the call is to be made there."""
+
+    def __init__(self, new_chat_id: int, reason: str) -> None:
+        super().__init__(reason)
+        self.new_chat_id = new_chat_id
 
 
 class Transport(Protocol):

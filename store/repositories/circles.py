@@ -57,6 +57,18 @@ class CircleRepository(Repository):
     async def by_chat(self, chat_id: int) -> Circle | None:
         return await self.session.scalar(select(Circle).where(Circle.chat_id == chat_id))
 
+    async def move_chat(self, old: int, new: int) -> bool:
+        """The group's circle (and so its sessions) now lives at `new`; False when no circle is
+        at `old`, or one is at `new` already (moved before, or the new group's own)."""
+        if await self.by_chat(new) is not None:
+            return False
+        circle = await self.by_chat(old)
+        if circle is None:
+            return False
+        circle.chat_id = new
+        await self.session.flush()
+        return True
+
     async def with_running(self, chat_id: int) -> tuple[Circle | None, CircleSession | None]:
         """The group's circle and its session now open or paused, in one statement."""
         found = (await self.session.execute(_CIRCLE_AND_RUNNING, {"chat_id": chat_id})).first()
@@ -191,9 +203,12 @@ class CircleRepository(Repository):
     async def contribution(self, contribution_id: int) -> Contribution | None:
         return await self.session.get(Contribution, contribution_id)
 
-    async def by_message(self, session_id: int, message_id: int) -> Contribution | None:
+    async def by_message(self, session_id: int, chat_id: int, message_id: int) -> Contribution | None:
+        """A group message's contribution, by its chat and id (ids restart in a supergroup)."""
         query = select(Contribution).where(
-            Contribution.session_id == session_id, Contribution.message_id == message_id
+            Contribution.session_id == session_id,
+            Contribution.chat_id == chat_id,
+            Contribution.message_id == message_id,
         )
         return await self.session.scalar(query)
 

@@ -100,6 +100,14 @@ class OutboxRepository(Repository):
         query = select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.id)
         return list(await self.session.scalars(query))
 
+    async def queued_for(self, chat_id: int) -> list[OutboxMessage]:
+        """The chat's rows not sent yet: pending, or claimed by a sender."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+        )
+        return list(await self.session.scalars(query.order_by(OutboxMessage.id)))
+
     async def mark_sent(self, sent: dict[int, int | None], now: datetime) -> None:
         """Rows Telegram took: outbox id -> the message id it gave, in one executemany."""
         statement = (

@@ -97,11 +97,12 @@ async def make_circle(fake: FakeBotApi, fatima: FakeUser, group: FakeGroup) -> N
 
 
 async def circle_with(
-    fake: FakeBotApi, store: Database, joined: int
+    fake: FakeBotApi, store: Database, joined: int, chat_id: int = GROUP, basic: bool = False
 ) -> tuple[FakeUser, list[FakeUser], FakeGroup]:
-    """A circle made by Fatima in a group where the first `joined` members tapped Join."""
+    """A circle made by Fatima in a group (a supergroup, or a `basic` one) where the first
+    `joined` members tapped Join."""
     fatima, members = await people(fake, store)
-    group = fake.group(GROUP, "North visitors")
+    group = fake.group(chat_id, "North visitors", basic)
     group.creator(fatima)
     for member in members[:joined]:
         await group.join(member)

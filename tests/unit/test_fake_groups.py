@@ -425,3 +425,78 @@ async def test_ptb_itself_over_http(api: FakeBotApi) -> None:
         with pytest.raises(telegram.error.Forbidden, match="kicked from the supergroup"):
             await ptb.send_message(GROUP, "Still here?")
     assert api.group_rate(GROUP) == 2
+
+
+BASIC = -4001
+
+
+async def test_a_basic_group_upgraded_to_a_supergroup_moves_like_telegrams(api: FakeBotApi, bot: Bot) -> None:
+    """The upgrade: a new -100… chat with everyone in it (the bot keeps its rights), message ids
+    that start again, the two service messages (each in its own chat, even to a bot in privacy
+    mode), and 400 with migrate_to_chat_id for every call to the old id."""
+    group = api.group(BASIC, "Ward 7 team", basic=True)
+    alice, bob = api.user(1, "Alice"), api.user(2, "Bob")
+    group.creator(alice)
+    await group.add_bot(by=alice, admin=False)
+    await bot.updates()
+    before = await bot.ok("sendMessage", chat_id=BASIC, text="Hello")
+    assert before["chat"] == {"id": BASIC, "type": "group", "title": "Ward 7 team"}
+    await bob.say(group, "/start")
+    await bot.updates()
+
+    new = await group.migrate(alice)
+    assert new.chat_id == -1_000_000_004_001 and new.bot_status == "member"
+    assert new.members[alice.id] == "creator" and new.members[bob.id] == "member"
+    to, came = await bot.updates()
+    assert to["message"]["chat"]["id"] == BASIC and to["message"]["migrate_to_chat_id"] == new.chat_id
+    assert came["message"]["chat"] == {"id": new.chat_id, "type": "supergroup", "title": "Ward 7 team"}
+    assert came["message"]["migrate_from_chat_id"] == BASIC and came["message"]["message_id"] == 1
+    assert await bob.say(new, "/start") == 2  # the supergroup's own numbering
+    await bot.updates()
+    for method, params in [
+        ("sendMessage", {"text": "still there?"}),
+        ("editMessageText", {"message_id": before["message_id"], "text": "Hello!"}),
+        ("getChatMember", {"user_id": alice.id}),
+    ]:
+        refused = await bot.call(method, chat_id=BASIC, **params)
+        assert refused == {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: group chat was upgraded to a supergroup chat",
+            "parameters": {"migrate_to_chat_id": new.chat_id},
+        }
+    sent = await bot.ok("sendMessage", chat_id=new.chat_id, text="Hello again")
+    assert sent["message_id"] == 3 and new.texts() == ["Hello again"] and group.texts() == ["Hello"]
+    with pytest.raises(AssertionError):
+        await bob.say(group, "too late")  # the old group is closed
+
+    assert await group.tell_moved("from") > 0  # a notice again, as a test may ask
+    (again,) = await bot.updates()
+    assert again["message"]["migrate_from_chat_id"] == BASIC
+
+
+async def test_an_upgrade_can_tell_one_notice_or_none_and_ptb_raises_chat_migrated(api: FakeBotApi) -> None:
+    group = api.group(BASIC, "Ward 7 team", basic=True)
+    alice = api.user(1, "Alice")
+    group.creator(alice)
+    async with telegram.Bot(TOKEN, base_url=f"{api.root}/bot") as ptb:
+        await group.add_bot(by=alice)
+        (added,) = await ptb.get_updates(timeout=0)
+        new = await group.migrate(alice, notices=("from",), first_message_id=40)
+        (came,) = await ptb.get_updates(timeout=0, offset=added.update_id + 1)
+        assert came.message is not None and came.message.migrate_from_chat_id == BASIC
+        assert came.message.message_id == 40 and came.effective_chat is not None
+        assert came.effective_chat.id == new.chat_id
+        with pytest.raises(telegram.error.ChatMigrated) as moved:
+            await ptb.send_message(BASIC, "Hello")
+        assert moved.value.new_chat_id == new.chat_id
+    quiet = api.group(-4002, "Quiet", basic=True)
+    quiet.creator(alice)
+    await quiet.add_bot(by=alice)
+    updates = len(api._updates)
+    await quiet.migrate(alice, notices=())
+    assert len(api._updates) == updates  # only the 400 will tell
+    with pytest.raises(AssertionError):
+        await quiet.migrate(alice)  # upgraded once already
+    with pytest.raises(AssertionError):
+        await api.group(GROUP, "A supergroup").migrate(alice)
