@@ -95,14 +95,14 @@ async def test_invites_redeem_until_used_up_expired_or_revoked(db: Database):
         assert not await uow.invites.revoke("unknown", NOW)
         await uow.commit()
     async with db.unit_of_work() as uow:
-        first = await uow.invites.redeem("two-uses", NOW)
+        first = await uow.invites.redeem("two-uses", NOW, 1)
         assert first is not None and first.uses == 1
-        second = await uow.invites.redeem("two-uses", NOW)
+        second = await uow.invites.redeem("two-uses", NOW, 1)
         assert second is not None and second.uses == 2
-        assert await uow.invites.redeem("two-uses", NOW) is None
-        assert await uow.invites.redeem("old", NOW) is None
-        assert await uow.invites.redeem("revoked", NOW) is None
-        assert await uow.invites.redeem("nope", NOW) is None
+        assert await uow.invites.redeem("two-uses", NOW, 1) is None
+        assert await uow.invites.redeem("old", NOW, 1) is None
+        assert await uow.invites.redeem("revoked", NOW, 1) is None
+        assert await uow.invites.redeem("nope", NOW, 1) is None
         await uow.commit()
     async with db.unit_of_work() as uow:
         assert await uow.invites.all(NOW) == []
@@ -116,7 +116,7 @@ async def test_two_people_racing_for_a_single_use_code_one_wins(db: Database):
 
     async def redeem() -> bool:
         async with db.unit_of_work() as uow:
-            won = await uow.invites.redeem("once", NOW)
+            won = await uow.invites.redeem("once", NOW, 1)
             await asyncio.sleep(0.05)  # hold the transaction open while the other tries
             await uow.commit()
             return won is not None
