@@ -24,8 +24,7 @@ from tests.telegram.test_circles import (
     GROUP,
     MONDAY_NOON,
     TUESDAY_3PM,
-    make_circle,
-    people,
+    circle_with,
     say,
     settle,
     start,
@@ -100,21 +99,25 @@ async def consent(user: FakeUser, code: str) -> None:
 
 
 async def circle_in_group(
-    fake: FakeBotApi, store: Database, *strangers: FakeUser, clock: Clock | None = None
+    fake: FakeBotApi, store: Database, *strangers: FakeUser
 ) -> tuple[FakeUser, FakeUser, FakeGroup]:
     """Fatima's circle; Ana (a home visitor) joined it; the strangers are in the group."""
-    fatima, (ana, *_) = await people(fake, store)
-    group = fake.group(GROUP, "North visitors")
-    group.creator(fatima)
-    for one in (ana, *strangers):
+    fatima, (ana, *_), group = await circle_with(fake, store, 1)
+    for one in strangers:
         await group.join(one)
-    await group.add_bot(fatima)
-    await make_circle(fake, fatima, group)
-    if clock is not None:
-        clock.now += timedelta(minutes=1)  # she joined circlebot before she tapped Join
-    await ana.press_in(group, say("circle.button.join"))
-    await wait_for(fake, ana, start("circle.welcome"))
     return fatima, ana, group
+
+
+async def offered(fake: FakeBotApi, store: Database) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Fatima, Ana, and Diego, who came by Join and to whom Fatima offered team North."""
+    diego = fake.user(599, "Diego")
+    fatima, ana, group = await circle_in_group(fake, store, diego)
+    await consent(diego, await join_link(fake, group, diego))
+    await wait_for(fake, fatima, NEWCOMER)
+    await fatima.press("Invite her to team North")
+    await wait_for(fake, fatima, say("circle.team_offer_sent", name="Diego", team="North"))
+    await wait_for(fake, diego, OFFER)
+    return fatima, ana, diego
 
 
 async def test_a_strangers_join_makes_her_a_member_of_the_circle_and_of_no_team(
@@ -195,20 +198,12 @@ async def test_the_facilitator_invites_a_circle_member_to_her_team(
     fake: FakeBotApi, store: Database, database_url: str
 ) -> None:
     async with running(fake, store, database_url, content=CIRCLES_ONLY):
-        diego = fake.user(599, "Diego")
-        fatima, ana, group = await circle_in_group(fake, store, diego)
-        await consent(diego, await join_link(fake, group, diego))
-        await wait_for(fake, fatima, NEWCOMER)
-        [(_, invite_button)] = buttons_of(fatima, "Diego joined")
-
-        await ana.press_data(invite_button)  # not the facilitator: nothing is offered
-        await settle(fake)
-        assert OFFER not in texts(diego)
-
-        await fatima.press("Invite her to team North")
-        await wait_for(fake, fatima, say("circle.team_offer_sent", name="Diego", team="North"))
-        await wait_for(fake, diego, OFFER)
+        fatima, ana, diego = await offered(fake, store)
         assert "supervisor sees your check-in answers" in texts(diego)
+        [(_, invite_button)] = buttons_of(fatima, "Diego joined")
+        await ana.press_data(invite_button)  # not the facilitator: nothing more is offered
+        await settle(fake)
+        assert texts(diego).count(OFFER) == 1
         await fatima.press("Invite her to team North")  # again: the same offer, no second row
         await wait_for(fake, fatima, say("circle.team_offer_sent", name="Diego", team="North"), times=2)
         async with store.unit_of_work() as uow:
@@ -241,12 +236,7 @@ async def test_a_circle_member_may_decline_the_team(
     fake: FakeBotApi, store: Database, database_url: str
 ) -> None:
     async with running(fake, store, database_url, content=CIRCLES_ONLY):
-        diego = fake.user(599, "Diego")
-        fatima, _, group = await circle_in_group(fake, store, diego)
-        await consent(diego, await join_link(fake, group, diego))
-        await wait_for(fake, fatima, NEWCOMER)
-        await fatima.press("Invite her to team North")
-        await wait_for(fake, diego, OFFER)
+        fatima, _, diego = await offered(fake, store)
         await diego.press("No thanks")
         await wait_for(fake, diego, say("circle.team_declined"))
         await wait_for(fake, fatima, say("circle.team_declined_facilitator", name="Diego"))
@@ -280,7 +270,10 @@ async def test_old_link_members_are_listed_to_the_facilitator_once(
     clock = Clock()
     clock.now = MONDAY_NOON
     async with running(fake, store, database_url, clock, CIRCLES_ONLY) as bot:
-        fatima, ana, group = await circle_in_group(fake, store, clock=clock)
+        fatima, (ana, *_), group = await circle_with(fake, store, 0)
+        clock.now += timedelta(minutes=1)  # Ana joined circlebot, then tapped Join: not listed
+        await ana.press_in(group, say("circle.button.join"))
+        await wait_for(fake, ana, start("circle.welcome"))
         async with store.unit_of_work() as uow:  # the circle as it was before issue 18
             circle = await uow.circles.by_chat(GROUP)
             north = await uow.teams.get_by_name("North")
