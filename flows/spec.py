@@ -26,9 +26,9 @@ CIRCLE_MEMBER = "circle_member"
 PROGRAM_ROLES = tuple(role for role in ROLES if role != CIRCLE_MEMBER)  # what flows and audiences may name
 
 
-def in_program(roles: frozenset[str]) -> bool:
-    """Whether someone holds a role of the program itself, not only a circle's membership."""
-    return bool(roles.difference({CIRCLE_MEMBER}))
+def circle_only(roles: frozenset[str]) -> bool:
+    """Whether her one role is a circle's membership: the program's audiences pass her over."""
+    return roles == {CIRCLE_MEMBER}
 
 
 RIOS_TASKS = ("describing", "responding", "exploring", "linking", "integrating")

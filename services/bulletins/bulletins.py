@@ -13,7 +13,7 @@ from typing import Any
 
 from flows.bounds import AHEAD, CAPTION_LIMIT, MESSAGE_LIMIT, too_far_ahead
 from flows.i18n import Catalog
-from flows.spec import CIRCLE_MEMBER, ROLES, in_program
+from flows.spec import CIRCLE_MEMBER, ROLES, circle_only
 from services.core.errors import Refused
 from services.core.failures import SetAside, each_alone
 from store.database import Database
@@ -101,7 +101,7 @@ async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None 
         for person in people
         if not person.deactivated
         and person.consented_at is not None
-        and in_program(person.role_names)
+        and not circle_only(person.role_names)
         and (author is None or person.id != author.id)
     ]
 

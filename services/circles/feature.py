@@ -17,6 +17,7 @@ from services.circles.setup import CircleSetup
 from services.core.prompts import Prompt
 from services.core.registry import ANYBODY, ANYONE, Answers, ButtonKind, Command, Feature, Rule, roles
 from services.core.turn import Turn
+from services.joining.feature import menu_of
 from store.models import Invite, Person
 
 HER_SETUP = Rule("the facilitator setting up this circle", frozenset({FACILITATOR}), b.own_setup)
@@ -79,11 +80,14 @@ async def invite_to_team(turn: Turn, data: membership.InviteToTeam) -> None:
 async def answer_offer(turn: Turn, data: membership.TeamOffer) -> None:
     assert isinstance(turn.found, Invite)  # the rule found the offer, hers
     await membership.answer_offer(group.context(turn), turn.me, turn.found, data.answer)
+    if data.answer == "yes":
+        await menu_of(turn, turn.me)
 
 
 async def make_circle_only(turn: Turn, data: membership.CircleOnly) -> None:
     assert isinstance(turn.found, Person)  # the rule found her, still as the old link made her
     await membership.make_circle_only(group.context(turn), turn.me, turn.found, data.circle)
+    await menu_of(turn, turn.found)
 
 
 def feature(content: Content) -> Feature:

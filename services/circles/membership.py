@@ -59,23 +59,30 @@ class CircleOnly(Button):
 
 
 async def bound_link(ctx: CircleContext, circle: Circle, telegram_id: int) -> str:
-    """Her own link to the circle: the one she got before while it is unused and alive, else a
-    new one."""
-    invite = await ctx.uow.invites.bound(telegram_id, circle.id, CIRCLE_MEMBER, ctx.now)
-    code = invite.code if invite is not None else await _bound_invite(ctx, circle, telegram_id)
+    """Her own link to the circle."""
+    code = await _her_invite(ctx, circle, telegram_id, CIRCLE_MEMBER, None, circle.facilitator_id)
     username = await ctx.uow.settings.get(USERNAME_KEY)
     return invites.deep_link(username or "circlebot", code)
 
 
-async def _bound_invite(ctx: CircleContext, circle: Circle, telegram_id: int) -> str:
+async def _her_invite(
+    ctx: CircleContext, circle: Circle, telegram_id: int, role: str, team: Team | None, made_by: int | None
+) -> str:
+    """The code of an invite of this circle bound to her: the one she got before while it is
+    unused and alive (a second press adds no row), else a new single-use one."""
+    team_id = None if team is None else team.id
+    invite = await ctx.uow.invites.bound(telegram_id, circle.id, role, team_id, ctx.now)
+    if invite is not None:
+        return invite.code
+    life = JOIN_LINK_LIFE if role == CIRCLE_MEMBER else TEAM_OFFER_LIFE
     return await invites.add_invite(
         ctx.uow,
-        CIRCLE_MEMBER,
-        None,
+        role,
+        team,
         1,
-        JOIN_LINK_LIFE,
+        life,
         ctx.now,
-        created_by=circle.facilitator_id,
+        created_by=made_by,
         circle_id=circle.id,
         for_telegram_id=telegram_id,
     )
@@ -121,8 +128,7 @@ async def newcomer_of_hers(turn: Turn, data: Any) -> Found | None:
 async def invite_to_team(ctx: CircleContext, facilitator: Person, found: Found) -> None:
     """The offer goes to her, bound to her; pressed again, the same offer goes again."""
     circle, person, team = found.circle, found.person, found.team
-    invite = await ctx.uow.invites.bound(person.telegram_id, circle.id, HOME_VISITOR, ctx.now)
-    code = invite.code if invite is not None else await _offer(ctx, facilitator, found)
+    code = await _her_invite(ctx, circle, person.telegram_id, HOME_VISITOR, team, facilitator.id)
     speaker = ctx.speaker(person, queued=True)
     buttons = [
         [
@@ -132,20 +138,6 @@ async def invite_to_team(ctx: CircleContext, facilitator: Person, found: Found) 
     ]
     await speaker.say("circle.team_offer", buttons, facilitator=facilitator.name, team=team.name)
     await ctx.speaker(facilitator).say("circle.team_offer_sent", name=person.name, team=team.name)
-
-
-async def _offer(ctx: CircleContext, facilitator: Person, found: Found) -> str:
-    return await invites.add_invite(
-        ctx.uow,
-        HOME_VISITOR,
-        found.team,
-        1,
-        TEAM_OFFER_LIFE,
-        ctx.now,
-        created_by=facilitator.id,
-        circle_id=found.circle.id,
-        for_telegram_id=found.person.telegram_id,
-    )
 
 
 async def offered_to_her(turn: Turn, data: Any) -> Invite | None:

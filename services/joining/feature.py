@@ -4,6 +4,7 @@ here, and a supervisor's /invite for her team."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -220,7 +221,14 @@ def _commands(turn: Turn) -> list[tuple[str, str]]:
 
 
 async def _menu(turn: Turn) -> None:
-    await turn.out.menu(turn.incoming.chat_id, _commands(turn), turn.me.id)
+    await menu_of(turn, turn.me)
+
+
+async def menu_of(turn: Turn, person: Person) -> None:
+    """Her menu as her roles stand now, in her language, also when someone else's action changed
+    them (a facilitator's offer of her team accepted, or her circle-only membership)."""
+    hers = dataclasses.replace(turn, person=person, lang=person.language or turn.lang)
+    await turn.out.menu(person.telegram_id, _commands(hers), person.id)
 
 
 async def help_(turn: Turn) -> None:

@@ -85,13 +85,17 @@ class InviteRepository(Repository):
         )
         return await self.session.scalar(query.limit(1))
 
-    async def bound(self, telegram_id: int, circle_id: int, role: str, now: datetime) -> Invite | None:
-        """Her own usable invite of this circle and role, made earlier (a second Join press, a
-        second offer): reused, so a press never adds a row."""
+    async def bound(
+        self, telegram_id: int, circle_id: int, role: str, team_id: int | None, now: datetime
+    ) -> Invite | None:
+        """Her own usable invite of this circle, role and team, made earlier (a second Join
+        press, a second offer): reused, so a press never adds a row."""
+        team = Invite.team_id.is_(None) if team_id is None else Invite.team_id == team_id
         query = select(Invite).where(
             Invite.for_telegram_id == telegram_id,
             Invite.circle_id == circle_id,
             Invite.role == role,
+            team,
             *self._usable(now),
         )
         return await self.session.scalar(query.order_by(Invite.created_at.desc()).limit(1))

@@ -323,7 +323,9 @@ async def _populate(db: Database) -> Scenario:
         share = await _delivered_share(uow, ids["home_visitor"], ids["supervisor_a"])
         sup_a_person = await uow.people.get(ids["supervisor_a"])
         assert sup_a_person is not None and sup_a_person.awaiting is not None  # her bulletin, ready
-        offer = await uow.invites.bound(PERSONAS["circle_only"], circle_id, "home_visitor", NOW)
+        offer = await uow.invites.bound(
+            PERSONAS["circle_only"], circle_id, "home_visitor", circle.team_id, NOW
+        )
         assert offer is not None
         scenario = Scenario(
             invite=invite,

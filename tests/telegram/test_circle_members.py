@@ -81,6 +81,12 @@ async def join_link(fake: FakeBotApi, group: FakeGroup, stranger: FakeUser) -> s
     return str(answer["url"]).split("start=")[1]
 
 
+def menu(fake: FakeBotApi, user: FakeUser) -> set[str]:
+    """The commands of her newest menu (set for her chat alone)."""
+    calls = [call for call in fake.called("setMyCommands") if call.params["scope"]["chat_id"] == user.id]
+    return {command["command"] for command in calls[-1].params["commands"]}
+
+
 def buttons_of(user: FakeUser, words: str) -> list[tuple[str, str]]:
     """(label, data) of the buttons under her newest message that says `words`."""
     message = next(m for m in reversed(user.messages) if words in str(m.get("text", "")))
@@ -156,7 +162,7 @@ async def test_a_strangers_join_makes_her_a_member_of_the_circle_and_of_no_team(
         )
 
         # Her menu and /help: what anyone has, and nothing of a team's.
-        commands = {command["command"] for command in fake.called("setMyCommands")[-1].params["commands"]}
+        commands = menu(fake, diego)
         assert {"help", "language", "settings", "away", "cancel"} <= commands
         assert not commands & {"checkin", "reflect", "pdsa", "log", "note", "bulletin", "summary", "invite"}
         await diego.send("/checkin")
@@ -227,6 +233,7 @@ async def test_the_facilitator_invites_a_circle_member_to_her_team(
         assert north is not None
         assert await person(store, 599) == (frozenset({"home_visitor"}), north.id)
         assert await circle_member(store, 599)
+        assert {"checkin", "reflect", "pdsa"} <= menu(fake, diego)
 
         await diego.press("Join the team")  # pressed again: expired, nothing changes
         await wait_for(fake, diego, say("button.expired"))
@@ -307,6 +314,7 @@ async def test_old_link_members_are_listed_to_the_facilitator_once(
             fake, fatima, say("circle.made_circle_only_done", name="Lena", circle="North district circle")
         )
         assert await person(store, 530) == (frozenset({"circle_member"}), None)
+        assert "checkin" not in menu(fake, lena) and "help" in menu(fake, lena)
         assert await person(store, 531) == (frozenset({"home_visitor"}), north.id)
         assert await circle_member(store, 530)
         await fatima.press("Lena: circle only")  # again: she is no longer as the old link made her
