@@ -23,8 +23,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("invites", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("for_telegram_id", sa.BigInteger(), nullable=True))
+    # Plain ALTERs, never a batch copy: on SQLite, copying `circles` would drop the old table
+    # and, with foreign keys on, cascade to its members, sessions and invites.
+    op.add_column("invites", sa.Column("for_telegram_id", sa.BigInteger(), nullable=True))
     invites = sa.table(
         "invites", sa.column("circle_id", sa.Integer()), sa.column("revoked_at", store.types.UTCDateTime())
     )
@@ -33,14 +34,11 @@ def upgrade() -> None:
         .where(invites.c.circle_id.is_not(None), invites.c.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
-    with op.batch_alter_table("circles", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("old_links_listed_at", store.types.UTCDateTime(), nullable=True))
-        batch_op.drop_column("invite_code")
+    op.add_column("circles", sa.Column("old_links_listed_at", store.types.UTCDateTime(), nullable=True))
+    op.drop_column("circles", "invite_code")  # SQLite 3.35 and later drop a plain column in place
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("circles", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("invite_code", sa.String(length=32), nullable=True))
-        batch_op.drop_column("old_links_listed_at")
-    with op.batch_alter_table("invites", schema=None) as batch_op:
-        batch_op.drop_column("for_telegram_id")
+    op.add_column("circles", sa.Column("invite_code", sa.String(length=32), nullable=True))
+    op.drop_column("circles", "old_links_listed_at")
+    op.drop_column("invites", "for_telegram_id")
