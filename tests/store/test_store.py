@@ -363,8 +363,8 @@ async def test_the_circle_members_migration_revokes_every_circles_shared_link(da
             assert invites.why_unusable(shared, NOW, 1) == "invite.revoked"
             assert invites.why_unusable(team, NOW, 1) is None
             assert [circle.id for circle in await uow.circles.unlisted(10)] == []  # no facilitator yet
-            circle = await uow.circles.get(1)
-            assert circle is not None and circle.old_links_listed_at is None
+            found = await uow.circles.get(1)
+            assert found is not None and found.old_links_listed_at is None
             assert await uow.circles.membership(1, 1) is not None, "the circle's members are kept"
     finally:
         await db.dispose()
