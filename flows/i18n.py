@@ -417,6 +417,23 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "notice.needs_facilitator",
         "team.supervisor_appointed",
         "team.supervisor_replaced",
+        # issue 18: a circle's member is not a team's
+        "invite.not_yours",
+        "onboarding.welcome_no_role",
+        "circle.newcomer",
+        "circle.button.invite_to_team",
+        "circle.team_offer",
+        "circle.button.accept_team",
+        "circle.button.decline_team",
+        "circle.team_offer_sent",
+        "circle.team_joined",
+        "circle.team_accepted",
+        "circle.team_declined",
+        "circle.team_declined_facilitator",
+        "circle.old_links",
+        "circle.button.circle_only",
+        "circle.made_circle_only",
+        "circle.made_circle_only_done",
     }
 )
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from flows.spec import ID_PATTERN, ROLES, Model, Text, parse_duration, refuse_doubles
+from flows.spec import ID_PATTERN, PROGRAM_ROLES, Model, Text, parse_duration, refuse_doubles
 
 _FIELDS = (
     ("minute", 0, 59),
@@ -177,11 +177,11 @@ class Schedule(Model):
         kind, _, name = value.partition(":")
         if (
             value != "all"
-            and not (kind == "role" and name in ROLES)
+            and not (kind == "role" and name in PROGRAM_ROLES)
             and not (kind == "team" and name.strip())
         ):
             raise ValueError(
-                f"to must be all, role:ROLE (one of {', '.join(ROLES)}) or team:NAME, not {value!r}"
+                f"to must be all, role:ROLE (one of {', '.join(PROGRAM_ROLES)}) or team:NAME, not {value!r}"
             )
         return value
 

@@ -19,7 +19,18 @@ from flows.conditions import Condition, parse_condition
 Text = dict[str, str]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,30}$"
-ROLES = ("admin", "supervisor", "facilitator", "home_visitor")
+ROLES = ("admin", "supervisor", "facilitator", "home_visitor", "circle_member")
+# A learning circle's member and nothing more (issue 18): no team, so no flow, check-in,
+# bulletin or summary is for her; only the circle's own private side is.
+CIRCLE_MEMBER = "circle_member"
+PROGRAM_ROLES = tuple(role for role in ROLES if role != CIRCLE_MEMBER)  # what flows and audiences may name
+
+
+def circle_only(roles: frozenset[str]) -> bool:
+    """Whether her one role is a circle's membership: the program's audiences pass her over."""
+    return roles == {CIRCLE_MEMBER}
+
+
 RIOS_TASKS = ("describing", "responding", "exploring", "linking", "integrating")
 DEFAULT_EXPIRES_AFTER = timedelta(hours=48)
 END = "end"

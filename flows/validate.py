@@ -16,7 +16,7 @@ from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, SHORT_TAGS, TAG, tags_o
 from flows.schedules import SendBulletin, StartFlow
 from flows.spec import (
     END,
-    ROLES,
+    PROGRAM_ROLES,
     ChoiceAnswer,
     Flow,
     MultiAnswer,
@@ -52,9 +52,9 @@ def check(content: Content) -> list[Problem]:
         problems += _check_conditions(flow, source)
         problems += _check_texts(flow, source, content)
         problems += [
-            source.problem(("for_roles", i), f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+            source.problem(("for_roles", i), f"no flow is for {role!r} (roles: {', '.join(PROGRAM_ROLES)})")
             for i, role in enumerate(flow.for_roles)
-            if role not in ROLES
+            if role not in PROGRAM_ROLES
         ]
     problems += _check_schedules(content)
     problems += _check_pdsa(content)

@@ -90,8 +90,9 @@ class Invite(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    # An invite to a learning circle joins it too.
+    # An invite to a learning circle joins it too; one bound to a Telegram id is hers alone.
     circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    for_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class FlowRun(Base):
@@ -349,7 +350,7 @@ class Circle(Base):
     meets_on: Mapped[str | None] = mapped_column(String(10))  # monday ... sunday
     meets_at: Mapped[time | None] = mapped_column()
     timezone: Mapped[str | None] = mapped_column(String(64))
-    invite_code: Mapped[str | None] = mapped_column(String(32))  # the deep link for newcomers
+    old_links_listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # issue 18, once
     sessions_held: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flows.bounds import AHEAD, CAPTION_LIMIT, MESSAGE_LIMIT, too_far_ahead
 from flows.i18n import Catalog
-from flows.spec import ROLES
+from flows.spec import CIRCLE_MEMBER, ROLES, circle_only
 from services.core.errors import Refused
 from services.core.failures import SetAside, each_alone
 from store.database import Database
@@ -37,6 +37,8 @@ class Audience:
         kind, _, value = text.partition(":")
         if text == "all":
             return cls("all")
+        if kind == "role" and value == CIRCLE_MEMBER:
+            raise Refused("circle members get no bulletins: they joined a learning circle, not a team")
         if kind == "role" and value in ROLES:
             return cls("role", value)
         if kind == "role":
@@ -85,7 +87,8 @@ def check_time(send_at: datetime, now: datetime) -> None:
 
 
 async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None = None) -> list[Person]:
-    """Everyone the audience names who has joined and not been deactivated, but its author."""
+    """Everyone the audience names who has joined and not been deactivated, but its author; never
+    someone who is only a circle's member (she joined a circle, not the program)."""
     team_id = None
     if audience.kind == "team":
         team = await uow.teams.get_by_name(audience.value)
@@ -98,6 +101,7 @@ async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None 
         for person in people
         if not person.deactivated
         and person.consented_at is not None
+        and not circle_only(person.role_names)
         and (author is None or person.id != author.id)
     ]
 

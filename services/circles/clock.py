@@ -1,7 +1,8 @@
 """The clock's work for learning circles, called from `tick(now)`: reminders the day before and
 the hour before (to the group, and privately with RSVP buttons outside each member's quiet
 hours), opening a session at its time, a private word to the facilitator when a segment runs
-past its time, the ratings report a day after, and commitments' follow-ups.
+past its time, the ratings report a day after, commitments' follow-ups, and (once per circle
+from before issue 18) the list of members its old shared link made home visitors.
 
 Each session row carries `due_at`, the next moment it needs the clock, moved on in the same
 transaction as the messages it caused: a tick that runs twice sends nothing twice."""
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from flows.i18n import CIRCLE_REMINDERS, CIRCLE_RSVP_ASKS
 from services.circles.buttons import Rsvp
 from services.circles.context import DAY_BEFORE, CircleContext
+from services.circles.membership import list_old_links
 from services.circles.notices import keep_notices
 from services.circles.private import follow_up
 from services.circles.sessions import SessionDesk
@@ -30,6 +32,13 @@ SESSION_ASIDE = SetAside("circle-session", {"due_at": None})
 FOLLOW_UP_ASIDE = SetAside("circle-follow-up", {"follow_up_at": None})
 
 
+async def _listed(uow: UnitOfWork, circle_id: object, now: datetime) -> None:
+    await uow.circles.mark_listed(int(str(circle_id)), now)
+
+
+OLD_LINKS_ASIDE = SetAside("circle-old-links", then=_listed)  # a list that failed is not tried again
+
+
 class CircleClock:
     def __init__(self, env: ClockEnv) -> None:
         self.env = env
@@ -42,9 +51,10 @@ class CircleClock:
         return CircleContext(uow, self.content, out, out, now, self.timezone)
 
     async def tick(self, now: datetime) -> dict[str, int]:
-        """Does what is due; how many sessions and follow-ups it acted on and how many notices it told."""
+        """Does what is due; how many sessions, follow-ups and old-link lists it acted on, and how
+        many notices it told."""
         told = await keep_notices(self.env, now)
-        done = 0
+        done = await self._old_links(now)
         while True:
             async with self.db.unit_of_work() as uow:
                 due = await uow.circles.due(now, BATCH)
@@ -67,7 +77,27 @@ class CircleClock:
 
     async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
         async with self.db.unit_of_work() as uow:
-            return await uow.circles.next_due()
+            return now if await uow.circles.unlisted(1) else await uow.circles.next_due()
+
+    async def _old_links(self, now: datetime) -> int:
+        """Each circle from before issue 18 lists its old-link members to its facilitator, once."""
+        listed = 0
+        while True:
+            async with self.db.unit_of_work() as uow:
+                circles = await uow.circles.unlisted(BATCH)
+                if not circles:
+                    return listed
+                ran = await each_alone(
+                    uow,
+                    circles,
+                    lambda circle: list_old_links(
+                        self._ctx(uow, now, f"circle-old-links:{circle.id}"), circle
+                    ),
+                    OLD_LINKS_ASIDE,
+                    now,
+                )
+                listed += sum(ran.results)
+                await uow.commit()
 
     async def _follow_up(self, uow: UnitOfWork, commitment: Contribution, now: datetime) -> None:
         ctx = self._ctx(uow, now, f"circle-follow-up:{commitment.id}")

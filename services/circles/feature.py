@@ -9,7 +9,7 @@ from functools import partial
 from flows.content import Content
 from flows.spec import CIRCLE_COMMANDS
 from services.circles import buttons as b
-from services.circles import group
+from services.circles import group, membership
 from services.circles.clock import CircleClock
 from services.circles.context import FACILITATOR
 from services.circles.private import CirclePrivate
@@ -17,6 +17,8 @@ from services.circles.setup import CircleSetup
 from services.core.prompts import Prompt
 from services.core.registry import ANYBODY, ANYONE, Answers, ButtonKind, Command, Feature, Rule, roles
 from services.core.turn import Turn
+from services.joining.feature import menu_of
+from store.models import Invite, Person
 
 HER_SETUP = Rule("the facilitator setting up this circle", frozenset({FACILITATOR}), b.own_setup)
 IN_THE_CIRCLE = Rule("a member of the session's circle", relation=b.in_sessions_circle)
@@ -70,6 +72,24 @@ async def tried(turn: Turn, data: b.Tried) -> None:
     await private(turn).tried(data)
 
 
+async def invite_to_team(turn: Turn, data: membership.InviteToTeam) -> None:
+    assert isinstance(turn.found, membership.Found)  # the rule found her circle, her and the team
+    await membership.invite_to_team(group.context(turn), turn.me, turn.found)
+
+
+async def answer_offer(turn: Turn, data: membership.TeamOffer) -> None:
+    assert isinstance(turn.found, Invite)  # the rule found the offer, hers
+    await membership.answer_offer(group.context(turn), turn.me, turn.found, data.answer)
+    if data.answer == "yes":
+        await menu_of(turn, turn.me)
+
+
+async def make_circle_only(turn: Turn, data: membership.CircleOnly) -> None:
+    assert isinstance(turn.found, Person)  # the rule found her, still as the old link made her
+    await membership.make_circle_only(group.context(turn), turn.me, turn.found, data.circle)
+    await menu_of(turn, turn.found)
+
+
 def feature(content: Content) -> Feature:
     if content.circles is None:
         return Feature("circles")
@@ -99,6 +119,9 @@ def feature(content: Content) -> Feature:
             ButtonKind(b.Rate, IN_THE_CIRCLE, rate),
             ButtonKind(b.ShareAnswer, HER_CONTRIBUTION, share),
             ButtonKind(b.Tried, HER_CONTRIBUTION, tried),
+            ButtonKind(membership.InviteToTeam, membership.FACILITATOR_OF_NEWCOMER, invite_to_team),
+            ButtonKind(membership.TeamOffer, membership.OFFERED_TO_HER, answer_offer),
+            ButtonKind(membership.CircleOnly, membership.FACILITATOR_OF_OLD_LINK, make_circle_only),
             ButtonKind(b.Join, ANYBODY, group.join, where="group"),
             ButtonKind(
                 b.Control,

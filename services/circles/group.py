@@ -7,6 +7,7 @@ pressed, else privately when circlebot can reach her, else in the group, each ke
 
 from __future__ import annotations
 
+from services.circles import membership
 from services.circles.buttons import Control, Join, Vote, this_groups_circle
 from services.circles.context import CircleContext
 from services.circles.sessions import SessionDesk
@@ -172,8 +173,9 @@ async def control_press_refused(turn: Turn, data: Control) -> None:
 
 
 async def join(turn: Turn, data: Join) -> None:
+    incoming = turn.incoming
     await CircleSetup(context(turn)).join(
-        data.circle, turn.person, turn.incoming.chat_id, turn.incoming.callback_id or ""
+        data.circle, turn.person, incoming.sender.telegram_id, incoming.chat_id, incoming.callback_id or ""
     )
 
 
@@ -192,5 +194,6 @@ async def vote_refused(turn: Turn, data: Vote) -> None:
     session = await turn.uow.circles.session_by_id(data.session)
     if circle is None or session is None or session.circle_id != circle.id:
         return await _notice(turn, turn.label("button.expired"))
-    link = await CircleSetup(ctx).invite_link(circle) if turn.person is None else None
+    telegram_id = turn.incoming.sender.telegram_id
+    link = await membership.bound_link(ctx, circle, telegram_id) if turn.person is None else None
     await _notice(turn, ctx.words(circle, "circle.join_to_vote"), url=link)

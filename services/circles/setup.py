@@ -4,30 +4,27 @@
 sees members' messages and who leaves); the questions then go to her private chat, to keep the
 group quiet: name, language, template set, the day and time it meets. The group then gets a
 Join button: members are those who tap it; someone not yet in circlebot gets a one-tap link
-that is an invite to this circle. Leaving the group leaves the circle; the bot removed or
-demoted pauses the circle until it is an admin again."""
+of her own to this circle (services.circles.membership): it makes her no team's member.
+Leaving the group leaves the circle; the bot removed or demoted pauses the circle until it is an
+admin again."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
 from flows.bounds import NAME_LIMIT
 from flows.i18n import CIRCLE_PAUSED, DAY_NAMES
 from flows.schedules import DAYS
+from services.circles import membership
 from services.circles.buttons import Join, SetUpAsk, SetUpChoice
 from services.circles.context import CircleContext
 from services.circles.sessions import SessionDesk
 from services.core.prompts import close, open_prompt
 from services.core.speaker import Speaker
 from services.core.turn import GONE, MemberStatus
-from services.joining import invites
-from services.joining.bot_identity import USERNAME_KEY
 from services.settings.dialog import read_clock
 from store.models import Circle, Person
 from store.statuses import CircleStatus, SessionStatus
-
-CIRCLE_INVITE_USES = 50  # a circle is 8 to 12 people; room for the ones who come and go
-CIRCLE_INVITE_DAYS = 90
 
 
 class CircleSetup:
@@ -89,20 +86,23 @@ class CircleSetup:
         if member is not None and member.left_at is None:
             member.left_at = self.ctx.now
 
-    async def join(self, circle_id: int, person: Person | None, chat_id: int, callback_id: str) -> None:
-        """The Join button: a member at once; someone new opens the bot by a link that joins her
-        to circlebot and to this circle."""
+    async def join(
+        self, circle_id: int, person: Person | None, telegram_id: int, chat_id: int, callback_id: str
+    ) -> None:
+        """The Join button: a member at once; someone new opens the bot by a link of her own
+        that joins her to circlebot and to this circle, and to no team."""
         circle = await self.uow.circles.get(circle_id)
         out, words = self.ctx.out, self.ctx.words
         if circle is None or circle.chat_id != chat_id or circle.status != CircleStatus.ACTIVE:
             return await out.answer_button(chat_id, callback_id, self._group_words(circle, "circle.not_open"))
         if person is None or person.consented_at is None:
-            link = await self.invite_link(circle)
+            link = await membership.bound_link(self.ctx, circle, telegram_id)
             return await out.answer_button(chat_id, callback_id, words(circle, "circle.join_first"), url=link)
         if not await self.uow.circles.join(circle.id, person.id, self.ctx.now):
             return await out.answer_button(chat_id, callback_id, words(circle, "circle.already_member"))
         await out.answer_button(chat_id, callback_id, words(circle, "circle.joined_notice", name=circle.name))
         await self.welcome(circle, person, self.ctx.speaker(person))
+        await membership.joined(self.ctx, circle, person)
 
     def _group_words(self, circle: Circle | None, key: str) -> str:
         if circle is not None:
@@ -113,25 +113,6 @@ class CircleSetup:
         scheduled = await self.uow.circles.sessions_with(circle.id, (SessionStatus.SCHEDULED,))
         when = self.ctx.when(circle, scheduled[0].starts_at, speaker.lang) if scheduled else "—"
         await speaker.say("circle.welcome", name=circle.name, when=when)
-
-    async def invite_link(self, circle: Circle) -> str:
-        """The circle's own invite, made once and made again when used up or out of date."""
-        code = circle.invite_code
-        invite = None if code is None else await self.uow.invites.get(code)
-        if code is None or invites.why_unusable(invite, self.ctx.now) is not None:
-            team = None if circle.team_id is None else await self.uow.teams.get(circle.team_id)
-            code = circle.invite_code = await invites.add_invite(
-                self.uow,
-                "home_visitor",
-                team,
-                CIRCLE_INVITE_USES,
-                timedelta(days=CIRCLE_INVITE_DAYS),
-                self.ctx.now,
-                created_by=circle.facilitator_id,
-                circle_id=circle.id,
-            )
-        username = await self.uow.settings.get(USERNAME_KEY)
-        return invites.deep_link(username or "circlebot", code)
 
     # --- the private set-up dialog ------------------------------------------------------------
 

@@ -4,6 +4,7 @@ here, and a supervisor's /invite for her team."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -11,6 +12,9 @@ from typing import Literal
 from flows.content import Content
 from flows.i18n import ROLE_NAMES
 from flows.run import RunState
+from flows.spec import CIRCLE_MEMBER, ROLES
+from services.circles import membership
+from services.circles.group import context as circle_context
 from services.core.buttons import Button
 from services.core.errors import Refused
 from services.core.registry import ANYBODY, ANYONE, ButtonKind, Command, Feature, Rule, menu_line, roles
@@ -79,7 +83,9 @@ async def start(turn: Turn) -> None:
         return await help_(turn)
     if not code:
         return await turn.say("invite.none")
-    problem = invites.why_unusable(await turn.uow.invites.get(code), turn.now)
+    problem = invites.why_unusable(
+        await turn.uow.invites.get(code), turn.now, turn.incoming.sender.telegram_id
+    )
     if problem is not None:
         return await turn.say(problem)
     buttons = [
@@ -91,11 +97,11 @@ async def start(turn: Turn) -> None:
 
 async def consent(turn: Turn, data: Consent) -> None:
     """Nothing about a person is stored before she consents."""
-    invite = await turn.uow.invites.redeem(data.code, turn.now)
-    if invite is None:
-        why = invites.why_unusable(await turn.uow.invites.get(data.code), turn.now)
-        return await turn.say(why or "invite.unknown")
     sender = turn.incoming.sender
+    invite = await turn.uow.invites.redeem(data.code, turn.now, sender.telegram_id)
+    if invite is None:  # a forwarded button carries the code: the binding is checked here too
+        why = invites.why_unusable(await turn.uow.invites.get(data.code), turn.now, sender.telegram_id)
+        return await turn.say(why or "invite.unknown")
     person = await turn.uow.people.add(
         sender.telegram_id,
         sender.name,
@@ -128,21 +134,30 @@ async def _take_up_supervision(turn: Turn, person: Person, invite: Invite) -> No
 
 
 async def _join_circle(turn: Turn, person: Person, invite: Invite) -> bool:
-    """An invite from a learning circle's Join button makes her one of its members."""
+    """An invite from a learning circle's Join button makes her one of its members (and her
+    facilitator hears of it)."""
     circle = None if invite.circle_id is None else await turn.uow.circles.get(invite.circle_id)
     if circle is None or not await turn.uow.circles.join(circle.id, person.id, turn.now):
         return False
     await turn.say("circle.joined_by_link", name=circle.name)
+    await membership.joined(circle_context(turn), circle, person)
     return True
 
 
 async def _another_invite(turn: Turn, person: Person, code: str) -> None:
     """An invite opened by someone already here adds its role (a home visitor who becomes a
-    supervisor keeps her history); it is used up only when it changes something."""
+    supervisor keeps her history); it is used up only when it changes something. A circle's
+    link only joins her to the circle: her roles and team stay as they are."""
+    telegram_id = turn.incoming.sender.telegram_id
     invite = await turn.uow.invites.get(code)
-    problem = invites.why_unusable(invite, turn.now)
+    problem = invites.why_unusable(invite, turn.now, telegram_id)
     if problem is not None or invite is None:
         return await turn.say(problem or "invite.unknown")
+    if invite.role == CIRCLE_MEMBER:
+        await turn.uow.invites.redeem(code, turn.now, telegram_id)  # hers, and used once
+        if not await _join_circle(turn, person, invite):
+            await turn.say("circle.already_member")
+        return
     if invite.circle_id is not None and await _join_circle(turn, person, invite):
         return
     if person.team_id is not None and invite.team_id not in (None, person.team_id):
@@ -150,10 +165,9 @@ async def _another_invite(turn: Turn, person: Person, code: str) -> None:
     if invite.role in person.role_names:
         await turn.say("start.already")
         return await help_(turn)
-    if await turn.uow.invites.redeem(code, turn.now) is None:  # used up by someone else just now
-        return await turn.say(invites.why_unusable(invite, turn.now) or "invite.used_up")
-    await turn.uow.people.add_role(person, invite.role)
-    person.team_id = person.team_id or invite.team_id
+    if await turn.uow.invites.redeem(code, turn.now, telegram_id) is None:  # used up just now
+        return await turn.say(invites.why_unusable(invite, turn.now, telegram_id) or "invite.used_up")
+    await invites.grant(turn.uow, person, invite.role, invite.team_id)
     await _take_up_supervision(turn, person, invite)
     await turn.say("start.role_added", role=turn.label(ROLE_NAMES.key(invite.role)))
     await _menu(turn)
@@ -179,11 +193,19 @@ async def set_language(turn: Turn, data: Language) -> None:
         run.state = RunState.from_json(run.state).evolve(lang=data.code).to_json()
     await turn.say("language.set")
     if first_time:
-        role = turn.label(ROLE_NAMES.key(sorted(person.role_names)[0]))
-        await turn.say("onboarding.welcome", name=person.name, role=role)
+        await _welcome(turn, person)
         await help_(turn)
     await _menu(turn)
     await turn.conversation().repeat_question(run)
+
+
+async def _welcome(turn: Turn, person: Person) -> None:
+    """Her first words, naming her first role in the program's order; someone with no role
+    (all removed by an admin) is welcomed without one."""
+    role = next((role for role in ROLES if role in person.role_names), None)
+    if role is None:
+        return await turn.say("onboarding.welcome_no_role", name=person.name)
+    await turn.say("onboarding.welcome", name=person.name, role=turn.label(ROLE_NAMES.key(role)))
 
 
 def _commands(turn: Turn) -> list[tuple[str, str]]:
@@ -196,7 +218,14 @@ def _commands(turn: Turn) -> list[tuple[str, str]]:
 
 
 async def _menu(turn: Turn) -> None:
-    await turn.out.menu(turn.incoming.chat_id, _commands(turn), turn.me.id)
+    await menu_of(turn, turn.me)
+
+
+async def menu_of(turn: Turn, person: Person) -> None:
+    """Her menu as her roles stand now, in her language, also when someone else's action changed
+    them (a facilitator's offer of her team accepted, or her circle-only membership)."""
+    hers = dataclasses.replace(turn, person=person, lang=person.language or turn.lang)
+    await turn.out.menu(person.telegram_id, _commands(hers), person.id)
 
 
 async def help_(turn: Turn) -> None:

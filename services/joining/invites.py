@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from flows.spec import ROLES
+from flows.spec import CIRCLE_MEMBER, ROLES
 from services.core.errors import Refused
 from store.database import Database
-from store.models import Invite, Team
+from store.models import Invite, Person, Team
 from store.uow import UnitOfWork
 
 CODE_BYTES = 16  # 22 characters of A-Za-z0-9_-, within Telegram's 64 for a start parameter
@@ -67,6 +67,8 @@ def check_role(role: str) -> str:
 def check_request(role: str, team_name: str | None, uses: int) -> None:
     """What can be refused without the database, so callers can check before touching it."""
     check_role(role)
+    if role == CIRCLE_MEMBER:
+        raise Refused("a circle member joins by her circle's Join button, with a link made for her alone")
     if uses < 1:
         raise Refused("--uses must be at least 1")
     if role == "supervisor":
@@ -97,9 +99,10 @@ async def add_invite(
     now: datetime,
     created_by: int | None = None,
     circle_id: int | None = None,
+    for_telegram_id: int | None = None,
 ) -> str:
     """The invite inside the caller's unit of work (the CLI's, a supervisor's /invite, a
-    learning circle's link for members not yet in circlebot)."""
+    learning circle's link for one newcomer, a facilitator's offer of her team)."""
     if role == "supervisor" and team is not None:
         if team.supervisor_id is not None:
             raise Refused(f"team {team.name!r} already has a supervisor")
@@ -112,9 +115,26 @@ async def add_invite(
     code = new_code()
     team_id = None if team is None else team.id
     await uow.invites.add(
-        code, role, team_id, uses, now + valid_for, now, created_by=created_by, circle_id=circle_id
+        code,
+        role,
+        team_id,
+        uses,
+        now + valid_for,
+        now,
+        created_by=created_by,
+        circle_id=circle_id,
+        for_telegram_id=for_telegram_id,
     )
     return code
+
+
+async def grant(uow: UnitOfWork, person: Person, role: str, team_id: int | None) -> None:
+    """A role of the program (an invite, a facilitator's offer of her team) ends her being only a
+    circle's member; her team is kept, else it is the one given."""
+    await uow.people.add_role(person, role)
+    if role != CIRCLE_MEMBER:
+        await uow.people.remove_role(person, CIRCLE_MEMBER)
+    person.team_id = person.team_id or team_id
 
 
 def _status(invite: Invite, now: datetime) -> InviteStatus:
@@ -127,10 +147,13 @@ def _status(invite: Invite, now: datetime) -> InviteStatus:
     return InviteStatus.ACTIVE
 
 
-def why_unusable(invite: Invite | None, now: datetime) -> str | None:
-    """The catalog key explaining why a code cannot be used, or None when it can."""
+def why_unusable(invite: Invite | None, now: datetime, telegram_id: int) -> str | None:
+    """The catalog key explaining why a code cannot be used by this Telegram id, or None when it
+    can: one bound to someone else is not hers, whatever its state."""
     if invite is None:
         return "invite.unknown"
+    if invite.for_telegram_id is not None and invite.for_telegram_id != telegram_id:
+        return "invite.not_yours"
     status = _status(invite, now)
     return None if status == InviteStatus.ACTIVE else UNUSABLE[status]
 

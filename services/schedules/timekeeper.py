@@ -130,10 +130,14 @@ class ScheduleClock:
         return len(rows)
 
     async def _audience(self, uow: UnitOfWork, schedule: Schedule) -> list[Person]:
+        """Whom `to` names; a flow goes only to those with a role it is for (`to: all` names
+        supervisors and admins too, and a check-in is not theirs)."""
         try:
-            return await recipients(uow, Audience.parse(schedule.to))
+            people = await recipients(uow, Audience.parse(schedule.to))
         except Refused:  # a team that is gone: no one to send to
             return []
+        flow = self.content.flows.get(schedule.what.flow) if isinstance(schedule.what, StartFlow) else None
+        return people if flow is None else [one for one in people if one.role_names & set(flow.for_roles)]
 
     def _row(
         self, schedule: Schedule, person: Person, due: datetime, zone: str, now: datetime

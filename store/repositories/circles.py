@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, func, select
+from sqlalchemy import Insert, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.models import Circle, CircleMember, CircleSession, Contribution, Person, Seat
@@ -46,6 +46,7 @@ class CircleRepository(Repository):
             team_id=team_id,
             status=CircleStatus.SETUP,
             created_at=now,
+            old_links_listed_at=now,  # a circle made since issue 18 never had a shared link
         )
         self.session.add(circle)
         await self.session.flush()
@@ -104,6 +105,16 @@ class CircleRepository(Repository):
             member.joined_at, member.left_at = now, None
         await self.session.flush()
         return True
+
+    async def unlisted(self, limit: int) -> list[Circle]:
+        """Circles from before issue 18 whose facilitator has not had their old-link list."""
+        query = select(Circle).where(Circle.old_links_listed_at.is_(None), Circle.facilitator_id.is_not(None))
+        return list(await self.session.scalars(query.order_by(Circle.id).limit(limit)))
+
+    async def mark_listed(self, circle_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(Circle).where(Circle.id == circle_id).values(old_links_listed_at=now)
+        )
 
     async def members(self, circle_id: int) -> list[Person]:
         """Who is in the circle now, in the order they joined. Someone deactivated is not: she

@@ -22,6 +22,7 @@ class InviteRepository(Repository):
         now: datetime,
         created_by: int | None = None,
         circle_id: int | None = None,
+        for_telegram_id: int | None = None,
     ) -> Invite:
         invite = Invite(
             code=code,
@@ -32,6 +33,7 @@ class InviteRepository(Repository):
             created_at=now,
             created_by=created_by,
             circle_id=circle_id,
+            for_telegram_id=for_telegram_id,
         )
         self.session.add(invite)
         await self.session.flush()
@@ -61,11 +63,13 @@ class InviteRepository(Repository):
         result: CursorResult[Any] = await self.session.execute(statement)  # type: ignore[assignment]
         return result.rowcount == 1
 
-    async def redeem(self, code: str, now: datetime) -> Invite | None:
-        """Use up one use, atomically: of two people racing for a single-use code, one wins."""
+    async def redeem(self, code: str, now: datetime, telegram_id: int) -> Invite | None:
+        """Use up one use, atomically: of two people racing for a single-use code, one wins; a
+        code bound to someone else's Telegram id is never used."""
+        mine = (Invite.for_telegram_id.is_(None)) | (Invite.for_telegram_id == telegram_id)
         statement = (
             update(Invite)
-            .where(Invite.code == code, *self._usable(now))
+            .where(Invite.code == code, mine, *self._usable(now))
             .values(uses=Invite.uses + 1)
             .execution_options(synchronize_session=False)
         )
@@ -80,3 +84,18 @@ class InviteRepository(Repository):
             Invite.team_id == team_id, Invite.role == "supervisor", *self._usable(now)
         )
         return await self.session.scalar(query.limit(1))
+
+    async def bound(
+        self, telegram_id: int, circle_id: int, role: str, team_id: int | None, now: datetime
+    ) -> Invite | None:
+        """Her own usable invite of this circle, role and team, made earlier (a second Join
+        press, a second offer): reused, so a press never adds a row."""
+        team = Invite.team_id.is_(None) if team_id is None else Invite.team_id == team_id
+        query = select(Invite).where(
+            Invite.for_telegram_id == telegram_id,
+            Invite.circle_id == circle_id,
+            Invite.role == role,
+            team,
+            *self._usable(now),
+        )
+        return await self.session.scalar(query.order_by(Invite.created_at.desc()).limit(1))

@@ -94,6 +94,10 @@ class PeopleRepository(Repository):
         await self.session.flush()
         return True
 
+    async def remove_role(self, person: Person, role: str) -> None:
+        person.roles[:] = [held for held in person.roles if held.role != role]
+        await self.session.flush()
+
 
 class TeamRepository(Repository):
     async def get(self, team_id: int) -> Team | None:

@@ -52,6 +52,7 @@ def queued(store) -> list[tuple[int, dict[str, Any], datetime, int | None]]:
     [
         (("--to", "team:Nowhere", "--text", "Hi"), "no team called 'Nowhere'"),
         (("--to", "role:wizard", "--text", "Hi"), "unknown role 'wizard'"),
+        (("--to", "role:circle_member", "--text", "Hi"), "circle members get no bulletins"),
         (("--to", "everyone", "--text", "Hi"), "--to must be all, role:ROLE or team:NAME"),
         (("--to", "all", "--text", "   "), "the bulletin is empty"),
         (("--to", "all", "--text", "x" * 4095), "over Telegram's limit of 4,096 for a message"),

@@ -126,6 +126,7 @@ def test_a_team_that_already_has_a_supervisor_gets_no_supervisor_invite(circlebo
     ("args", "message"),
     [
         (("invite", "create", "--role", "wizard"), "unknown role 'wizard'"),
+        (("invite", "create", "--role", "circle_member"), "joins by her circle's Join button"),
         (("invite", "create", "--role", "home_visitor", "--expires", "7 days"), "--expires"),
         (("invite", "create", "--role", "home_visitor", "--expires", "0d"), "--expires"),
         (("invite", "create", "--role", "home_visitor", "--expires", "99999999999d"), "longer than a year"),

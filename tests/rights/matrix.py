@@ -12,12 +12,17 @@ The personas are described in tests/rights/scenario.py; the columns are in this 
     facilitator  team A's facilitator, who facilitates the circle (and sets up a second one)
     supervisor_a team A's supervisor: the reflection was delivered to her; she has a bulletin ready
     supervisor_b team B's supervisor
-    circle_member a home visitor of team A, member of the circle: the commitment is hers
+    circle_member a home visitor of team A, member of the circle: the commitment is hers; she
+                 joined by the circle's old shared link (before issue 18), so its facilitator
+                 may make her a member of the circle only
     group_member in circlebot and in the group, not in the circle: a facilitator of team B
+    circle_only  a stranger who tapped Join and came in by her own link: role circle_member, no
+                 team, member of the circle; her facilitator offered her team A (not answered)
 
 What the product wants, in short: strangers only /start, the consent buttons and a circle's Join;
 before her language only /start and the language buttons (and Join, open to anybody);
-a deactivated person nothing; an admin only what everyone who joined has; a supervisor only
+a deactivated person nothing; an admin only what everyone who joined has (and so does a circle-only member, with her circle's
+member buttons, and the answer to the team offered to her); a supervisor only
 her own team's things; a flow's, project's, share's or contribution's buttons only for the
 person they belong to; a circle's controls only for its facilitator; votes, RSVPs and ratings
 only for its members. A button that acts on "her own" open thing (a bulletin draft) is refused
@@ -42,29 +47,31 @@ PERSONAS = (
     "supervisor_b",
     "circle_member",
     "group_member",
+    "circle_only",
 )
 
 ALLOWED, REFUSED = "allowed", "refused"
 
-JOINED = "-  -  -  A  A  A  A  A  A  A"  # anyone who joined, with a language, not deactivated
-IMPROVERS = "-  -  -  -  A  A  A  A  A  A"  # PDSA: home visitors, facilitators, supervisors
-SUPERVISORS = "-  -  -  -  -  -  A  A  -  -"
-HOME_VISITOR = "-  -  -  -  A  -  -  -  -  -"  # hers alone
-FACILITATOR = "-  -  -  -  -  A  -  -  -  -"  # the circle's facilitator alone
-SUPERVISOR_A = "-  -  -  -  -  -  A  -  -  -"
-MEMBER = "-  -  -  -  -  -  -  -  A  -"
-STRANGER = "A  -  -  -  -  -  -  -  -  -"
+JOINED = "-  -  -  A  A  A  A  A  A  A  A"  # anyone who joined, with a language, not deactivated
+IMPROVERS = "-  -  -  -  A  A  A  A  A  A  -"  # PDSA: home visitors, facilitators, supervisors
+SUPERVISORS = "-  -  -  -  -  -  A  A  -  -  -"
+HOME_VISITOR = "-  -  -  -  A  -  -  -  -  -  -"  # hers alone
+FACILITATOR = "-  -  -  -  -  A  -  -  -  -  -"  # the circle's facilitator alone
+SUPERVISOR_A = "-  -  -  -  -  -  A  -  -  -  -"
+MEMBER = "-  -  -  -  -  -  -  -  A  -  A"  # of the circle, whatever her roles
+HER_COMMITMENT = "-  -  -  -  -  -  -  -  A  -  -"
+STRANGER = "A  -  -  -  -  -  -  -  -  -  -"
 
 # fmt: off
 ROWS: dict[str, str] = {
-    #                               str nol dea adm hv fac spa spb mem grp
-    "command:start@private":       "A  A  -  A  A  A  A  A  A  A",
+    #                               str nol dea adm hv fac spa spb mem grp onl
+    "command:start@private":       "A  A  -  A  A  A  A  A  A  A  A",
     "command:invite@private":      SUPERVISORS,
-    "command:language@private":    "-  A  -  A  A  A  A  A  A  A",  # asks her language
+    "command:language@private":    "-  A  -  A  A  A  A  A  A  A  A",  # asks her language
     "command:help@private":        JOINED,
-    "command:reflect@private":     "-  -  -  -  A  -  -  -  A  -",
+    "command:reflect@private":     "-  -  -  -  A  -  -  -  A  -  -",
     "command:selfcheck@private":   SUPERVISORS,
-    "command:checkin@private":     "-  -  -  -  A  A  -  -  A  A",
+    "command:checkin@private":     "-  -  -  -  A  A  -  -  A  A  -",
     "command:cancel@private":      JOINED,
     "command:back@private":        JOINED,
     "command:skip@private":        JOINED,
@@ -88,10 +95,10 @@ ROWS: dict[str, str] = {
     "command:prev@group":          FACILITATOR,
     "command:pause@group":         FACILITATOR,
     "command:end@group":           FACILITATOR,
-    #                               str nol dea adm hv fac spa spb mem grp
+    #                               str nol dea adm hv fac spa spb mem grp onl
     "button:ok@private":           STRANGER,       # consent
     "button:no@private":           STRANGER,       # decline
-    "button:lang@private":         "-  A  -  A  A  A  A  A  A  A",
+    "button:lang@private":         "-  A  -  A  A  A  A  A  A  A  A",
     "button:inv@private":          SUPERVISORS,    # another invite link
     "button:r@private":            HOME_VISITOR,   # her flow's answer
     "button:bk@private":           HOME_VISITOR,   # go back to her flow
@@ -105,7 +112,7 @@ ROWS: dict[str, str] = {
     "button:pn@private":           IMPROVERS,
     "button:pt@private":           IMPROVERS,
     "button:pown@private":         IMPROVERS,
-    "button:pteam@private":        "-  -  -  -  -  A  A  A  -  A",
+    "button:pteam@private":        "-  -  -  -  -  A  A  A  -  A  -",
     "button:pp@private":           HOME_VISITOR,   # her project (not a team project)
     "button:po@private":           HOME_VISITOR,
     "button:pi@private":           HOME_VISITOR,   # her project's cycle
@@ -120,9 +127,12 @@ ROWS: dict[str, str] = {
     "button:cs@private":           FACILITATOR,    # the circle she is setting up
     "button:cr@private":           MEMBER,         # RSVP
     "button:ck@private":           MEMBER,         # rating
-    "button:cp@private":           MEMBER,         # share her contribution
-    "button:cu@private":           MEMBER,         # "did you try it?"
-    "button:cj@group":             "A  A  -  A  A  A  A  A  A  A",  # Join: anybody
+    "button:cp@private":           HER_COMMITMENT, # share her contribution
+    "button:cu@private":           HER_COMMITMENT, # "did you try it?"
+    "button:ct@private":           FACILITATOR,    # offer her team to a newcomer with none
+    "button:ca@private":           "-  -  -  -  -  -  -  -  -  -  A",  # the offer, hers
+    "button:cx@private":           FACILITATOR,    # make an old-link member circle-only
+    "button:cj@group":             "A  A  -  A  A  A  A  A  A  A  A",  # Join: anybody
     "button:cf@group":             FACILITATOR,    # the session's controls
     "button:cv@group":             MEMBER,         # a vote
 }

@@ -1,7 +1,8 @@
 """The rights matrix's world, built once through the chat service (and the store where that is
-simpler): ten personas, each a Telegram user id, and the things the buttons name.
+simpler): eleven personas, each a Telegram user id, and the things the buttons name.
 
-- a stranger, with a valid invite she has not opened yet;
+- a stranger, with a valid invite she has not opened yet, and the link of her own that the
+  circle's Join gave her;
 - someone who pressed "I agree" but chose no language;
 - a deactivated home visitor;
 - an admin (no team);
@@ -13,9 +14,11 @@ simpler): ten personas, each a Telegram user id, and the things the buttons name
 - the supervisor of team A: the reflection reached her; she is in a self-check and has a
   bulletin ready to send;
 - the supervisor of team B, with a shared project of her own (a point, a cycle in Plan);
-- a circle member (a home visitor of team A who joined circlebot through the circle's Join
-  link): she wrote a commitment in the first, ended session;
-- a group member in circlebot but not in the circle: a facilitator of team B.
+- a circle member (a home visitor of team A who joined circlebot through the circle's old
+  shared link, as before issue 18): she wrote a commitment in the first, ended session;
+- a group member in circlebot but not in the circle: a facilitator of team B;
+- a circle-only member (a stranger who tapped Join and came in by her own link: no team), to
+  whom the facilitator offered team A.
 
 The circle (Tuesday, 24 Nov 2026, 15:00 UTC): session 1 ended, session 2 open at its poll,
 session 3 scheduled. The set-up circle of -1002 has a scheduled session too (only for forged
@@ -35,10 +38,12 @@ from sqlalchemy import select
 
 from flows.spec import ChoiceAnswer, DateAnswer, MultiAnswer, ScaleAnswer, YesNoAnswer
 from services.circles.buttons import Join
+from services.circles.membership import InviteToTeam
 from services.core.buttons import Button
 from services.core.dispatch import ChatService
 from services.core.turn import GroupFacts, Incoming, Sender
 from services.features import registry_for
+from services.joining.invites import add_invite
 from services.pdsa.buttons import FromTemplate, OnOwnProject
 from store.database import Database
 from store.migrate import upgrade_to_head
@@ -66,6 +71,7 @@ PERSONAS: dict[str, int] = {
     "supervisor_b": 908,
     "circle_member": 909,
     "group_member": 910,
+    "circle_only": 911,
 }
 
 _ids = itertools.count(1)
@@ -84,6 +90,9 @@ class Scenario:
     """The ids that honest and forged payloads name."""
 
     invite: str  # the stranger's invite (home visitor, team A)
+    circle_member: int  # the old-link member
+    circle_only: int  # the circle-only member
+    offer: str  # team A offered to the circle-only member: its invite's code
     run: int  # the home visitor's reflection, going on
     run_step: int  # the index of the step it is at
     project: int  # the home visitor's project
@@ -194,7 +203,7 @@ async def _populate(db: Database) -> Scenario:
     ids = {
         name: await _person_id(db, client)
         for name, client in c.items()
-        if name not in ("stranger", "circle_member")
+        if name not in ("stranger", "circle_member", "circle_only")
     }
 
     # --- the circle of GROUP --------------------------------------------------------------------
@@ -209,12 +218,32 @@ async def _populate(db: Database) -> Scenario:
         circle = await uow.circles.by_chat(GROUP)
         assert circle is not None and circle.status == "active"
         circle_id = circle.id
-    await in_group(member, callback=Join(circle_id).encode(), callback_id="q")  # a stranger's Join
+    async with db.unit_of_work() as uow:  # the circle's shared link, as it was before issue 18
+        team = await uow.teams.get_by_name("Team A")
+        old_link = await add_invite(
+            uow,
+            "home_visitor",
+            team,
+            50,
+            timedelta(days=90),
+            NOW,
+            created_by=ids["facilitator"],
+            circle_id=circle_id,
+        )
+        await uow.commit()
+    await join(member, old_link)
+    ids["circle_member"] = await _person_id(db, member)
+    newcomer = c["circle_only"]
+    await in_group(newcomer, callback=Join(circle_id).encode(), callback_id="q")  # a stranger's Join
     (link,) = [
         m.params["url"] for m in await outbox(db) if m.method == "answerCallbackQuery" and "url" in m.params
     ]
-    await join(member, link.split("start=")[1])
-    ids["circle_member"] = await _person_id(db, member)
+    await join(newcomer, link.split("start=")[1])
+    ids["circle_only"] = await _person_id(db, newcomer)
+    await press(fac, InviteToTeam(circle_id, ids["circle_only"]))
+    # The stranger tapped Join too, and has not opened her link yet: a refused vote's notice
+    # carries that same link (a first one would write it, her way in).
+    await in_group(c["stranger"], callback=Join(circle_id).encode(), callback_id="q")
 
     await in_group(fac, command="session")  # session 1, opened early
     for _ in range(5):
@@ -294,8 +323,15 @@ async def _populate(db: Database) -> Scenario:
         share = await _delivered_share(uow, ids["home_visitor"], ids["supervisor_a"])
         sup_a_person = await uow.people.get(ids["supervisor_a"])
         assert sup_a_person is not None and sup_a_person.awaiting is not None  # her bulletin, ready
+        offer = await uow.invites.bound(
+            PERSONAS["circle_only"], circle_id, "home_visitor", circle.team_id, NOW
+        )
+        assert offer is not None
         scenario = Scenario(
             invite=invite,
+            circle_member=ids["circle_member"],
+            circle_only=ids["circle_only"],
+            offer=offer.code,
             run=hv_run.id,
             run_step=CONTENT.flows[hv_run.flow_id].index(hv_run.step_id),
             project=project,

@@ -1,4 +1,4 @@
-"""The rights matrix: every command and every button kind the registry has, used by each of ten
+"""The rights matrix: every command and every button kind the registry has, used by each of eleven
 personas (tests/rights/scenario.py), against the table written by hand (tests/rights/matrix.py).
 
 Each case copies the scenario's database, sends ONE update through the chat service as the
@@ -20,6 +20,7 @@ import pytest
 
 from services.bulletins.dialog import Decide
 from services.circles.buttons import Control, Join, Rate, Rsvp, SetUpChoice, ShareAnswer, Tried, Vote
+from services.circles.membership import CircleOnly, InviteToTeam, TeamOffer
 from services.content_flows.feature import CloseAndStart, GoBack
 from services.core.buttons import Button
 from services.core.conversation import FlowAnswer
@@ -100,6 +101,9 @@ HONEST: dict[str, Payload] = {
     "ck": lambda s: Rate(s.ended, "5"),
     "cp": lambda s: ShareAnswer(s.commitment, "name"),
     "cu": lambda s: Tried(s.commitment, "yes"),
+    "ct": lambda s: InviteToTeam(s.circle, s.circle_only),
+    "ca": lambda s: TeamOffer(s.offer, "yes"),
+    "cx": lambda s: CircleOnly(s.circle, s.circle_member),
     "cj": lambda s: Join(s.circle),
     "cf": lambda s: Control(s.open, "next"),
     "cv": lambda s: Vote(s.open, s.poll_segment, s.poll_option),
@@ -153,6 +157,9 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "ck": ("circle_member", made(lambda s: Rate(s.other_session, "5"))),
     "cp": ("circle_member", made(lambda s: ShareAnswer(s.other_commitment, "name"))),  # someone else's
     "cu": ("circle_member", made(lambda s: Tried(s.other_commitment, "yes"))),
+    "ct": ("facilitator", made(lambda s: InviteToTeam(s.circle, s.circle_member))),  # she has a team
+    "ca": ("circle_only", made(lambda s: TeamOffer(s.invite, "yes"))),  # an invite not bound to her
+    "cx": ("facilitator", made(lambda s: CircleOnly(s.circle, s.circle_only))),  # not by the old link
     "cj": ("stranger", made(lambda s: Join(s.setup_circle))),  # another group's circle
     "cf": ("facilitator", made(lambda s: Control(s.other_session, "next"))),
     "cv": ("circle_member", made(lambda s: Vote(s.other_session, 0, s.poll_option))),

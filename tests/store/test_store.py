@@ -95,14 +95,14 @@ async def test_invites_redeem_until_used_up_expired_or_revoked(db: Database):
         assert not await uow.invites.revoke("unknown", NOW)
         await uow.commit()
     async with db.unit_of_work() as uow:
-        first = await uow.invites.redeem("two-uses", NOW)
+        first = await uow.invites.redeem("two-uses", NOW, 1)
         assert first is not None and first.uses == 1
-        second = await uow.invites.redeem("two-uses", NOW)
+        second = await uow.invites.redeem("two-uses", NOW, 1)
         assert second is not None and second.uses == 2
-        assert await uow.invites.redeem("two-uses", NOW) is None
-        assert await uow.invites.redeem("old", NOW) is None
-        assert await uow.invites.redeem("revoked", NOW) is None
-        assert await uow.invites.redeem("nope", NOW) is None
+        assert await uow.invites.redeem("two-uses", NOW, 1) is None
+        assert await uow.invites.redeem("old", NOW, 1) is None
+        assert await uow.invites.redeem("revoked", NOW, 1) is None
+        assert await uow.invites.redeem("nope", NOW, 1) is None
         await uow.commit()
     async with db.unit_of_work() as uow:
         assert await uow.invites.all(NOW) == []
@@ -116,7 +116,7 @@ async def test_two_people_racing_for_a_single_use_code_one_wins(db: Database):
 
     async def redeem() -> bool:
         async with db.unit_of_work() as uow:
-            won = await uow.invites.redeem("once", NOW)
+            won = await uow.invites.redeem("once", NOW, 1)
             await asyncio.sleep(0.05)  # hold the transaction open while the other tries
             await uow.commit()
             return won is not None
@@ -313,6 +313,59 @@ async def test_the_typed_prompts_migration_converts_what_was_awaited_and_clears_
         assert found == [AskValue(project=7, day="2026-11-24"), ReplyTo(share=12), None]
         assert people[2] is not None and people[2].awaiting is None
         assert all(p is not None and p.prompt_lapses_at is not None for p in people[:2])
+    finally:
+        await db.dispose()
+
+
+async def test_the_circle_members_migration_revokes_every_circles_shared_link(database_url: str):
+    """0010: a circle's 50-use link, forwarded, made anyone a home visitor of its team; it is
+    revoked (a supervisor's invite stays), circles made before it are left to be listed, and
+    nothing of a circle is lost (SQLite must not copy the table: its children would cascade)."""
+    from alembic import command
+
+    from services.joining import invites
+    from store.migrate import alembic_config
+
+    await asyncio.to_thread(command.upgrade, alembic_config(database_url), "0009")
+    db = Database(database_url)
+    later = NOW.replace(tzinfo=None) + timedelta(days=90)
+    try:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO circles (id, chat_id, status, name, sessions_held, created_at, invite_code)"
+                    " VALUES (1, -100, 'active', 'C', 0, :now, 'shared')"
+                ),
+                {"now": NOW.replace(tzinfo=None)},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO people (id, telegram_id, name, deactivated, unreachable, created_at)"
+                    " VALUES (1, 1, 'P', false, false, :now)"
+                ),
+                {"now": NOW.replace(tzinfo=None)},
+            )
+            await connection.execute(
+                text("INSERT INTO circle_members (circle_id, person_id, joined_at) VALUES (1, 1, :now)"),
+                {"now": NOW.replace(tzinfo=None)},
+            )
+            for code, circle in (("shared", 1), ("team", None)):
+                await connection.execute(
+                    text(
+                        "INSERT INTO invites (code, role, max_uses, uses, expires_at, created_at, circle_id)"
+                        " VALUES (:code, 'home_visitor', 50, 3, :later, :now, :circle)"
+                    ),
+                    {"code": code, "later": later, "now": NOW.replace(tzinfo=None), "circle": circle},
+                )
+        await asyncio.to_thread(upgrade_to_head, database_url)
+        async with db.unit_of_work() as uow:
+            shared, team = await uow.invites.get("shared"), await uow.invites.get("team")
+            assert invites.why_unusable(shared, NOW, 1) == "invite.revoked"
+            assert invites.why_unusable(team, NOW, 1) is None
+            assert [circle.id for circle in await uow.circles.unlisted(10)] == []  # no facilitator yet
+            found = await uow.circles.get(1)
+            assert found is not None and found.old_links_listed_at is None
+            assert await uow.circles.membership(1, 1) is not None, "the circle's members are kept"
     finally:
         await db.dispose()
 

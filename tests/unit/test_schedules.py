@@ -58,6 +58,7 @@ def test_a_schedule_reads_its_rule_audience_and_durations():
     ("change", "message"),
     [
         ({"to": "role:wizard"}, "to must be all, role:ROLE"),
+        ({"to": "role:circle_member"}, "to must be all, role:ROLE"),  # a circle's member: no schedule
         ({"when": {"weekly": "someday", "at": "09:00"}}, "weekly"),
         ({"when": {"cron": "0 9 31 2 *"}}, "never happens"),
         (

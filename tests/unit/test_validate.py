@@ -137,6 +137,13 @@ def test_a_partial_language_that_is_not_enabled_is_fine_until_enabled(folder):
     assert any(p.startswith("flows/rios_reflection.yaml") and "no العربية (ar) text" in p for p in found)
 
 
+def test_no_flow_is_for_a_circle_member_only(folder):
+    write_flow(folder, TINY.replace("for_roles: [home_visitor]", "for_roles: [home_visitor, circle_member]"))
+    assert any(
+        p.startswith("flows/tiny.yaml:") and "no flow is for 'circle_member'" in p for p in problems(folder)
+    )
+
+
 def test_yaml_syntax_errors_and_doubled_keys_have_lines(folder):
     write_flow(folder, TINY.replace("for_roles: [home_visitor]", "for_roles: [home_visitor"))
     assert problems(folder)[0].startswith("flows/tiny.yaml:")

@@ -1,7 +1,7 @@
 """Notices for the program's admins (a circle that needs a facilitator), one per kind and circle.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 02:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import store.types
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
