@@ -161,6 +161,7 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "onboarding.choose_language",
         "onboarding.declined",
         "onboarding.privacy",
+        "onboarding.privacy_circle",
         "onboarding.welcome",
         "people.deactivated",
         "share.header",

@@ -83,16 +83,17 @@ async def start(turn: Turn) -> None:
         return await help_(turn)
     if not code:
         return await turn.say("invite.none")
-    problem = invites.why_unusable(
-        await turn.uow.invites.get(code), turn.now, turn.incoming.sender.telegram_id
-    )
-    if problem is not None:
-        return await turn.say(problem)
+    invite = await turn.uow.invites.get(code)
+    problem = invites.why_unusable(invite, turn.now, turn.incoming.sender.telegram_id)
+    if problem is not None or invite is None:
+        return await turn.say(problem or "invite.unknown")
     buttons = [
         [(turn.label("button.agree"), Consent(code).encode())],
         [(turn.label("button.decline"), Decline().encode())],
     ]
-    await turn.say("onboarding.privacy", buttons)
+    # She is told what is kept and who sees it: a circle's member is in no team, so no supervisor.
+    notice = "onboarding.privacy_circle" if invite.role == CIRCLE_MEMBER else "onboarding.privacy"
+    await turn.say(notice, buttons)
 
 
 async def consent(turn: Turn, data: Consent) -> None:

@@ -51,6 +51,7 @@ TO_ALL = dataclasses.replace(
     ),
 )
 OFFER = say("circle.team_offer", facilitator="Fatima", team="North")
+CIRCLE_PRIVACY = "onboarding.privacy_circle"
 NEWCOMER = say("circle.newcomer", name="Diego", circle="North district circle")
 CHECKIN_QUESTION = "How are you feeling this week, overall?"
 
@@ -94,10 +95,10 @@ def buttons_of(user: FakeUser, words: str) -> list[tuple[str, str]]:
     return [(button["text"], button["callback_data"]) for row in rows for button in row]
 
 
-async def consent(user: FakeUser, code: str) -> None:
-    """/start with her link, "I agree", her language."""
+async def consent(user: FakeUser, code: str, notice: str = "onboarding.privacy") -> None:
+    """/start with her link, the privacy `notice` she is shown, "I agree", her language."""
     await user.send(f"/start {code}")
-    await wait_for(user.api, user, start("onboarding.privacy"))
+    await wait_for(user.api, user, start(notice))
     await user.press("I agree")
     await wait_for(user.api, user, say("onboarding.choose_language"))
     await user.press("English")
@@ -118,7 +119,7 @@ async def offered(fake: FakeBotApi, store: Database) -> tuple[FakeUser, FakeUser
     """Fatima, Ana, and Diego, who came by Join and to whom Fatima offered team North."""
     diego = fake.user(599, "Diego")
     fatima, ana, group = await circle_in_group(fake, store, diego)
-    await consent(diego, await join_link(fake, group, diego))
+    await consent(diego, await join_link(fake, group, diego), CIRCLE_PRIVACY)
     await wait_for(fake, fatima, NEWCOMER)
     await fatima.press("Invite her to team North")
     await wait_for(fake, fatima, say("circle.team_offer_sent", name="Diego", team="North"))
@@ -151,7 +152,7 @@ async def test_a_strangers_join_makes_her_a_member_of_the_circle_and_of_no_team(
         await wait_for(fake, eve, say("invite.not_yours"), times=2)
         assert await person(store, 598) is None, "nothing about her is stored"
 
-        await consent(diego, code)
+        await consent(diego, code, CIRCLE_PRIVACY)  # told that no supervisor sees anything of hers
         assert await person(store, 599) == (frozenset({"circle_member"}), None)
         assert await circle_member(store, 599)
         assert start("circle.joined_by_link") in texts(diego)
