@@ -212,6 +212,7 @@ async def fill(url: str, circles: int, members: int, spread: float) -> list[Plan
                 "timezone": TIMEZONE,
                 "sessions_held": 1,  # the set's first session was held: this is its second
                 "created_at": made,
+                "old_links_listed_at": made,  # a circle of today: no old shared link to list
             }
         )
         starts = spread * n / circles

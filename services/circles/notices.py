@@ -26,16 +26,21 @@ async def keep_notices(env: ClockEnv, now: datetime) -> int:
     async with env.db.unit_of_work() as uow:
         lacking = {circle.id for circle in await uow.notices.circles_needing_facilitator()}
         still_open = await uow.notices.open_ones(NoticeKind.NEEDS_FACILITATOR)
-        await uow.notices.resolve([n for n in still_open if n.circle_id not in lacking], now)
-        await uow.notices.open(NoticeKind.NEEDS_FACILITATOR, lacking, now)
-        await uow.commit()
+        settled = [notice for notice in still_open if notice.circle_id not in lacking]
+        new = lacking - {notice.circle_id for notice in still_open}
+        if settled or new:  # most ticks change nothing, and write nothing
+            await uow.notices.resolve(settled, now)
+            await uow.notices.open(NoticeKind.NEEDS_FACILITATOR, new, now)
+            await uow.commit()
     told: int = 0
     failed: list[int] = []
     while True:
         async with env.db.unit_of_work() as uow:
             untold = await uow.notices.untold(BATCH, failed)
+            if not untold:
+                return told
             admins = [p for p in await uow.people.all(role=ADMIN) if p.consented_at and not p.deactivated]
-            if not untold or not admins:
+            if not admins:
                 return told
             ids = [notice.id for notice in untold]
             ran = await each_alone(uow, untold, partial(_tell, env, uow, admins, now), NOTICE_ASIDE, now)
