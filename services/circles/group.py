@@ -14,7 +14,7 @@ from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
 from services.core.refusals import refuse
 from services.core.turn import GroupFacts, Turn
-from store.models import Circle, Person
+from store.models import Circle
 from store.statuses import RUNNING, CircleStatus, SessionStatus
 
 
@@ -40,7 +40,10 @@ async def on_update(turn: Turn) -> None:
             circle = await this_groups_circle(turn)
             await _refuse(turn, circle, "circle.private_only", command=incoming.command)
         return
-    circle, session = await turn.uow.circles.with_running(incoming.chat_id)
+    person = turn.person
+    circle, session, member = await turn.uow.circles.with_running_for(
+        incoming.chat_id, None if person is None else person.id
+    )
     if circle is None or circle.status != CircleStatus.ACTIVE or incoming.message_id is None:
         return
     if session is None or session.status != SessionStatus.OPEN:
@@ -51,19 +54,11 @@ async def on_update(turn: Turn) -> None:
     media = incoming.media
     kind = "text" if media is None else media.kind
     file_id = None if media is None or not media.file_id else media.file_id
-    keeper = await _keeper(turn, circle)
+    # What she says is the circle's to keep if she is its facilitator or a member who has not
+    # left; anyone else's messages (not in circlebot, not in this circle, gone from it) are counted.
+    keeper = person if person is not None and (member or person.id == circle.facilitator_id) else None
     chat, message = incoming.chat_id, incoming.message_id
     await desk.contribute(session, keeper, chat, message, kind, incoming.words, file_id)
-
-
-async def _keeper(turn: Turn, circle: Circle) -> Person | None:
-    """The sender, if what she says is the circle's to keep: its facilitator, or a member who has
-    not left. Anyone else's messages (not in circlebot, in circlebot but not in this circle, or
-    gone from it) are only counted."""
-    person = turn.person
-    if person is None or person.id == circle.facilitator_id:
-        return person
-    return person if await turn.uow.circles.is_member(circle.id, person.id) else None
 
 
 def _group_lang(turn: Turn, circle: Circle | None) -> str:

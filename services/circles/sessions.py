@@ -231,7 +231,7 @@ class SessionDesk:
         file_id: str | None,
     ) -> None:
         """A message in the group during a session. Someone whose words are not the circle's to
-        keep (`person` None: services.circles.group._keeper) is only counted: nothing of theirs is
+        keep (`person` None: services.circles.group.on_update decides) is only counted: nothing of theirs is
         kept."""
         if person is None:
             key = str(session.segment)

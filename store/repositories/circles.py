@@ -36,6 +36,13 @@ _CIRCLE_AND_RUNNING = (
     )
     .where(Circle.chat_id == bindparam("chat_id"))
 )
+# ...and, for what someone says there, whether she is a member who has not left, in the same trip.
+_CIRCLE_RUNNING_AND_MEMBER = _CIRCLE_AND_RUNNING.add_columns(CircleMember.person_id).outerjoin(
+    CircleMember,
+    (CircleMember.circle_id == Circle.id)
+    & (CircleMember.person_id == bindparam("person_id"))
+    & CircleMember.left_at.is_(None),
+)
 
 
 class CircleRepository(Repository):
@@ -74,6 +81,15 @@ class CircleRepository(Repository):
         """The group's circle and its session now open or paused, in one statement."""
         found = (await self.session.execute(_CIRCLE_AND_RUNNING, {"chat_id": chat_id})).first()
         return (None, None) if found is None else (found[0], found[1])
+
+    async def with_running_for(
+        self, chat_id: int, person_id: int | None
+    ) -> tuple[Circle | None, CircleSession | None, bool]:
+        """`with_running`, and whether this person is a member (who has not left) of the circle:
+        one statement for every message said in a circle's group."""
+        params = {"chat_id": chat_id, "person_id": person_id}
+        found = (await self.session.execute(_CIRCLE_RUNNING_AND_MEMBER, params)).first()
+        return (None, None, False) if found is None else (found[0], found[1], found[2] is not None)
 
     async def of_team(self, team_id: int) -> list[Circle]:
         return list(
