@@ -53,9 +53,7 @@ class CircleContext:
 
     def speaker(self, person: Person, queued: bool = False, out: Outbox | None = None) -> Speaker:
         """To one member in her private chat, in her language."""
-        lang = person.language or self.content.languages.default
-        box = out or (self.bulk if queued else self.out)
-        return Speaker(box, self.content.catalog, lang, person.telegram_id, person.id)
+        return Speaker.to(out or (self.bulk if queued else self.out), self.content.catalog, person)
 
     def quiet_outbox(self, person: Person, key: str) -> Outbox | None:
         """A queue that holds her private message past her quiet hours; None when she is away."""

@@ -47,8 +47,7 @@ class ClockEnv:
 def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
     """To one person, in her language, through a queue of this tick's unit of work."""
     out = Outbox(uow, now, key, interactive=False)
-    lang = person.language or env.content.languages.default
-    return Speaker(out, env.content.catalog, lang, person.telegram_id, person.id)
+    return Speaker.to(out, env.content.catalog, person)
 
 
 def conversation_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Conversation:

@@ -33,8 +33,7 @@ async def refuse(turn: Turn, group_lang: str, key: str, **fields: object) -> Non
     her = f"person:{incoming.chat_id}:{incoming.sender.telegram_id}"
     if person is not None and not person.unreachable:
         if await hushes.claim(her, now, now + PERSON_QUIET):
-            lang = person.language or turn.content.languages.default
-            await Speaker(turn.out, catalog, lang, person.telegram_id, person.id).say(key, (), **fields)
+            await Speaker.to(turn.out, catalog, person).say(key, (), **fields)
         return
     if await hushes.hushed(her, now):
         return

@@ -4,9 +4,13 @@ what every conversation in the private chat needs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flows.i18n import Catalog
 from services.core.outgoing import ButtonRows, Outbox
+
+if TYPE_CHECKING:
+    from store.models import Person
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,11 @@ class Speaker:
     lang: str
     chat_id: int
     person_id: int | None  # so that a 403 on her messages marks her unreachable
+
+    @classmethod
+    def to(cls, out: Outbox, catalog: Catalog, person: Person) -> Speaker:
+        """To her private chat, in her language (the program's until she has chosen one)."""
+        return cls(out, catalog, person.language or catalog.default, person.telegram_id, person.id)
 
     def label(self, key: str, **fields: object) -> str:
         return self.catalog.say(self.lang, key, **fields)

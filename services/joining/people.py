@@ -183,14 +183,11 @@ async def set_supervisor(
             await uow.invites.revoke(pending.code, now)
         out = Outbox(uow, now, f"team-supervisor:{team.id}:{person.id}:{now.isoformat()}", interactive=False)
         catalog = content.catalog
-        speaker = Speaker(out, catalog, person.language or catalog.default, person.telegram_id, person.id)
+        speaker = Speaker.to(out, catalog, person)
         delivered = await take_up_supervision(Sharing(uow, content, speaker, now), team, person)
         await speaker.say("team.supervisor_appointed", team=team.name)
         if previous is not None:
-            lang = previous.language or catalog.default
-            await Speaker(out, catalog, lang, previous.telegram_id, previous.id).say(
-                "team.supervisor_replaced", team=team.name
-            )
+            await Speaker.to(out, catalog, previous).say("team.supervisor_replaced", team=team.name)
         await uow.commit()
         return Appointed(
             person.name,
