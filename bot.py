@@ -8,6 +8,7 @@ one line on stderr with exit code 2; nothing is written.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import secrets
 import sys
@@ -47,6 +48,7 @@ from store.migrate import upgrade_to_head
 if TYPE_CHECKING:  # loaded by `run` only (wire)
     from handlers.app import AnyApplication
     from scheduler.jobs import Clockwork
+    from services.core.outage import Outage
     from services.sending.delivery import OutboxSender
 
 T = TypeVar("T")
@@ -129,11 +131,13 @@ def content_or_stop(folder: Path) -> Content:
 
 @dataclass(frozen=True)
 class Wired:
-    """The bot `run` starts: PTB's Application, and the two parts a test drives directly."""
+    """The bot `run` starts: PTB's Application, the parts a test drives directly, and what knows
+    the store is down (the chat holds updates meanwhile; polling pauses, the webhook says 503)."""
 
     application: AnyApplication
     sender: OutboxSender
     clockwork: Clockwork
+    outage: Outage
 
 
 def wire(config: Settings, content: Content, db: Database, clock: Callable[[], datetime]) -> Wired:
@@ -151,6 +155,7 @@ def wire(config: Settings, content: Content, db: Database, clock: Callable[[], d
     from scheduler.jobs import Clockwork, keep_sending, schedule_jobs
     from services.core.clock import Timekeeper
     from services.core.dispatch import ChatService
+    from services.core.outage import Outage
     from services.features import registry_for
     from services.sending.delivery import OutboxSender, SentLog
     from services.sending.photos import Photos
@@ -159,7 +164,8 @@ def wire(config: Settings, content: Content, db: Database, clock: Callable[[], d
     registry = registry_for(content)
     job_queue: JobQueue[Any] = JobQueue()
     clockwork = Clockwork(job_queue, Timekeeper(db, content, config.timezone, registry=registry), clock)
-    chat = ChatService(db, content, config.timezone, clock, wake=clockwork.wake, registry=registry)
+    outage = Outage(db.ping)
+    chat = ChatService(db, content, config.timezone, clock, wake=clockwork.wake, registry=registry, outage=outage)
     transport = BotApiTransport(config.api_url, config.require_token(), HTTP_CONNECTIONS)
     limiter = RateLimiter(scale=config.rate_scale)
     sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
@@ -187,7 +193,7 @@ def wire(config: Settings, content: Content, db: Database, clock: Callable[[], d
         await db.dispose()
 
     application = build_application(config, chat, sender, job_queue, start, stop, shut_down)
-    return Wired(application, sender, clockwork)
+    return Wired(application, sender, clockwork, outage)
 
 
 @cli.command()
@@ -202,16 +208,17 @@ def run(
 ) -> None:
     """Start the bot: check settings and content, migrate the database, then long-poll Telegram
     (or, with --webhook-url, receive updates by webhook, checking Telegram's secret token)."""
-    from handlers.app import ALLOWED_UPDATES
+    from handlers.serving import Polling, serve_until_signalled
     from handlers.telegram_api import fetch_username
+    from handlers.webhook import Webhook
 
     config = settings()
     try:
         config.require_token()
     except SettingsError as error:
         raise Stop(str(error)) from None
-    if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
-        raise Stop(f"--webhook-url must be an https address, not {webhook_url!r}")
+    if webhook_url is not None and not _safe_webhook(webhook_url):
+        raise Stop(f"--webhook-url must be an https address (http only on loopback), not {webhook_url!r}")
     content = content_or_stop(config.content_dir)
 
     async def introduce(db: Database) -> str:
@@ -238,18 +245,28 @@ def run(
         len(content.flows),
         ", ".join(content.languages.enabled),
     )
-    application = wire(config, content, Database(config.database_url), now).application
-    if webhook_url is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-        return
-    application.run_webhook(
-        listen=listen,
-        port=port,
-        url_path=urlsplit(webhook_url).path.lstrip("/"),
-        webhook_url=webhook_url,
-        secret_token=secrets.token_urlsafe(32),  # Telegram sends it back; requests without it are refused
-        allowed_updates=ALLOWED_UPDATES,
+    bot = wire(config, content, Database(config.database_url), now)
+    application, outage = bot.application, bot.outage
+    receiving = (
+        Polling(application, outage)
+        if webhook_url is None
+        # Telegram sends the secret back with every update; a request without it is refused
+        else Webhook(application, outage, webhook_url, secrets.token_urlsafe(32), listen, port)
     )
+    asyncio.run(serve_until_signalled(application, outage, receiving))
+
+
+def _safe_webhook(url: str) -> bool:
+    """https, or plain http to this machine only (behind a proxy that ends TLS)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    if parts.scheme != "http" or not parts.hostname:
+        return False
+    try:
+        return parts.hostname == "localhost" or ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:  # a name other than localhost
+        return False
 
 
 # validate and simulate (no database) --------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from store.sqlite_inline import connector
@@ -56,6 +56,11 @@ class Database:
             return
         async with self._writer, UnitOfWork(self.sessions()) as uow:
             yield uow
+
+    async def ping(self) -> None:
+        """Raises unless the store answers a trivial query: how an outage finds it back."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

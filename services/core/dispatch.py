@@ -21,6 +21,7 @@ from flows.run import Input, TextInput
 from services.core import prompts, waiting
 from services.core.buttons import parse, prefix_of
 from services.core.moves import chat_moved
+from services.core.outage import Outage
 from services.core.outgoing import Outbox, Outgoing
 from services.core.registry import Registry, Where
 from services.core.speaker import Speaker
@@ -41,6 +42,7 @@ class ChatService:
         wake: Callable[[], None] = lambda: None,
         *,
         registry: Registry,  # every feature's declarations (services.features.registry_for)
+        outage: Outage | None = None,  # what knows the store is down (bot.py shares it)
     ) -> None:
         self.db = db
         self.content = content
@@ -48,13 +50,23 @@ class ChatService:
         self.clock = clock
         self.wake = wake  # asks the scheduler for a tick now (a chart or a summary to prepare)
         self.registry = registry
+        self.outage = outage or Outage(db.ping)
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Handle one update; returns the replies, committed and claimed, to send now (none
-        for a repeated update). An error of the work's own is answered with an apology; a
-        store error is raised as it is: rolled back, the update unmarked, so handling it again
-        once the store answers does the work. Only the error's type is logged: its text (a
-        statement's values) or its traceback could carry her words."""
+        for a repeated update). A store error leaves the update unmarked: held here, in its
+        chat's turn, it is done again once the store answers (raised if the bot stops first)."""
+        while True:
+            await self.outage.back()
+            try:
+                return await self._handle(incoming)
+            except Exception as error:
+                if not is_store_error(error) or not self.outage.hold(error):
+                    raise
+
+    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+        """An error of the work's own is answered with an apology, its type alone logged: its
+        text (a statement's values) or traceback could carry her words."""
         now, lang = self.clock(), self._language(incoming)
         try:
             async with self.db.unit_of_work() as uow:
@@ -93,6 +105,8 @@ class ChatService:
                     await to_her.say("error.something_went_wrong")
                 await uow.commit()
         except Exception as error:
+            if is_store_error(error):
+                raise  # unmarked: done again once the store answers
             log.error("update %s: the apology failed too (%s)", incoming.update_id, type(error).__name__)
             return []
         return out.claimed

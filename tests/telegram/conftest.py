@@ -10,7 +10,7 @@ from bot import Wired, wire
 from content import BUNDLED_CONTENT
 from flows.content import Content
 from flows.validate import load_content
-from handlers.app import ALLOWED_UPDATES
+from handlers.serving import Polling, serving
 from services.core.config import Settings
 from services.joining.invites import add_invite
 from store.database import Database
@@ -70,21 +70,11 @@ async def running(
     now: Callable[[], datetime] = clock,
     content: Content = CONTENT,
 ) -> AsyncIterator[Wired]:
-    """The bot long-polling the fake, started and stopped as `run` does (the database is the
-    test's to dispose of)."""
+    """The bot long-polling the fake, started and stopped by `run`'s own code (`serving`)."""
     bot = wired(fake, store, database_url, now, content)
-    app = bot.application
-    async with app:
-        await app.post_init(app)  # type: ignore[misc]
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        try:
-            yield bot
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_stop(app)  # type: ignore[misc]
+    polling = Polling(bot.application, bot.outage, timeout=1)
+    async with serving(bot.application, bot.outage, polling):
+        yield bot
 
 
 @pytest.fixture
