@@ -49,6 +49,20 @@ class PostgresServer:
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
+    def start(self) -> None:
+        """Starts the server on its data folder and port (again, after `halt`)."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder / 'sockets'} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        data, log = str(self.folder / "data"), str(self.folder / "log")
+        _run([*self.as_user, str(self.pg_ctl), "-D", data, "-o", options, "-l", log, "-w", "start"])
+
+    def halt(self) -> None:
+        """Stops the server as an operator's restart does (fast: sessions are ended), keeping its
+        data: what a bot meets when its database goes away for a while."""
+        _run([*self.as_user, str(self.pg_ctl), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"])
+
     def stop(self) -> None:
         subprocess.run(
             [*self.as_user, str(self.pg_ctl), "-D", str(self.folder / "data"), "-m", "immediate", "stop"],
@@ -91,27 +105,9 @@ def start_postgres() -> PostgresServer:
             "UTF8",
         ]
     )
-    port = _free_port()
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
-    server = PostgresServer(folder, port, as_user, binaries / "pg_ctl")
+    server = PostgresServer(folder, _free_port(), as_user, binaries / "pg_ctl")
     try:
-        _run(
-            [
-                *as_user,
-                str(binaries / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(folder / "log"),
-                "-w",
-                "start",
-            ]
-        )
+        server.start()
     except PostgresUnavailable as error:
         log = (folder / "log").read_text(errors="replace")[-2000:] if (folder / "log").exists() else ""
         server.stop()
