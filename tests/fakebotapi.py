@@ -672,6 +672,10 @@ class FakeUser:
     async def send(self, text: str) -> int:
         return await self.api.push({"message": self._message(**_text(text))})
 
+    def message_update(self, text: str) -> dict[str, Any]:
+        """A message of hers as Telegram delivers it, for a test to POST to a webhook itself."""
+        return {"update_id": next(self.api._update_ids), "message": self._message(**_text(text))}
+
     async def send_sticker(self) -> None:
         sticker = {
             "file_id": "STK",

@@ -3,6 +3,7 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -11,6 +12,7 @@ from content import BUNDLED_CONTENT
 from flows.content import Content
 from flows.validate import load_content
 from handlers.serving import Polling, serving
+from handlers.webhook import Webhook
 from services.core.config import Settings
 from services.joining.invites import add_invite
 from store.database import Database
@@ -75,6 +77,19 @@ async def running(
     polling = Polling(bot.application, bot.outage, timeout=1)
     async with serving(bot.application, bot.outage, polling):
         yield bot
+
+
+@asynccontextmanager
+async def webhooked(
+    fake: FakeBotApi, store: Database, database_url: str, secret: str = "a-secret-only-telegram-knows"
+) -> AsyncIterator[tuple[Wired, str]]:
+    """The bot receiving the fake's updates on its own webhook server, as `run --webhook-url`
+    does; the bot and its webhook's URL."""
+    bot = wired(fake, store, database_url)
+    url = f"http://127.0.0.1:{free_port()}/hook"
+    webhook = Webhook(bot.application, bot.outage, url, secret, "127.0.0.1", urlsplit(url).port or 0)
+    async with serving(bot.application, bot.outage, webhook):
+        yield bot, url
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import aiohttp
 from bot import Wired
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
-from tests.telegram.conftest import free_port, invite, wired
+from tests.telegram.conftest import invite
 
 
 async def join(user: FakeUser, code: str, language: str = "English") -> list[str]:
@@ -137,48 +137,6 @@ async def test_a_sticker_and_the_token_never_logged(polling_bot, fake: FakeBotAp
     said = await ana.replies(2)
     assert said[0] == "Please type your answer as a message."
     assert "123456:TEST" not in caplog.text
-
-
-async def test_webhook_mode_checks_the_secret_token(fake: FakeBotApi, store: Database, database_url: str):
-    app = wired(fake, store, database_url).application
-    port = free_port()
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_webhook(
-            listen="127.0.0.1",
-            port=port,
-            url_path="hook",
-            webhook_url=f"http://127.0.0.1:{port}/hook",
-            secret_token="a-secret-only-telegram-knows",
-        )
-        try:
-            assert fake.webhook == (f"http://127.0.0.1:{port}/hook", "a-secret-only-telegram-knows")
-            ana = fake.user(1, "Ana")
-            await ana.send(f"/start {await invite(store, 'home_visitor', 'North')}")
-            assert (await ana.replies())[0].startswith("Welcome to circlebot")
-
-            forged = {
-                "update_id": 99,
-                "message": {
-                    "message_id": 1,
-                    "date": 0,
-                    "chat": {"id": 5, "type": "private"},
-                    "from": {"id": 5, "is_bot": False, "first_name": "Eve"},
-                    "text": "/start x",
-                },
-            }
-            async with aiohttp.ClientSession() as http:
-                async with http.post(f"http://127.0.0.1:{port}/hook", json=forged) as response:
-                    assert response.status == 403
-                wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
-                async with http.post(f"http://127.0.0.1:{port}/hook", json=forged, headers=wrong) as response:
-                    assert response.status == 403
-            await asyncio.sleep(0.2)
-            assert 5 not in fake.chats
-        finally:
-            await app.updater.stop()
-            await app.stop()
 
 
 async def test_the_fake_enforces_telegrams_limits_when_asked(fake: FakeBotApi):

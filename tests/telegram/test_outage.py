@@ -5,18 +5,17 @@ the store is down; the webhook answers 503 meanwhile, and 200 again after."""
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import aiohttp
 import pytest
 
 from bot import Wired
-from handlers.webhook import SECRET_HEADER, Webhook
-from handlers.serving import serving
+from handlers.webhook import SECRET_HEADER
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
 from tests.pgserver import PostgresServer, PostgresUnavailable, start_postgres
-from tests.telegram.conftest import CONTENT, free_port, invite, running, wired
+from tests.telegram.conftest import CONTENT, invite, running, webhooked
 from tests.telegram.test_end_to_end import join
 
 SELFCHECK = CONTENT.flows["rios_selfcheck"]
@@ -109,3 +108,36 @@ async def test_a_postgresql_restart_under_a_stream_of_answers_loses_nothing(
             answers = [(step.id, score) for step, score in zip(SCORED, scores(person), strict=True)]
             assert await stored(store, person) == answers, "none lost, none doubled, in her order"
         assert watch.down.is_set() and not bot.outage.down
+
+
+async def test_the_webhook_answers_503_while_the_store_is_down_and_each_update_is_handled_once(
+    fake: FakeBotApi, store: Database, database_url: str, own_postgres: PostgresServer
+):
+    secret = "a-secret-only-telegram-knows"
+    async with webhooked(fake, store, database_url, secret) as (bot, url), aiohttp.ClientSession() as http:
+        watch = Watch(bot)
+        ana = fake.user(1, "Ana")
+        await join(ana, await invite(store, "home_visitor", "North"))
+        joined = len(ana.messages)
+
+        async def deliver(update: dict[str, object]) -> int:
+            """Telegram's delivery of one update: the status the bot answered."""
+            async with http.post(url, json=update, headers={SECRET_HEADER: secret}) as response:
+                return response.status
+
+        await asyncio.to_thread(own_postgres.halt)
+        assert await deliver(ana.message_update("/help")) == 200  # accepted before anyone knew
+        await asyncio.wait_for(watch.down.wait(), 15)
+        later = ana.message_update("/language")
+        assert await deliver(later) == 503, "Telegram is told to deliver it again later"
+        assert len(ana.messages) == joined, "nothing is answered while the store is down"
+
+        await asyncio.to_thread(own_postgres.start)
+        await asyncio.wait_for(watch.back.wait(), 30)
+        assert (await ana.replies())[0].startswith("Here is what you can do"), "the held update, late"
+        assert await deliver(later) == 200  # Telegram's next try
+        assert (await ana.replies())[0] == "Which language would you like me to use?"
+        assert await deliver(later) == 200  # delivered once more: nothing more is said
+        assert await deliver(ana.message_update("/help")) == 200
+        said = await ana.replies()
+        assert said[0].startswith("Here is what you can do"), said
