@@ -16,9 +16,11 @@ CIRCLEBOT = [sys.executable, "-c", "import sys, bot; sys.exit(bot.main())"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_process(env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_process(
+    env: dict[str, str], cwd: Path, timeout: float = 60, *options: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CIRCLEBOT, "run"], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        [*CIRCLEBOT, "run", *options], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
@@ -48,6 +50,17 @@ def test_a_missing_or_bad_setting_is_one_clear_line(base_env, tmp_path, settings
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], result.stderr
     assert "secret" not in result.stderr
+    assert not (tmp_path / "bot.db").exists()
+
+
+@pytest.mark.parametrize("url", ["http://bot.example.org/hook", "http://10.0.0.5:8443/hook", "ftp://x/hook"])
+def test_a_webhook_url_telegram_would_reach_in_clear_text_is_refused_in_one_line(base_env, tmp_path, url):
+    result = run_process({**base_env, "TELEGRAM_BOT_TOKEN": TOKEN}, tmp_path, 30, "--webhook-url", url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        f"--webhook-url must be an https address (http only on loopback), not {url!r}"
+    ), result.stderr
     assert not (tmp_path / "bot.db").exists()
 
 
@@ -85,6 +98,42 @@ def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
     assert "@circle_test_bot starting (long polling) with 7 flows in en, es" in err
     assert TOKEN not in out + err, "the token is never logged"
     assert (tmp_path / "bot.db").exists()
+
+
+def test_run_serves_its_own_webhook_on_loopback_and_stops_on_sigterm(base_env, tmp_path, fake_api):
+    import socket
+
+    from tests.telegram.conftest import free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    env = {**base_env, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.root}
+    process = subprocess.Popen(
+        [*CIRCLEBOT, "run", "--webhook-url", url, "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while fake_api.webhook is None and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+        assert fake_api.webhook is not None and fake_api.webhook[0] == url
+        secret = fake_api.webhook[1]
+        assert secret and len(secret) >= 32
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            head = f"POST /hook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: {secret}\r\n"
+            client.sendall(f"{head}Content-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
+            assert client.recv(64).startswith(b"HTTP/1.1 413"), "refused before the body is read"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "@circle_test_bot starting (webhook)" in err
+    assert secret not in out + err and TOKEN not in out + err
 
 
 def test_a_schedule_for_a_team_that_does_not_exist_stops_the_start_with_file_and_line(base_env, tmp_path):

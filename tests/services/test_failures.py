@@ -1,6 +1,6 @@
 """An update whose handling fails, on SQLite and PostgreSQL: its own error is answered with an
-apology in her language and the update counts as handled; a store error is not answered and
-leaves the update to be handled again; the log gets the error's type and the update's id, never
+apology in her language and the update counts as handled; a store error is not answered: the
+update is held until the store answers, then done once; the log gets the error's type and the update's id, never
 her words."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import logging
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.core.dispatch import ChatService
@@ -17,10 +16,10 @@ from services.core.registry import ANYBODY, ANYONE, Command, Feature, Registry
 from services.core.turn import GroupFacts, Incoming, Sender, Turn
 from services.features import registry_for
 from store.database import Database
-from store.errors import is_store_error
 from tests.refusals import refuse_answers_containing
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite, outbox
 
+NOTHING_ACTIVE = "There is no conversation going on right now. /help shows what you can do."
 SORRY_EN = "Sorry, something went wrong on our side. Your answers so far are kept; please try again."
 SORRY_ES = (
     "Lo sentimos, algo salió mal de nuestro lado. Lo que ya respondió queda guardado; "
@@ -122,17 +121,26 @@ async def test_in_a_group_nothing_is_said_there_and_only_someone_in_circlebot_he
     assert [m.chat_id for m in await outbox(db) if m.text == SORRY_EN] == [1]  # not the group, not Bea
 
 
-async def test_a_store_error_is_not_answered_and_the_update_is_handled_again(db, failing_chat):
+async def test_a_store_error_holds_the_update_until_the_store_answers_then_it_is_answered_once(
+    db, failing_chat, outage
+):
     ana = Client(failing_chat, db, 1, "Ana")
     await join(ana, await make_invite(db, "home_visitor", "North"))
+    heard: list[object] = []
 
-    with pytest.raises(DBAPIError) as raised:
-        await ana.send("/outage")
-    assert is_store_error(raised.value)
-    assert await ana.new() == []
+    async def went_down() -> None:
+        heard.append("down")
+
+    async def came_back() -> None:
+        heard.append(await ana.new())  # what she was told while the store was down
+
+    failing_chat.outage.observe(went_down, came_back)
+    replies = await ana.send("/outage")  # its connection breaks: held, then done again
+    assert outage.broken and heard == ["down", []]
+    assert [reply.params["text"] for reply in replies] == [NOTHING_ACTIVE]
+    assert await ana.new() == [NOTHING_ACTIVE]
     assert ana.last_update is not None
-    await failing_chat.handle(ana.last_update)  # the store is back: the same update does its work
-    assert await ana.new() == ["There is no conversation going on right now. /help shows what you can do."]
+    assert await failing_chat.handle(ana.last_update) == []  # done once: a repeat changes nothing
 
 
 async def test_an_answer_in_a_failing_statement_never_reaches_the_log(db, chat, caplog):
