@@ -165,7 +165,9 @@ def wire(config: Settings, content: Content, db: Database, clock: Callable[[], d
     job_queue: JobQueue[Any] = JobQueue()
     clockwork = Clockwork(job_queue, Timekeeper(db, content, config.timezone, registry=registry), clock)
     outage = Outage(db.ping)
-    chat = ChatService(db, content, config.timezone, clock, wake=clockwork.wake, registry=registry, outage=outage)
+    chat = ChatService(
+        db, content, config.timezone, clock, wake=clockwork.wake, registry=registry, outage=outage
+    )
     transport = BotApiTransport(config.api_url, config.require_token(), HTTP_CONNECTIONS)
     limiter = RateLimiter(scale=config.rate_scale)
     sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))

@@ -17,7 +17,7 @@ from handlers.app import ALLOWED_UPDATES, AnyApplication
 from services.core.outage import Outage
 
 log = logging.getLogger(__name__)
-LONG_POLL = 10.0  # seconds a getUpdates waits for something new (PTB's default)
+LONG_POLL = 10  # seconds a getUpdates waits for something new (PTB's default)
 
 
 class Receiving(Protocol):
@@ -30,7 +30,7 @@ class Polling:
     arguments, when it is back: Telegram keeps for 24 hours what it has not handed out, and
     what was handed out is held in memory (confirmed to Telegram when polling stops)."""
 
-    def __init__(self, application: AnyApplication, outage: Outage, timeout: float = LONG_POLL) -> None:
+    def __init__(self, application: AnyApplication, outage: Outage, timeout: int = LONG_POLL) -> None:
         assert application.updater is not None
         self._updater, self._timeout = application.updater, timeout
         self._stopping = False

@@ -64,20 +64,23 @@ class Outage:
         if previous is not None:  # the last outage's "came back" finishes first
             await previous
         await self._tell(self._went_down)
-        probes = 0
-        while True:
-            await self._sleep(self._delay)
+        probes = 1
+        while not await self._answers():
             probes += 1
-            self._delay = min(self._delay * 2, self._longest)
-            try:
-                await self._probe()
-                break
-            except Exception:  # still down, whatever it says
-                pass
         log.warning("the store answers again (after %d probes): the held updates go on", probes)
         self._back_at = asyncio.get_running_loop().time()
         self._up.set()
         await self._tell(self._came_back)
+
+    async def _answers(self) -> bool:
+        """One probe, after the backoff's wait."""
+        await self._sleep(self._delay)
+        self._delay = min(self._delay * 2, self._longest)
+        try:
+            await self._probe()
+        except Exception:  # still down, whatever it says
+            return False
+        return True
 
     async def _tell(self, observers: list[Observer]) -> None:
         for observer in observers:

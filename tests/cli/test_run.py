@@ -20,7 +20,13 @@ def run_process(
     env: dict[str, str], cwd: Path, timeout: float = 60, *options: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CIRCLEBOT, "run", *options], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        [*CIRCLEBOT, "run", *options],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

@@ -29,7 +29,9 @@ async def test_an_update_with_the_secret_is_handled_and_nothing_of_it_is_logged(
         ana = fake.user(1, "Ana")
         await ana.send(f"/start {await invite(store, 'home_visitor', 'North')}")
         assert (await ana.replies())[0].startswith("Welcome to circlebot")
-    ours = [record.getMessage() for record in caplog.records if record.name.startswith(("handlers", "aiohttp"))]
+    ours = [
+        record.getMessage() for record in caplog.records if record.name.startswith(("handlers", "aiohttp"))
+    ]
     assert not [line for line in ours if "/start" in line or SECRET in line]
 
 
@@ -58,7 +60,9 @@ async def test_a_body_over_a_megabyte_is_refused_before_it_is_read(
         host, port = url.split("/")[2].split(":")
         reader, writer = await asyncio.open_connection(host, int(port))
         head = f"POST /hook HTTP/1.1\r\nHost: {host}\r\n{SECRET_HEADER}: {SECRET}\r\n"
-        writer.write(f"{head}Content-Type: application/json\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
+        writer.write(
+            f"{head}Content-Type: application/json\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode()
+        )
         await writer.drain()
         status = await reader.readline()  # answered with none of the 2 MB sent
         writer.close()
