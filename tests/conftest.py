@@ -13,22 +13,17 @@ import pytest
 
 from store.database import Database
 from store.migrate import upgrade_to_head
-from tests.pgserver import PostgresUnavailable, start_postgres
+from tests.pgserver import postgres_or_skip
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """The base URL of a PostgreSQL server: fails the run in CI if none can start."""
+    """The base URL of a PostgreSQL server shared by the tests."""
     given = os.environ.get("CIRCLEBOT_TEST_POSTGRES_URL")
     if given:
         yield given
         return
-    try:
-        server = start_postgres()
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL could not start in CI: {error}")
-        pytest.skip(f"PostgreSQL could not start: {error}")
+    server = postgres_or_skip()
     yield server.url
     server.stop()
 

@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 
 class PostgresUnavailable(RuntimeError):
     pass
@@ -113,3 +115,13 @@ def start_postgres() -> PostgresServer:
         server.stop()
         raise PostgresUnavailable(f"{error}\n{log}") from None
     return server
+
+
+def postgres_or_skip() -> PostgresServer:
+    """A new PostgreSQL server: fails the run in CI if none can start, else skips the test."""
+    try:
+        return start_postgres()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL could not start in CI: {error}")
+        pytest.skip(f"PostgreSQL could not start: {error}")

@@ -4,7 +4,6 @@ lost nor doubled, each chat keeps its order, and the replies come, late. Polling
 the store is down; the webhook answers 503 meanwhile, and 200 again after."""
 
 import asyncio
-import os
 from collections.abc import Iterator
 
 import aiohttp
@@ -14,7 +13,7 @@ from bot import Wired
 from handlers.webhook import SECRET_HEADER
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
-from tests.pgserver import PostgresServer, PostgresUnavailable, start_postgres
+from tests.pgserver import PostgresServer, postgres_or_skip
 from tests.telegram.conftest import CONTENT, invite, running, webhooked
 from tests.telegram.test_end_to_end import join
 
@@ -26,12 +25,7 @@ FIRST_PART = 4  # answers each sends before the restart; the rest are sent while
 @pytest.fixture
 def own_postgres() -> Iterator[PostgresServer]:
     """A server of this test's own: stopping it must not stop anyone else's."""
-    try:
-        server = start_postgres()
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL could not start in CI: {error}")
-        pytest.skip(f"PostgreSQL could not start: {error}")
+    server = postgres_or_skip()
     yield server
     server.stop()
 
