@@ -61,8 +61,9 @@ def build_application(
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What failed, by its type only: an error's text or traceback can carry someone's words
     (a statement's values, her message). Without this PTB logs the whole traceback. The chat use
-    case answered an update's own errors; what comes here is a store error (the update left
-    unmarked, to be handled again), a failure to send, a job's, or fetching updates."""
+    case answered an update's own errors and holds one that met a store error until the store is
+    back; what comes here is a store error met while the bot stops (that update is lost), a
+    failure to send, a job's, or fetching updates."""
     kind = type(context.error).__name__
     if isinstance(update, Update):
         log.error("update %s failed (%s)", update.update_id, kind)
