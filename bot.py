@@ -8,6 +8,7 @@ one line on stderr with exit code 2; nothing is written.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import secrets
 import sys
@@ -204,6 +205,7 @@ def run(
     (or, with --webhook-url, receive updates by webhook, checking Telegram's secret token)."""
     from handlers.app import ALLOWED_UPDATES
     from handlers.telegram_api import fetch_username
+    from store import run_lock
 
     config = settings()
     try:
@@ -213,6 +215,10 @@ def run(
     if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
         raise Stop(f"--webhook-url must be an https address, not {webhook_url!r}")
     content = content_or_stop(config.content_dir)
+    try:  # one bot per database, held for the process's life (the CLI never takes it)
+        atexit.register(run_lock.hold(config.database_url))
+    except run_lock.RunLockError as error:
+        raise Stop(str(error)) from None
 
     async def introduce(db: Database) -> str:
         async with db.unit_of_work() as uow:
