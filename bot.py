@@ -8,6 +8,7 @@ one line on stderr with exit code 2; nothing is written.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import ipaddress
 import logging
 import secrets
@@ -213,6 +214,7 @@ def run(
     from handlers.serving import Polling, serve_until_signalled
     from handlers.telegram_api import fetch_username
     from handlers.webhook import Webhook
+    from store import run_lock
 
     config = settings()
     try:
@@ -222,6 +224,10 @@ def run(
     if webhook_url is not None and not _safe_webhook(webhook_url):
         raise Stop(f"--webhook-url must be an https address (http only on loopback), not {webhook_url!r}")
     content = content_or_stop(config.content_dir)
+    try:  # one bot per database, held for the process's life (the CLI never takes it)
+        atexit.register(run_lock.hold(config.database_url))
+    except run_lock.RunLockError as error:
+        raise Stop(str(error)) from None
 
     async def introduce(db: Database) -> str:
         async with db.unit_of_work() as uow:

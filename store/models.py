@@ -95,9 +95,17 @@ class Invite(Base):
     for_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
+_ACTIVE = text(f"status = '{RunStatus.ACTIVE}'")
+
+
 class FlowRun(Base):
     __tablename__ = "flow_runs"
-    __table_args__ = (Index("ix_flow_runs_person_status", "person_id", "status"),)
+    __table_args__ = (  # at most one active run per person (migration 0014)
+        Index("ix_flow_runs_person_status", "person_id", "status"),
+        Index(
+            "ux_flow_runs_active", "person_id", unique=True, sqlite_where=_ACTIVE, postgresql_where=_ACTIVE
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))

@@ -38,3 +38,12 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def postgres_dsn(url: str) -> str | None:
+    """A PostgreSQL URL as asyncpg reads it (None for SQLite): for the one connection the store
+    opens outside SQLAlchemy, the run lock's (`store.run_lock`)."""
+    parsed = make_url(to_async_url(url))
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
