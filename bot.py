@@ -162,7 +162,9 @@ def wire(config: Settings, content: Content, db: Database, clock: Callable[[], d
     chat = ChatService(db, content, config.timezone, clock, wake=clockwork.wake, registry=registry)
     transport = BotApiTransport(config.api_url, config.require_token(), HTTP_CONNECTIONS)
     limiter = RateLimiter(scale=config.rate_scale)
-    sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
+    sender = OutboxSender(
+        db, transport, clock, limiter, SentLog(db, clock), Photos(db), give_up_after=config.give_up_after
+    )
     sending: asyncio.Task[None] | None = None
 
     async def report() -> None:
