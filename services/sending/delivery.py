@@ -85,19 +85,24 @@ class SentLog:
         """Row `row_id` was sent; Telegram gave it `message_id`."""
         self._pending[row_id] = message_id
         if self._flushing is None or self._flushing.done():
-            self._flushing = asyncio.create_task(self._flush_soon())
-
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(self.delay)
-        await self.flush()
+            self._flushing = asyncio.create_task(self._record(self.delay))
 
     def holds(self, row_id: int) -> bool:
         """Sent, but not yet recorded as sent in the store."""
         return row_id in self._pending or row_id in self._recording
 
     async def flush(self) -> None:
-        """Record every sent row, trying again with backoff while the store fails. (At shutdown
-        too: stopped meanwhile, the rows not recorded are sent again, never lost.)"""
+        """Return once every row sent so far is recorded (at shutdown too: stopped while the
+        store fails, the rows not recorded are sent again, never lost)."""
+        if self._pending and (self._flushing is None or self._flushing.done()):
+            self._flushing = asyncio.create_task(self._record(0))
+        if self._flushing is not None:
+            await self._flushing
+
+    async def _record(self, delay: float) -> None:
+        """The one writer: records batches until none is left, trying again with backoff while
+        the store fails."""
+        await asyncio.sleep(delay)
         failures = 0
         while self._pending:
             batch, self._pending = self._pending, {}
