@@ -43,7 +43,7 @@ class StateTally(NamedTuple):
     """Rows of one state: `sendable` (due now, or a claim that ran out) or not; how many (`total`), the
     oldest's creation, and how many of them failed or were put off, since when at the earliest."""
 
-    status: str
+    status: OutboxStatus
     sendable: bool
     total: int
     oldest: datetime
