@@ -7,11 +7,16 @@ import pytest
 from store.statuses import OutboxStatus
 from tests.cli.test_cli import one_line
 
-NOW = datetime.now(UTC)
+NOW = datetime.now(UTC)  # as the parameters below are made; each test queues at its own `now`
 HOUR = timedelta(hours=1)
 
 
-def queue(store, rows: list[tuple[str, OutboxStatus, datetime, datetime | None]]) -> None:
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def queue(store, now: datetime, rows: list[tuple[str, OutboxStatus, datetime, datetime | None]]) -> None:
     """(text, state, queued at, failing since) per row, each to its own chat; a pending row with
     a failure waits for its next try an hour ahead."""
 
@@ -22,11 +27,11 @@ def queue(store, rows: list[tuple[str, OutboxStatus, datetime, datetime | None]]
                 await uow.outbox.enqueue(f"k{n}", 5550 + n, payload, created)
                 [row] = await uow.outbox.get_many([n])
                 if status == OutboxStatus.SENDING:
-                    await uow.outbox.claim([n], NOW, NOW + HOUR)
+                    await uow.outbox.claim([n], now, now + HOUR)
                 elif status == OutboxStatus.SENT:
                     await uow.outbox.mark_sent({n: 77}, created)
                 elif status == OutboxStatus.PENDING and failing is not None:
-                    await uow.outbox.postpone(row, failing, NOW + HOUR, "SendFailed: Server disconnected")
+                    await uow.outbox.postpone(row, failing, now + HOUR, "SendFailed: Server disconnected")
                 elif status != OutboxStatus.PENDING:
                     await uow.outbox.mark_failed(
                         row, status, "SendFailed: 502: Bad Gateway", failing or created
@@ -47,16 +52,17 @@ def states(store) -> list[tuple[str, int, bool]]:
     return store(work)
 
 
-def test_the_status_counts_each_state_with_its_oldest_and_says_nothing_personal(circlebot, store):
+def test_the_status_counts_each_state_with_its_oldest_and_says_nothing_personal(circlebot, store, now):
     queue(
         store,
+        now,
         [
-            ("Ana's answer", OutboxStatus.PENDING, NOW - 2 * HOUR, None),
-            ("Bea's question", OutboxStatus.PENDING, NOW - 7 * HOUR, NOW - 6 * HOUR),
-            ("Carla's reply", OutboxStatus.SENDING, NOW, None),
-            ("Dora's summary", OutboxStatus.SENT, NOW - 50 * HOUR, None),
-            ("Eva's reflection", OutboxStatus.FAILED, NOW - 30 * HOUR, NOW - 25 * HOUR),
-            ("Flor's bulletin", OutboxStatus.UNDELIVERABLE, NOW - 3 * HOUR, None),
+            ("Ana's answer", OutboxStatus.PENDING, now - 2 * HOUR, None),
+            ("Bea's question", OutboxStatus.PENDING, now - 7 * HOUR, now - 6 * HOUR),
+            ("Carla's reply", OutboxStatus.SENDING, now, None),
+            ("Dora's summary", OutboxStatus.SENT, now - 50 * HOUR, None),
+            ("Eva's reflection", OutboxStatus.FAILED, now - 30 * HOUR, now - 25 * HOUR),
+            ("Flor's bulletin", OutboxStatus.UNDELIVERABLE, now - 3 * HOUR, None),
         ],
     )
     result = circlebot("outbox", "status")
@@ -70,9 +76,9 @@ def test_the_status_counts_each_state_with_its_oldest_and_says_nothing_personal(
     later = [cell.strip() for cell in lines["pending, later"].split("│")]
     assert later[2:6] == [
         "1",
-        f"{NOW - 7 * HOUR:%Y-%m-%d %H:%M} (7h ago)",
+        f"{now - 7 * HOUR:%Y-%m-%d %H:%M} (7h ago)",
         "1",
-        f"{NOW - 6 * HOUR:%Y-%m-%d %H:%M} (6h ago)",
+        f"{now - 6 * HOUR:%Y-%m-%d %H:%M} (6h ago)",
     ]
     assert (
         "(2d 2h ago)" in lines["sent"]
@@ -84,14 +90,15 @@ def test_the_status_counts_each_state_with_its_oldest_and_says_nothing_personal(
         assert private not in result.out
 
 
-def test_retry_requeues_every_failed_message_once_and_nothing_else(circlebot, store):
+def test_retry_requeues_every_failed_message_once_and_nothing_else(circlebot, store, now):
     queue(
         store,
+        now,
         [
-            ("old", OutboxStatus.FAILED, NOW - 30 * HOUR, NOW - 25 * HOUR),
-            ("new", OutboxStatus.FAILED, NOW - HOUR, NOW - HOUR),
-            ("went", OutboxStatus.SENT, NOW - HOUR, None),
-            ("blocked", OutboxStatus.UNDELIVERABLE, NOW - HOUR, None),
+            ("old", OutboxStatus.FAILED, now - 30 * HOUR, now - 25 * HOUR),
+            ("new", OutboxStatus.FAILED, now - HOUR, now - HOUR),
+            ("went", OutboxStatus.SENT, now - HOUR, None),
+            ("blocked", OutboxStatus.UNDELIVERABLE, now - HOUR, None),
         ],
     )
     result = circlebot("outbox", "retry")
@@ -111,12 +118,13 @@ def test_retry_requeues_every_failed_message_once_and_nothing_else(circlebot, st
 @pytest.mark.parametrize(
     "since", ["2h", "120m", (NOW - 2 * HOUR).isoformat(), f"{NOW - 2 * HOUR:%Y-%m-%dT%H:%M}+00:00"]
 )
-def test_retry_failed_since_requeues_only_what_began_failing_since_then(circlebot, store, since):
+def test_retry_failed_since_requeues_only_what_began_failing_since_then(circlebot, store, since, now):
     queue(
         store,
+        now,
         [
-            ("old", OutboxStatus.FAILED, NOW - 30 * HOUR, NOW - 25 * HOUR),
-            ("new", OutboxStatus.FAILED, NOW - HOUR, NOW - HOUR),
+            ("old", OutboxStatus.FAILED, now - 30 * HOUR, now - 25 * HOUR),
+            ("new", OutboxStatus.FAILED, now - HOUR, now - HOUR),
         ],
     )
     result = circlebot("outbox", "retry", "--failed-since", since)
@@ -130,13 +138,13 @@ def test_retry_failed_since_requeues_only_what_began_failing_since_then(circlebo
         ("yesterday", "--failed-since must be a duration like 2h or 1d, or a date and time"),
         ("2 hours", "--failed-since must be a duration like 2h or 1d, or a date and time"),
         ("0001-01-01T00:00+05:00", "--failed-since must be a duration like 2h or 1d, or a date and time"),
-        ((NOW + HOUR).isoformat(), "is in the future"),
+        ((NOW + 24 * HOUR).isoformat(), "is in the future"),
     ],
 )
 def test_a_time_it_cannot_read_is_refused_in_one_line_and_nothing_is_requeued(
-    circlebot, store, since, message
+    circlebot, store, since, message, now
 ):
-    queue(store, [("new", OutboxStatus.FAILED, NOW - HOUR, NOW - HOUR)])
+    queue(store, now, [("new", OutboxStatus.FAILED, now - HOUR, now - HOUR)])
     result = circlebot("outbox", "retry", "--failed-since", since)
     assert result.code == 2
     assert message in one_line(result.err)
