@@ -45,6 +45,7 @@ from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
 from store.migrate import upgrade_to_head
+from store.statuses import OutboxStatus
 
 if TYPE_CHECKING:  # loaded by `run` only (wire)
     from handlers.app import AnyApplication
@@ -75,6 +76,8 @@ cli.add_typer(people_cli, name="people")
 cli.add_typer(team_cli, name="team")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(export_cli, name="export")
+outbox_cli = typer.Typer(help="The outbox: every message queued, sent or given up.", no_args_is_help=True)
+cli.add_typer(outbox_cli, name="outbox")
 
 out = Console(highlight=False, soft_wrap=True)
 log = logging.getLogger("circlebot")
@@ -171,7 +174,9 @@ def wire(config: Settings, content: Content, db: Database, clock: Callable[[], d
     )
     transport = BotApiTransport(config.api_url, config.require_token(), HTTP_CONNECTIONS)
     limiter = RateLimiter(scale=config.rate_scale)
-    sender = OutboxSender(db, transport, clock, limiter, SentLog(db, clock), Photos(db))
+    sender = OutboxSender(
+        db, transport, clock, limiter, SentLog(db, clock), Photos(db), give_up_after=config.give_up_after
+    )
     sending: asyncio.Task[None] | None = None
 
     async def report() -> None:
@@ -780,6 +785,101 @@ def failures(
     for row in rows:
         table.add_row(*row)
     out.print(table if rows else "Nothing has failed.")
+
+
+# outbox -------------------------------------------------------------------------------------
+
+
+def _ago(then: datetime | None, at: datetime) -> str:
+    """A moment and how long ago, to the minute: 2026-12-01 09:00 (2d 3h ago)."""
+    if then is None:
+        return "—"
+    minutes = max(0, int((at - then).total_seconds() // 60))
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    age = " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n) or "0m"
+    return f"{then:%Y-%m-%d %H:%M} ({age} ago)"
+
+
+@outbox_cli.command("status")
+def outbox_status() -> None:
+    """The queue by state and age: how many, the oldest, and how many failed or were put off and
+    since when (a row waits through an outage up to CIRCLEBOT_GIVE_UP_AFTER). Nothing a message
+    says, and nobody's name."""
+    at = now()
+
+    async def tally(db: Database) -> list[tuple[str, ...]]:
+        async with db.unit_of_work() as uow:
+            states = await uow.outbox.tally(at)
+        notes = {
+            (OutboxStatus.PENDING, True): "due now",
+            (OutboxStatus.PENDING, False): "later",
+            (OutboxStatus.SENDING, True): "claim ran out",
+        }
+        return [
+            (
+                f"{row.status}, {note}" if (note := notes.get((row.status, row.sendable))) else row.status,
+                str(row.total),
+                _ago(row.oldest, at),
+                str(row.failing),
+                _ago(row.failing_since, at),
+            )
+            for row in states
+        ]
+
+    rows = with_store(tally)
+    table = Table("state", "messages", "oldest (UTC)", "failed or put off", "the earliest since (UTC)")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table if rows else "The outbox is empty.")
+
+
+def _since(value: str, timezone: str) -> datetime:
+    """--failed-since: a duration back from now (30m, 2h, 1d, 2w) or an ISO date and time (in
+    the program's timezone unless it says), not in the future."""
+    try:
+        return now() - parse_duration(value)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(value)
+        since = (when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise Stop(
+            f"--failed-since must be a duration like 2h or 1d, or a date and time like "
+            f"2026-12-01 09:00, not {value!r}"
+        ) from None
+    if since > now():
+        raise Stop(f"--failed-since {value!r} is in the future")
+    return since
+
+
+@outbox_cli.command("retry")
+def outbox_retry(
+    failed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--failed-since",
+            metavar="TIME",
+            help="Only messages whose failures began since then: 2h, 1d, or 2026-12-01 09:00",
+        ),
+    ] = None,
+) -> None:
+    """Requeue messages given up (failed): due now, their tries and give-up age counted afresh.
+    Only rows still failed are touched, so none is sent twice; blocked (undeliverable) and
+    withheld ones stay as they are."""
+    config = settings()
+    since = None if failed_since is None else _since(failed_since, config.timezone)
+
+    async def requeue(db: Database) -> tuple[int, bool]:
+        async with db.unit_of_work() as uow:
+            count = await uow.outbox.requeue_failed(now(), since)
+            await uow.commit()
+        return count, await sender_is_alive(db, now())
+
+    count, sending = with_store(requeue, config)
+    when = "the running bot sends them now" if sending else "no bot is running: they go when it starts"
+    messages = f"{count} failed message{'' if count == 1 else 's'}"
+    out.print(f"Requeued {messages}; {when}." if count else f"Requeued {messages}.")
 
 
 # db -----------------------------------------------------------------------------------------

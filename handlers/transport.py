@@ -3,7 +3,8 @@
 The outbox's payloads are Bot API calls already (a method and its JSON parameters), so the
 sender posts them as they are, with aiohttp, and reads back only what it needs: the message id,
 or Telegram's verdict mapped to blocked (403), retry later (429), moved (400 with
-`migrate_to_chat_id`, what PTB raises as `ChatMigrated`) or failed. Building PTB
+`migrate_to_chat_id`, what PTB raises as `ChatMigrated`), refused (another 4xx: it will never
+pass) or failed (no answer, a 5xx, a wrong token: it may pass later). Building PTB
 objects for every sent message's answer was a sixth of the bot's time under load (measured)."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import aiohttp
 
 from handlers.http import without_token
-from services.sending.transport import Blocked, Files, Moved, RetryLater, SendFailed
+from services.sending.transport import Blocked, Files, Moved, Rejected, RetryLater, SendFailed
 
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=30)
 
@@ -57,6 +58,8 @@ class BotApiTransport:
             raise Moved(int(parameters["migrate_to_chat_id"]), description)
         if code == 400 and "not modified" in description:  # the same edit twice: already as wanted
             return None
+        if 400 <= code < 500 and code != 401:  # 401: the token, which the operator can mend
+            raise Rejected(f"{code}: {description}")
         raise SendFailed(f"{code}: {description}")
 
     async def close(self) -> None:

@@ -38,6 +38,7 @@ Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 Status = Literal["creator", "administrator", "member", "left", "kicked"]
 Notice = Literal["to", "from"]  # a group's upgrade: migrate_to_chat_id (old chat), migrate_from_chat_id (new)
 UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+NO_ANSWER = 0  # FakeBotApi.outage: connections dropped unanswered
 
 PRESENT: tuple[Status, ...] = ("creator", "administrator", "member")
 ADMINS: tuple[Status, ...] = ("creator", "administrator")
@@ -159,6 +160,9 @@ class FakeBotApi:
     file_names: dict[str, str] = field(default_factory=dict)  # file id -> a document's file name
     _names: dict[str, str] = field(default_factory=dict)  # the upload in hand: field -> file name
     fail_next: list[int] = field(default_factory=list)  # the next calls (not getUpdates) get these 5xx
+    # Telegram or the way to it down, until set back to None: every call fails, with this 5xx,
+    # or (NO_ANSWER) its connection is dropped unanswered, as in a network outage.
+    outage: int | None = None
     handed_out: dict[int, float] = field(default_factory=dict)  # update id -> when the bot got it
     activity: dict[int, list[float]] = field(default_factory=dict)  # chat -> when it got a message or edit
     _activity_events: dict[int, asyncio.Event] = field(default_factory=dict)
@@ -532,6 +536,12 @@ class FakeBotApi:
             self._changed.notify_all()
 
     async def _dispatch(self, request: web.Request) -> web.Response:
+        if self.outage == NO_ANSWER and request.transport is not None:
+            request.transport.close()  # the client sees its connection drop, with no answer
+        if self.outage is not None:
+            return web.json_response(
+                {"ok": False, "error_code": self.outage, "description": "Bad Gateway"}, status=self.outage
+            )
         if request.match_info["token"] != self.token:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401

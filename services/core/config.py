@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,9 +15,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from content import BUNDLED_CONTENT
+from flows.spec import parse_duration
 from store.urls import DEFAULT_DATABASE_URL, to_async_url
 
 DEFAULT_API_URL = "https://api.telegram.org"
+# How long a message waits through Telegram or the network failing before it is given up.
+DEFAULT_GIVE_UP_AFTER = timedelta(hours=24)
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 HOW_TO_GET_A_TOKEN = (
     "In Telegram, talk to @BotFather, send /newbot, and put the token it gives you in .env "
@@ -36,6 +40,7 @@ class Settings:
     content_dir: Path
     timezone: str
     rate_scale: float = 1.0  # Telegram's limits ×scale: only for benchmarks against the fake
+    give_up_after: timedelta = DEFAULT_GIVE_UP_AFTER  # CIRCLEBOT_GIVE_UP_AFTER
 
     def require_token(self) -> str:
         if self.token is None:
@@ -89,4 +94,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Pat
         rate_scale = 0
     if not rate_scale > 0:
         raise SettingsError(f"CIRCLEBOT_RATE_SCALE must be a positive number, not {raw_scale!r}")
-    return Settings(token, api_url, database_url, content_dir, timezone, rate_scale)
+    raw_give_up = get("CIRCLEBOT_GIVE_UP_AFTER")
+    try:
+        give_up_after = parse_duration(raw_give_up) if raw_give_up else DEFAULT_GIVE_UP_AFTER
+    except ValueError as error:
+        raise SettingsError(f"CIRCLEBOT_GIVE_UP_AFTER: {error}") from None
+    return Settings(token, api_url, database_url, content_dir, timezone, rate_scale, give_up_after)

@@ -8,25 +8,29 @@ import asyncio
 import itertools
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.core.config import DEFAULT_GIVE_UP_AFTER
 from services.core.moves import chat_moved
 from services.core.outgoing import CLAIM, Outgoing, moved
 from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter
-from services.sending.transport import Blocked, Files, Moved, RetryLater, Transport
+from services.sending.transport import Blocked, Files, Moved, Rejected, RetryLater, SendFailed, Transport
 from store.database import Database
 from store.statuses import OutboxStatus
 
 log = logging.getLogger(__name__)
-GIVE_UP_AFTER = 5  # attempts, for errors that are not Telegram's "slow down" or "blocked"
+# Telegram or the network failing (no answer, a 5xx) is waited out, up to the give-up age
+# (CIRCLEBOT_GIVE_UP_AFTER); a call Telegram refused (a 4xx) or our own error would fail the
+# same way every time, so it is given up after this many tries (about 30 s):
+GIVE_UP_AFTER = 5
 INLINE_RETRIES = 4  # a 429 of a few seconds is waited out in place...
 INLINE_RETRY_SECONDS = 5.0  # ...a longer one postpones the row
 BULK_IN_FLIGHT = 16  # queued messages on their way at once: keeps Telegram's pace over a slow link
-BACKOFF_CAP = 600.0  # seconds
+BACKOFF_CAP = 300.0  # seconds: a message waiting through an outage goes within 5 min of its end
 BATCH_SECONDS = 2.0  # how much sending one claim covers (well inside CLAIM)
 # Deactivated means quiet: a queued row (a bulletin, the clock's, the CLI's) for someone
 # deactivated by the time it is claimed is withheld, never sent. Replies (priority 0) are not
@@ -40,8 +44,10 @@ def _message_id(result: Any) -> int | None:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Exponential, with jitter so that rows failed together are not retried together."""
-    return timedelta(seconds=min(BACKOFF_CAP, 2.0 ** (attempts + 1)) * random.uniform(0.75, 1.25))
+    """2 s, 4 s, 8 s ... up to BACKOFF_CAP, never above it, with jitter below it so that rows
+    failed together are not retried together. (The exponent stops growing well past the cap: a
+    row can fail thousands of times in a long give-up age.)"""
+    return timedelta(seconds=min(BACKOFF_CAP, 2.0 ** min(attempts + 1, 16)) * random.uniform(0.75, 1.0))
 
 
 UPLOADS = {"sendPhoto": ("photo", "chart.png"), "sendDocument": ("document", "file")}  # field, default name
@@ -56,12 +62,21 @@ async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -
 class SentLog:
     """Sent rows are recorded in small batches, one short transaction every few milliseconds
     rather than one per reply. A crash loses at most that window's records, and those rows are
-    sent again after their claim runs out: duplicates only for what Telegram took just before."""
+    sent again after their claim runs out: duplicates only for what Telegram took just before.
+    A write that fails (the store down, locked, full) keeps its batch: it is written again
+    with backoff, and meanwhile its rows are held, so this process does not send them again."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], delay: float = 0.01) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        delay: float = 0.01,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,  # between tries of a failed write
+    ) -> None:
         self.db = db
         self.clock = clock
         self.delay = delay
+        self.sleep = sleep
         self._pending: dict[int, int | None] = {}
         self._recording: set[int] = set()  # taken from _pending, not yet committed
         self._flushing: asyncio.Task[None] | None = None
@@ -70,32 +85,54 @@ class SentLog:
         """Row `row_id` was sent; Telegram gave it `message_id`."""
         self._pending[row_id] = message_id
         if self._flushing is None or self._flushing.done():
-            self._flushing = asyncio.create_task(self._flush_soon())
-
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(self.delay)
-        await self.flush()
+            self._flushing = asyncio.create_task(self._record(self.delay))
 
     def holds(self, row_id: int) -> bool:
         """Sent, but not yet recorded as sent in the store."""
         return row_id in self._pending or row_id in self._recording
 
     async def flush(self) -> None:
+        """Return once every row sent so far is recorded (at shutdown too: stopped while the
+        store fails, the rows not recorded are sent again, never lost)."""
+        if self._pending and (self._flushing is None or self._flushing.done()):
+            self._flushing = asyncio.create_task(self._record(0))
+        if self._flushing is not None:
+            await self._flushing
+
+    async def _record(self, delay: float) -> None:
+        """The one writer: records batches until none is left, trying again with backoff while
+        the store fails."""
+        await asyncio.sleep(delay)
+        failures = 0
         while self._pending:
             batch, self._pending = self._pending, {}
             self._recording.update(batch)
+            failed: Exception | None = None
             try:
                 await _mark_sent(self.db, batch, self.clock())
+            except Exception as error:
+                failed = error
+                self._pending = batch | self._pending  # held all along: back before it leaves _recording
             finally:
                 self._recording.difference_update(batch)
+            if failed is not None:  # logged by kind only, like every store failure
+                wait = backoff(failures).total_seconds()
+                failures += 1
+                log.warning(
+                    "recording %d sent rows failed (%s); trying again in %.0f s",
+                    len(batch),
+                    type(failed).__name__,
+                    wait,
+                )
+                await self.sleep(wait)
 
 
 async def _settle(
-    db: Database, outbox_id: int, status: OutboxStatus, error: str, unreachable: bool = False
+    db: Database, outbox_id: int, status: OutboxStatus, error: str, now: datetime, unreachable: bool = False
 ) -> None:
     async with db.unit_of_work() as uow:
         row = (await uow.outbox.get_many([outbox_id]))[0]
-        await uow.outbox.mark_failed(row, status, error)
+        await uow.outbox.mark_failed(row, status, error, now)
         if unreachable and row.person_id is not None:
             person = await uow.people.get(row.person_id)
             if person is not None:
@@ -104,11 +141,11 @@ async def _settle(
 
 
 async def _postpone(
-    db: Database, outbox_id: int, until: datetime, error: str, attempted: bool = True
+    db: Database, outbox_id: int, now: datetime, until: datetime, error: str, attempted: bool = True
 ) -> None:
     async with db.unit_of_work() as uow:
         row = (await uow.outbox.get_many([outbox_id]))[0]
-        await uow.outbox.postpone(row, until, error, attempted)
+        await uow.outbox.postpone(row, now, until, error, attempted)
         await uow.commit()
 
 
@@ -125,6 +162,7 @@ class OutboxSender:
     photos: Photos
     in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
     on_the_way: set[int] = field(default_factory=set)  # rows this process is sending, not yet settled
+    give_up_after: timedelta = DEFAULT_GIVE_UP_AFTER  # how long a row waits through an outage
 
     async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
         """Send rows this process has claimed; each one sent goes to the log at once, so that a
@@ -153,7 +191,9 @@ class OutboxSender:
         """One row, or its postponement behind the chat's earlier one; until when the chat's
         next rows must wait (None: they need not)."""
         if held_until is not None:
-            await _postpone(self.db, row.id, held_until, "behind an earlier message", attempted=False)
+            await _postpone(
+                self.db, row.id, self.clock(), held_until, "behind an earlier message", attempted=False
+            )
             return held_until
         try:
             if bulk:
@@ -164,20 +204,35 @@ class OutboxSender:
             self.log.add(row.id, message_id)
         except Blocked as error:
             await _settle(
-                self.db, row.id, OutboxStatus.UNDELIVERABLE, str(error) or "blocked", unreachable=True
+                self.db, row.id, OutboxStatus.UNDELIVERABLE, str(error) or "blocked", self.clock(), True
             )
         except RetryLater as error:
             held_until = self.clock() + timedelta(seconds=error.seconds)
-            await _postpone(self.db, row.id, held_until, str(error))
-        except Exception as error:  # network, 5xx, a refused call: retried, then given up with the reason
+            await _postpone(self.db, row.id, self.clock(), held_until, str(error))
+        except Exception as error:  # retried, then given up with the reason
             log.warning("sending outbox row %s failed: %s", row.id, type(error).__name__)
-            reason = f"{type(error).__name__}: {error}"
-            if row.attempts + 1 >= GIVE_UP_AFTER:
-                await _settle(self.db, row.id, OutboxStatus.FAILED, reason)
-            else:
-                held_until = self.clock() + backoff(row.attempts)
-                await _postpone(self.db, row.id, held_until, reason)
+            outage = isinstance(error, SendFailed) and not isinstance(error, Rejected)
+            held_until = await self._retry_or_give_up(row, f"{type(error).__name__}: {error}", outage)
         return held_until
+
+    async def _retry_or_give_up(self, row: Outgoing, reason: str, outage: bool) -> datetime | None:
+        """After a failed try: the row is tried again after a backoff, or given up (failed, with
+        the reason) once it has waited `give_up_after` since it first failed (an outage), or
+        after GIVE_UP_AFTER tries (anything else). Until when the chat's next rows must wait."""
+        now = self.clock()
+        async with self.db.unit_of_work() as uow:
+            message = (await uow.outbox.get_many([row.id]))[0]
+            if outage:
+                give_up = now - (message.failing_since or now) >= self.give_up_after
+            else:
+                give_up = row.attempts + 1 >= GIVE_UP_AFTER
+            until = None if give_up else now + backoff(row.attempts)
+            if until is None:
+                await uow.outbox.mark_failed(message, OutboxStatus.FAILED, reason, now)
+            else:
+                await uow.outbox.postpone(message, now, until, reason)
+            await uow.commit()
+        return until
 
     async def _deliver(self, row: Outgoing, bulk: bool) -> int | None:
         """One call, paced by the limiter. A short "slow down" is waited out here, and the try

@@ -22,10 +22,16 @@ class RetryLater(Exception):
 
 
 class SendFailed(Exception):
-    """Telegram refused a call for another reason, or the network failed (retried later)."""
+    """The call did not go through: Telegram or the way to it failed (no answer, a timeout, a
+    5xx). It may pass later, so the row waits through the outage (`delivery.py`)."""
 
 
-class Moved(SendFailed):
+class Rejected(SendFailed):
+    """Telegram answered and refused the call (a 4xx other than 401, 403 and 429): the same call
+    will be refused again, so the row is given up after a few tries, not waited for."""
+
+
+class Moved(Rejected):
     """Telegram answered 400 with `migrate_to_chat_id`: the group became a supergroup at
     `new_chat_id` (PTB's `telegram.error.ChatMigrated`); the call is to be made there."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 
 from store.models import OutboxMessage, Person
 from store.repositories.base import Repository, prepared_insert
@@ -37,6 +37,18 @@ def _outbox_values(
         "created_at": now,
         "bulletin_id": bulletin_id,
     }
+
+
+class StateTally(NamedTuple):
+    """Rows of one state: `sendable` (due now, or a claim that ran out) or not; how many (`total`), the
+    oldest's creation, and how many of them failed or were put off, since when at the earliest."""
+
+    status: OutboxStatus
+    sendable: bool
+    total: int
+    oldest: datetime
+    failing: int
+    failing_since: datetime | None
 
 
 class OutboxRepository(Repository):
@@ -109,10 +121,11 @@ class OutboxRepository(Repository):
         return list(await self.session.scalars(query.order_by(OutboxMessage.id)))
 
     async def mark_sent(self, sent: dict[int, int | None], now: datetime) -> None:
-        """Rows Telegram took: outbox id -> the message id it gave, in one executemany."""
+        """Rows Telegram took: outbox id -> the message id it gave, in one executemany. A row
+        recorded already is left as it was (a write repeated after a lost answer)."""
         statement = (
             update(OutboxMessage)
-            .where(OutboxMessage.id == bindparam("row"))
+            .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status != OutboxStatus.SENT)
             .values(
                 status=OutboxStatus.SENT,
                 sent_at=now,
@@ -125,23 +138,58 @@ class OutboxRepository(Repository):
         connection = await self.session.connection()
         await connection.execute(statement, rows)
 
-    async def mark_failed(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:
+    async def mark_failed(
+        self, message: OutboxMessage, status: OutboxStatus, error: str, now: datetime
+    ) -> None:
         """`undeliverable` (the person blocked the bot) or `failed` (gave up, with the reason)."""
         message.status = status
         message.attempts += 1
         message.last_error = error
+        message.failing_since = message.failing_since or now
         await self.session.flush()
 
     async def postpone(
-        self, message: OutboxMessage, until: datetime, error: str, attempted: bool = True
+        self, message: OutboxMessage, now: datetime, until: datetime, error: str, attempted: bool = True
     ) -> None:
-        """Back to pending until `until`; `attempted` counts a try towards giving up."""
+        """Back to pending until `until`; `attempted` counts a try towards giving up. The first
+        postponement is remembered (`failing_since`): the give-up age counts from it."""
         message.status = OutboxStatus.PENDING
         message.claimed_until = None
         message.not_before = until
         message.attempts += int(attempted)
         message.last_error = error
+        message.failing_since = message.failing_since or now
         await self.session.flush()
+
+    async def requeue_failed(self, now: datetime, since: datetime | None = None) -> int:
+        """Rows given up (all, or those whose trouble began at or after `since`) due again now,
+        with their tries and give-up age counted afresh; how many. Only rows still failed at
+        this instant: a row sent, or requeued by someone else meanwhile, is not touched."""
+        statement = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+        if since is not None:
+            statement = statement.where(OutboxMessage.failing_since >= since)
+        statement = statement.values(
+            status=OutboxStatus.PENDING, not_before=now, claimed_until=None, attempts=0, failing_since=None
+        )
+        returning = statement.returning(OutboxMessage.id).execution_options(synchronize_session=False)
+        return len(list(await self.session.scalars(returning)))
+
+    async def tally(self, now: datetime) -> list[StateTally]:
+        """The queue by state, for an operator: counts and ages, nothing of what rows say."""
+        sendable = case((self._sendable(now), True), else_=False)
+        query = (
+            select(
+                OutboxMessage.status,
+                sendable,
+                func.count(),
+                func.min(OutboxMessage.created_at),
+                func.count(OutboxMessage.failing_since),
+                func.min(OutboxMessage.failing_since),
+            )
+            .group_by(OutboxMessage.status, sendable)
+            .order_by(OutboxMessage.status, sendable)
+        )
+        return [StateTally(*row) for row in await self.session.execute(query)]
 
     @staticmethod
     def _sendable(now: datetime) -> Any:

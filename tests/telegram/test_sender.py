@@ -1,20 +1,27 @@
 """The outbox sender against the Bot API fake with Telegram's limits on."""
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from handlers.transport import BotApiTransport
 from services.core.outgoing import CLAIM, Outgoing
-from services.sending.delivery import GIVE_UP_AFTER, OutboxSender, SentLog
+from services.sending.delivery import BACKOFF_CAP, GIVE_UP_AFTER, OutboxSender, SentLog
 from services.sending.photos import Photos
 from services.sending.ratelimit import RateLimiter
 from store.database import Database
-from tests.fakebotapi import FakeBotApi, Limits
+from store.urls import sqlite_path
+from tests.conftest import _admin
+from tests.fakebotapi import NO_ANSWER, FakeBotApi, Limits
 from tests.telegram.conftest import TOKEN
+
+CAP = timedelta(seconds=BACKOFF_CAP)
 
 
 class Clock:
@@ -140,23 +147,144 @@ async def test_two_senders_racing_for_the_same_rows_send_each_once(
         assert await uow.outbox.due(clock() + timedelta(days=1), 1000) == []
 
 
-async def test_server_errors_are_retried_with_growing_pauses_then_failed_with_the_reason(
+def on_the_clock(
+    sender: OutboxSender, clock: Clock, give_up_after: timedelta = timedelta(hours=24)
+) -> OutboxSender:
+    """The sender with its rate limiter on the test's clock too: simulated hours pass in a
+    second, each try in its own window."""
+    limiter = RateLimiter(clock=lambda: clock().timestamp())
+    return replace(sender, limiter=limiter, give_up_after=give_up_after)
+
+
+async def only_row(store: Database) -> tuple[str, int, datetime, str | None]:
+    async with store.unit_of_work() as uow:
+        [row] = await uow.outbox.get_many([1])
+    return row.status, row.attempts, row.not_before, row.last_error
+
+
+async def test_a_message_waits_through_six_hours_of_outage_and_goes_once_when_telegram_is_back(
     sender: OutboxSender, fake: FakeBotApi, store: Database, clock: Clock
 ):
+    sender = on_the_clock(sender, clock)
     await queued_messages(store, range(7, 8), clock())
-    fake.fail_next = [502] * GIVE_UP_AFTER
-    pauses = []
-    for _ in range(GIVE_UP_AFTER):
+    fake.outage, began, pauses = NO_ANSWER, clock(), []
+    while clock() < began + timedelta(hours=6):
         assert await sender.drain() == 1
-        async with store.unit_of_work() as uow:
-            [row] = await uow.outbox.get_many([1])
-        if row.status == "pending":
-            pauses.append((row.not_before - clock()).total_seconds())
-            clock.now = row.not_before
-    assert (row.status, row.attempts) == ("failed", GIVE_UP_AFTER)
-    assert row.last_error is not None and "502" in row.last_error
-    assert len(pauses) == GIVE_UP_AFTER - 1 and pauses == sorted(pauses) and pauses[0] >= 1
+        status, _, due, error = await only_row(store)
+        assert (status, error) == ("pending", "SendFailed: Server disconnected")
+        pauses.append(due - clock())
+        clock.now = due
     assert 7 not in fake.chats
+    assert pauses[:4] == sorted(pauses[:4]) and max(pauses) <= CAP and max(pauses) > CAP * 0.7
+    fake.outage = None
+    assert await sender.drain() == 1, "tried again within 5 minutes of Telegram's return"
+    await sender.log.flush()
+    assert [m["text"] for m in fake.chats[7]] == ["news for 7"]
+    assert (await only_row(store))[0] == "sent"
+    clock.now += timedelta(days=1)
+    assert await sender.drain() == 0, "sent once"
+
+
+async def test_a_message_is_given_up_with_its_reason_once_older_than_the_give_up_age(
+    sender: OutboxSender, fake: FakeBotApi, store: Database, clock: Clock
+):
+    sender = on_the_clock(sender, clock, give_up_after=timedelta(hours=1))
+    await queued_messages(store, range(7, 8), clock())
+    fake.outage, began = 502, clock()
+    while (status := (await only_row(store))[0]) == "pending":
+        clock.now = max(clock(), (await only_row(store))[2])
+        assert await sender.drain() == 1
+    status, attempts, _, error = await only_row(store)
+    assert status == "failed" and error == "SendFailed: 502: Bad Gateway"
+    assert timedelta(hours=1) <= clock() - began <= timedelta(hours=1) + CAP
+    assert attempts > GIVE_UP_AFTER
+    assert 7 not in fake.chats
+
+
+async def test_a_call_telegram_refuses_fails_within_a_minute_while_a_server_error_is_waited_out(
+    sender: OutboxSender, fake: FakeBotApi, store: Database, clock: Clock
+):
+    sender = on_the_clock(sender, clock)
+    await queued_messages(store, range(7, 8), clock())
+    fake.outage, began = 502, clock()
+    while clock() < began + timedelta(minutes=10):
+        assert await sender.drain() == 1
+        clock.now = (await only_row(store))[2]
+    assert (await only_row(store))[0] == "pending", "ten minutes of 502 is waited out"
+    fake.outage = None
+    async with store.unit_of_work() as uow:  # Telegram refuses an empty message, every time
+        await uow.outbox.enqueue(
+            "empty", 8, {"method": "sendMessage", "params": {"chat_id": 8, "text": ""}}, clock()
+        )
+        await uow.commit()
+    refused_at = clock()
+    while True:
+        await sender.drain()
+        async with store.unit_of_work() as uow:
+            [row] = await uow.outbox.get_many([2])
+        if row.status != "pending":
+            break
+        clock.now = row.not_before
+    assert (row.status, row.attempts) == ("failed", GIVE_UP_AFTER)
+    assert row.last_error == "Rejected: 400: Bad Request: message text is empty"
+    assert clock() - refused_at < timedelta(minutes=1)
+    await sender.log.flush()
+    assert [m["text"] for m in fake.chats[7]] == ["news for 7"], "the other went once Telegram was back"
+
+
+@asynccontextmanager
+async def store_down(database_url: str) -> AsyncIterator[None]:
+    """The store fails for real: SQLite locked by another connection's write (a write waits
+    out the busy timeout, then fails), PostgreSQL refusing every connection."""
+    path = sqlite_path(database_url)
+    if path is not None:
+        locker = sqlite3.connect(path, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        return
+    base, name = database_url.rsplit("/", 1)
+    await _admin(f"{base}/postgres", f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    await _admin(
+        f"{base}/postgres", f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    )
+    try:
+        yield
+    finally:
+        await _admin(f"{base}/postgres", f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+
+async def test_sent_rows_whose_record_failed_stay_held_and_are_recorded_once_when_the_store_is_back(
+    fake: FakeBotApi, store: Database, database_url: str, clock: Clock
+):
+    failed, back = asyncio.Event(), asyncio.Event()
+
+    async def pause(_seconds: float) -> None:  # the SentLog's wait before it writes again
+        failed.set()
+        await back.wait()
+
+    transport = BotApiTransport(fake.root, TOKEN)
+    sender = OutboxSender(
+        store, transport, clock, RateLimiter(), SentLog(store, clock, sleep=pause), Photos(store)
+    )
+    try:
+        rows = await claimed_messages(sender, 5, ["first", "second"])
+        async with store_down(database_url):
+            await sender.send(rows)  # Telegram takes them; recording them fails
+            await asyncio.wait_for(failed.wait(), 30)
+        clock.now += CLAIM + timedelta(seconds=1)  # their claim ran out, the store answers again
+        assert await sender.drain() == 0, "held: not sent again"
+        back.set()
+        await sender.log.flush()
+    finally:
+        await transport.close()
+    assert [m["text"] for m in fake.chats[5]] == ["first", "second"]
+    assert [(status, tries) for status, tries, _ in await attempts_and_due(sender, rows)] == [("sent", 1)] * 2
+    clock.now += timedelta(days=1)
+    assert await sender.drain() == 0
 
 
 async def test_a_bulletins_photo_is_uploaded_once_and_sent_to_everyone_by_its_file_id(

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ def test_the_environment_wins_over_dot_env(tmp_path: Path):
     assert settings.timezone == "America/Lima"
 
 
+def test_messages_wait_through_an_outage_a_day_unless_told_otherwise(tmp_path):
+    assert load_settings({}, tmp_path / ".env").give_up_after == timedelta(hours=24)
+    assert load_settings({"CIRCLEBOT_GIVE_UP_AFTER": "3d"}, tmp_path / ".env").give_up_after == timedelta(
+        days=3
+    )
+
+
 def test_the_api_root_loses_a_trailing_slash(tmp_path):
     settings = load_settings({"TELEGRAM_API_URL": "http://127.0.0.1:8081/"}, tmp_path / ".env")
     assert settings.api_url == "http://127.0.0.1:8081"
@@ -40,6 +48,9 @@ def test_the_api_root_loses_a_trailing_slash(tmp_path):
         ("DATABASE_URL", "oracle://x", "DATABASE_URL"),
         ("CIRCLEBOT_CONTENT", "/nowhere", "no folder"),
         ("CIRCLEBOT_TIMEZONE", "Europe/Atlantis", "not a timezone name"),
+        ("CIRCLEBOT_GIVE_UP_AFTER", "24", "CIRCLEBOT_GIVE_UP_AFTER: '24' is not a duration like 30m, 48h"),
+        ("CIRCLEBOT_GIVE_UP_AFTER", "0h", "CIRCLEBOT_GIVE_UP_AFTER: '0h' is not a duration"),
+        ("CIRCLEBOT_GIVE_UP_AFTER", "60w", "CIRCLEBOT_GIVE_UP_AFTER: '60w' is longer than a year"),
     ],
 )
 def test_a_malformed_setting_is_one_line(tmp_path, name, value, message):
