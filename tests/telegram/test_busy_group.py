@@ -11,8 +11,8 @@ from store.database import Database
 from store.models import OutboxMessage
 from tests.fakebotapi import FakeBotApi
 from tests.services.harness import Clock
-from tests.telegram.test_circles import CIRCLES_ONLY, GROUP, circle_with, say, start, wait_for
 from tests.telegram.conftest import running
+from tests.telegram.test_circles import CIRCLES_ONLY, GROUP, circle_with, say, start, wait_for
 
 
 def arrived(fake: FakeBotApi, chat_id: int) -> list[tuple[str, Any]]:
@@ -31,7 +31,9 @@ async def committed(store: Database, chat_id: int) -> list[tuple[str, Any]]:
             select(OutboxMessage).where(OutboxMessage.chat_id == chat_id).order_by(OutboxMessage.id)
         )
         calls = (row.payload for row in rows)  # a button's answer or a menu is no chat's message
-        return [(c["method"], c["params"].get("text")) for c in calls if c["params"].get("chat_id") == chat_id]
+        return [
+            (c["method"], c["params"].get("text")) for c in calls if c["params"].get("chat_id") == chat_id
+        ]
 
 
 async def test_a_tap_is_answered_while_the_groups_posts_wait_and_each_chat_keeps_its_order(
