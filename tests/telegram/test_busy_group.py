@@ -9,18 +9,19 @@ from sqlalchemy import select
 
 from store.database import Database
 from store.models import OutboxMessage
-from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi import POSTS, FakeBotApi
 from tests.services.harness import Clock
 from tests.telegram.conftest import running
 from tests.telegram.test_circles import CIRCLES_ONLY, GROUP, circle_with, say, start, wait_for
 
 
 def arrived(fake: FakeBotApi, chat_id: int) -> list[tuple[str, Any]]:
-    """What reached the fake for this chat, in the order it arrived (held or not)."""
+    """The messages and edits for this chat that reached the fake, in the order they arrived
+    (held or not)."""
     return [
         (call.method, call.params.get("text"))
         for call in fake.calls
-        if str(call.params.get("chat_id")) == str(chat_id) and call.method != "getChatMember"
+        if str(call.params.get("chat_id")) == str(chat_id) and call.method in POSTS
     ]
 
 
