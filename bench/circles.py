@@ -283,20 +283,21 @@ class Bot:
 
     async def deliver(self, incoming: Incoming) -> None:
         lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
-        async with lock:
-            try:
+        try:
+            async with lock:  # the chat's turn: handling and commit, replies queued in their lanes
                 replies = await self.chat.handle(incoming)
-                await self.sender.send(replies)
-                if incoming.callback_id is not None and not any(
-                    r.method == "answerCallbackQuery" for r in replies
-                ):
-                    await self.sender.transport.call(
-                        "answerCallbackQuery", {"callback_query_id": incoming.callback_id}
-                    )
-            except Exception:
-                self.figures.errors += 1
-                print(f"update {incoming.update_id} failed:", file=sys.stderr)
-                traceback.print_exc(file=sys.stderr)
+                sending = self.sender.queue(replies)
+            await sending
+            if incoming.callback_id is not None and not any(
+                r.method == "answerCallbackQuery" for r in replies
+            ):
+                await self.sender.transport.call(
+                    "answerCallbackQuery", {"callback_query_id": incoming.callback_id}
+                )
+        except Exception:
+            self.figures.errors += 1
+            print(f"update {incoming.update_id} failed:", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
         self.figures.handled += 1
 
 

@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 from flows.bounds import clean_text
 from flows.run import MediaInput
 from handlers.group import group_facts, with_admin_rights
+from handlers.ordering import end_turn
 from services.core.dispatch import ChatService
 from services.core.turn import Incoming, Sender
 from services.sending.delivery import OutboxSender
@@ -115,7 +116,8 @@ def make_handler(
                 ),
             )
         replies = await chat.handle(incoming)  # committed before anything is sent
-        sending = sender.send(replies)
+        sending = sender.queue(replies)  # in each chat's lane now, so in commit order
+        end_turn()  # the chat's next update need not wait while these wait for their turn
         if update.callback_query is None or any(r.method == "answerCallbackQuery" for r in replies):
             return await sending
         await asyncio.gather(sending, _answer(sender.transport, update.callback_query.id))

@@ -39,6 +39,10 @@ Status = Literal["creator", "administrator", "member", "left", "kicked"]
 Notice = Literal["to", "from"]  # a group's upgrade: migrate_to_chat_id (old chat), migrate_from_chat_id (new)
 UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 NO_ANSWER = 0  # FakeBotApi.outage: connections dropped unanswered
+# The calls that post or change a message in a chat (what a held chat keeps waiting).
+POSTS = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "sendPoll", "editMessageText", "editMessageReplyMarkup"}
+)
 
 PRESENT: tuple[Status, ...] = ("creator", "administrator", "member")
 ADMINS: tuple[Status, ...] = ("creator", "administrator")
@@ -174,6 +178,9 @@ class FakeBotApi:
     # When (on `clock`, which a benchmark may simulate) each message to a chat was accepted.
     clock: Callable[[], float] = time.monotonic
     sent_at: dict[int, list[float]] = field(default_factory=dict)
+    # Chats whose messages wait unanswered until released, as if their minute were full.
+    _held: dict[int, asyncio.Event] = field(default_factory=dict)
+    on_hold: Counter[int] = field(default_factory=Counter)  # chat -> its messages waiting now
 
     @property
     def root(self) -> str:
@@ -195,6 +202,28 @@ class FakeBotApi:
         """Telegram's 400 for a call to a group that became a supergroup, naming its new id."""
         if chat_id in self.moved:
             raise ApiError(400, UPGRADED, migrate_to_chat_id=self.moved[chat_id])
+
+    def hold(self, chat_id: int) -> None:
+        """From now on, every message or edit the bot sends to this chat arrives (it is in
+        `calls`) but gets no answer until `release`: the chat's window is full for as long."""
+        self._held[chat_id] = asyncio.Event()
+
+    def release(self, chat_id: int) -> None:
+        """The held messages are taken, in the order they arrived, and the chat is free again."""
+        self._held.pop(chat_id).set()
+
+    async def _wait_if_held(self, method: str, params: dict[str, Any]) -> None:
+        raw = str(params.get("chat_id", ""))
+        gate = self._held.get(int(raw)) if raw.lstrip("-").isdigit() and method in POSTS else None
+        if gate is None:
+            return
+        chat_id = int(raw)
+        self.on_hold[chat_id] += 1
+        await self._notify()
+        try:
+            await gate.wait()
+        finally:
+            self.on_hold[chat_id] -= 1
 
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
         """The messages the bot sent to this chat, as recorded (edits applied)."""
@@ -558,6 +587,7 @@ class FakeBotApi:
                     params[key] = value.file.read() if isinstance(value, web.FileField) else value
         self.calls.append(Call(method, params))
         await self._notify()
+        await self._wait_if_held(method, params)
         if self.fail_next and method != "getUpdates":
             status = self.fail_next.pop(0)
             return web.json_response(

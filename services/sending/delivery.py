@@ -149,6 +149,52 @@ async def _postpone(
         await uow.commit()
 
 
+@dataclass
+class Turn:
+    """A chat's place in its lane: after `before` (None: the lane was empty), until `mine` is done."""
+
+    lanes: Lanes
+    chat: int
+    before: asyncio.Future[None] | None
+    mine: asyncio.Future[None]
+
+    async def wait(self) -> None:
+        if self.before is not None:
+            await asyncio.shield(self.before)  # cancelled here, the turn before still runs
+
+    def leave(self) -> None:
+        """The chat's next turn may go: now, or (this one cancelled early) once the one before is done."""
+        if self.before is None or self.before.done():
+            self.lanes.left(self)
+        else:
+            self.before.add_done_callback(lambda _: self.lanes.left(self))
+
+
+class Lanes:
+    """Each chat's sendings one after another, in the order they were queued, different chats'
+    at once. Entered synchronously, so in the order the callers committed. Only chats with
+    something on its way are kept: memory follows the active ones."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, asyncio.Future[None]] = {}  # chat -> its latest turn's end
+
+    def enter(self, chat: object) -> Turn | None:
+        """A turn behind the chat's latest; None for a call to no chat (it waits for none)."""
+        if not isinstance(chat, int):
+            return None
+        turn = Turn(self, chat, self._last.get(chat), asyncio.get_running_loop().create_future())
+        self._last[chat] = turn.mine
+        return turn
+
+    def left(self, turn: Turn) -> None:
+        turn.mine.set_result(None)
+        if self._last.get(turn.chat) is turn.mine:
+            del self._last[turn.chat]
+
+    def __len__(self) -> int:
+        return len(self._last)
+
+
 @dataclass(frozen=True)
 class OutboxSender:
     """The running bot's one sender: its database, its way to Telegram, its clock, the one
@@ -163,29 +209,49 @@ class OutboxSender:
     in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(BULK_IN_FLIGHT))
     on_the_way: set[int] = field(default_factory=set)  # rows this process is sending, not yet settled
     give_up_after: timedelta = DEFAULT_GIVE_UP_AFTER  # how long a row waits through an outage
+    lanes: Lanes = field(default_factory=Lanes)  # each chat's sendings, in the order queued
 
-    async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
-        """Send rows this process has claimed; each one sent goes to the log at once, so that a
-        crash can repeat only what was on its way. Each chat's rows go in order, different
-        chats' at once (bulk ones at most BULK_IN_FLIGHT at a time). No transaction is held
-        open while talking to Telegram."""
+    def queue(self, rows: Iterable[Outgoing], bulk: bool = False) -> asyncio.Future[None]:
+        """Put rows this process has claimed in their chats' lanes now, and send them: each
+        chat's rows go after those queued for it before (whoever queued them), different chats'
+        at once, bulk ones at most BULK_IN_FLIGHT at a time. A call to no chat (a button's
+        answer) waits in no lane. Queued in commit order, a chat's messages go in commit order;
+        each one sent goes to the log at once, so that a crash can repeat only what was on its
+        way. No transaction is held open while talking to Telegram."""
         chats: dict[object, list[Outgoing]] = {}
         for row in rows:
             chats.setdefault(row.params.get("chat_id"), []).append(row)
             self.on_the_way.add(row.id)
-        if len(chats) == 1:  # a reply: no tasks to spawn for it
-            return await self._send_chat(next(iter(chats.values())), bulk)
-        await asyncio.gather(*(self._send_chat(chat, bulk) for chat in chats.values()))
+        if not chats:  # nothing to say: no task for it
+            nothing: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            nothing.set_result(None)
+            return nothing
+        turns = [(chat_rows, self.lanes.enter(chat)) for chat, chat_rows in chats.items()]
+        return asyncio.ensure_future(self._send_turns(turns, bulk))
 
-    async def _send_chat(self, rows: list[Outgoing], bulk: bool) -> None:
-        """One chat's rows, in order. When one must wait, the rest wait behind it, so that no
-        one reads the next question before the last."""
+    async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
+        """`queue`, and wait until every row is sent, postponed or settled."""
+        await self.queue(rows, bulk)
+
+    async def _send_turns(self, turns: list[tuple[list[Outgoing], Turn | None]], bulk: bool) -> None:
+        if len(turns) == 1:  # a reply: no more tasks to spawn for it
+            return await self._send_chat(*turns[0], bulk)
+        await asyncio.gather(*(self._send_chat(rows, turn, bulk) for rows, turn in turns))
+
+    async def _send_chat(self, rows: list[Outgoing], turn: Turn | None, bulk: bool) -> None:
+        """One chat's rows, in order, once its earlier ones are done. When one must wait, the
+        rest wait behind it, so that no one reads the next question before the last."""
         held_until: datetime | None = None
-        for row in rows:
-            try:
+        try:
+            if turn is not None:
+                await turn.wait()
+            for row in rows:
                 held_until = await self._send_row(row, bulk, held_until)
-            finally:
                 self.on_the_way.discard(row.id)
+        finally:  # cancelled: what was not sent stays claimed, and is sent again after its claim
+            self.on_the_way.difference_update(row.id for row in rows)
+            if turn is not None:
+                turn.leave()
 
     async def _send_row(self, row: Outgoing, bulk: bool, held_until: datetime | None) -> datetime | None:
         """One row, or its postponement behind the chat's earlier one; until when the chat's
