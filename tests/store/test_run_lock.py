@@ -41,13 +41,6 @@ def test_the_sqlite_lock_is_a_file_beside_the_database_and_an_other_database_is_
         first()
 
 
-@pytest.fixture
-def postgres_url(database_url: str) -> str:
-    if postgres_dsn(database_url) is None:
-        pytest.skip("PostgreSQL's lock lives on a connection")
-    return database_url
-
-
 async def holders(url: str) -> list[int]:
     """The sessions holding the run lock, by their backend pid."""
     connection = await asyncpg.connect(postgres_dsn(url))
@@ -70,7 +63,9 @@ async def until(condition: Callable[[], object], what: str) -> None:
     raise AssertionError(what)
 
 
-async def test_a_dropped_connection_takes_the_lock_again(postgres_url: str):
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_dropped_connection_takes_the_lock_again(database_url: str):
+    postgres_url = database_url
     lost = threading.Event()
     release = await asyncio.to_thread(run_lock.hold, postgres_url, lost.set)
     try:
@@ -92,7 +87,9 @@ async def test_a_dropped_connection_takes_the_lock_again(postgres_url: str):
     assert await holders(postgres_url) == []
 
 
-async def test_a_bot_whose_lock_another_took_meanwhile_stops(postgres_url: str):
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_bot_whose_lock_another_took_meanwhile_stops(database_url: str):
+    postgres_url = database_url
     lost = threading.Event()
     release = await asyncio.to_thread(run_lock.hold, postgres_url, lost.set)
     other = await asyncpg.connect(postgres_dsn(postgres_url))
