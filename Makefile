@@ -38,7 +38,8 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
+# Two test processes: most of a test's time is spent waiting for the bot, not computing.
 pytest: $(VENV)/.dev-installed postgres-tools
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test: lint typecheck pytest

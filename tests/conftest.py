@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from store.database import Database
-from store.migrate import upgrade_to_head
+from tests.migrated import migrate
 from tests.pgserver import postgres_or_skip
 
 
@@ -52,7 +52,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """A database migrated to head."""
-    await asyncio.to_thread(upgrade_to_head, database_url)
+    await asyncio.to_thread(migrate, database_url)
     database = Database(database_url)
     yield database
     await database.dispose()

@@ -8,8 +8,8 @@ import pytest
 
 import bot
 from store.database import Database
-from store.migrate import upgrade_to_head
 from tests.fakebotapi import FakeBotApi
+from tests.migrated import migrate
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 
@@ -59,7 +59,7 @@ def store(database_url: str):
     """Run a piece of async work against the same database the CLI uses (migrated first)."""
 
     def run(work):
-        upgrade_to_head(database_url)
+        migrate(database_url)
 
         async def go():
             db = Database(database_url)

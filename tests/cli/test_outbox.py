@@ -116,7 +116,9 @@ def test_retry_requeues_every_failed_message_once_and_nothing_else(circlebot, st
 
 
 @pytest.mark.parametrize(
-    "since", ["2h", "120m", (NOW - 2 * HOUR).isoformat(), f"{NOW - 2 * HOUR:%Y-%m-%dT%H:%M}+00:00"]
+    "since",
+    ["2h", "120m", (NOW - 2 * HOUR).isoformat(), f"{NOW - 2 * HOUR:%Y-%m-%dT%H:%M}+00:00"],
+    ids=["hours", "minutes", "iso-seconds", "iso-minutes"],  # (ids that do not change with the time)
 )
 def test_retry_failed_since_requeues_only_what_began_failing_since_then(circlebot, store, since, now):
     queue(
@@ -140,6 +142,7 @@ def test_retry_failed_since_requeues_only_what_began_failing_since_then(circlebo
         ("0001-01-01T00:00+05:00", "--failed-since must be a duration like 2h or 1d, or a date and time"),
         ((NOW + 24 * HOUR).isoformat(), "is in the future"),
     ],
+    ids=["word", "words", "year-one", "future"],
 )
 def test_a_time_it_cannot_read_is_refused_in_one_line_and_nothing_is_requeued(
     circlebot, store, since, message, now

@@ -135,7 +135,9 @@ async def test_the_author_gets_one_delivery_report_when_every_message_is_settled
     async with db.unit_of_work() as uow:
         rows = [row for row in await uow.outbox.due(FAR, 1000) if row.bulletin_id]
         await uow.outbox.mark_sent({rows[0].id: 1}, clock())
-        await uow.outbox.mark_failed(rows[1], "undeliverable", "Forbidden: bot was blocked by the user", clock())
+        await uow.outbox.mark_failed(
+            rows[1], "undeliverable", "Forbidden: bot was blocked by the user", clock()
+        )
         await uow.commit()
     assert await report_to_authors(db, CONTENT.catalog, clock()) == 1
     assert await report_to_authors(db, CONTENT.catalog, clock()) == 0, "once"

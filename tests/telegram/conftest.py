@@ -16,8 +16,8 @@ from handlers.webhook import Webhook
 from services.core.config import Settings
 from services.joining.invites import add_invite
 from store.database import Database
-from store.migrate import upgrade_to_head
 from tests.fakebotapi import FakeBotApi
+from tests.migrated import migrate
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 CONTENT = load_content(BUNDLED_CONTENT)
@@ -43,7 +43,7 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Database]:
-    await asyncio.to_thread(upgrade_to_head, database_url)
+    await asyncio.to_thread(migrate, database_url)
     db = Database(database_url)
     async with db.unit_of_work() as uow:
         await uow.settings.set("bot_username", "circle_test_bot")
