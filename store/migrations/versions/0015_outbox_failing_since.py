@@ -3,7 +3,7 @@ Telegram or the network up to the give-up age counted from it, and `circlebot ou
 --failed-since` picks rows by it (issue 19). Rows failed before have none.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-10 10:00:00
 """
 
