@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from telegram.ext import ContextTypes, JobQueue
 
+from services.core.backoff import doubling
 from services.core.clock import Timekeeper
 from services.core.housekeeping import housekeep
 from services.sending.delivery import OutboxSender
@@ -27,8 +28,8 @@ LONGEST_RETRY = timedelta(minutes=5)
 def retry_after(failures: int) -> timedelta:
     """How long to wait after this many failed ticks in a row: a store that is down is not
     hammered, and one that is back is found soon."""
-    doublings: int = min(failures - 1, 16)
-    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+    seconds = doubling(FIRST_RETRY.total_seconds(), LONGEST_RETRY.total_seconds(), failures)
+    return timedelta(seconds=seconds)
 
 
 async def keep_sending(

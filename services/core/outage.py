@@ -11,6 +11,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
+from services.core.backoff import doubling
+
 log = logging.getLogger(__name__)
 FIRST_PROBE = 0.5  # seconds after the first store error; then doubling ...
 LONGEST_PROBE = 30.0  # ... up to this
@@ -31,7 +33,7 @@ class Outage:
         self._up.set()
         self._closed = False
         self._recovery: asyncio.Task[None] | None = None
-        self._delay, self._back_at = first, float("-inf")
+        self._waits, self._back_at = 0, float("-inf")  # the backoff's waits so far; when last back
         self._went_down: list[Observer] = []
         self._came_back: list[Observer] = []
 
@@ -52,7 +54,7 @@ class Outage:
             log.warning("the store is down (%s): updates wait until it answers", type(error).__name__)
             self._up.clear()
             if asyncio.get_running_loop().time() - self._back_at > self._longest:
-                self._delay = self._first  # else the probe answered but the work did not: back off on
+                self._waits = 0  # else the probe answered but the work did not: back off on
             self._recovery = asyncio.create_task(self._recover(self._recovery), name="store-probe")
         return True
 
@@ -74,8 +76,8 @@ class Outage:
 
     async def _answers(self) -> bool:
         """One probe, after the backoff's wait."""
-        await self._sleep(self._delay)
-        self._delay = min(self._delay * 2, self._longest)
+        self._waits += 1
+        await self._sleep(doubling(self._first, self._longest, self._waits))
         try:
             await self._probe()
         except Exception:  # still down, whatever it says

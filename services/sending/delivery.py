@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.core.backoff import doubling
 from services.core.config import DEFAULT_GIVE_UP_AFTER
 from services.core.moves import chat_moved
 from services.core.outgoing import CLAIM, Outgoing, moved
@@ -45,9 +46,8 @@ def _message_id(result: Any) -> int | None:
 
 def backoff(attempts: int) -> timedelta:
     """2 s, 4 s, 8 s ... up to BACKOFF_CAP, never above it, with jitter below it so that rows
-    failed together are not retried together. (The exponent stops growing well past the cap: a
-    row can fail thousands of times in a long give-up age.)"""
-    return timedelta(seconds=min(BACKOFF_CAP, 2.0 ** min(attempts + 1, 16)) * random.uniform(0.75, 1.0))
+    failed together are not retried together."""
+    return timedelta(seconds=doubling(2.0, BACKOFF_CAP, attempts + 1) * random.uniform(0.75, 1.0))
 
 
 UPLOADS = {"sendPhoto": ("photo", "chart.png"), "sendDocument": ("document", "file")}  # field, default name
