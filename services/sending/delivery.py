@@ -8,7 +8,7 @@ import asyncio
 import itertools
 import logging
 import random
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -211,29 +211,28 @@ class OutboxSender:
     give_up_after: timedelta = DEFAULT_GIVE_UP_AFTER  # how long a row waits through an outage
     lanes: Lanes = field(default_factory=Lanes)  # each chat's sendings, in the order queued
 
-    def queue(self, rows: Iterable[Outgoing], bulk: bool = False) -> asyncio.Future[None]:
-        """Put rows this process has claimed in their chats' lanes now, and send them: each
-        chat's rows go after those queued for it before (whoever queued them), different chats'
-        at once, bulk ones at most BULK_IN_FLIGHT at a time. A call to no chat (a button's
-        answer) waits in no lane. Queued in commit order, a chat's messages go in commit order;
-        each one sent goes to the log at once, so that a crash can repeat only what was on its
-        way. No transaction is held open while talking to Telegram."""
+    def queue(self, rows: Iterable[Outgoing], bulk: bool = False) -> Coroutine[Any, Any, None]:
+        """Put rows this process has claimed in their chats' lanes now; the sending, for the
+        caller to await (it must: the lanes wait for it). Each chat's rows go after those queued
+        for it before (whoever queued them), different chats' at once, bulk ones at most
+        BULK_IN_FLIGHT at a time. A call to no chat (a button's answer) waits in no lane. Queued
+        in commit order, a chat's messages go in commit order; each one sent goes to the log at
+        once, so that a crash can repeat only what was on its way. No transaction is held open
+        while talking to Telegram. (A coroutine, not a task: a reply needs no task of its own.)"""
         chats: dict[object, list[Outgoing]] = {}
         for row in rows:
             chats.setdefault(row.params.get("chat_id"), []).append(row)
             self.on_the_way.add(row.id)
-        if not chats:  # nothing to say: no task for it
-            nothing: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            nothing.set_result(None)
-            return nothing
         turns = [(chat_rows, self.lanes.enter(chat)) for chat, chat_rows in chats.items()]
-        return asyncio.ensure_future(self._send_turns(turns, bulk))
+        return self._send_turns(turns, bulk)
 
     async def send(self, rows: Iterable[Outgoing], bulk: bool = False) -> None:
         """`queue`, and wait until every row is sent, postponed or settled."""
         await self.queue(rows, bulk)
 
     async def _send_turns(self, turns: list[tuple[list[Outgoing], Turn | None]], bulk: bool) -> None:
+        if not turns:
+            return
         if len(turns) == 1:  # a reply: no more tasks to spawn for it
             return await self._send_chat(*turns[0], bulk)
         await asyncio.gather(*(self._send_chat(rows, turn, bulk) for rows, turn in turns))
