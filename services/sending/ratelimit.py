@@ -3,10 +3,11 @@ messages a second overall, a short burst then one a second per private chat, 20 
 group. Sliding windows; `scale` speeds everything up for benchmarks.
 
 Telegram counts a message when it arrives, which is some time after it leaves and not always
-in the order they left. So a message holds its place in the overall window from the moment it
-leaves until its answer is back, and the window's second is counted from then: whatever the
-network's delays, no second at Telegram sees more than 30 (measured: none of 10,000 refused,
-where counting from departure let a few per thousand through).
+in the order they left. So a message holds its place in the overall window and in its chat's
+from the moment it leaves until its answer is back, and the windows are counted from then:
+whatever the network's delays, no second at Telegram sees more than 30 (measured: none of
+10,000 refused, where counting from departure let a few per thousand through), and no group's
+minute more than 20 (counted from departure, a post slowed on its way let the 21st in).
 
 Interactive replies come first: a bulk message (a bulletin) takes a slot only while no reply
 is waiting for one."""
@@ -18,7 +19,7 @@ import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 JITTER = 0.05  # seconds: a busy loop can delay one request behind another by this much
 
@@ -75,13 +76,18 @@ class RateLimiter:
     async def slot(self, chat_id: int, bulk: bool = False) -> AsyncIterator[None]:
         """Hold a place in the windows while one message is on its way to Telegram."""
         await self._wait_for_slot(chat_id, bulk)
-        self._chats[chat_id].append(self.clock())
+        window, left = self._chats[chat_id], self.clock()
+        window.append(left)  # its place in the chat's window while on its way...
         self._on_the_way += 1
         try:
             yield
         finally:
             self._on_the_way -= 1
-            self._overall.append(self.clock())
+            answered = self.clock()
+            with suppress(ValueError):  # (already out of the window if on its way longer than it)
+                window.remove(left)
+            window.append(answered)  # ...then counted from its answer, as in the overall window
+            self._overall.append(answered)
             self._answered.set()
             self._answered = asyncio.Event()
             self._forget_quiet_chats()

@@ -56,6 +56,20 @@ async def test_twenty_a_minute_per_group():
     assert clock.now - began > 50
 
 
+async def test_a_groups_minute_counts_a_slow_post_from_its_answer_not_from_when_it_left():
+    """Telegram counts a post when it arrives: one slowed on its way by 5 s (it may arrive any
+    time before its answer) must not let the 21st post land inside its minute."""
+    clock = Clock()
+    limits = limiter(clock)
+    async with limits.slot(-100):
+        clock.now += 5.0  # the first post on its way
+    answered = clock.now
+    for _ in range(19):
+        await limits.acquire(-100)
+    await limits.acquire(-100)
+    assert clock.now >= answered + 60  # a minute after the first post's answer
+
+
 async def test_scale_speeds_everything_up_for_benchmarks():
     clock = Clock()
     limits = limiter(clock, scale=100)
