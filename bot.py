@@ -120,6 +120,14 @@ def with_store(work: Callable[[Database], Awaitable[T]], config: Settings | None
         raise Stop(str(error)) from None
 
 
+def show_table(columns: Sequence[str | Column], rows: Sequence[Sequence[str]], empty: str) -> None:
+    """Rows as a table under their columns, or one line saying there are none."""
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table if rows else empty)
+
+
 def content_or_stop(folder: Path) -> Content:
     """The content, or one line per problem on stderr and exit code 1."""
     try:
@@ -462,9 +470,9 @@ def invite_list(
 ) -> None:
     """List invites (active ones unless --all)."""
     rows = with_store(lambda db: invites.list_invites(db, now(), include_inactive=all_))
-    table = Table(Column("code", no_wrap=True), "role", "team", "uses", "expires (UTC)", "status")
-    for row in rows:
-        table.add_row(
+    columns = (Column("code", no_wrap=True), "role", "team", "uses", "expires (UTC)", "status")
+    lines = [
+        (
             row.code,
             row.role,
             row.team or "—",
@@ -472,7 +480,9 @@ def invite_list(
             row.expires_at.strftime("%Y-%m-%d %H:%M"),
             row.status,
         )
-    out.print(table if rows else "No invites.")
+        for row in rows
+    ]
+    show_table(columns, lines, "No invites.")
 
 
 @invite_cli.command("revoke")
@@ -623,19 +633,20 @@ def export_pdsa(
 def people_list(team: Annotated[str | None, typer.Option("--team", help="Only this team")] = None) -> None:
     """List people with their roles, team, language and status."""
     rows = with_store(lambda db: people.list_people(db, team))
-    table = Table("id", "name", "roles", "team", "language", "status", "consented (UTC)")
-    for row in rows:
-        consent = row.consented_at.strftime("%Y-%m-%d") if row.consented_at else "—"
-        table.add_row(
+    lines = [
+        (
             str(row.id),
             row.name,
             ", ".join(row.roles),
             row.team or "—",
             row.language or "—",
             row.status,
-            consent,
+            row.consented_at.strftime("%Y-%m-%d") if row.consented_at else "—",
         )
-    out.print(table if rows else "No people yet.")
+        for row in rows
+    ]
+    columns = ("id", "name", "roles", "team", "language", "status", "consented (UTC)")
+    show_table(columns, lines, "No people yet.")
 
 
 @people_cli.command("deactivate")
@@ -758,11 +769,8 @@ def notices() -> None:
             for row in rows
         ]
 
-    rows = with_store(open_ones)
-    table = Table("id", "kind", "circle", "since (UTC)", "admins told (UTC)")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table if rows else "No open notices.")
+    columns = ("id", "kind", "circle", "since (UTC)", "admins told (UTC)")
+    show_table(columns, with_store(open_ones), "No open notices.")
 
 
 # failures -----------------------------------------------------------------------------------
@@ -780,11 +788,7 @@ def failures(
             rows = await uow.failures.recent(limit)
         return [(f"{r.failed_at:%Y-%m-%d %H:%M}", r.kind, r.item, r.reason) for r in rows]
 
-    rows = with_store(recent)
-    table = Table("when (UTC)", "kind", "item", "reason")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table if rows else "Nothing has failed.")
+    show_table(("when (UTC)", "kind", "item", "reason"), with_store(recent), "Nothing has failed.")
 
 
 # outbox -------------------------------------------------------------------------------------
@@ -826,11 +830,8 @@ def outbox_status() -> None:
             for row in states
         ]
 
-    rows = with_store(tally)
-    table = Table("state", "messages", "oldest (UTC)", "failed or put off", "the earliest since (UTC)")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table if rows else "The outbox is empty.")
+    columns = ("state", "messages", "oldest (UTC)", "failed or put off", "the earliest since (UTC)")
+    show_table(columns, with_store(tally), "The outbox is empty.")
 
 
 def _since(value: str, timezone: str) -> datetime:
