@@ -61,10 +61,10 @@ def texts(where: FakeUser | FakeGroup) -> str:
 
 
 async def tick(bot: Wired, fake: FakeBotApi) -> None:
-    """The clock's work at the test's time, and what it queued sent (not waiting for the
-    sending loop's next look)."""
-    bot.clockwork.wake()
-    await asyncio.sleep(0.3)
+    """The clock's work at the test's time, done before this returns (a tick the bot was
+    already running finishes first: the timekeeper takes one at a time), and what it queued
+    sent (not waiting for the sending loop's next look)."""
+    await bot.clockwork.tick()
     while await bot.sender.drain():
         await settle(fake)
     await settle(fake)
