@@ -20,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 
 from flows.schedules import DAYS, Day
 from flows.spec import ID_PATTERN, Choice, Model, Text, refuse_doubles
+from flows.wallclock import wall_time
 
 SPEAKERS = ("all", "facilitator", "case_owner")
 COLLECT = ("reflection", "case", "commitment")  # what a private prompt's answers become
@@ -163,15 +164,14 @@ class Rhythm(Model):
 
     def next_meeting(self, after: datetime) -> datetime:
         """The first meeting strictly after `after` (aware), in UTC. Wall-clock time: a meeting
-        at 15:00 stays at 15:00 across a change of summer time."""
+        at 15:00 stays at 15:00 across a change of summer time (flows.wallclock)."""
         zone = ZoneInfo(self.timezone)
         local = after.astimezone(zone)
         ahead = (DAYS.index(self.day) - local.weekday()) % 7
         for extra in (0, 7, 14):
-            day = local.date() + timedelta(days=ahead + extra)
-            meeting = datetime.combine(day, self.at, zone)
+            meeting = wall_time(local.date() + timedelta(days=ahead + extra), self.at, zone)
             if meeting > after:
-                return meeting.astimezone(ZoneInfo("UTC"))
+                return meeting
         raise AssertionError("unreachable: a week ahead is always after")
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flows.bounds import GROUP_SEPARATORS, Problem, read_day, read_number
 from flows.pdsa import Prompts
+from flows.wallclock import wall_time
 
 # The number first, its thousands apart or not (1 234), then the day if she gives one.
 _NUMBER_THEN_DAY = re.compile(rf"(\S+(?:[{GROUP_SEPARATORS}]\d{{3}}(?=\s|$))*)\s*(.*)", re.DOTALL)
@@ -56,10 +57,10 @@ def next_prompt(frequency: str, after: datetime, zone: ZoneInfo, prompts: Prompt
     local = after.astimezone(zone)
     day = local.date()
     for _ in range(8):
-        moment = datetime.combine(day, prompts.at, tzinfo=zone)
+        moment = wall_time(day, prompts.at, zone)
         weekday = day.weekday()
         fits = {"daily": True, "visit": weekday < 5, "weekly": weekday == prompts.weekday}[frequency]
-        if moment > local and fits:
-            return moment
+        if moment > after and fits:
+            return moment.astimezone(zone)
         day += timedelta(days=1)
     raise AssertionError("a week always holds a prompt day")

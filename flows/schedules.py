@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from flows.spec import ID_PATTERN, PROGRAM_ROLES, Model, Text, parse_duration, refuse_doubles
+from flows.wallclock import wall_time
 
 _FIELDS = (
     ("minute", 0, 59),
@@ -205,10 +206,12 @@ class QuietHours(Model):
 
     def after(self, local: datetime) -> datetime:
         """`local` itself when it is outside the quiet hours, else the moment they end."""
-        if not self.contains(local.time()):
+        if not self.contains(local.time()) or local.tzinfo is None:
             return local
-        end = datetime.combine(local.date(), self.end, local.tzinfo)
-        return end if end > local else end + timedelta(days=1)
+        end = wall_time(local.date(), self.end, local.tzinfo)
+        if end <= local:
+            end = wall_time(local.date() + timedelta(days=1), self.end, local.tzinfo)
+        return end.astimezone(local.tzinfo)
 
 
 class Schedules(Model):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flows.bounds import too_far_ahead
 from flows.run import MediaInput
+from flows.wallclock import wall_time
 from services.bulletins import bulletins
 from services.core.buttons import Button
 from services.core.errors import Refused
@@ -35,18 +36,18 @@ def read_when(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
     try:
         if match := _DAY_MONTH.match(text):
             day, month, year, hour, minute = match.groups()
-            when = datetime.combine(
-                date(int(year or local_now.year), int(month), int(day)), time(int(hour), int(minute)), zone
-            )
-            if year is None and when < local_now - timedelta(days=1):
-                when = when.replace(year=when.year + 1)  # 05/01 said in December means next January
+            on, at = date(int(year or local_now.year), int(month), int(day)), time(int(hour), int(minute))
+            when = wall_time(on, at, zone)
+            if year is None and when < now - timedelta(days=1):  # 05/01 said in December: next January
+                when = wall_time(on.replace(year=on.year + 1), at, zone)
         elif match := _ISO.match(text):
             year, month, day, hour, minute = match.groups()
-            when = datetime.combine(date(int(year), int(month), int(day)), time(int(hour), int(minute)), zone)
+            when = wall_time(date(int(year), int(month), int(day)), time(int(hour), int(minute)), zone)
         elif match := _CLOCK.match(text):
-            when = datetime.combine(local_now.date(), time(int(match[1]), int(match[2])), zone)
-            if when <= local_now:
-                when += timedelta(days=1)
+            at = time(int(match[1]), int(match[2]))
+            when = wall_time(local_now.date(), at, zone)
+            if when <= now:
+                when = wall_time(local_now.date() + timedelta(days=1), at, zone)
         else:
             return None
     except ValueError:  # 31/02, 25:00

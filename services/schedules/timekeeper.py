@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.availability import away_at, away_on, outside_quiet_hours
+from flows.recurrence import occurrences
 from flows.run import RunStatus, TimeoutInput
 from flows.schedules import Schedule, SendBulletin, SendSummary, StartFlow
 from flows.weekly import summary_rule
@@ -30,7 +31,6 @@ from services.core.conversation import Conversation
 from services.core.errors import Refused
 from services.core.failures import SetAside, attempt, each_alone
 from services.core.speaker import Speaker
-from services.schedules.schedules import occurrences
 from services.summaries import summaries
 from services.summaries.summaries import TeamSummary
 from store.models import FlowRun, Occurrence, Person

@@ -123,6 +123,32 @@ async def test_a_weekly_time_stays_local_across_a_dst_change(db, chat, clock):
     assert sent_at == ["22 08:00", "29 07:00", "05 07:00"]  # 09:00 in Madrid, CET then CEST
 
 
+@pytest.mark.parametrize(
+    ("night", "expected"),
+    [
+        (datetime(2026, 10, 24, 23, tzinfo=UTC), ["00:30"]),  # 02:30 CEST, not again at 02:30 CET
+        (datetime(2026, 3, 28, 23, tzinfo=UTC), ["01:00"]),  # 02:30 is skipped: at 03:00 CEST
+    ],
+    ids=["repeated", "skipped"],
+)
+async def test_a_checkin_at_an_hour_the_clocks_change_comes_once(db, chat, clock, night, expected):
+    """The nights Madrid's clocks go back and forward, ticked every ten minutes."""
+    early = {"id": "early", "what": {"flow": "weekly_checkin"}, "when": {"weekly": "sunday", "at": "02:30"}}
+    content = with_schedules(early)
+    keeper = Timekeeper(db, content, "Europe/Madrid", registry=registry_for(content))
+    clock.now = night - timedelta(days=1)
+    [ana] = await people(db, chat, "Ana")
+    sent_at = []
+    for step in range(24):
+        moment = night + timedelta(minutes=10 * step)
+        await tick_at(keeper, clock, moment)
+        if any(text.startswith(CHECKIN_FIRST) for text in await ana.new()):
+            sent_at.append(f"{moment:%H:%M}")
+            await ana.send("/cancel")
+            await ana.new()
+    assert sent_at == expected
+
+
 async def test_a_message_due_in_quiet_hours_waits_for_their_end_and_holidays_are_skipped(db, chat, clock):
     early = {"id": "early", "what": {"flow": "weekly_checkin"}, "when": {"weekly": "monday", "at": "06:00"}}
     content = with_schedules(early, quiet_hours={"start": "20:00", "end": "07:00"}, holidays=["2026-12-07"])

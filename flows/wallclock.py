@@ -1,0 +1,27 @@
+"""A wall-clock time on a day, in a timezone, as one moment. Every rule the program keeps in
+local time (schedules, circle meetings, PDSA prompts, quiet hours, a bulletin's time) turns into a
+moment here, so a change of summer time treats them all alike: a time the clocks pass twice is
+its first passing; a time the clocks skip is the first minute that exists after it (02:30 on the
+spring-forward night in Madrid is 03:00)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+_MINUTE = timedelta(minutes=1)
+
+
+def wall_time(day: date, at: time, zone: tzinfo) -> datetime:
+    """`at` on `day` as the clocks in `zone` show it, as a moment in UTC: compared with another
+    moment of the same zone, Python would compare clock faces and ignore which passing it is."""
+    shown = datetime.combine(day, at)
+    while not _exists(shown, zone):  # skipped: walk to the minute the clocks jumped to
+        shown = shown.replace(second=0, microsecond=0) + _MINUTE
+    return shown.replace(tzinfo=zone).astimezone(UTC)  # fold 0: the first passing
+
+
+def _exists(shown: datetime, zone: tzinfo) -> bool:
+    """Whether the clocks in `zone` ever show `shown` (naive): a skipped time does not come back
+    from a round trip through UTC."""
+    moment = shown.replace(tzinfo=zone)
+    return moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == shown
