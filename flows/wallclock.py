@@ -15,9 +15,12 @@ def wall_time(day: date, at: time, zone: tzinfo) -> datetime:
     """`at` on `day` as the clocks in `zone` show it, as a moment in UTC: compared with another
     moment of the same zone, Python would compare clock faces and ignore which passing it is."""
     shown = datetime.combine(day, at)
-    while not _exists(shown, zone):  # skipped: walk to the minute the clocks jumped to
-        shown = shown.replace(second=0, microsecond=0) + _MINUTE
-    return shown.replace(tzinfo=zone).astimezone(UTC)  # fold 0: the first passing
+    try:
+        while not _exists(shown, zone):  # skipped: walk to the minute the clocks jumped to
+            shown = shown.replace(second=0, microsecond=0) + _MINUTE
+        return shown.replace(tzinfo=zone).astimezone(UTC)  # fold 0: the first passing
+    except OverflowError:  # the last hours of year 9999 (someone's typing): no UTC for them
+        return shown.replace(tzinfo=zone)
 
 
 def _exists(shown: datetime, zone: tzinfo) -> bool:

@@ -5,6 +5,7 @@ UTC: Python never finds a time in a repeated hour equal to one of another zone.)
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,7 @@ from flows.measures import next_prompt
 from flows.pdsa import Prompts
 from flows.recurrence import occurrences
 from flows.schedules import QuietHours, Weekly
+from flows.wallclock import wall_time
 from services.bulletins.dialog import read_when
 from tests.unit.test_recurrence import MADRID
 
@@ -55,3 +57,10 @@ def test_every_local_time_keeps_its_place_across_a_change_of_summer_time(
     skipped, repeated = moment_of(SPRING).astimezone(UTC), moment_of(AUTUMN).astimezone(UTC)
     assert skipped == datetime(2026, 3, 29, 1, tzinfo=UTC)  # 03:00 CEST, the first minute after
     assert repeated == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST, the first passing
+
+
+def test_the_last_minute_of_year_9999_is_still_a_moment_anywhere() -> None:
+    """Typed by someone ("31/12/9999 23:59"): it must reach the bound check, not crash."""
+    for zone in (MADRID, ZoneInfo("America/Lima")):
+        moment = wall_time(date(9999, 12, 31), time(23, 59), zone)
+        assert moment > datetime(2026, 12, 6, tzinfo=UTC)
