@@ -45,6 +45,7 @@ from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
 from store.migrate import upgrade_to_head
+from store.private_files import private_file
 from store.statuses import OutboxStatus
 
 if TYPE_CHECKING:  # loaded by `run` only (wire)
@@ -625,6 +626,7 @@ def export_pdsa(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
+        private_file(out_file)  # people's words: a new file only its owner can read (0600)
         out_file.write_bytes(data)
         out.print(f"Wrote {out_file}.")
 

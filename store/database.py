@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from store.private_files import private_file, private_folder
 from store.sqlite_inline import connector
 from store.uow import UnitOfWork
 from store.urls import sqlite_path, to_async_url
@@ -28,7 +29,8 @@ def make_engine(url: str) -> AsyncEngine:
     but not its values, which can be someone's answers."""
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
+        private_file(path)
         engine = create_async_engine(to_async_url(url), async_creator=connector(path), hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from store.database import make_engine
-from store.urls import sqlite_path, to_async_url
+from store.urls import to_async_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -26,9 +26,6 @@ def upgrade_to_head(url: str) -> None:
     """Apply every migration not yet applied (runs its own event loop: call it from sync code
     or through `asyncio.to_thread`)."""
     to_async_url(url)  # refuse a bad URL before anything else
-    path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
 
 

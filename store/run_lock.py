@@ -31,6 +31,7 @@ from pathlib import Path
 
 import asyncpg
 
+from store.private_files import FILE_MODE, private_folder
 from store.urls import postgres_dsn, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,8 @@ def hold(url: str, on_lost: Callable[[], None] = stop_this_process) -> Callable[
 
 
 def _hold_file(path: Path) -> Callable[[], None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    private_folder(path.parent)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

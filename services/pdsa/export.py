@@ -1,13 +1,13 @@
 """PDSA projects as one CSV, for a person's own export (/pdsa export) and an admin's
 (`circlebot export pdsa`): a row per cycle and per data point, under its project, in time order.
-Spreadsheets open it as it is (UTF-8 with a byte-order mark, so accents survive Excel)."""
+Written as every CSV is (`services.core.spreadsheet`): a spreadsheet opens it as it is and runs
+none of it."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
+from services.core.spreadsheet import csv_bytes
 from store.models import Project
 from store.uow import UnitOfWork
 
@@ -50,9 +50,7 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
         person = None if person_id is None else people.get(person_id)
         return "" if person is None else person.name
 
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    rows: list[dict[str, object]] = []
     for project in projects:
         about = {
             "project": project.id,
@@ -66,7 +64,7 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
             answers = {**cycle.plan, **cycle.study, **cycle.act}
             started = "" if cycle.started_at is None else cycle.started_at.date().isoformat()
             row = {key: answers.get(key, "") for key in COLUMNS[12:20]}
-            writer.writerow(
+            rows.append(
                 {
                     **about,
                     **row,
@@ -77,18 +75,18 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
                 }
             )
         for point in (p for p in points if p.project_id == project.id):
-            writer.writerow(
+            rows.append(
                 {
                     **about,
                     "record": "point",
                     "cycle": number.get(point.cycle_id or 0, "baseline"),
                     "date": point.day.isoformat(),
-                    "value": f"{point.value:g}",
+                    "value": point.value,
                     "logged_by": name(point.person_id),
                 }
             )
         for note in (n for n in notes if n.project_id == project.id):
-            writer.writerow(
+            rows.append(
                 {
                     **about,
                     "record": note.kind,
@@ -98,4 +96,4 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
                     "text": note.text,
                 }
             )
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes(COLUMNS, rows)

@@ -355,6 +355,22 @@ async def test_pdsa_export_sends_her_a_csv_of_cycles_points_and_notes(db, chat):
     assert [r["text"] for r in rows if r["record"] == "note"] == ["A grandmother joined the visit."]
 
 
+async def test_her_export_quotes_her_words_a_spreadsheet_would_run(db, chat):
+    ana = await person(db, chat, "Ana")
+    await own_project(db, ana, measure="=1+1")
+    await ana.send("/log 60 20/11")
+    await ana.send('/note @HYPERLINK("http://example.org")')
+    await ana.send("/pdsa export")
+    async with db.unit_of_work() as uow:
+        (document,) = [r for r in await uow.outbox.due(FAR, 1000) if r.payload["method"] == "sendDocument"]
+        data = await uow.photos.data(document.payload["photo_of"])
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["record"], r["measure"], r["value"], r["text"]) for r in rows] == [
+        ("point", "'=1+1", "60", ""),
+        ("note", "'=1+1", "", '\'@HYPERLINK("http://example.org")'),
+    ]
+
+
 async def test_a_team_projects_members_get_its_data_prompts_outside_their_own_quiet_hours(
     db, chat, clock, keeper
 ):
