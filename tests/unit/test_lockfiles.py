@@ -31,13 +31,14 @@ def read_lock(lock: str) -> tuple[dict[str, set[str]], list[str]]:
             continue
         requirement, *hashes = text.split("--hash=sha256:")
         try:
-            specifiers = list(Requirement(requirement).specifier)
-        except InvalidRequirement:
-            specifiers = []
-        if len(specifiers) != 1 or specifiers[0].operator != "==" or not hashes:
+            pin = Requirement(requirement)
+        except InvalidRequirement:  # an option line (-e, --index-url) or a URL
+            pin = None
+        specifiers = list(pin.specifier) if pin else []
+        if pin is None or len(specifiers) != 1 or specifiers[0].operator != "==" or not hashes:
             problems.append(f"not one exact version with its hashes: {text[:80]}")
             continue
-        pins.setdefault(canonicalize_name(Requirement(requirement).name), set()).add(specifiers[0].version)
+        pins.setdefault(canonicalize_name(pin.name), set()).add(specifiers[0].version)
     return pins, problems
 
 
