@@ -3,20 +3,38 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest postgres-tools
+RUN_LOCK := requirements/run.lock
+DEV_LOCK := requirements/dev.lock
+PIP_INSTALL := $(BIN)/python -m pip install --quiet
 
-# Reinstall when pyproject.toml changes; the stamp remembers which extras were installed.
-$(VENV)/.run-installed: pyproject.toml
+.PHONY: run test lint typecheck pytest postgres-tools lock
+
+# Installs come from the hashed lockfiles only: pip refuses a file whose hash the lock does not
+# list, then the project itself goes in without its dependencies and with the locked build
+# backend. Reinstall when the lock changes; the stamp remembers which lock was installed.
+$(VENV)/.run-installed: $(RUN_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) --require-hashes -r $(RUN_LOCK)
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml
+$(VENV)/.dev-installed: $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) --require-hashes -r $(DEV_LOCK)
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.run-installed
+
+# Writes both lockfiles from pyproject.toml and requirements/install.in with the locked uv, for
+# every platform and Python 3.11 and later: the dev lock first, then the run lock held to its
+# versions, so the tests test what runs. A pin that pyproject.toml still allows stays;
+# LOCK_ARGS=--upgrade moves every package to its newest release, LOCK_ARGS='-P aiohttp' one.
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' $(LOCK_ARGS) pyproject.toml requirements/install.in
+lock: $(VENV)/.dev-installed
+	$(LOCK) --extra dev -o $(DEV_LOCK)
+	$(LOCK) -c $(DEV_LOCK) -o $(RUN_LOCK)
+	@git diff --quiet -- $(DEV_LOCK) $(RUN_LOCK) && echo 'The lockfiles are unchanged.' || \
+		git diff --stat -- $(DEV_LOCK) $(RUN_LOCK)
 
 # Without a token, show the product at once in the terminal simulator.
 run: $(VENV)/.run-installed
