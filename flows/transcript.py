@@ -18,6 +18,7 @@ from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import Field, field_validator
@@ -46,6 +47,15 @@ class Transcript(Model):
             if len(turn) != 1:
                 raise ValueError("each line of a conversation is either `you:` or `bot:`")
         return turns
+
+    @field_validator("timezone")
+    @classmethod
+    def _a_zone(cls, timezone: str) -> str:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{timezone!r} is not a timezone name like America/Lima") from None
+        return timezone
 
     @field_validator("now")
     @classmethod

@@ -44,7 +44,10 @@ def garble(file: str, old: str) -> Change:
 
 
 def write(file: str, text: str) -> Change:
-    return lambda folder: (folder / file).write_text(text, encoding="utf-8")
+    def change(folder: Path) -> None:
+        (folder / file).write_text(text, encoding="utf-8")
+
+    return change
 
 
 def remove(file: str) -> Change:
@@ -343,6 +346,10 @@ KINDS: dict[str, Kind] = {
             "transcripts/weekly_checkin.en.yaml:4: now: '2026-02-31T15:00:00Z' cannot be read "
             "(day is out of range for month)"
         ),
+    ),
+    "a transcript's timezone that is not one": kind(
+        replace(CHECKIN_EN, "timezone: UTC", "timezone: Mars/Olympus"),
+        expect="transcripts/weekly_checkin.en.yaml:3: timezone: 'Mars/Olympus' is not a timezone name like America/Lima",
     ),
     "a transcript of no flow": kind(
         replace(CHECKIN_EN, "flow: weekly_checkin", "flow: weekly_chekin"),
