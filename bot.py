@@ -353,7 +353,7 @@ def simulate(
         raise Stop(f"unknown language {lang!r}; languages: {', '.join(languages.languages)}")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise Stop(f"unknown timezone {timezone!r}") from None
     if lang not in languages.enabled:
         out.print(f"[yellow]{lang} is not enabled: missing words fall back to {languages.default}.[/]")

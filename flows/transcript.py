@@ -53,7 +53,7 @@ class Transcript(Model):
     def _a_zone(cls, timezone: str) -> str:
         try:
             ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
             raise ValueError(f"{timezone!r} is not a timezone name like America/Lima") from None
         return timezone
 
