@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,14 +30,14 @@ from rich.table import Column, Table
 
 from flows import circle_script
 from flows.content import Content, read_content
-from flows.loader import ContentError
+from flows.loader import ContentError, Problem
 from flows.run import RunStatus
 from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
-from flows.validate import load_content
+from flows.validate import load_content, unshowable
 from services.bulletins import bulletins
-from services.core.config import Settings, SettingsError, load_settings
+from services.core.config import Settings, SettingsError, load_content_dir, load_settings
 from services.core.errors import Refused
 from services.joining import bot_identity, invites, people
 from services.pdsa import export as pdsa_export
@@ -97,8 +97,17 @@ def now() -> datetime:
 
 
 def settings() -> Settings:
+    return setting(load_settings)
+
+
+def content_dir() -> Path:
+    """The content folder: `validate`, `simulate` and `preview-session` read no other setting."""
+    return setting(load_content_dir)
+
+
+def setting(read: Callable[[], T]) -> T:
     try:
-        return load_settings()
+        return read()
     except SettingsError as error:
         raise Stop(str(error)) from None
 
@@ -129,14 +138,18 @@ def show_table(columns: Sequence[str | Column], rows: Sequence[Sequence[str]], e
     out.print(table if rows else empty)
 
 
-def content_or_stop(folder: Path) -> Content:
+def content_or_stop(folder: Path, load: Callable[[Path], Content] = load_content) -> Content:
     """The content, or one line per problem on stderr and exit code 1."""
     try:
-        return load_content(folder)
+        return load(folder)
     except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        raise typer.Exit(1) from None
+        problems_stop(error.problems)
+
+
+def problems_stop(problems: Sequence[Problem]) -> NoReturn:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    raise typer.Exit(1)
 
 
 # run ---------------------------------------------------------------------------------------
@@ -299,7 +312,7 @@ def validate(
     folder: Annotated[Path | None, typer.Argument(help="Content folder (default: CIRCLEBOT_CONTENT)")] = None,
 ) -> None:
     """Check all content: schema, goto targets, reachability, conditions, translations, transcripts."""
-    content = content_or_stop(folder or settings().content_dir)
+    content = content_or_stop(folder or content_dir())
     languages = content.languages
     words = content.catalog.messages
     partial = [
@@ -326,8 +339,7 @@ def simulate(
     ] = None,
 ) -> None:
     """Play a flow in the terminal with the bot's own engine (numbers press buttons)."""
-    config = settings()
-    content = content_or_stop(config.content_dir)
+    content = content_or_stop(content_dir())
     flow = content.flows.get(flow_id)
     if flow is None:
         raise Stop(f"no flow {flow_id!r}; flows: {', '.join(sorted(content.flows))}")
@@ -342,7 +354,7 @@ def simulate(
         raise Stop(f"unknown language {lang!r}; languages: {', '.join(languages.languages)}")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise Stop(f"unknown timezone {timezone!r}") from None
     if lang not in languages.enabled:
         out.print(f"[yellow]{lang} is not enabled: missing words fall back to {languages.default}.[/]")
@@ -394,13 +406,7 @@ def preview_session(
     record: Annotated[bool, typer.Option("--record", help="Write it as the session's golden script")] = False,
 ) -> None:
     """Print a learning-circle session as the group and its members will read it."""
-    folder = settings().content_dir
-    try:
-        content = read_content(folder)  # shape only: the golden script may be what is missing
-    except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        raise typer.Exit(1) from None
+    content = content_or_stop(content_dir(), read_content)  # its golden script may be what is missing
     sessions = {} if content.circles is None else content.circles.sessions
     template = sessions.get(session_id)
     if template is None:
@@ -408,6 +414,8 @@ def preview_session(
     lang = lang or content.languages.default
     if lang not in content.languages.languages:
         raise Stop(f"unknown language {lang!r}; languages: {', '.join(content.languages.languages)}")
+    if problems := unshowable(content, session_id, lang):
+        problems_stop(problems)
     text = circle_script.script(content.catalog, lang, template)
     if record:
         path = circle_script.script_path(content.root, session_id, lang)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flows.circles import Segment, SessionTemplate
 from flows.i18n import CIRCLE_SPEAKERS, Catalog
-from flows.loader import Problem
+from flows.loader import ContentError, Problem, Source, text_of
 
 SCRIPTS = "scripts"  # beside the session templates
 
@@ -71,14 +71,20 @@ def script_path(root: Path, session_id: str, lang: str) -> Path:
     return root / "circles" / SCRIPTS / f"{session_id}.{lang}.txt"
 
 
-def check_script(root: Path, catalog: Catalog, lang: str, template: SessionTemplate) -> list[Problem]:
-    """The golden script exists and says what the bot would; else the first line that differs."""
+def check_script(
+    root: Path, catalog: Catalog, lang: str, template: SessionTemplate, source: Source
+) -> list[Problem]:
+    """The golden script exists and says what the bot would; else the first line that differs.
+    A missing script is a problem of its session's file (`source`)."""
     path = script_path(root, template.id, lang)
     shown = str(path.relative_to(root))
     if not path.is_file():
         record = f"circlebot preview-session {template.id} --lang {lang} --record"
-        return [Problem(shown, None, "", f"no golden script (write it with `{record}`)")]
-    written = path.read_text(encoding="utf-8").split("\n")
+        return [source.problem(("id",), f"no golden script {shown} (write it with `{record}`)")]
+    try:
+        written = text_of(path, shown).split("\n")
+    except ContentError as error:
+        return error.problems
     said = script(catalog, lang, template).split("\n")
     for number, (old, new) in enumerate(zip(written, said, strict=False), start=1):
         if old != new:

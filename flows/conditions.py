@@ -149,7 +149,10 @@ class _Parser:
     def parse(self) -> Node:
         if not self.tokens:
             raise ConditionError("the condition is empty")
-        node = self.disjunction()
+        try:
+            node = self.disjunction()
+        except RecursionError:  # hundreds of brackets or `not`s: no person writes that
+            raise ConditionError(f"nested too deeply in {self.source[:30]!r}…") from None
         if self.peek()[0] != "eof":
             raise ConditionError(f"unexpected {self.peek()[1]!r} in {self.source!r}")
         return node

@@ -25,6 +25,7 @@ from flows.schedules import Schedules
 from flows.spec import Flow, Languages
 
 T = TypeVar("T")
+OWN_FILES = ("languages", "schedules", "pdsa")  # their sources sit beside the flows'
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Content:
     root: Path
     catalog: Catalog
     flows: dict[str, Flow]
-    # By flow id; `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `circles/<file>`.
+    # By flow id; `languages`, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `circles/<file>`.
     sources: dict[str, Source]
     schedules: Schedules
     pdsa: PdsaContent | None = None  # None: the program runs no PDSA projects
@@ -75,6 +76,10 @@ def read_content(root: Path) -> Content:
         source, flow = parsed_flow
         if flow.id != path.stem:
             problems.append(source.problem(("id",), f"the flow id must match its file name ({path.stem!r})"))
+        elif flow.id in OWN_FILES:
+            problems.append(
+                source.problem(("id",), f"{flow.id!r} is the name of the folder's {flow.id}.yaml")
+            )
         flows[flow.id] = flow
         sources[flow.id] = source
     schedules = Schedules()
@@ -88,6 +93,7 @@ def read_content(root: Path) -> Content:
     circles = _circles(root, parse, sources, problems)
     if problems or parsed_languages is None:
         raise ContentError(problems)
+    sources["languages"] = parsed_languages[0]
     return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules, pdsa, circles)
 
 

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from flows.faults import reason_of
+
 PathKey = tuple[str | int, ...]
 T = TypeVar("T")
 
@@ -67,6 +69,8 @@ class Source:
         except ValidationError as error:
             problems = [self._explain(item) for item in error.errors()]
             raise ContentError(sorted(problems, key=lambda problem: problem.line or 0)) from None
+        except Exception as error:  # a validator's own fault: this file's problem, not a traceback
+            raise ContentError([self.problem((), unexpected(error))]) from None
 
     def _explain(self, item: Any) -> Problem:
         path = self._real_path(item["loc"])
@@ -101,40 +105,108 @@ def _holds(node: Any, part: Any) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
+# libyaml (in PyYAML's wheels) reads content about ten times faster than PyYAML's own loader,
+# which reads again a file libyaml refuses: its messages name the character or the alias.
+FAST_LOADER: type[yaml.CSafeLoader | yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read(path: Path, root: Path) -> Source:
-    """Load one YAML file; a syntax error or a key given twice is a problem with its line."""
+    """Load one YAML file; a syntax error, a key given twice, a value YAML cannot make or an
+    alias inside itself is a problem with its line. It raises nothing but `ContentError`."""
     name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(name, None, "", f"cannot read: {error}")]) from None
-    loader = yaml.SafeLoader(text)
+    text = text_of(path, name)
     source = Source(name, None)
     try:
-        node = loader.get_single_node()
-        source.data = None if node is None else _build(loader, node, (), source)
+        try:
+            source.data = _tree(FAST_LOADER, text, source)
+        except yaml.YAMLError:
+            source.data = _tree(yaml.SafeLoader, text, source)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise ContentError([Problem(name, line, "", f"not valid YAML: {error.problem}")]) from None
-    finally:
-        loader.dispose()
+        at = mark.line + 1 if mark else None
+        raise ContentError([Problem(name, at, "", f"not valid YAML: {error.problem}")]) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        message = f"not valid YAML: character #x{error.character:04x}: {error.reason}"
+        raise ContentError([Problem(name, line, "", message)]) from None
+    except ContentError:
+        raise
+    except Exception as error:
+        raise ContentError([Problem(name, None, "", unexpected(error))]) from None
     return source
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: PathKey, source: Source) -> Any:
-    source.lines[path] = node.start_mark.line + 1
+def text_of(path: Path, name: str) -> str:
+    """A content file's text; one that cannot be read, or is not UTF-8, is a problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ContentError([Problem(name, None, "", f"cannot read: {error.strerror}")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentError([Problem(name, line, "", "not UTF-8 text: save it as UTF-8")]) from None
+
+
+def unexpected(error: Exception) -> str:
+    """What a check that stopped on an error says, in place of a traceback: a problem reported
+    beside it may be the cause (a word the bot cannot fill in), else it is circlebot's own."""
+    why = reason_of(error)
+    return f"checking stopped here ({why}); if no other problem explains it, please report it"
+
+
+def _tree(kind: type[yaml.CSafeLoader | yaml.SafeLoader], text: str, source: Source) -> Any:
+    loader = kind(text)
+    source.lines = {}
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node, (), source, frozenset())
+    finally:
+        loader.dispose()
+
+
+def _build(
+    loader: yaml.CSafeLoader | yaml.SafeLoader,
+    node: yaml.Node,
+    path: PathKey,
+    source: Source,
+    above: frozenset[int],
+) -> Any:
+    """The value of `node`, recording the line of every path; `above` are the collections this
+    one sits in (an alias may point back at one of them)."""
+    line = source.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in above:
+            raise ContentError(
+                [Problem(source.file, line, dotted(path), "an alias inside itself: it never ends")]
+            )
+        above = above | {id(node)}
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = "a key is a word or a number, not a list or a mapping"
+                raise ContentError([Problem(source.file, key_line, dotted(path), message)])
+            key = _scalar(loader, key_node, path, source)
             if key in mapping:
-                line = key_node.start_mark.line + 1
-                problem = Problem(source.file, line, dotted((*path, key)), "this key is given twice")
+                problem = Problem(source.file, key_line, dotted((*path, key)), "this key is given twice")
                 raise ContentError([problem])
-            mapping[key] = _build(loader, value_node, (*path, key), source)
-            source.lines[(*path, key)] = key_node.start_mark.line + 1
+            mapping[key] = _build(loader, value_node, (*path, key), source, above)
+            source.lines[(*path, key)] = key_line
         return mapping
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), source) for i, item in enumerate(node.value)]
-    return loader.construct_object(node)
+        return [_build(loader, item, (*path, i), source, above) for i, item in enumerate(node.value)]
+    return _scalar(loader, node, path, source)
+
+
+def _scalar(
+    loader: yaml.CSafeLoader | yaml.SafeLoader, node: yaml.Node, path: PathKey, source: Source
+) -> Any:
+    """A scalar as YAML reads it; one it cannot make (a date like 2026-02-31) is a problem."""
+    try:
+        return loader.construct_object(node)
+    except ValueError as error:
+        message = f"{node.value!r} cannot be read ({error})"
+        raise ContentError([Problem(source.file, node.start_mark.line + 1, dotted(path), message)]) from None

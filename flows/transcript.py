@@ -14,15 +14,17 @@ can write by hand or record with `circlebot simulate FLOW --record FILE`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import Field, field_validator
 
 from flows.content import Content
-from flows.loader import ContentError, Problem, Source, read
+from flows.loader import ContentError, PathKey, Problem, Source, read, unexpected
 from flows.run import RunStatus
 from flows.simulator import Conversation
 from flows.spec import Model
@@ -46,6 +48,15 @@ class Transcript(Model):
                 raise ValueError("each line of a conversation is either `you:` or `bot:`")
         return turns
 
+    @field_validator("timezone")
+    @classmethod
+    def _a_zone(cls, timezone: str) -> str:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+            raise ValueError(f"{timezone!r} is not a timezone name like America/Lima") from None
+        return timezone
+
     @field_validator("now")
     @classmethod
     def _aware(cls, now: datetime) -> datetime:
@@ -54,9 +65,10 @@ class Transcript(Model):
         return now
 
 
-def replay(path: Path, content: Content) -> list[Problem]:
+def replay(path: Path, content: Content, faulty: Collection[str] = frozenset()) -> list[Problem]:
     """Play the person's lines through the engine; report the first line the bot says
-    differently, with the transcript's file and line."""
+    differently, with the transcript's file and line. A transcript whose flow is in `faulty`
+    (files with problems) is not played: a goto to nowhere, a loop, a missing text."""
     try:
         source = read(path, content.root)
         transcript = source.parse(Transcript)
@@ -65,22 +77,28 @@ def replay(path: Path, content: Content) -> list[Problem]:
     flow = content.flows.get(transcript.flow)
     if flow is None:
         return [source.problem(("flow",), f"no flow {transcript.flow!r}")]
-    conversation = Conversation(flow, content.catalog, transcript.lang, transcript.timezone)
-    pending = conversation.begin(transcript.now)
-    for position, turn in enumerate(transcript.conversation):
-        at = ("conversation", position)
-        if "you" in turn:
-            if pending:
-                return [_differs(source, at, pending[0], "the person speaking")]
-            if not conversation.active:
-                return [source.problem(at, "the conversation has already ended")]
-            pending = conversation.send(turn["you"], transcript.now)
-        elif not pending:
-            return [source.problem(at, "the bot says nothing more here")]
-        elif pending[0].rstrip() != turn["bot"].rstrip():
-            return [_differs(source, at, pending[0], turn["bot"])]
-        else:
-            pending.pop(0)
+    if (flow_file := content.sources[transcript.flow].file) in faulty:
+        return [source.problem(("flow",), f"not replayed: {flow_file} has problems")]
+    at: PathKey = ("flow",)
+    try:
+        conversation = Conversation(flow, content.catalog, transcript.lang, transcript.timezone)
+        pending = conversation.begin(transcript.now)
+        for position, turn in enumerate(transcript.conversation):
+            at = ("conversation", position)
+            if "you" in turn:
+                if pending:
+                    return [_differs(source, at, pending[0], "the person speaking")]
+                if not conversation.active:
+                    return [source.problem(at, "the conversation has already ended")]
+                pending = conversation.send(turn["you"], transcript.now)
+            elif not pending:
+                return [source.problem(at, "the bot says nothing more here")]
+            elif pending[0].rstrip() != turn["bot"].rstrip():
+                return [_differs(source, at, pending[0], turn["bot"])]
+            else:
+                pending.pop(0)
+    except Exception as error:  # the engine's own fault on this line: one problem, not a traceback
+        return [source.problem(at, unexpected(error))]
     if pending:
         return [_differs(source, ("conversation",), pending[0], "the end of the transcript")]
     if transcript.ends and conversation.state.status != transcript.ends:

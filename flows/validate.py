@@ -4,14 +4,16 @@ exists in every enabled language. `load_content` is what the bot and the CLI cal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from flows.circle_script import check_script
+from flows.circles import CirclesContent
 from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, Node, Not
 from flows.content import Content, read_content
 from flows.i18n import CATALOG_KEYS, placeholders
-from flows.loader import ContentError, PathKey, Problem, Source
+from flows.loader import ContentError, PathKey, Problem, Source, unexpected
 from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, SHORT_TAGS, TAG, tags_of
 from flows.schedules import SendBulletin, StartFlow
 from flows.spec import (
@@ -38,36 +40,70 @@ def load_content(root: Path) -> Content:
     return content
 
 
+def unshowable(content: Content, session_id: str, lang: str) -> list[Problem]:
+    """What keeps a session from being shown in `lang` (`preview-session`): problems of its own
+    words, or of the words of `lang` or the default language. Its golden scripts do not count:
+    writing them is what a preview is for."""
+    assert content.circles is not None, "a session of no circles"
+    source = content.sources[f"circles/{session_id}"]
+    texts = list(content.circles.sessions[session_id].texts())
+    problems = [*_check_catalogs(content), *_missing_translations(source, texts, content)]
+    reads = {source.file, f"i18n/{lang}.yaml", f"i18n/{content.languages.default}.yaml"}
+    return [problem for problem in problems if problem.file in reads]
+
+
 def check(content: Content) -> list[Problem]:
+    """Every problem of the folder. Each file is checked on its own: an error of circlebot's own
+    while checking one is a problem of that file, and the others are still checked. A golden
+    transcript or script is played only once its flow or session has no problems: a goto to
+    nowhere or a loop would stop or hang it."""
     problems = _check_catalogs(content)
     commands: dict[str, str] = {}
-    for flow_id, flow in content.flows.items():
-        if flow.command is not None and flow.command in commands:
-            taken = f"/{flow.command} already starts {commands[flow.command]}"
-            problems.append(content.sources[flow_id].problem(("command",), taken))
-        elif flow.command is not None:
-            commands[flow.command] = flow_id
-        source = content.sources[flow_id]
-        problems += _check_graph(flow, source)
-        problems += _check_conditions(flow, source)
-        problems += _check_texts(flow, source, content)
-        problems += [
-            source.problem(("for_roles", i), f"no flow is for {role!r} (roles: {', '.join(PROGRAM_ROLES)})")
-            for i, role in enumerate(flow.for_roles)
-            if role not in PROGRAM_ROLES
-        ]
-    problems += _check_schedules(content)
-    problems += _check_pdsa(content)
+    for flow_id in content.flows:
+        problems += _checked(content.sources[flow_id], partial(_check_flow, content, flow_id, commands))
+    if "schedules" in content.sources:
+        problems += _checked(content.sources["schedules"], partial(_check_schedules, content))
+    if content.pdsa is not None:
+        problems += _checked(content.sources["pdsa"], partial(_check_pdsa, content))
     problems += _check_circles(content)
+    faulty = {problem.file for problem in problems}
     for path in content.transcripts():
-        problems += replay(path, content)
+        problems += replay(path, content, faulty)
+    return problems
+
+
+def _checked(source: Source, check: Callable[[], list[Problem]]) -> list[Problem]:
+    """What `check` finds in `source`; circlebot's own error while looking is one problem of that
+    file, with its line, in place of a traceback (one failure stays one failure)."""
+    try:
+        return check()
+    except Exception as error:
+        return [source.problem((), unexpected(error))]
+
+
+def _check_flow(content: Content, flow_id: str, commands: dict[str, str]) -> list[Problem]:
+    """One flow: its command is its own, its steps lead somewhere, its conditions name its steps,
+    its words exist in every enabled language, its roles exist."""
+    flow, source = content.flows[flow_id], content.sources[flow_id]
+    problems: list[Problem] = []
+    if flow.command is not None and flow.command in commands:
+        taken = f"/{flow.command} already starts {commands[flow.command]}"
+        problems.append(source.problem(("command",), taken))
+    elif flow.command is not None:
+        commands[flow.command] = flow_id
+    problems += _check_graph(flow, source)
+    problems += _check_conditions(flow, source)
+    problems += _check_texts(flow, source, content)
+    problems += [
+        source.problem(("for_roles", i), f"no flow is for {role!r} (roles: {', '.join(PROGRAM_ROLES)})")
+        for i, role in enumerate(flow.for_roles)
+        if role not in PROGRAM_ROLES
+    ]
     return problems
 
 
 def _check_schedules(content: Content) -> list[Problem]:
     """Every scheduled flow exists, and a scheduled bulletin speaks every enabled language."""
-    if "schedules" not in content.sources:
-        return []
     source, problems = content.sources["schedules"], []
     for i, schedule in enumerate(content.schedules.schedules):
         what = schedule.what
@@ -106,7 +142,8 @@ def _check_pdsa(content: Content) -> list[Problem]:
             known = ", ".join(sorted(content.flows))
             problems.append(source.problem(("flows", part), f"no flow {flow_id!r} (flows: {known})"))
         else:
-            problems += _check_pdsa_tags(flow, part, content.sources[flow_id])
+            source_of_flow = content.sources[flow_id]
+            problems += _checked(source_of_flow, partial(_check_pdsa_tags, flow, part, source_of_flow))
     for i, template in enumerate(content.pdsa.templates):
         problems += _missing_translations(
             source, [(("templates", i, *path), text) for path, text in template.texts()], content
@@ -115,23 +152,40 @@ def _check_pdsa(content: Content) -> list[Problem]:
 
 
 def _check_circles(content: Content) -> list[Problem]:
-    """Every set names sessions that exist, and every text speaks every enabled language."""
+    """Every set names sessions that exist, every text speaks every enabled language, and every
+    session's golden scripts say what the bot would (once its file has no problems)."""
     if content.circles is None:
         return []
+    circles, source = content.circles, content.sources["circles/sets"]
+    problems = _checked(source, partial(_check_sets, content, circles))
+    for session_id, session in circles.sessions.items():
+        session_source = content.sources[f"circles/{session_id}"]
+        texts = list(session.texts())
+        problems += _checked(session_source, partial(_missing_translations, session_source, texts, content))
+    faulty = {problem.file for problem in problems}
+    for session_id, session in circles.sessions.items():
+        session_source = content.sources[f"circles/{session_id}"]
+        for lang in content.languages.enabled:
+            if session_source.file in faulty:
+                not_yet = f"the {lang} golden script is not checked: {session_source.file} has problems"
+                problems.append(session_source.problem(("id",), not_yet))
+            else:
+                check_one = partial(
+                    check_script, content.root, content.catalog, lang, session, session_source
+                )
+                problems += _checked(session_source, check_one)
+    return problems
+
+
+def _check_sets(content: Content, circles: CirclesContent) -> list[Problem]:
     source, problems = content.sources["circles/sets"], []
-    for i, one in enumerate(content.circles.sets):
+    for i, one in enumerate(circles.sets):
         problems += _missing_translations(source, [(("sets", i, "title"), one.title)], content)
         for k, session_id in enumerate(one.sessions):
-            if session_id not in content.circles.sessions:
-                known = ", ".join(sorted(content.circles.sessions)) or "none"
+            if session_id not in circles.sessions:
+                known = ", ".join(sorted(circles.sessions)) or "none"
                 missing = f"no session {session_id!r} (sessions: {known})"
                 problems.append(source.problem(("sets", i, "sessions", k), missing))
-    for session_id, session in content.circles.sessions.items():
-        problems += _missing_translations(
-            content.sources[f"circles/{session_id}"], list(session.texts()), content
-        )
-        for lang in content.languages.enabled:
-            problems += check_script(content.root, content.catalog, lang, session)
     return problems
 
 
@@ -321,39 +375,59 @@ def _missing_translations(
 
 
 def _check_catalogs(content: Content) -> list[Problem]:
-    """The default language has every word the code uses; each enabled language has every
-    word the default has; translations keep the same `{placeholders}`."""
-    languages = content.languages
-    catalog = content.catalog.messages
-    problems: list[Problem] = []
-    default = catalog.get(languages.default)
-    default_source = content.sources.get(f"i18n/{languages.default}")
-    if default is None or default_source is None:
-        return [Problem(f"i18n/{languages.default}.yaml", None, "", "the default language has no file")]
-    for key in sorted(CATALOG_KEYS - default.keys()):
-        problems.append(Problem(default_source.file, None, "", f"{key!r} is missing (the bot needs it)"))
-    for lang in sorted(catalog.keys() | set(languages.enabled)):
-        source = content.sources.get(f"i18n/{lang}")
-        if lang not in languages.languages:
-            problems.append(
-                Problem(f"i18n/{lang}.yaml", None, "", f"{lang!r} is not a language in languages.yaml")
-            )
-            continue
-        if source is None:
-            problems.append(Problem(f"i18n/{lang}.yaml", None, "", "an enabled language has no file"))
-            continue
-        words = catalog[lang]
-        if lang in languages.enabled:
-            for key in sorted(default.keys() - words.keys()):
-                problems.append(source.problem((), f"{key!r} is not translated"))
-        for key in sorted(words.keys() - default.keys()):
-            problems.append(source.problem((key,), "unknown key (not in the default language)"))
-        if "chart.months" in words and len(words["chart.months"].split("|")) != 12:
-            problems.append(source.problem(("chart.months",), "needs twelve month names separated by |"))
-        for key in sorted(words.keys() & default.keys()):
-            if placeholders(words[key]) != placeholders(default[key]):
-                expected = ", ".join(sorted(placeholders(default[key]))) or "none"
-                problems.append(
-                    source.problem((key,), f"placeholders differ from {languages.default} ({expected})")
-                )
+    """The default and every enabled language have their file; then each file on its own."""
+    languages, catalog = content.languages, content.catalog.messages
+    listed = content.sources["languages"]
+    if languages.default not in catalog:
+        return [listed.problem(("default",), f"no i18n/{languages.default}.yaml for the default language")]
+    problems = [
+        listed.problem(("enabled", i), f"no i18n/{lang}.yaml for an enabled language")
+        for i, lang in enumerate(languages.enabled)
+        if lang not in catalog
+    ]
+    for lang in sorted(catalog):
+        problems += _checked(content.sources[f"i18n/{lang}"], partial(_check_catalog, content, lang))
     return problems
+
+
+def _check_catalog(content: Content, lang: str) -> list[Problem]:
+    """The default language has every word the code uses; an enabled language has every word
+    the default has; every word is a template the bot can fill in, with the default's
+    `{placeholders}`."""
+    languages, source = content.languages, content.sources[f"i18n/{lang}"]
+    default, words = content.catalog.messages[languages.default], content.catalog.messages[lang]
+    if lang not in languages.languages:
+        return [source.problem((), f"{lang!r} is not a language in languages.yaml")]
+    if lang == languages.default:
+        problems = [
+            source.problem((), f"{key!r} is missing (the bot needs it)")
+            for key in sorted(CATALOG_KEYS - words.keys())
+        ]
+    elif lang in languages.enabled:
+        problems = [
+            source.problem((), f"{key!r} is not translated") for key in sorted(default.keys() - words.keys())
+        ]
+    else:
+        problems = []
+    for key in sorted(words.keys() - default.keys()):
+        problems.append(source.problem((key,), "unknown key (not in the default language)"))
+    if "chart.months" in words and len(words["chart.months"].split("|")) != 12:
+        problems.append(source.problem(("chart.months",), "needs twelve month names separated by |"))
+    for key in sorted(words):
+        fields, expected = _fields(words[key]), _fields(default.get(key, ""))
+        if fields is None:
+            problems.append(
+                source.problem((key,), "a `{` or `}` the bot cannot fill in (write `{{` or `}}` for one)")
+            )
+        elif expected is not None and key in default and fields != expected:
+            named = ", ".join(sorted(expected)) or "none"
+            problems.append(source.problem((key,), f"placeholders differ from {languages.default} ({named})"))
+    return problems
+
+
+def _fields(template: str) -> frozenset[str] | None:
+    """The `{placeholders}` of a template, or None when `str.format` cannot read it."""
+    try:
+        return placeholders(template)
+    except ValueError:
+        return None

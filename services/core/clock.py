@@ -14,9 +14,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from flows.content import Content
+from flows.faults import reason_of
 from services.core import prompts
 from services.core.conversation import Conversation, RunEnded
-from services.core.failures import SetAside, each_alone, reason_of
+from services.core.failures import SetAside, each_alone
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
 from store.database import Database

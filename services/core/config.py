@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -50,13 +50,7 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> Settings:
     """Read settings; the process environment wins over `.env`."""
-    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
-    values.update(os.environ if environ is None else environ)
-
-    def get(name: str) -> str | None:
-        value = values.get(name, "").strip()
-        return value or None
-
+    get = _reader(environ, env_file)
     token = get("TELEGRAM_BOT_TOKEN")
     if token is not None and not TOKEN_PATTERN.match(token):
         raise SettingsError(
@@ -76,9 +70,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Pat
     except ValueError as error:
         raise SettingsError(f"DATABASE_URL: {error}") from None
 
-    content_dir = Path(get("CIRCLEBOT_CONTENT") or BUNDLED_CONTENT)
-    if not content_dir.is_dir():
-        raise SettingsError(f"CIRCLEBOT_CONTENT: there is no folder {str(content_dir)!r}")
+    content_dir = _content_dir(get)
 
     timezone = get("CIRCLEBOT_TIMEZONE") or "UTC"
     try:
@@ -100,3 +92,29 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Pat
     except ValueError as error:
         raise SettingsError(f"CIRCLEBOT_GIVE_UP_AFTER: {error}") from None
     return Settings(token, api_url, database_url, content_dir, timezone, rate_scale, give_up_after)
+
+
+def load_content_dir(environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> Path:
+    """The content folder alone: `validate`, `simulate` and `preview-session` need nothing else,
+    so a Telegram or database setting they never use (a token of the wrong shape) cannot stop
+    them."""
+    return _content_dir(_reader(environ, env_file))
+
+
+def _reader(environ: Mapping[str, str] | None, env_file: Path) -> Callable[[str], str | None]:
+    """A setting by name, blank as unset; the process environment wins over `.env`."""
+    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    return get
+
+
+def _content_dir(get: Callable[[str], str | None]) -> Path:
+    content_dir = Path(get("CIRCLEBOT_CONTENT") or BUNDLED_CONTENT)
+    if not content_dir.is_dir():
+        raise SettingsError(f"CIRCLEBOT_CONTENT: there is no folder {str(content_dir)!r}")
+    return content_dir

@@ -14,15 +14,14 @@ keeps an item's own error to be raised again when that item's turn comes.
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import inspect
 
+from flows.faults import reason_of
 from store.errors import is_store_error
 from store.models import Base
 from store.uow import UnitOfWork
@@ -30,7 +29,6 @@ from store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -95,22 +93,6 @@ async def attempt(work: Awaitable[T]) -> T | Exception:
         if is_store_error(error):
             raise
         return error
-
-
-def reason_of(error: BaseException) -> str:
-    """The error's type and the line of our code that raised it: enough to find the fault,
-    nothing of what it was working on."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _ours(frame.filename)]
-    if not frames:
-        return type(error).__name__
-    last = frames[-1]
-    where = Path(last.filename).resolve().relative_to(ROOT)
-    return f"{type(error).__name__} at {where}:{last.lineno} in {last.name}"[:255]
-
-
-def _ours(filename: str) -> bool:
-    path = Path(filename).resolve()
-    return path.is_relative_to(ROOT) and ".venv" not in path.parts
 
 
 def _identity(item: object) -> object:

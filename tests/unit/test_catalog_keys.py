@@ -136,5 +136,5 @@ def test_validate_names_the_file_and_a_missing_key(tmp_path: Path):
     with pytest.raises(ContentError) as caught:
         load_content(folder)
     assert [str(problem) for problem in caught.value.problems] == [
-        "i18n/en.yaml: 'circle.reminder_hour' is missing (the bot needs it)"
+        "i18n/en.yaml:2: 'circle.reminder_hour' is missing (the bot needs it)"
     ]
