@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -36,6 +36,7 @@ from flows.simulator import Conversation
 from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
 from flows.validate import load_content, unshowable
+from flows.wallclock import zone_named
 from services.bulletins import bulletins
 from services.core.config import Settings, SettingsError, load_content_dir, load_settings
 from services.core.errors import Refused
@@ -352,10 +353,8 @@ def simulate(
     lang = lang or languages.default
     if lang not in languages.languages:
         raise Stop(f"unknown language {lang!r}; languages: {', '.join(languages.languages)}")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
-        raise Stop(f"unknown timezone {timezone!r}") from None
+    if zone_named(timezone) is None:
+        raise Stop(f"unknown timezone {timezone!r}")
     if lang not in languages.enabled:
         out.print(f"[yellow]{lang} is not enabled: missing words fall back to {languages.default}.[/]")
 

@@ -18,7 +18,6 @@ from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import Field, field_validator
@@ -28,6 +27,7 @@ from flows.loader import ContentError, PathKey, Problem, Source, read, unexpecte
 from flows.run import RunStatus
 from flows.simulator import Conversation
 from flows.spec import Model
+from flows.wallclock import zone_named
 
 Turn = dict[Literal["you", "bot"], str]
 
@@ -51,10 +51,8 @@ class Transcript(Model):
     @field_validator("timezone")
     @classmethod
     def _a_zone(cls, timezone: str) -> str:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
-            raise ValueError(f"{timezone!r} is not a timezone name like America/Lima") from None
+        if zone_named(timezone) is None:
+            raise ValueError(f"{timezone!r} is not a timezone name like America/Lima")
         return timezone
 
     @field_validator("now")

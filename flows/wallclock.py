@@ -7,8 +7,19 @@ spring-forward night in Madrid is 03:00)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _MINUTE = timedelta(minutes=1)
+
+
+def zone_named(name: str) -> ZoneInfo | None:
+    """The timezone called `name`, or None when there is none: the settings, a transcript and
+    the simulator ask here, so a name with a dot, a stray slash or the length of a paragraph (too
+    long for a file name) is refused alike."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 def wall_time(day: date, at: time, zone: tzinfo) -> datetime:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
 from content import BUNDLED_CONTENT
 from flows.spec import parse_duration
+from flows.wallclock import zone_named
 from store.urls import DEFAULT_DATABASE_URL, to_async_url
 
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -73,12 +73,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = Pat
     content_dir = _content_dir(get)
 
     timezone = get("CIRCLEBOT_TIMEZONE") or "UTC"
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if zone_named(timezone) is None:
         raise SettingsError(
             f"CIRCLEBOT_TIMEZONE: {timezone!r} is not a timezone name like Africa/Nairobi or America/Lima"
-        ) from None
+        )
     raw_scale = get("CIRCLEBOT_RATE_SCALE") or "1"
     try:
         rate_scale = float(raw_scale)

@@ -48,6 +48,7 @@ def test_the_api_root_loses_a_trailing_slash(tmp_path):
         ("DATABASE_URL", "oracle://x", "DATABASE_URL"),
         ("CIRCLEBOT_CONTENT", "/nowhere", "no folder"),
         ("CIRCLEBOT_TIMEZONE", "Europe/Atlantis", "not a timezone name"),
+        ("CIRCLEBOT_TIMEZONE", "Europe/" + "A" * 300, "not a timezone name"),  # too long for a file
         ("CIRCLEBOT_GIVE_UP_AFTER", "24", "CIRCLEBOT_GIVE_UP_AFTER: '24' is not a duration like 30m, 48h"),
         ("CIRCLEBOT_GIVE_UP_AFTER", "0h", "CIRCLEBOT_GIVE_UP_AFTER: '0h' is not a duration"),
         ("CIRCLEBOT_GIVE_UP_AFTER", "60w", "CIRCLEBOT_GIVE_UP_AFTER: '60w' is longer than a year"),
