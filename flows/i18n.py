@@ -66,6 +66,25 @@ CIRCLE_SHARED = KeyFamily("circle.shared_{}", tuple(how for how in SHARE_CHOICES
 CIRCLE_SHARE_ASKS = KeyFamily("circle.share_{}", tuple(kind for kind in COLLECT if kind != "case"))
 CIRCLE_SPEAKERS = KeyFamily("circle.speakers.{}", tuple(who for who in SPEAKERS if who != "all"))
 CIRCLE_PAUSED = KeyFamily("circle.bot_{}", ("removed", "demoted"))  # why a circle's group lost the bot
+# Each kind of disclosure (services.core.disclosures) is a line of the joining notice: a kind
+# not named here cannot be declared.
+DISCLOSURE_LINES = KeyFamily(
+    "disclosure.{}",
+    (
+        "alert",
+        "checkin_scores",
+        "shared_reflection",
+        "supervisor_reply",
+        "shared_project",
+        "pdsa_comment",
+        "circle_shared_answer",
+        "circle_case_title",
+        "circle_contribution",
+        "circle_attendance",
+        "circle_membership",
+        "circle_rating",
+    ),
+)
 FAMILIES = (
     DAY_NAMES,
     ROLE_NAMES,
@@ -84,6 +103,7 @@ FAMILIES = (
     CIRCLE_SHARE_ASKS,
     CIRCLE_SPEAKERS,
     CIRCLE_PAUSED,
+    DISCLOSURE_LINES,
 )
 
 # Every word of the catalog the code uses, named in it or built by a family; the default language
@@ -103,6 +123,9 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "button.agree",
         "button.close_and_start",
         "button.decline",
+        "disclosure.heading",
+        "onboarding.contact",
+        "onboarding.kept",
         "button.done",
         "button.expired",
         "button.go_back",

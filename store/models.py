@@ -201,6 +201,8 @@ class OutboxMessage(Base):
     bulletin_id: Mapped[int | None] = mapped_column(
         ForeignKey("bulletins.id", ondelete="CASCADE"), index=True
     )
+    disclosure: Mapped[str | None] = mapped_column(String(32))  # services.core.disclosures
+    about_people: Mapped[list[int] | None] = mapped_column(Json)  # whose data it carries
 
 
 class ScheduleMark(Base):

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flows.i18n import CIRCLE_REMINDERS, CIRCLE_RSVP_ASKS
 from services.circles.buttons import Rsvp
 from services.circles.context import DAY_BEFORE, CircleContext
+from services.circles.disclosed import ATTENDANCE
 from services.circles.membership import list_old_links
 from services.circles.notices import keep_notices
 from services.circles.private import follow_up
@@ -185,7 +186,7 @@ class CircleClock:
             )
         facilitator = await ctx.facilitator(circle)
         if which == "hour" and facilitator is not None:
-            speaker = ctx.speaker(facilitator)
+            speaker = ctx.speaker(facilitator).disclosing(ATTENDANCE, *(m.id for m in members))
             answered = {
                 value: [m.name for m in members if (s := seats.get(m.id)) and s.rsvp == value]
                 for value in ("yes", "no")

@@ -14,6 +14,7 @@ from flows.content import Content
 from flows.dates import month_names
 from flows.i18n import DAY_NAMES
 from flows.schedules import DAYS
+from services.core.disclosures import About
 from services.core.outgoing import ButtonRows, Outbox
 from services.core.speaker import Speaker
 from store.models import Circle, CircleSession, Person
@@ -44,11 +45,20 @@ class CircleContext:
         """The bot's words in the circle's language."""
         return self.content.catalog.say(self.lang_of(circle), key, **fields)
 
-    async def post(self, circle: Circle, text: str, buttons: ButtonRows = (), queued: bool = False) -> None:
-        """A message to the group: in its language, with no one's personal data."""
+    async def post(
+        self,
+        circle: Circle,
+        text: str,
+        buttons: ButtonRows = (),
+        queued: bool = False,
+        *,
+        about: About | None = None,
+    ) -> None:
+        """A message to the group, in its language: one that carries a member's data (her answer,
+        shared as she chose) says so (`about`)."""
         lang = self.lang_of(circle)
         await (self.bulk if queued else self.out).send(
-            circle.chat_id, self.content.catalog.lay_out(lang, text), buttons
+            circle.chat_id, self.content.catalog.lay_out(lang, text), buttons, about=about
         )
 
     def speaker(self, person: Person, queued: bool = False, out: Outbox | None = None) -> Speaker:

@@ -9,6 +9,7 @@ from functools import partial
 from flows.content import Content
 from flows.spec import CIRCLE_COMMANDS
 from services.circles import buttons as b
+from services.circles import disclosed as d
 from services.circles import group, membership
 from services.circles.clock import CircleClock
 from services.circles.context import FACILITATOR
@@ -140,4 +141,5 @@ def feature(content: Content) -> Feature:
         ),
         group=group.on_update,
         clock=CircleClock,
+        disclosures=(d.SHARED_ANSWER, d.CASE_TITLE, d.CONTRIBUTION, d.ATTENDANCE, d.MEMBERSHIP, d.RATING),
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from flows.circles import Reply
 from flows.spec import CIRCLE_MEMBER
 from services.circles.context import FACILITATOR, CircleContext
+from services.circles.disclosed import MEMBERSHIP
 from services.core.buttons import Button
 from services.core.registry import Rule
 from services.joining import invites
@@ -94,7 +95,7 @@ async def joined(ctx: CircleContext, circle: Circle, person: Person) -> None:
     facilitator = await ctx.facilitator(circle)
     if person.team_id is not None or facilitator is None or facilitator.id == person.id:
         return
-    speaker = ctx.speaker(facilitator, queued=True)
+    speaker = ctx.speaker(facilitator, queued=True).disclosing(MEMBERSHIP, person.id)
     team = None if facilitator.team_id is None else await ctx.uow.teams.get(facilitator.team_id)
     buttons = []
     if team is not None:
@@ -163,16 +164,19 @@ async def answer_offer(ctx: CircleContext, person: Person, invite: Invite, answe
     if answer == "no":
         await ctx.uow.invites.revoke(invite.code, ctx.now)
         await speaker.say("circle.team_declined")
-        return await _tell(ctx, facilitator, "circle.team_declined_facilitator", name=person.name)
+        return await _tell(ctx, facilitator, person, "circle.team_declined_facilitator", name=person.name)
     await ctx.uow.invites.redeem(invite.code, ctx.now, person.telegram_id)
     await invites.grant(ctx.uow, person, invite.role, team.id)
     await speaker.say("circle.team_joined", team=team.name)
-    await _tell(ctx, facilitator, "circle.team_accepted", name=person.name, team=team.name)
+    await _tell(ctx, facilitator, person, "circle.team_accepted", name=person.name, team=team.name)
 
 
-async def _tell(ctx: CircleContext, person: Person | None, key: str, **fields: object) -> None:
-    if person is not None:
-        await ctx.speaker(person, queued=True).say(key, (), **fields)
+async def _tell(
+    ctx: CircleContext, facilitator: Person | None, member: Person, key: str, **fields: object
+) -> None:
+    """The facilitator hears the member's answer to her team's invitation."""
+    if facilitator is not None:
+        await ctx.speaker(facilitator, queued=True).disclosing(MEMBERSHIP, member.id).say(key, (), **fields)
 
 
 # --- members who came by an old shared link -------------------------------------------------------------
@@ -240,7 +244,7 @@ async def make_circle_only(ctx: CircleContext, facilitator: Person, person: Pers
     await ctx.uow.people.add_role(person, CIRCLE_MEMBER)
     await ctx.uow.people.remove_role(person, HOME_VISITOR)
     person.team_id = None
-    await _tell(ctx, person, "circle.made_circle_only", circle=circle.name)
+    await ctx.speaker(person, queued=True).say("circle.made_circle_only", circle=circle.name)
     await ctx.speaker(facilitator).say("circle.made_circle_only_done", name=person.name, circle=circle.name)
 
 

@@ -14,6 +14,8 @@ from flows.i18n import (
 )
 from services.circles.buttons import HowItWent, Rate, RatingComment, Rsvp, SegmentAnswer, ShareAnswer, Tried
 from services.circles.context import CircleContext
+from services.circles.disclosed import SHARED_ANSWER
+from services.core.disclosures import About
 from services.core.prompts import Prompt, close, open_prompt
 from services.core.speaker import Speaker
 from store.models import Contribution, Person
@@ -102,9 +104,8 @@ class CirclePrivate:
             return await self.speaker.say("circle.kept_private")
         if contribution.kind == "reflection" and session.status == SessionStatus.OPEN:
             who = self.person.name if data.how == "name" else self.ctx.words(circle, "circle.a_member")
-            await self.ctx.post(
-                circle, self.ctx.words(circle, "circle.shared_line", who=who, text=contribution.text)
-            )
+            line = self.ctx.words(circle, "circle.shared_line", who=who, text=contribution.text)
+            await self.ctx.post(circle, line, about=About.of(SHARED_ANSWER, [self.person.id]))
         await self.speaker.say(CIRCLE_SHARED.key(data.how))
 
     async def tried(self, data: Tried) -> None:

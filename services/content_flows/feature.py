@@ -11,7 +11,7 @@ from flows.content import Content
 from flows.run import ButtonInput, CommandInput
 from flows.spec import Flow
 from services.core.buttons import Button
-from services.core.conversation import FlowAnswer, own_active_run
+from services.core.conversation import ALERT, FlowAnswer, own_active_run
 from services.core.registry import ANYONE, ButtonKind, Command, Feature, Rule, menu_line, roles
 from services.core.turn import Turn
 from store.models import FlowRun
@@ -119,4 +119,5 @@ def feature(content: Content) -> Feature:
             ButtonKind(GoBack, HER_RUN, go_back),
             ButtonKind(CloseAndStart, HER_RUN, close_and_start),
         ),
+        disclosures=(ALERT,),
     )

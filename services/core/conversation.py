@@ -21,6 +21,7 @@ from flows.spec import Flow
 from flows.trend import trend_text
 from services.core import prompts, waiting
 from services.core.buttons import Button
+from services.core.disclosures import About, kind
 from services.core.speaker import Speaker
 from services.core.teams import supervisor_of
 from store.models import FlowRun, Occurrence, Person
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from services.core.turn import Turn
 
 TREND_RUNS = 5
+ALERT = kind("alert", "alert.header", team_only=True)  # why she may need support, and the scores behind it
 
 
 @dataclass(frozen=True)
@@ -248,4 +250,5 @@ class Conversation:
                 label = self.catalog.pick(step.label or step.ask, lang)
                 lines.append(f"• {label}: {display(step, state.answers[step.id], self.catalog, lang)}")
         text = self.catalog.lay_out(lang, "\n".join(lines))
-        await self.speaker.out.send(supervisor.telegram_id, text, (), supervisor.id)
+        about = About.of(ALERT, [self.person.id])
+        await self.speaker.out.send(supervisor.telegram_id, text, (), supervisor.id, about=about)

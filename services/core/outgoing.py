@@ -16,6 +16,7 @@ from typing import Any
 
 from flows.bounds import CAPTION_LIMIT, COMMAND_ABOUT_LIMIT, MESSAGE_LIMIT, NOTICE_LIMIT, fit
 from flows.render import split_message
+from services.core.disclosures import About
 from store.uow import UnitOfWork
 
 INTERACTIVE = 0  # replies go ahead of queued bulk messages
@@ -69,7 +70,9 @@ class Outbox:
     claimed: list[Outgoing] = field(default_factory=list)
     _count: int = 0
 
-    async def _queue(self, chat_id: int, payload: dict[str, Any], person_id: int | None) -> None:
+    async def _queue(
+        self, chat_id: int, payload: dict[str, Any], person_id: int | None, about: About | None
+    ) -> None:
         self._count += 1
         queued = await self.uow.outbox.enqueue(
             f"{self.key}:{self._count}",
@@ -81,6 +84,8 @@ class Outbox:
             priority=INTERACTIVE if self.interactive or chat_id < 0 else BULK,
             not_before=None if self.interactive else self.not_before,
             claimed_until=self.now + CLAIM if self.interactive else None,
+            disclosure=None if about is None else about.kind.id,
+            about_people=None if about is None else list(about.people),
         )
         if queued is not None and self.interactive:
             method, params = payload["method"], payload["params"]
@@ -96,7 +101,13 @@ class Outbox:
             )
 
     async def send(
-        self, chat_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
+        self,
+        chat_id: int,
+        text: str,
+        buttons: ButtonRows = (),
+        person_id: int | None = None,
+        *,
+        about: About | None = None,
     ) -> None:
         """A text message; a long one is split under Telegram's limit, buttons on the last part."""
         parts = split_message(text)
@@ -105,12 +116,20 @@ class Outbox:
             markup = keyboard(buttons) if position == len(parts) - 1 else None
             if markup:
                 params["reply_markup"] = markup
-            await self._queue(chat_id, {"method": "sendMessage", "params": params}, person_id)
+            await self._queue(chat_id, {"method": "sendMessage", "params": params}, person_id, about)
 
-    async def photo(self, chat_id: int, file_id: str, caption: str, person_id: int | None = None) -> None:
+    async def photo(
+        self,
+        chat_id: int,
+        file_id: str,
+        caption: str,
+        person_id: int | None = None,
+        *,
+        about: About | None = None,
+    ) -> None:
         """A photo Telegram already has (by its file id), with a caption."""
         params = {"chat_id": chat_id, "photo": file_id, "caption": fit(caption, CAPTION_LIMIT)}
-        await self._queue(chat_id, {"method": "sendPhoto", "params": params}, person_id)
+        await self._queue(chat_id, {"method": "sendPhoto", "params": params}, person_id, about)
 
     async def stored_photo(
         self,
@@ -119,6 +138,8 @@ class Outbox:
         caption: str,
         person_id: int | None = None,
         buttons: ButtonRows = (),
+        *,
+        about: About | None = None,
     ) -> None:
         """A photo kept in the store: the sender uploads it the first time."""
         params: dict[str, Any] = {"chat_id": chat_id, "caption": fit(caption, CAPTION_LIMIT)}
@@ -126,10 +147,17 @@ class Outbox:
         if markup:
             params["reply_markup"] = markup
         payload = {"method": "sendPhoto", "params": params, "photo_of": photo_id}
-        await self._queue(chat_id, payload, person_id)
+        await self._queue(chat_id, payload, person_id, about)
 
     async def stored_file(
-        self, chat_id: int, file_id: int, caption: str, person_id: int | None = None, *, filename: str
+        self,
+        chat_id: int,
+        file_id: int,
+        caption: str,
+        person_id: int | None = None,
+        *,
+        filename: str,
+        about: About | None = None,
     ) -> None:
         """A document kept in the store (an export), uploaded under `filename`."""
         payload = {
@@ -138,20 +166,27 @@ class Outbox:
             "photo_of": file_id,
             "filename": filename,
         }
-        await self._queue(chat_id, payload, person_id)
+        await self._queue(chat_id, payload, person_id, about)
 
     async def edit(
-        self, chat_id: int, message_id: int, text: str, buttons: ButtonRows = (), person_id: int | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        buttons: ButtonRows = (),
+        person_id: int | None = None,
+        *,
+        about: About | None = None,
     ) -> None:
         """The message with these words and buttons instead; words too long for one message go
         as new messages (nothing of them is lost)."""
         if len(text) > MESSAGE_LIMIT:
-            return await self.send(chat_id, text, buttons, person_id)
+            return await self.send(chat_id, text, buttons, person_id, about=about)
         params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
         markup = keyboard(buttons)
         if markup:
             params["reply_markup"] = markup
-        await self._queue(chat_id, {"method": "editMessageText", "params": params}, person_id)
+        await self._queue(chat_id, {"method": "editMessageText", "params": params}, person_id, about)
 
     async def answer_button(self, chat_id: int, callback_id: str, text: str, url: str | None = None) -> None:
         """The small notice over a pressed button (or a deep link it opens): a word to one
@@ -159,7 +194,7 @@ class Outbox:
         params: dict[str, Any] = {"callback_query_id": callback_id, "text": fit(text, NOTICE_LIMIT)}
         if url is not None:
             params["url"] = url
-        await self._queue(chat_id, {"method": "answerCallbackQuery", "params": params}, None)
+        await self._queue(chat_id, {"method": "answerCallbackQuery", "params": params}, None, None)
 
     async def menu(
         self, chat_id: int, commands: Sequence[tuple[str, str]], person_id: int | None = None
@@ -171,4 +206,4 @@ class Outbox:
             ],
             "scope": {"type": "chat", "chat_id": chat_id},
         }
-        await self._queue(chat_id, {"method": "setMyCommands", "params": params}, person_id)
+        await self._queue(chat_id, {"method": "setMyCommands", "params": params}, person_id, None)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from services.core.buttons import Button
+from services.core.disclosures import Kind
 from services.core.prompts import Prompt
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class Feature:
     clock: Callable[[ClockEnv], ClockHook] | None = None
     run_ended: RunEnded | None = None  # a flow run of hers ended: True when it starts her next one
     unsettled: Callable[[Turn], Awaitable[None]] | None = None  # a person who joined, before her language
+    disclosures: tuple[Kind, ...] = ()  # what its messages carry of one person to someone else
 
 
 @dataclass
@@ -131,6 +133,7 @@ class Registry:
     group: Callable[[Turn], Awaitable[None]] | None = None
     unsettled: Callable[[Turn], Awaitable[None]] | None = None
     run_ended: list[RunEnded] = field(default_factory=list)
+    disclosures: list[Kind] = field(default_factory=list)  # the joining notice has a line for each
 
     @classmethod
     def of(cls, features: Iterable[Feature]) -> Registry:
@@ -150,6 +153,11 @@ class Registry:
             _claim(self.answers, answers.kind.kind, answers, feature.name)
         if feature.run_ended is not None:
             self.run_ended.append(feature.run_ended)
+        taken = {disclosed.id for disclosed in self.disclosures}
+        for disclosed in feature.disclosures:
+            if disclosed.id in taken:
+                raise ValueError(f"{feature.name}: a second disclosure kind {disclosed.id!r}")
+            self.disclosures.append(disclosed)
         for hook in ("group", "unsettled"):
             if getattr(feature, hook) is not None:
                 if getattr(self, hook) is not None:

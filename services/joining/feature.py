@@ -91,9 +91,22 @@ async def start(turn: Turn) -> None:
         [(turn.label("button.agree"), Consent(code).encode())],
         [(turn.label("button.decline"), Decline().encode())],
     ]
-    # She is told what is kept and who sees it: a circle's member is in no team, so no supervisor.
-    notice = "onboarding.privacy_circle" if invite.role == CIRCLE_MEMBER else "onboarding.privacy"
-    await turn.say(notice, buttons)
+    await turn.speaker().send(privacy_notice(turn, circle_only=invite.role == CIRCLE_MEMBER), buttons)
+
+
+def privacy_notice(turn: Turn, circle_only: bool) -> str:
+    """What is kept, then a line for every kind of disclosure the features declare (a circle's
+    member is in no team: the kinds only a team has are left out), then how long it is kept and
+    whom to ask. Built from the declarations, so a new kind cannot go unsaid."""
+    intro = "onboarding.privacy_circle" if circle_only else "onboarding.privacy"
+    lines = [
+        f"• {turn.label(disclosed.notice)}"
+        for disclosed in turn.registry.disclosures
+        if not (circle_only and disclosed.team_only)
+    ]
+    kept = turn.label("onboarding.kept", contact=turn.label("onboarding.contact"))
+    body = "\n".join([turn.label("disclosure.heading"), *lines])
+    return turn.catalog.lay_out(turn.lang, f"{turn.label(intro)}\n\n{body}\n\n{kept}")
 
 
 async def consent(turn: Turn, data: Consent) -> None:

@@ -22,6 +22,7 @@ from services.core.speaker import Speaker
 from services.pdsa.buttons import AskValue as AskValueButton
 from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
 from services.pdsa.charts import RunChart, caption, run_chart
+from services.pdsa.disclosed import SHARED_PROJECT
 from services.pdsa.projects import flow_for, prompt_time
 from store.models import ChartRequest, Cycle, Person, Project
 from store.statuses import ChartStatus, ProjectStatus
@@ -217,9 +218,15 @@ class PdsaClock:
         photo = await uow.photos.add(now, data=picture)
         buttons: ButtonRows = ()
         if request.purpose == "supervisor":
+            speaker = speaker.disclosing(SHARED_PROJECT, chart.project.owner_id)
             buttons = [[(speaker.label("pdsa.button.comment"), Comment(chart.project.id).encode())]]
         await speaker.out.stored_photo(
-            speaker.chat_id, photo.id, caption(chart, self.content.catalog), speaker.person_id, buttons
+            speaker.chat_id,
+            photo.id,
+            caption(chart, self.content.catalog),
+            speaker.person_id,
+            buttons,
+            about=speaker.about,
         )
         if request.purpose == "study":
             await self._study(uow, speaker, viewer, chart.project, now)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.core.disclosures import About
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
 from services.pdsa.buttons import OnProject, supervised
 from services.pdsa.context import PdsaContext
+from services.pdsa.disclosed import PDSA_COMMENT
 from store.models import Person, Project
 
 
@@ -75,5 +77,8 @@ class Notes(PdsaContext):
             lang, "pdsa.comment_received", name=self.person.name, measure=project.measure, text=text.strip()
         )
         button = [[(catalog.say(lang, "pdsa.button.chart"), OnProject("v", project.id).encode())]]
-        await self.speaker.out.send(owner.telegram_id, catalog.lay_out(lang, words), button, owner.id)
+        about = About.of(PDSA_COMMENT, [self.person.id])
+        await self.speaker.out.send(
+            owner.telegram_id, catalog.lay_out(lang, words), button, owner.id, about=about
+        )
         await self.speaker.say("pdsa.comment_sent", name=owner.name)

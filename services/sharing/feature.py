@@ -9,7 +9,14 @@ from flows.spec import Flow
 from services.core.conversation import Conversation
 from services.core.registry import Answers, ButtonKind, Feature, Rule
 from services.core.turn import Turn
-from services.sharing.sharing import Reply, ReplyTo, Sharing, shared_with_her
+from services.sharing.sharing import (
+    SHARED_REFLECTION,
+    SUPERVISOR_REPLY,
+    Reply,
+    ReplyTo,
+    Sharing,
+    shared_with_her,
+)
 from store.models import FlowRun
 
 SHARED_WITH_HER = Rule("the supervisor the reflection was shared with", relation=shared_with_her)
@@ -49,4 +56,5 @@ def feature(content: Content) -> Feature:
         buttons=(ButtonKind(Reply, SHARED_WITH_HER, reply),),
         answers=(Answers(ReplyTo, receive),),
         run_ended=run_ended,
+        disclosures=(SHARED_REFLECTION, SUPERVISOR_REPLY),
     )

@@ -11,6 +11,7 @@ from flows.content import Content
 from flows.render import answer_lines
 from flows.run import RunState
 from services.core.buttons import Button
+from services.core.disclosures import About, kind
 from services.core.prompts import Prompt, close, open_prompt, prompt_kind
 from services.core.speaker import Speaker
 from services.core.teams import supervisor_of
@@ -19,6 +20,9 @@ from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from services.core.turn import Turn
+
+SHARED_REFLECTION = kind("shared_reflection", "share.header", team_only=True)
+SUPERVISOR_REPLY = kind("supervisor_reply", "share.reply_received", team_only=True)
 
 
 @prompt_kind
@@ -81,7 +85,8 @@ class Sharing:
         ]
         reply = [[(catalog.say(lang, "button.reply", name=author.name)[:60], Reply(share.id).encode())]]
         text = catalog.lay_out(lang, "\n\n".join(lines))
-        await self.speaker.out.send(supervisor.telegram_id, text, reply, supervisor.id)
+        about = About.of(SHARED_REFLECTION, [author.id])
+        await self.speaker.out.send(supervisor.telegram_id, text, reply, supervisor.id, about=about)
         await self.uow.shares.mark_delivered(share, supervisor.id, self.now)
 
     async def start_reply(self, supervisor: Person, share: Share) -> None:
@@ -101,5 +106,8 @@ class Sharing:
         catalog = self.content.catalog
         lang = author.language or self.content.languages.default
         message = catalog.say(lang, "share.reply_received", name=supervisor.name, text=text)
-        await self.speaker.out.send(author.telegram_id, catalog.lay_out(lang, message), (), author.id)
+        about = About.of(SUPERVISOR_REPLY, [supervisor.id])
+        await self.speaker.out.send(
+            author.telegram_id, catalog.lay_out(lang, message), (), author.id, about=about
+        )
         await self.speaker.say("share.reply_sent", name=author.name)

@@ -7,6 +7,7 @@ from flows.content import Content
 from services.core.registry import Command, Feature, menu_line, roles
 from services.core.turn import Turn
 from services.schedules.timekeeper import ask_for_summary
+from services.summaries.summaries import CHECKIN_SCORES
 
 
 async def summary(turn: Turn) -> None:
@@ -22,4 +23,5 @@ def feature(content: Content) -> Feature:
     return Feature(
         "summaries",
         commands=(Command("summary", roles("supervisor"), summary, menu_line("command.summary"), place=30),),
+        disclosures=(CHECKIN_SCORES,),
     )

@@ -17,14 +17,18 @@ from flows.dates import day_label, month_names
 from flows.i18n import PDSA_STAGES
 from flows.measures import shown_number
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
+from services.circles.disclosed import ATTENDANCE as CIRCLE_ATTENDANCE
+from services.core.disclosures import kind
 from services.core.speaker import Speaker
 from services.pdsa.buttons import SupervisorChart
 from services.pdsa.charts import run_chart, signal_sentences
+from services.pdsa.disclosed import SHARED_PROJECT
 from store.models import Cycle, DataPoint, Occurrence, Person, Project
 from store.statuses import OccurrenceReason
 from store.uow import UnitOfWork
 
 CHECKIN_TAG = "checkin"  # steps tagged checkin: wellbeing | workload | support
+CHECKIN_SCORES = kind("checkin_scores", team_only=True)  # the pages and the chart: scores, not words
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class TeamSummary:
     lang: str
     projects: list[tuple[int, str, str]] = field(default_factory=list)  # shared: id, owner, where it stands
     circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, missed
+    members: tuple[int, ...] = ()  # whose check-ins the pages and the chart carry
+    owners: tuple[int, ...] = ()  # whose projects are shared with her
+    in_circles: tuple[int, ...] = ()  # whose circle attendance it carries
 
     def chart(self, content: Content) -> bytes:
         """Drawn by the painter, imported here: only the clock draws, so only its render path
@@ -148,6 +155,9 @@ async def build_many(
                 for person in members[team.id]
                 if person.id in sessions and person.id != supervisor.id
             ],
+            tuple(person.id for person in members[team.id] if person.id != supervisor.id),
+            tuple(p.owner.id for p in theirs),
+            tuple(p.id for p in members[team.id] if p.id in sessions and p.id != supervisor.id),
         )
     return found
 
@@ -200,11 +210,15 @@ async def _shared_projects(uow: UnitOfWork, ids: list[int], people: Sequence[Per
 async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:
     """The pages, then the chart (a stored photo, uploaded by the sender), then the projects
     shared with her, each with a button for its chart, then her team's learning circles."""
+    scores = speaker.disclosing(CHECKIN_SCORES, *summary.members) if summary.members else speaker
     for page in summary.pages:
-        await speaker.send(page)
+        await scores.send(page)
     caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
-    await speaker.out.stored_photo(speaker.chat_id, chart_photo_id, caption, speaker.person_id)
+    await speaker.out.stored_photo(
+        speaker.chat_id, chart_photo_id, caption, speaker.person_id, about=scores.about
+    )
     if summary.projects:
+        speaker = speaker.disclosing(SHARED_PROJECT, *summary.owners)
         lines = [speaker.label("pdsa.summary_header")]
         lines += [f"• {name}: {where}" for _, name, where in summary.projects]
         buttons = [
@@ -213,6 +227,7 @@ async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> 
         ]
         await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)), buttons)
     if summary.circles:
+        speaker = speaker.disclosing(CIRCLE_ATTENDANCE, *summary.in_circles)
         lines = [speaker.label("circle.summary_header")]
         lines += [
             speaker.label("circle.summary_line", name=name, attended=attended, missed=missed)

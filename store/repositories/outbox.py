@@ -23,6 +23,8 @@ def _outbox_values(
     not_before: datetime | None,
     claimed_until: datetime | None,
     bulletin_id: int | None,
+    disclosure: str | None = None,
+    about_people: list[int] | None = None,
 ) -> dict[str, Any]:
     return {
         "idempotency_key": key,
@@ -36,6 +38,8 @@ def _outbox_values(
         "attempts": 0,
         "created_at": now,
         "bulletin_id": bulletin_id,
+        "disclosure": disclosure,
+        "about_people": about_people,
     }
 
 
@@ -64,9 +68,15 @@ class OutboxRepository(Repository):
         not_before: datetime | None = None,
         claimed_until: datetime | None = None,
         bulletin_id: int | None = None,
+        disclosure: str | None = None,
+        about_people: list[int] | None = None,
     ) -> int | None:
         """Queue a message once; its id, or None when the key was queued before (nothing changes).
-        With `claimed_until` the caller claims it for sending right after the commit."""
+        With `claimed_until` the caller claims it for sending right after the commit. A message
+        that carries someone's data names its `disclosure` kind and `about_people` (both or
+        neither: anything else is refused)."""
+        if (disclosure is None) != (not about_people):
+            raise ValueError("a disclosure names its kind and the people it is about, both or neither")
         values = _outbox_values(
             idempotency_key,
             chat_id,
@@ -77,6 +87,8 @@ class OutboxRepository(Repository):
             not_before,
             claimed_until,
             bulletin_id,
+            disclosure,
+            about_people,
         )
         result = await self._insert_core(OutboxMessage, values, returning="id")
         return result.scalar()
