@@ -4,7 +4,7 @@ She attended if she pressed "I'm here" on the session's opening post, took part 
 voted, answered privately), or the facilitator marked her present; else she was expected (she
 answered "I'll be there") or excused ("I can't make it"), and otherwise nothing is said of her.
 Nobody is ever reported as having missed a session. The facilitator gets, after it, who attended,
-was expected or excused, by name, how many spoke in each segment (counts, never names), and a
+was expected or excused, by name, the contributions in each segment (counts, never names), and a
 button per member to correct who was there; her supervisor's summary counts only sessions
 attended and excused (services.summaries)."""
 
@@ -19,13 +19,6 @@ from services.core.speaker import Speaker
 from store.models import Circle, CircleSession, Person, Seat
 from store.statuses import RUNNING, Presence
 
-# The report's name lines, in this order.
-NAMED = {
-    "attended": "circle.report_attended",
-    "expected": "circle.report_expected",
-    "excused": "circle.report_excused",
-}
-
 
 class Attendance(StrEnum):
     """What is said of a member at one session (not stored: read from her seat)."""
@@ -33,6 +26,14 @@ class Attendance(StrEnum):
     ATTENDED = "attended"
     EXPECTED = "expected"  # she said "I'll be there", and nothing more
     EXCUSED = "excused"  # she said "I can't make it"
+
+
+# The report's lines of names, in this order; whoever has none of these is not named.
+NAMED = {
+    Attendance.ATTENDED: "circle.report_attended",
+    Attendance.EXPECTED: "circle.report_expected",
+    Attendance.EXCUSED: "circle.report_excused",
+}
 
 
 def attendance(took_part: bool, presence: Presence | None, rsvp: str | None) -> Attendance | None:
@@ -100,16 +101,11 @@ async def report(
         lines.append(catalog.say(lang, "circle.report_uncounted", count=sum(session.uncounted.values())))
     if members:
         lines.append(catalog.say(lang, "circle.report_correct"))
+    label = {True: "circle.button.was_here", False: "circle.button.mark_here"}
     buttons = [
         [
             (
-                catalog.say(
-                    lang,
-                    "circle.button.was_here"
-                    if said[member.id] == Attendance.ATTENDED
-                    else "circle.button.mark_here",
-                    name=member.name,
-                ),
+                catalog.say(lang, label[said[member.id] == Attendance.ATTENDED], name=member.name),
                 MarkPresent(session.id, member.id).encode(),
             )
         ]
@@ -133,8 +129,7 @@ async def correct(
     """The facilitator turned one member's "here" on or off: her report, corrected, replaces the
     one she pressed (or comes anew, when Telegram no longer gives that message)."""
     circle = await ctx.uow.circles.get(session.circle_id)
-    if circle is None:
-        return await speaker.say("button.expired")
+    assert circle is not None  # the rule found it, hers
     seat = await ctx.uow.circles.seat(session.id, person_id)
     seat.presence = Presence.UNMARKED if of_seat(seat) == Attendance.ATTENDED else Presence.MARKED
     text, buttons = await report(ctx, circle, session, speaker.lang)
