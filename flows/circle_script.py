@@ -60,7 +60,7 @@ def script(catalog: Catalog, lang: str, template: SessionTemplate) -> str:
                 "\n".join(f"[{catalog.pick(option.label, lang)}]" for option in segment.poll.options)
             )
         if segment.poll is not None and segment.poll.cases:
-            parts.append("[the titles members proposed]")
+            parts.append("[the titles members proposed and confirmed]")
         prompt = private_prompt(catalog, lang, "…", segment)
         if prompt is not None:
             parts.append(f"--- privately, to each member ---\n{prompt}")

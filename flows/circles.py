@@ -27,6 +27,7 @@ COLLECT = ("reflection", "case", "commitment")  # what a private prompt's answer
 Share = Literal["name", "anonymous", "none"]  # how a private answer reaches the group
 SHARE_CHOICES: tuple[Share, ...] = ("name", "anonymous", "none")
 Reply = Literal["yes", "no"]  # will she be there; did she try what she committed to
+CaseAction = Literal["confirm", "rewrite", "withdraw"]  # her case's title, shown back to her
 REMINDERS = ("day", "hour")  # a session is announced the day before and an hour before
 CASE_TITLE_MAX = 80  # a case is proposed by a short title only: no family's story in the group
 MAX_POLL_OPTIONS = 10  # buttons in a group message stay readable

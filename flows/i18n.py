@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import get_args
 
-from flows.circles import COLLECT, REMINDERS, SHARE_CHOICES, SPEAKERS, Reply
+from flows.circles import COLLECT, REMINDERS, SHARE_CHOICES, SPEAKERS, CaseAction, Reply
 from flows.pdsa import FREQUENCIES, STAGES
 from flows.schedules import DAYS
 from flows.spec import ROLES, Languages, Media, Text
@@ -62,8 +62,10 @@ CIRCLE_RSVPS = KeyFamily("circle.rsvp_{}", get_args(Reply))
 CIRCLE_HOW_IT_WENT = KeyFamily("circle.how_it_went_{}", get_args(Reply))
 CIRCLE_SHARE_BUTTONS = KeyFamily("circle.share.{}", SHARE_CHOICES)
 CIRCLE_SHARED = KeyFamily("circle.shared_{}", tuple(how for how in SHARE_CHOICES if how != "none"))
-# A proposed case is a title, never shared by its author: it goes to the group's vote.
+# A proposed case is a title, never shared by its author: it goes to the group's vote once she
+# confirms it (she may rewrite or withdraw it instead).
 CIRCLE_SHARE_ASKS = KeyFamily("circle.share_{}", tuple(kind for kind in COLLECT if kind != "case"))
+CIRCLE_CASE_BUTTONS = KeyFamily("circle.button.case_{}", get_args(CaseAction))
 CIRCLE_SPEAKERS = KeyFamily("circle.speakers.{}", tuple(who for who in SPEAKERS if who != "all"))
 CIRCLE_PAUSED = KeyFamily("circle.bot_{}", ("removed", "demoted"))  # why a circle's group lost the bot
 # Each kind of disclosure (services.core.disclosures) is a line of the joining notice: a kind
@@ -104,6 +106,7 @@ FAMILIES = (
     CIRCLE_SPEAKERS,
     CIRCLE_PAUSED,
     DISCLOSURE_LINES,
+    CIRCLE_CASE_BUTTONS,
 )
 
 # Every word of the catalog the code uses, named in it or built by a family; the default language
@@ -341,19 +344,30 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "circle.bad_time",
         "circle.button.attending",
         "circle.button.cant",
+        "circle.button.here",
         "circle.button.join",
+        "circle.button.mark_here",
         "circle.button.next",
         "circle.button.not_yet",
         "circle.button.pause",
         "circle.button.prev",
         "circle.button.tried",
+        "circle.button.was_here",
         "circle.cancelled",
+        "circle.case_check",
         "circle.case_chosen",
         "circle.case_noted",
+        "circle.case_rewrite",
+        "circle.case_too_late",
+        "circle.case_withdraw_late",
+        "circle.case_withdrawn",
         "circle.comment_thanks",
         "circle.follow_up",
+        "circle.here_closed",
+        "circle.here_noted",
         "circle.in_group",
         "circle.join_first",
+        "circle.join_to_be_here",
         "circle.join_to_vote",
         "circle.joined_by_link",
         "circle.joined_notice",
@@ -386,8 +400,11 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "circle.recap_commitments",
         "circle.recap_line",
         "circle.report",
-        "circle.report_absent",
-        "circle.report_present",
+        "circle.report_attended",
+        "circle.report_correct",
+        "circle.report_excused",
+        "circle.report_expected",
+        "circle.report_segments",
         "circle.report_uncounted",
         "circle.resumed",
         "circle.rsvp_roundup",

@@ -421,7 +421,8 @@ class CircleSession(Base):
 
 class Contribution(Base):
     """What one member said in one segment: a group message (by its chat and id, ids restart in a
-    supergroup; media by file id) or a private answer with how she chose to share it."""
+    supergroup; media by file id) or a private answer with how she chose to share it (a case:
+    `anonymous` once she confirmed it for the vote, which shows its title without her name)."""
 
     __tablename__ = "circle_contributions"
     __table_args__ = (
@@ -447,8 +448,8 @@ class Contribution(Base):
 
 
 class Seat(Base):
-    """One member's part in one session: her answer to the reminder, whether she took part,
-    her rating of it."""
+    """One member's part in one session: her answer to the reminder, whether she took part, who
+    said she was there (`presence`), her rating of it."""
 
     __tablename__ = "circle_seats"
 
@@ -458,6 +459,7 @@ class Seat(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     rsvp: Mapped[str | None] = mapped_column(String(8))  # yes, no
     took_part: Mapped[bool] = mapped_column(default=False)
+    presence: Mapped[statuses.Presence | None] = mapped_column(String(16))
     rating: Mapped[int | None] = mapped_column()
     comment: Mapped[str | None] = mapped_column(Text)
 

@@ -75,6 +75,15 @@ RUNNING: Final = (SessionStatus.OPEN, SessionStatus.PAUSED)  # at most one per c
 FOR_THE_CLOCK: Final = (SessionStatus.SCHEDULED, SessionStatus.OPEN, SessionStatus.ENDED)
 
 
+class Presence(StrEnum):
+    """Who said a member was at a session (`Seat.presence`, issue 21); with no one's word, taking
+    part says she was. Her attendance as shown is `services.circles.attendance.attendance`."""
+
+    HERE = "here"  # she pressed "I'm here" on the session's opening post
+    MARKED = "marked"  # the circle's facilitator marked her present
+    UNMARKED = "unmarked"  # the facilitator marked her not present, whatever else she did
+
+
 class NoticeKind(StrEnum):
     """What a notice to the program's admins is about."""
 

@@ -1,16 +1,17 @@
 """Learning circles' buttons and prompts, each a typed kind, and the relations their rules check
 before the feature runs: her own circle being set up, a member of the session's circle, her own
-contribution, this group's circle and its facilitator."""
+contribution, the facilitator of an ended session's circle, this group's circle and its
+facilitator."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from flows.circles import Reply, Share
+from flows.circles import CaseAction, Reply, Share
 from services.core.buttons import Button
 from services.core.prompts import Prompt, prompt_kind
-from store.statuses import CircleStatus
+from store.statuses import CircleStatus, SessionStatus
 
 if TYPE_CHECKING:
     from services.core.turn import Turn
@@ -61,6 +62,24 @@ class Tried(Button):
     answer: Reply
 
 
+@dataclass(frozen=True)
+class CaseChoice(Button):
+    """Her case title shown back to her: put it to the vote, rewrite it, or withdraw it."""
+
+    prefix = "cc"
+    contribution: int
+    action: CaseAction
+
+
+@dataclass(frozen=True)
+class MarkPresent(Button):
+    """The facilitator's correction, in her report after the session: was this member here?"""
+
+    prefix = "cm"
+    session: int
+    person: int
+
+
 @prompt_kind
 @dataclass(frozen=True)
 class SetUpAsk(Prompt):
@@ -95,6 +114,15 @@ class HowItWent(Prompt):
     contribution: int
 
 
+@prompt_kind
+@dataclass(frozen=True)
+class CaseTitle(Prompt):
+    """Her case's title, written again after she chose to rewrite it."""
+
+    kind = "circle.case"
+    contribution: int
+
+
 def segment_tag(session_id: int, segment: int) -> str:
     """What a segment's private prompt waits under, and lapses with."""
     return f"circle:{session_id}:{segment}"
@@ -107,6 +135,14 @@ def segment_tag(session_id: int, segment: int) -> str:
 class Join(Button):
     prefix = "cj"
     circle: int
+
+
+@dataclass(frozen=True)
+class Here(Button):
+    """ "I'm here", on the session's opening post: answered over the button, to her alone."""
+
+    prefix = "ch"
+    session: int
 
 
 @dataclass(frozen=True)
@@ -143,6 +179,18 @@ async def in_sessions_circle(turn: Turn, data: Any) -> CircleSession | None:
 async def own_contribution(turn: Turn, data: Any) -> Contribution | None:
     contribution = await turn.uow.circles.contribution(data.contribution)
     return contribution if contribution is not None and contribution.person_id == turn.me.id else None
+
+
+async def facilitates_session(turn: Turn, data: Any) -> CircleSession | None:
+    """The ended session the button names, if she facilitates its circle and the person it names
+    is (or was) one of its members."""
+    session = await turn.uow.circles.session_by_id(data.session)
+    circle = None if session is None else await turn.uow.circles.get(session.circle_id)
+    if session is None or circle is None or circle.facilitator_id != turn.me.id:
+        return None
+    if session.status != SessionStatus.ENDED:
+        return None
+    return session if await turn.uow.circles.membership(circle.id, data.person) is not None else None
 
 
 async def this_groups_circle(turn: Turn) -> Circle | None:

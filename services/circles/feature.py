@@ -1,6 +1,7 @@
 """Learning circles: /circle and the session commands in a group, its buttons (Join, the
-facilitator's controls, votes), what members say there, and a member's private side (set-up,
-private prompts, RSVP, rating, follow-up). The clock's share is services.circles.clock."""
+facilitator's controls, votes, "I'm here"), what members say there, a member's private side
+(set-up, private prompts, her case's title, RSVP, rating, follow-up) and the facilitator's
+corrections of who was there. The clock's share is services.circles.clock."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from functools import partial
 
 from flows.content import Content
 from flows.spec import CIRCLE_COMMANDS
+from services.circles import attendance, group, membership
 from services.circles import buttons as b
 from services.circles import disclosed as d
-from services.circles import group, membership
 from services.circles.clock import CircleClock
 from services.circles.context import FACILITATOR
 from services.circles.private import CirclePrivate
@@ -19,13 +20,16 @@ from services.core.prompts import Prompt
 from services.core.registry import ANYBODY, ANYONE, Answers, ButtonKind, Command, Feature, Rule, roles
 from services.core.turn import Turn
 from services.joining.feature import menu_of
-from store.models import Invite, Person
+from store.models import CircleSession, Invite, Person
 
 HER_SETUP = Rule("the facilitator setting up this circle", frozenset({FACILITATOR}), b.own_setup)
 IN_THE_CIRCLE = Rule("a member of the session's circle", relation=b.in_sessions_circle)
 HER_CONTRIBUTION = Rule("her own contribution", relation=b.own_contribution)
 FACILITATES_HERE = Rule("this group's facilitator", frozenset({FACILITATOR}), b.facilitates_here)
 MEMBER_HERE = Rule("a member of this group's circle", relation=b.member_here)
+FACILITATES_SESSION = Rule(
+    "the facilitator of the ended session's circle", frozenset({FACILITATOR}), b.facilitates_session
+)
 
 
 def private(turn: Turn) -> CirclePrivate:
@@ -71,6 +75,17 @@ async def share(turn: Turn, data: b.ShareAnswer) -> None:
 
 async def tried(turn: Turn, data: b.Tried) -> None:
     await private(turn).tried(data)
+
+
+async def case(turn: Turn, data: b.CaseChoice) -> None:
+    await private(turn).case(data)
+
+
+async def mark_present(turn: Turn, data: b.MarkPresent) -> None:
+    assert isinstance(turn.found, CircleSession)  # the rule found it: ended, her circle's
+    await attendance.correct(
+        group.context(turn), turn.speaker(), turn.found, data.person, turn.incoming.message_id
+    )
 
 
 async def invite_to_team(turn: Turn, data: membership.InviteToTeam) -> None:
@@ -120,6 +135,8 @@ def feature(content: Content) -> Feature:
             ButtonKind(b.Rate, IN_THE_CIRCLE, rate),
             ButtonKind(b.ShareAnswer, HER_CONTRIBUTION, share),
             ButtonKind(b.Tried, HER_CONTRIBUTION, tried),
+            ButtonKind(b.CaseChoice, HER_CONTRIBUTION, case),
+            ButtonKind(b.MarkPresent, FACILITATES_SESSION, mark_present),
             ButtonKind(membership.InviteToTeam, membership.FACILITATOR_OF_NEWCOMER, invite_to_team),
             ButtonKind(membership.TeamOffer, membership.OFFERED_TO_HER, answer_offer),
             ButtonKind(membership.CircleOnly, membership.FACILITATOR_OF_OLD_LINK, make_circle_only),
@@ -132,12 +149,14 @@ def feature(content: Content) -> Feature:
                 refuse=group.control_press_refused,
             ),
             ButtonKind(b.Vote, MEMBER_HERE, group.vote, where="group", refuse=group.vote_refused),
+            ButtonKind(b.Here, MEMBER_HERE, group.here, where="group", refuse=group.here_refused),
         ),
         answers=(
             Answers(b.SetUpAsk, receive, cancel=cancelled),
             Answers(b.SegmentAnswer, receive, cancel=cancelled),
             Answers(b.RatingComment, receive, cancel=cancelled, skip=no_comment),
             Answers(b.HowItWent, receive, cancel=cancelled),
+            Answers(b.CaseTitle, receive, cancel=cancelled),
         ),
         group=group.on_update,
         clock=CircleClock,

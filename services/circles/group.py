@@ -7,8 +7,8 @@ pressed, else privately when circlebot can reach her, else in the group, each ke
 
 from __future__ import annotations
 
-from services.circles import membership
-from services.circles.buttons import Control, Join, Vote, this_groups_circle
+from services.circles import attendance, membership
+from services.circles.buttons import Control, Here, Join, Vote, this_groups_circle
 from services.circles.context import CircleContext
 from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
@@ -164,7 +164,7 @@ async def control_press_refused(turn: Turn, data: Control) -> None:
     await _refuse(turn, circle, "circle.only_facilitator")
 
 
-# --- Join and votes ------------------------------------------------------------------------------------
+# --- Join, "I'm here" and votes -----------------------------------------------------------------------------
 
 
 async def join(turn: Turn, data: Join) -> None:
@@ -182,13 +182,29 @@ async def vote(turn: Turn, data: Vote) -> None:
     await _notice(turn, await SessionDesk(ctx).vote(circle, session, turn.me, data.segment, data.option))
 
 
+async def here(turn: Turn, data: Here) -> None:
+    """ "I'm here": her seat says so; only she is told, over the button (nothing is posted)."""
+    circle = await this_groups_circle(turn)
+    session = await turn.uow.circles.session_by_id(data.session)
+    assert circle is not None and session is not None  # the rule found them
+    await _notice(turn, await attendance.here(context(turn), circle, session, turn.me))
+
+
 async def vote_refused(turn: Turn, data: Vote) -> None:
+    await _join_first(turn, data.session, "circle.join_to_vote")
+
+
+async def here_refused(turn: Turn, data: Here) -> None:
+    await _join_first(turn, data.session, "circle.join_to_be_here")
+
+
+async def _join_first(turn: Turn, session_id: int, key: str) -> None:
     """Someone not in the circle is asked to join first (with the link, if not in circlebot)."""
     ctx = context(turn)
     circle = await this_groups_circle(turn)
-    session = await turn.uow.circles.session_by_id(data.session)
+    session = await turn.uow.circles.session_by_id(session_id)
     if circle is None or session is None or session.circle_id != circle.id:
         return await _notice(turn, turn.label("button.expired"))
     telegram_id = turn.incoming.sender.telegram_id
     link = await membership.bound_link(ctx, circle, telegram_id) if turn.person is None else None
-    await _notice(turn, ctx.words(circle, "circle.join_to_vote"), url=link)
+    await _notice(turn, ctx.words(circle, key), url=link)

@@ -1,6 +1,7 @@
-"""Running a learning-circle session in its group: opening it, posting each segment, moving on
-(/next, /prev, /pause, /end), recording what members say, votes, and closing with attendance,
-the recap and the questions that follow a session.
+"""Running a learning-circle session in its group: opening it (with "I'm here"), posting each
+segment, moving on (/next, /prev, /pause, /end), recording what members say, votes on the cases
+their owners confirmed, and closing with the recap, the facilitator's report
+(services.circles.attendance) and the questions that follow a session.
 
 Nothing from a private answer reaches the group unless its author chose so, and the group
 only ever sees segment prompts, counts, and the words members chose to share."""
@@ -12,9 +13,12 @@ from datetime import timedelta
 
 from flows.circle_script import private_prompt, segment_post
 from flows.circles import Segment, SessionTemplate, chosen_case
-from services.circles.buttons import STARS, Control, Rate, SegmentAnswer, Vote, segment_tag
+from services.circles import attendance
+from services.circles.buttons import STARS, Control, Here, Rate, SegmentAnswer, Vote, segment_tag
 from services.circles.context import CircleContext
+from services.circles.disclosed import CASE_TITLE
 from services.core import waiting
+from services.core.disclosures import About
 from store.models import Circle, CircleSession, Contribution, Person
 from store.statuses import RUNNING, SessionStatus
 
@@ -55,6 +59,7 @@ class SessionDesk:
         await self.ctx.post(
             circle,
             self.ctx.words(circle, "circle.opened", name=circle.name, title=self.ctx.title(circle, session)),
+            [[(self.ctx.words(circle, "circle.button.here"), Here(session.id).encode())]],
             queued=queued,
         )
         await self._show(circle, session, template, queued=queued, first_time=True)
@@ -106,13 +111,16 @@ class SessionDesk:
         """Post the current segment; on the way forward, its private prompt goes to every member."""
         segment = template.segments[session.segment]
         added = await self._look_back(circle, session) if segment.look_back else []
+        proposers = []  # whose case titles the post carries, unnamed
         if segment.speakers == "case_owner" and session.case_id is not None:
             case = await self.uow.circles.contribution(session.case_id)
             if case is not None:
                 added.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
+                proposers.append(case.person_id)
+        options, owners = await self._options(circle, session, segment)
+        proposers += owners
         buttons: list[list[tuple[str, str]]] = [
-            [(label, Vote(session.id, session.segment, option).encode())]
-            for label, option in await self._options(circle, session, segment)
+            [(label, Vote(session.id, session.segment, option).encode())] for label, option in options
         ]
         if segment.poll is not None and not buttons:
             added.append(self.ctx.words(circle, "circle.no_cases"))
@@ -120,7 +128,8 @@ class SessionDesk:
         text = segment_post(
             self.ctx.content.catalog, self.ctx.lang_of(circle), template, session.segment, added
         )
-        await self.ctx.post(circle, text, buttons, queued=queued)
+        about = About.of(CASE_TITLE, proposers) if proposers else None
+        await self.ctx.post(circle, text, buttons, queued=queued, about=about)
         session.segment_at, session.overrun_told = self.ctx.now, False
         session.due_at = self.ctx.now + timedelta(minutes=segment.minutes) + OVERRUN_GRACE
         if segment.private is not None and first_time:
@@ -128,14 +137,21 @@ class SessionDesk:
 
     async def _options(
         self, circle: Circle, session: CircleSession, segment: Segment
-    ) -> list[tuple[str, str]]:
+    ) -> tuple[list[tuple[str, str]], list[int]]:
+        """The poll's (label, option) buttons, and who proposed the cases among them."""
         if segment.poll is None:
-            return []
+            return [], []
         if not segment.poll.cases:
             lang = self.ctx.lang_of(circle)
-            return [(self.ctx.content.catalog.pick(o.label, lang), o.id) for o in segment.poll.options]
-        cases = await self.uow.circles.contributions(session.id, "case")
-        return [(case.text or "", str(case.id)) for case in cases]
+            return [(self.ctx.content.catalog.pick(o.label, lang), o.id) for o in segment.poll.options], []
+        cases = await self.confirmed_cases(session)
+        return [(case.text or "", str(case.id)) for case in cases], [case.person_id for case in cases]
+
+    async def confirmed_cases(self, session: CircleSession) -> list[Contribution]:
+        """The cases their owners put to the vote: a title is hers until she confirms it."""
+        return [
+            c for c in await self.uow.circles.contributions(session.id, "case") if c.shared == "anonymous"
+        ]
 
     async def _ask_privately(self, circle: Circle, session: CircleSession, segment: Segment) -> None:
         """Each member is asked now, or, in another conversation, when she is free (rule 8)."""
@@ -204,7 +220,7 @@ class SessionDesk:
 
     async def _choose_case(self, circle: Circle, session: CircleSession) -> None:
         """The vote closes as the circle moves on; the case's owner hears it privately."""
-        cases = await self.uow.circles.contributions(session.id, "case")
+        cases = await self.confirmed_cases(session)
         prefix = f"{session.segment}:"
         votes = {
             int(key.removeprefix(prefix)): int(option)
@@ -266,7 +282,7 @@ class SessionDesk:
             if not current or template is None
             else {
                 choice: label
-                for label, choice in await self._options(circle, session, template.segments[segment])
+                for label, choice in (await self._options(circle, session, template.segments[segment]))[0]
             }
         )
         if option not in options:
@@ -278,56 +294,44 @@ class SessionDesk:
     # --- the end ------------------------------------------------------------------------------
 
     async def end(self, circle: Circle, session: CircleSession) -> None:
-        """Attendance (who said something, voted or answered privately), the recap to the group
-        and to those absent, a rating asked of everyone, the facilitator's report, commitments'
-        follow-ups, and the next meeting scheduled."""
+        """The recap to the group and privately to those who did not attend
+        (services.circles.attendance), a rating asked of everyone, the facilitator's report,
+        commitments' follow-ups, and the next meeting scheduled."""
         ctx = self.ctx
         await self._segment_ends(circle, session)
         session.status, session.ended_at = SessionStatus.ENDED, ctx.now
         session.due_at = ctx.now + REPORT_AFTER
         circle.sessions_held += 1
         members = await self.uow.circles.members(circle.id)
-        took_part = {seat.person_id for seat in await self.uow.circles.seats(session.id) if seat.took_part}
+        there = await attendance.attended(ctx, session)
         recap = await self._recap_parts(session)
         await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)))
         for member in members:
             speaker = ctx.speaker(member, queued=True)
-            if member.id not in took_part:
+            if member.id not in there:
                 await speaker.send(self._recap(circle, session, recap, speaker.lang))
             stars = [[(stars, Rate(session.id, stars).encode()) for stars in STARS]]
             await speaker.say("circle.rate", stars, name=circle.name)
         for commitment in await self.uow.circles.contributions(session.id, "commitment"):
             commitment.follow_up_at = ctx.now + FOLLOW_UP_AFTER
-        await self._report_attendance(circle, session, members, took_part, recap)
+        await attendance.send_report(ctx, circle, session)
         upcoming = await ctx.schedule_next(circle, max(ctx.now, session.starts_at))
         if upcoming is not None:
             when = ctx.when(circle, upcoming.starts_at)
             await ctx.post(circle, ctx.words(circle, "circle.next_meeting", when=when))
 
     async def _recap_parts(self, session: CircleSession) -> Recap:
-        """What a recap is made of, read once for the group, the absent and the facilitator."""
-        counts: dict[int, int] = {int(k): v for k, v in session.uncounted.items()}
-        for contribution in await self.uow.circles.contributions(session.id):
-            if contribution.kind != "case":  # a proposal is private until the vote
-                counts[contribution.segment] = counts.get(contribution.segment, 0) + 1
+        """What a recap is made of, read once for the group and those who did not attend."""
+        counts = await attendance.segment_counts(self.ctx, session)
         shared = await self._shared(session, "commitment")
         return Recap(counts, shared, await self.uow.people.many(c.person_id for c in shared))
-
-    def _segment_lines(self, session: CircleSession, counts: dict[int, int], lang: str) -> list[str]:
-        catalog, template = self.ctx.content.catalog, self.ctx.template(session)
-        return [
-            catalog.say(
-                lang, "circle.recap_line", title=catalog.pick(segment.title, lang), count=counts.get(k, 0)
-            )
-            for k, segment in enumerate(template.segments if template else ())
-        ]
 
     def _recap(self, circle: Circle, session: CircleSession, recap: Recap, lang: str) -> str:
         """Segments and how many spoke in each, and the commitments shared: counts and chosen
         words only, nothing about families or children."""
         catalog = self.ctx.content.catalog
         lines = [catalog.say(lang, "circle.recap", name=circle.name, title=self.ctx.title(circle, session))]
-        lines += self._segment_lines(session, recap.counts, lang)
+        lines += attendance.segment_lines(self.ctx, session, recap.counts, lang)
         if recap.shared:
             lines.append(catalog.say(lang, "circle.recap_commitments"))
             lines += [
@@ -335,25 +339,6 @@ class SessionDesk:
                 for c in recap.shared
             ]
         return catalog.lay_out(lang, "\n".join(lines))
-
-    async def _report_attendance(
-        self, circle: Circle, session: CircleSession, members: list[Person], took_part: set[int], recap: Recap
-    ) -> None:
-        facilitator = await self.ctx.facilitator(circle)
-        if facilitator is None:
-            return
-        speaker = self.ctx.speaker(facilitator, queued=True)
-        present = [m.name for m in members if m.id in took_part]
-        absent = [m.name for m in members if m.id not in took_part]
-        lines = [
-            speaker.label("circle.report", name=circle.name, title=self.ctx.title(circle, session)),
-            speaker.label("circle.report_present", count=len(present), names=", ".join(present) or "—"),
-            speaker.label("circle.report_absent", count=len(absent), names=", ".join(absent) or "—"),
-            *self._segment_lines(session, recap.counts, speaker.lang),
-        ]
-        if session.uncounted:
-            lines.append(speaker.label("circle.report_uncounted", count=sum(session.uncounted.values())))
-        await speaker.send(self.ctx.content.catalog.lay_out(speaker.lang, "\n".join(lines)))
 
     async def report_ratings(self, circle: Circle, session: CircleSession) -> None:
         """A day after the session: how members rated it, and their comments without names."""

@@ -29,8 +29,9 @@ class Speaker:
         return cls(out, catalog, person.language or catalog.default, person.telegram_id, person.id)
 
     def disclosing(self, kind: Kind, *people: int) -> Speaker:
-        """This speaker, for messages that carry these people's data as `kind`."""
-        return replace(self, about=About.of(kind, people))
+        """This speaker, for messages that carry these people's data as `kind` (itself when there
+        is no one: nothing of anyone is carried)."""
+        return replace(self, about=About.of(kind, people)) if people else self
 
     def label(self, key: str, **fields: object) -> str:
         check(key, self.about)

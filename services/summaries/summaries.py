@@ -5,6 +5,7 @@ outside any transaction)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from flows.dates import day_label, month_names
 from flows.i18n import PDSA_STAGES
 from flows.measures import shown_number
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
+from services.circles.attendance import Attendance, attendance
 from services.circles.disclosed import ATTENDANCE as CIRCLE_ATTENDANCE
 from services.core.disclosures import kind
 from services.core.speaker import Speaker
@@ -39,7 +41,7 @@ class TeamSummary:
     wellbeing: list[list[int]]  # each week's answers, for the chart
     lang: str
     projects: list[tuple[int, str, str]] = field(default_factory=list)  # shared: id, owner, where it stands
-    circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, missed
+    circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, excused
     members: tuple[int, ...] = ()  # whose check-ins the pages and the chart carry
     owners: tuple[int, ...] = ()  # whose projects are shared with her
     in_circles: tuple[int, ...] = ()  # whose circle attendance it carries
@@ -106,9 +108,16 @@ async def build_many(
 
     members_of = {team_id: {p.id for p in group} for team_id, group in members.items()}
     projects = await _shared_projects(uow, ids, everyone)
-    sessions: dict[int, list[bool]] = {}  # person -> took part, for each circle session this week
-    for person_id, took_part in await uow.circles.attendance_since(ids, this_week.start):
-        sessions.setdefault(person_id, []).append(took_part)
+    # person -> (sessions attended, excused) this week; never how much she said, and never
+    # "missed": someone with neither is not named (services.circles.attendance)
+    sessions: dict[int, Counter[Attendance | None]] = {}
+    for person_id, took_part, presence, rsvp in await uow.circles.attendance_since(ids, this_week.start):
+        sessions.setdefault(person_id, Counter())[attendance(took_part, presence, rsvp)] += 1
+    circle_lines = {
+        person_id: (said[Attendance.ATTENDED], said[Attendance.EXCUSED])
+        for person_id, said in sessions.items()
+        if said[Attendance.ATTENDED] or said[Attendance.EXCUSED]
+    }
 
     def read(run_id: int, answers: dict[str, Any]) -> CheckIn:
         wellbeing, workload, support = (answers.get(tag) for tag in ("wellbeing", "workload", "support"))
@@ -151,13 +160,13 @@ async def build_many(
             lang,
             [(p.project.id, p.owner.name, p.standing(content, supervisor, timezone)) for p in theirs],
             [
-                (person.name, sum(sessions[person.id]), sessions[person.id].count(False))
+                (person.name, *circle_lines[person.id])
                 for person in members[team.id]
-                if person.id in sessions and person.id != supervisor.id
+                if person.id in circle_lines and person.id != supervisor.id
             ],
             tuple(person.id for person in members[team.id] if person.id != supervisor.id),
             tuple(p.owner.id for p in theirs),
-            tuple(p.id for p in members[team.id] if p.id in sessions and p.id != supervisor.id),
+            tuple(p.id for p in members[team.id] if p.id in circle_lines and p.id != supervisor.id),
         )
     return found
 
@@ -210,7 +219,7 @@ async def _shared_projects(uow: UnitOfWork, ids: list[int], people: Sequence[Per
 async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> None:
     """The pages, then the chart (a stored photo, uploaded by the sender), then the projects
     shared with her, each with a button for its chart, then her team's learning circles."""
-    scores = speaker.disclosing(CHECKIN_SCORES, *summary.members) if summary.members else speaker
+    scores = speaker.disclosing(CHECKIN_SCORES, *summary.members)
     for page in summary.pages:
         await scores.send(page)
     caption = speaker.catalog.say(summary.lang, "chart.caption", team=summary.team, weeks=WEEKS)
@@ -230,7 +239,7 @@ async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> 
         speaker = speaker.disclosing(CIRCLE_ATTENDANCE, *summary.in_circles)
         lines = [speaker.label("circle.summary_header")]
         lines += [
-            speaker.label("circle.summary_line", name=name, attended=attended, missed=missed)
-            for name, attended, missed in summary.circles
+            speaker.label("circle.summary_line", name=name, attended=attended, excused=excused)
+            for name, attended, excused in summary.circles
         ]
         await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)))

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from store.models import Circle, CircleMember, CircleSession, Contribution, Person, Seat
 from store.repositories.base import Repository
-from store.statuses import FOR_THE_CLOCK, RUNNING, CircleStatus, SessionStatus
+from store.statuses import FOR_THE_CLOCK, RUNNING, CircleStatus, Presence, SessionStatus
 
 
 @cache
@@ -227,6 +227,11 @@ class CircleRepository(Repository):
             _took_part(connection.dialect.name), {"session_id": session_id, "person_id": person_id}
         )
 
+    async def remove_contribution(self, contribution: Contribution) -> None:
+        """A private answer she took back (a case withdrawn): her words are not kept."""
+        await self.session.delete(contribution)
+        await self.session.flush()
+
     async def contribution(self, contribution_id: int) -> Contribution | None:
         return await self.session.get(Contribution, contribution_id)
 
@@ -267,10 +272,13 @@ class CircleRepository(Repository):
         query = select(Seat).where(Seat.session_id == session_id).order_by(Seat.person_id)
         return list(await self.session.scalars(query))
 
-    async def attendance_since(self, person_ids: Iterable[int], since: datetime) -> list[tuple[int, bool]]:
-        """(person, took part) for each session ended since `since` of a circle she was in."""
+    async def attendance_since(
+        self, person_ids: Iterable[int], since: datetime
+    ) -> list[tuple[int, bool, Presence | None, str | None]]:
+        """(person, took part, presence, RSVP) for each session ended since `since` of a circle
+        she was in; a session she has no seat at gives (person, False, None, None)."""
         query = (
-            select(CircleMember.person_id, func.coalesce(Seat.took_part, False))
+            select(CircleMember.person_id, Seat.took_part, Seat.presence, Seat.rsvp)
             .join(CircleSession, CircleSession.circle_id == CircleMember.circle_id)
             .outerjoin(
                 Seat, (Seat.session_id == CircleSession.id) & (Seat.person_id == CircleMember.person_id)
@@ -282,4 +290,7 @@ class CircleRepository(Repository):
                 CircleMember.joined_at <= CircleSession.ended_at,
             )
         )
-        return [(person_id, bool(took_part)) for person_id, took_part in await self.session.execute(query)]
+        return [
+            (person_id, bool(took_part), None if presence is None else Presence(presence), rsvp)
+            for person_id, took_part, presence, rsvp in await self.session.execute(query)
+        ]

@@ -33,6 +33,7 @@ REFUSALS = (
     "circle.already",  # /circle from another facilitator: "already the circle X, nothing changed"
     "circle.not_open",  # Join naming another group's circle
     "circle.join_to_vote",
+    "circle.join_to_be_here",
 )
 
 # A row's own answer that reads like a refusal: /language asks her language, and so does /start

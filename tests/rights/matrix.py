@@ -12,7 +12,7 @@ The personas are described in tests/rights/scenario.py; the columns are in this 
     facilitator  team A's facilitator, who facilitates the circle (and sets up a second one)
     supervisor_a team A's supervisor: the reflection was delivered to her; she has a bulletin ready
     supervisor_b team B's supervisor
-    circle_member a home visitor of team A, member of the circle: the commitment is hers; she
+    circle_member a home visitor of team A, member of the circle: the commitment and a case are hers; she
                  joined by the circle's old shared link (before issue 18), so its facilitator
                  may make her a member of the circle only
     group_member in circlebot and in the group, not in the circle: a facilitator of team B
@@ -24,8 +24,8 @@ before her language only /start and the language buttons (and Join, open to anyb
 a deactivated person nothing; an admin only what everyone who joined has (and so does a circle-only member, with her circle's
 member buttons, and the answer to the team offered to her); a supervisor only
 her own team's things; a flow's, project's, share's or contribution's buttons only for the
-person they belong to; a circle's controls only for its facilitator; votes, RSVPs and ratings
-only for its members. A button that acts on "her own" open thing (a bulletin draft) is refused
+person they belong to; a circle's controls and corrections of who was there only for its
+facilitator; votes, "I'm here", RSVPs and ratings only for its members. A button that acts on "her own" open thing (a bulletin draft) is refused
 to someone who has none.
 
 Every payload is "honest": it names the scenario's object of its kind (see HONEST in
@@ -129,12 +129,15 @@ ROWS: dict[str, str] = {
     "button:ck@private":           MEMBER,         # rating
     "button:cp@private":           HER_COMMITMENT, # share her contribution
     "button:cu@private":           HER_COMMITMENT, # "did you try it?"
+    "button:cc@private":           HER_COMMITMENT, # her case's title: confirm, rewrite, withdraw
+    "button:cm@private":           FACILITATOR,    # correct who was at an ended session
     "button:ct@private":           FACILITATOR,    # offer her team to a newcomer with none
     "button:ca@private":           "-  -  -  -  -  -  -  -  -  -  A",  # the offer, hers
     "button:cx@private":           FACILITATOR,    # make an old-link member circle-only
     "button:cj@group":             "A  A  -  A  A  A  A  A  A  A  A",  # Join: anybody
     "button:cf@group":             FACILITATOR,    # the session's controls
     "button:cv@group":             MEMBER,         # a vote
+    "button:ch@group":             MEMBER,         # "I'm here"
 }
 # fmt: on
 

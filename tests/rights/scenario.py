@@ -15,7 +15,8 @@ simpler): eleven personas, each a Telegram user id, and the things the buttons n
   bulletin ready to send;
 - the supervisor of team B, with a shared project of her own (a point, a cycle in Plan);
 - a circle member (a home visitor of team A who joined circlebot through the circle's old
-  shared link, as before issue 18): she wrote a commitment in the first, ended session;
+  shared link, as before issue 18): she wrote a commitment in the first, ended session, and
+  proposed a case (not confirmed) in the open one;
 - a group member in circlebot but not in the circle: a facilitator of team B;
 - a circle-only member (a stranger who tapped Join and came in by her own link: no team), to
   whom the facilitator offered team A.
@@ -113,6 +114,7 @@ class Scenario:
     other_session: int  # a session of the set-up circle
     commitment: int  # the circle member's commitment in session 1
     other_commitment: int  # someone else's
+    case: int  # the circle member's case proposed in session 2, not confirmed
 
 
 def person_client(chat: ChatService, db: Database, persona: str) -> Client:
@@ -308,6 +310,14 @@ async def _populate(db: Database) -> Scenario:
             text="Someone else's commitment.",
             created_at=NOW,
         )
+        case = await uow.circles.add_contribution(
+            session_id=running.id,
+            person_id=ids["circle_member"],
+            segment=0,
+            kind="case",
+            text="A family that keeps moving house",
+            created_at=NOW,
+        )
         deactivated = await uow.people.get(ids["deactivated"])
         assert deactivated is not None
         await uow.people.set_deactivated(deactivated, True)
@@ -352,6 +362,7 @@ async def _populate(db: Database) -> Scenario:
             other_session=other_session.id,
             commitment=commitment.id,
             other_commitment=other.id,
+            case=case.id,
         )
         await uow.commit()
     await _check_open(db, scenario)

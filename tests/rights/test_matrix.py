@@ -19,7 +19,19 @@ from pathlib import Path
 import pytest
 
 from services.bulletins.dialog import Decide
-from services.circles.buttons import Control, Join, Rate, Rsvp, SetUpChoice, ShareAnswer, Tried, Vote
+from services.circles.buttons import (
+    CaseChoice,
+    Control,
+    Here,
+    Join,
+    MarkPresent,
+    Rate,
+    Rsvp,
+    SetUpChoice,
+    ShareAnswer,
+    Tried,
+    Vote,
+)
 from services.circles.membership import CircleOnly, InviteToTeam, TeamOffer
 from services.content_flows.feature import CloseAndStart, GoBack
 from services.core.buttons import Button
@@ -101,12 +113,15 @@ HONEST: dict[str, Payload] = {
     "ck": lambda s: Rate(s.ended, "5"),
     "cp": lambda s: ShareAnswer(s.commitment, "name"),
     "cu": lambda s: Tried(s.commitment, "yes"),
+    "cc": lambda s: CaseChoice(s.case, "withdraw"),
+    "cm": lambda s: MarkPresent(s.ended, s.circle_member),
     "ct": lambda s: InviteToTeam(s.circle, s.circle_only),
     "ca": lambda s: TeamOffer(s.offer, "yes"),
     "cx": lambda s: CircleOnly(s.circle, s.circle_member),
     "cj": lambda s: Join(s.circle),
     "cf": lambda s: Control(s.open, "next"),
     "cv": lambda s: Vote(s.open, s.poll_segment, s.poll_option),
+    "ch": lambda s: Here(s.open),
 }
 
 # --- forged payloads, and who presses them (the persona the honest one is for) -----------------------
@@ -157,12 +172,15 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "ck": ("circle_member", made(lambda s: Rate(s.other_session, "5"))),
     "cp": ("circle_member", made(lambda s: ShareAnswer(s.other_commitment, "name"))),  # someone else's
     "cu": ("circle_member", made(lambda s: Tried(s.other_commitment, "yes"))),
+    "cc": ("circle_member", made(lambda s: CaseChoice(s.other_commitment, "withdraw"))),  # not hers
+    "cm": ("facilitator", made(lambda s: MarkPresent(s.open, s.circle_member))),  # not ended yet
     "ct": ("facilitator", made(lambda s: InviteToTeam(s.circle, s.circle_member))),  # she has a team
     "ca": ("circle_only", made(lambda s: TeamOffer(s.invite, "yes"))),  # an invite not bound to her
     "cx": ("facilitator", made(lambda s: CircleOnly(s.circle, s.circle_only))),  # not by the old link
     "cj": ("stranger", made(lambda s: Join(s.setup_circle))),  # another group's circle
     "cf": ("facilitator", made(lambda s: Control(s.other_session, "next"))),
     "cv": ("circle_member", made(lambda s: Vote(s.other_session, 0, s.poll_option))),
+    "ch": ("circle_member", made(lambda s: Here(s.other_session))),  # another circle's session
 }
 
 ARGUMENTS: dict[str, Callable[[Scenario], str]] = {"start": lambda s: s.invite}

@@ -168,7 +168,7 @@ async def test_a_case_title_too_long_is_asked_again_and_a_late_answer_is_not_add
     await ana.send("A" * 120)
     assert (await ana.new())[-1] == say("circle.too_long", most=80, given=120)
     await ana.send("A father away at the mine")
-    assert (await ana.new())[-1] == say("circle.case_noted", title="A father away at the mine")
+    assert (await ana.new())[-1] == say("circle.case_check", title="A father away at the mine")
     for _ in range(4):
         await in_group(fatima, command="next")  # to the perspectives' private reflection
     await in_group(fatima, command="end")  # before Ana answered it
@@ -290,6 +290,8 @@ async def test_a_circles_question_waits_behind_her_reflection_and_never_takes_it
     await ana.send("/cancel")  # her reflection ends: the circle's question comes now
     assert (await ana.new())[-1] == asked
     await ana.send("A father away at the mine")
+    assert (await ana.new())[-1] == say("circle.case_check", title="A father away at the mine")
+    await ana.press_data(await button_of(ana, "cc:"))  # put to the vote
     assert (await ana.new())[-1] == say("circle.case_noted", title="A father away at the mine")
     await beto.new()
     await in_group(fatima, command="next")  # the segment ends before Beto is free

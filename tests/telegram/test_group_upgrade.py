@@ -96,7 +96,7 @@ async def test_a_session_goes_on_in_the_supergroup_and_same_message_ids_stay_apa
         await wait_for(fake, new, "Propose a case ·")
         await wait_for(fake, beto, start("circle.private_prompt"))
         await beto.send("A father who is never home at visit time")
-        await wait_for(fake, beto, start("circle.case_noted"))
+        await wait_for(fake, beto, start("circle.case_check"))
         await fatima.press_in(new, say("circle.button.next"))  # the control buttons work there too
         await wait_for(fake, new, "Choose a case ·")
         await beto.say(new, "I vote for mine.")
