@@ -16,7 +16,7 @@ from flows.circles import Segment, SessionTemplate, chosen_case
 from services.circles import attendance
 from services.circles.buttons import STARS, Control, Here, Rate, SegmentAnswer, Vote, segment_tag
 from services.circles.context import CircleContext
-from services.circles.disclosed import CASE_TITLE
+from services.circles.disclosed import CASE_TITLE, RATING, SHARED_ANSWER
 from services.core import waiting
 from services.core.disclosures import About
 from store.models import Circle, CircleSession, Contribution, Person
@@ -110,7 +110,7 @@ class SessionDesk:
     ) -> None:
         """Post the current segment; on the way forward, its private prompt goes to every member."""
         segment = template.segments[session.segment]
-        added = await self._look_back(circle, session) if segment.look_back else []
+        added, sharers = await self._look_back(circle, session) if segment.look_back else ([], [])
         proposers = []  # whose case titles the post carries, unnamed
         if segment.speakers == "case_owner" and session.case_id is not None:
             case = await self.uow.circles.contribution(session.case_id)
@@ -128,7 +128,9 @@ class SessionDesk:
         text = segment_post(
             self.ctx.content.catalog, self.ctx.lang_of(circle), template, session.segment, added
         )
-        about = About.of(CASE_TITLE, proposers) if proposers else None
+        about = About.of(SHARED_ANSWER, sharers) if sharers else None  # (a look-back has no vote)
+        if proposers:
+            about = About.of(CASE_TITLE, proposers)
         await self.ctx.post(circle, text, buttons, queued=queued, about=about)
         session.segment_at, session.overrun_told = self.ctx.now, False
         session.due_at = self.ctx.now + timedelta(minutes=segment.minutes) + OVERRUN_GRACE
@@ -187,12 +189,13 @@ class SessionDesk:
             self.ctx.now,
         )
 
-    async def _look_back(self, circle: Circle, session: CircleSession) -> list[str]:
-        """Last session's commitments whose owners chose to share them, and how they went."""
+    async def _look_back(self, circle: Circle, session: CircleSession) -> tuple[list[str], list[int]]:
+        """Last session's commitments whose owners chose to share them, and how they went; and
+        whose they are."""
         last = await self.uow.circles.last_ended(circle.id, session.number)
         shared = [] if last is None else await self._shared(last, "commitment")
         if not shared:
-            return [self.ctx.words(circle, "circle.look_back_none")]
+            return [self.ctx.words(circle, "circle.look_back_none")], []
         people = await self.uow.people.many(c.person_id for c in shared)
         lines = [self.ctx.words(circle, "circle.look_back")]
         for commitment in shared:
@@ -206,7 +209,7 @@ class SessionDesk:
                 outcome = "circle.outcome_tried" if commitment.tried else "circle.outcome_not_yet"
                 line += "\n" + self.ctx.words(circle, outcome, text=commitment.outcome or "…")
             lines.append(line)
-        return ["\n".join(lines)]
+        return ["\n".join(lines)], [commitment.person_id for commitment in shared]
 
     async def _shared(self, session: CircleSession, kind: str) -> list[Contribution]:
         return [c for c in await self.uow.circles.contributions(session.id, kind) if c.shared in SHARED]
@@ -305,11 +308,14 @@ class SessionDesk:
         members = await self.uow.circles.members(circle.id)
         there = await attendance.attended(ctx, session)
         recap = await self._recap_parts(session)
-        await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)))
+        sharers = [commitment.person_id for commitment in recap.shared]
+        about = About.of(SHARED_ANSWER, sharers) if sharers else None
+        await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)), about=about)
         for member in members:
             speaker = ctx.speaker(member, queued=True)
             if member.id not in there:
-                await speaker.send(self._recap(circle, session, recap, speaker.lang))
+                recap_to_her = speaker.disclosing(SHARED_ANSWER, *(p for p in sharers if p != member.id))
+                await recap_to_her.send(self._recap(circle, session, recap, speaker.lang))
             stars = [[(stars, Rate(session.id, stars).encode()) for stars in STARS]]
             await speaker.say("circle.rate", stars, name=circle.name)
         for commitment in await self.uow.circles.contributions(session.id, "commitment"):
@@ -355,4 +361,4 @@ class SessionDesk:
             speaker.label("circle.ratings", name=circle.name, count=len(seats), average=f"{average:.1f}")
         ]
         lines += [f"• {seat.comment}" for seat in seats if seat.comment]
-        await speaker.send("\n".join(lines))
+        await speaker.disclosing(RATING, *(seat.person_id for seat in seats)).send("\n".join(lines))
