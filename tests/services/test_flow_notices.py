@@ -9,7 +9,7 @@ from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
 from services.features import registry_for
 from store.database import Database
-from tests.services.harness import CONTENT, Client, Clock, join, make_invite
+from tests.services.harness import CONTENT, Client, description, join, make_invite
 
 LIMA = "America/Lima"
 WIN, CHALLENGE = "A family came back to the group.", "Too many visits on one day."
@@ -19,15 +19,11 @@ def say(key: str, **fields: object) -> str:
     return CONTENT.catalog.say("en", key, **fields)
 
 
-def description(flow_id: str) -> str:
-    told = CONTENT.flows[flow_id].description
-    assert told is not None
-    return told["en"]
-
-
 @pytest.fixture
 def keeper(db: Database) -> Timekeeper:
-    return Timekeeper(db, CONTENT, LIMA, render=lambda summary: b"\x89PNG chart", registry=registry_for(CONTENT))
+    return Timekeeper(
+        db, CONTENT, LIMA, render=lambda summary: b"\x89PNG chart", registry=registry_for(CONTENT)
+    )
 
 
 async def person(db: Database, chat: ChatService, name: str, role: str = "home_visitor") -> Client:
@@ -104,6 +100,8 @@ async def test_the_checkin_says_her_supervisor_sees_scores_and_support_requests_
     await sara.send("/summary")
     await keeper.tick(clock.now)
     pages = await sara.new()
-    assert any("• Ana — ✓ checked in\n  wellbeing 4" in page and "asked for support" in page for page in pages)
+    assert any(
+        "• Ana — ✓ checked in\n  wellbeing 4" in page and "asked for support" in page for page in pages
+    )
     sent = [message.text + str(message.params.get("caption", "")) for message in await sara.messages()]
     assert not [text for text in sent if WIN in text or CHALLENGE in text], "her own words reach no one"
