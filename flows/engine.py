@@ -41,7 +41,9 @@ def start(
     now: datetime,
     prefill: dict[str, Any] | None = None,
 ) -> Turn:
-    """A new run at the first step; `prefill` answers (by step id) are offered to keep."""
+    """A new run at the first step, after the flow's description (who sees the answers: said
+    once, here, so a run resumed later never repeats it); `prefill` answers (by step id) are
+    offered to keep."""
     state = RunState(
         flow_id=flow.id,
         lang=lang,
@@ -55,7 +57,10 @@ def start(
         expires_at=now + flow.expires_after,
         prefill={key: value for key, value in (prefill or {}).items() if value is not None},
     )
-    return _ask(flow, catalog, state, [])
+    opening: list[Effect] = []
+    if flow.description is not None:
+        opening.append(Say(catalog.lay_out(lang, catalog.pick(flow.description, lang))))
+    return _ask(flow, catalog, state, opening)
 
 
 def advance(flow: Flow, catalog: Catalog, state: RunState, given: Input, now: datetime) -> Turn:

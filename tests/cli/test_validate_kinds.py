@@ -358,17 +358,17 @@ KINDS: dict[str, Kind] = {
     "a transcript the bot says differently": kind(
         replace(CHECKIN_EN, "And one thing that was hard?", "And one thing that was difficult?"),
         expect=(
-            "transcripts/weekly_checkin.en.yaml:24: conversation[6]: the bot says 'And one thing that was hard?' "
+            "transcripts/weekly_checkin.en.yaml:28: conversation[7]: the bot says 'And one thing that was hard?' "
             "where the transcript has 'And one thing that was difficult?'"
         ),
     ),
     "a transcript where the bot says more": kind(
         replace(CHECKIN_EN, "ends: completed", "- bot: One more thing?\nends: completed"),
-        expect="transcripts/weekly_checkin.en.yaml:49: conversation[12]: the bot says nothing more here",
+        expect="transcripts/weekly_checkin.en.yaml:53: conversation[13]: the bot says nothing more here",
     ),
     "a transcript that goes on after the end": kind(
         replace(CHECKIN_EN, "ends: completed", "- you: hello\nends: completed"),
-        expect="transcripts/weekly_checkin.en.yaml:49: conversation[12]: the conversation has already ended",
+        expect="transcripts/weekly_checkin.en.yaml:53: conversation[13]: the conversation has already ended",
     ),
     "a transcript that stops early": kind(
         replace(CHECKIN_EN, "- bot: Thank you for checking in. Take care of yourself this week.\n", ""),
@@ -379,7 +379,7 @@ KINDS: dict[str, Kind] = {
     ),
     "a transcript that ends otherwise": kind(
         replace(CHECKIN_EN, "ends: completed", "ends: cancelled"),
-        expect="transcripts/weekly_checkin.en.yaml:49: ends: the run is completed, not cancelled",
+        expect="transcripts/weekly_checkin.en.yaml:53: ends: the run is completed, not cancelled",
     ),
 }
 
@@ -439,7 +439,7 @@ def test_a_check_that_fails_is_one_problem_of_its_file_and_the_others_are_still_
     )
     stopped = [line.split(":")[0] for line in lines if STOPPED in line]
     assert stopped == [f"circles/{session}.yaml" for session in SESSIONS], err
-    assert any(line.startswith("transcripts/weekly_checkin.en.yaml:24: conversation[6]:") for line in lines)
+    assert any(line.startswith("transcripts/weekly_checkin.en.yaml:28: conversation[7]:") for line in lines)
 
 
 def test_validate_simulate_and_preview_need_no_token(shipped, circlebot, monkeypatch):

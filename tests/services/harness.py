@@ -22,6 +22,13 @@ FAR = datetime(2100, 1, 1, tzinfo=UTC)
 _update_ids = itertools.count(1000)
 
 
+def description(flow_id: str, lang: str = "en") -> str:
+    """A flow's description, as said when it starts."""
+    told = CONTENT.flows[flow_id].description
+    assert told is not None, f"{flow_id} has no description"
+    return CONTENT.catalog.lay_out(lang, CONTENT.catalog.pick(told, lang))
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = datetime(2026, 11, 24, 15, tzinfo=UTC)

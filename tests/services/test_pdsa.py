@@ -16,7 +16,7 @@ from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
 from services.features import registry_for
 from store.database import Database
-from tests.services.harness import CONTENT, FAR, Client, Clock, join, make_invite, outbox
+from tests.services.harness import CONTENT, FAR, Client, Clock, description, join, make_invite, outbox
 from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY, active_step, walk
 
 # The check-in schedules stay out of the way; the program's quiet hours stay.
@@ -225,10 +225,11 @@ async def test_study_shows_the_chart_and_her_prediction_then_act_opens_the_next_
     (chart,) = await photos(db, ana)
     assert "7 days in a row above your baseline median since" in chart.params["caption"]
     assert say("pdsa.caption.good") in chart.params["caption"]
-    drawing, prediction, _ = await ana.new()
-    assert (drawing, prediction) == (
+    drawing, prediction, told, _ = await ana.new()
+    assert (drawing, prediction, told) == (
         say("pdsa.drawing"),
         say("pdsa.prediction", number=1, prediction=PLAN["prediction"]),
+        description("pdsa_study"),
     )
     await walk(db, ana, {**STUDY, "decision": "adapt", "next": "Send it two days before."}, stop_at="change")
     flow_id, _ = await active_step(db, ana) or ("", "")

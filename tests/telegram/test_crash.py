@@ -11,9 +11,11 @@ from pathlib import Path
 
 from store.database import Database
 from tests.fakebotapi import FakeBotApi
+from tests.services.harness import description
 from tests.telegram.conftest import TOKEN, invite
 
 ROOT = Path(__file__).resolve().parents[2]
+REFLECTION_TOLD = description("rios_reflection")
 
 
 async def start_bot(
@@ -75,7 +77,8 @@ async def test_kill_9_mid_flow_then_restart_resumes_at_the_same_step(
         await ana.press("English")
         await ana.replies(3)
         await ana.send("/reflect")
-        await ana.replies(2)
+        told, _, _ = await ana.replies(3)
+        assert told == REFLECTION_TOLD, "who sees her answers, as the flow starts"
         await ana.press("Yesterday")
         await ana.replies()
         await ana.send("The mother cried when I arrived and the baby watched her.")
@@ -102,6 +105,7 @@ async def test_kill_9_mid_flow_then_restart_resumes_at_the_same_step(
         assert await ana.replies() == ["Stranded reply"]
         await ana.send("I felt helpless and sat down beside them.")
         assert (await ana.replies())[0].startswith("What did this moment touch?")
+        assert [m["text"] for m in ana.messages].count(REFLECTION_TOLD) == 1, "not again after the restart"
     finally:
         await kill(bot)
 

@@ -23,7 +23,7 @@ async def join(user: FakeUser, code: str, language: str = "English") -> list[str
 
 async def reflect(user: FakeUser, share: bool) -> list[str]:
     await user.send("/reflect")
-    await user.replies(2)
+    await user.replies(3)
     steps = [
         ("press", "Yesterday"),
         ("send", "The mother cried when I arrived and the baby watched her."),
@@ -113,7 +113,7 @@ async def test_a_multiple_choice_press_edits_the_question_in_place(
     ana = fake.user(1, "Ana")
     await join(ana, await invite(store, "home_visitor", "North"))
     await ana.send("/reflect")
-    await ana.replies(2)
+    await ana.replies(3)
     await ana.press("Yesterday")
     await ana.replies()
     for text in ("The mother cried when I arrived.", "I felt helpless."):
@@ -130,7 +130,7 @@ async def test_a_sticker_and_the_token_never_logged(polling_bot, fake: FakeBotAp
     ana = fake.user(1, "Ana")
     await join(ana, await invite(store, "home_visitor", "North"))
     await ana.send("/reflect")
-    await ana.replies(2)
+    await ana.replies(3)
     await ana.press("Yesterday")
     await ana.replies()
     await ana.send_sticker()

@@ -22,7 +22,7 @@ async def test_an_update_that_fails_is_answered_and_logged_without_a_traceback(
     ana = fake.user(1, "Ana")
     await join(ana, await invite(store, "home_visitor", "North"))
     await ana.send("/reflect")
-    await ana.replies(2)
+    await ana.replies(3)
     await ana.press("Yesterday")
     await ana.replies()
     await refuse_answers_containing(store, "zebra")

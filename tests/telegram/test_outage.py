@@ -75,7 +75,7 @@ async def test_a_postgresql_restart_under_a_stream_of_answers_loses_nothing(
         for person in people:
             await join(person, await invite(store, "supervisor", f"Team {person.id}"))
             await person.send("/selfcheck")
-            await person.replies(2)
+            await person.replies(3)
             await person.press("Today")
             await person.replies()
         asked = [len(person.messages) for person in people]

@@ -26,7 +26,8 @@ async def test_a_checkin_missed_while_down_arrives_at_start_then_alerts_and_a_su
 
     clock.now = MONDAY_9_30_LIMA  # the bot was down at 09:00 on Monday
     async with running(fake, store, database_url, clock):
-        [question] = await ana.replies()
+        told, question = await ana.replies(2)
+        assert told.startswith("A few questions about your week.") and "never what you write" in told
         assert question == "How are you feeling this week, overall?"
         for label in ("2", "3 – Just about"):
             await ana.press(label)

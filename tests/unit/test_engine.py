@@ -147,7 +147,7 @@ def test_a_full_walk_records_every_answer_and_closes_with_a_summary():
     assert state.status == "completed"
     assert effects[-1] == Finish(RunStatus.COMPLETED)
     summary = texts(effects)[-2]
-    assert summary.startswith("Here is what you shared:")
+    assert summary.startswith("Here are your answers:")
     assert "Play, Food" in summary and "🎤 a voice note (7 s)" in summary
     assert texts(effects)[-1] == "Thanks!"
 
