@@ -10,8 +10,10 @@ from __future__ import annotations
 from services.circles import attendance, membership
 from services.circles.buttons import Control, Here, Join, Vote, this_groups_circle
 from services.circles.context import CircleContext
+from services.circles.disclosed import CASE_TITLE
 from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
+from services.core.disclosures import About
 from services.core.refusals import refuse
 from services.core.turn import GroupFacts, Turn
 from store.models import Circle
@@ -179,7 +181,9 @@ async def vote(turn: Turn, data: Vote) -> None:
     circle = await this_groups_circle(turn)
     session = await turn.uow.circles.session_by_id(data.session)
     assert circle is not None and session is not None  # the rule found them
-    await _notice(turn, await SessionDesk(ctx).vote(circle, session, turn.me, data.segment, data.option))
+    text, proposer = await SessionDesk(ctx).vote(circle, session, turn.me, data.segment, data.option)
+    about = None if proposer is None else About.of(CASE_TITLE, [proposer])  # a case's title
+    await turn.out.answer_button(turn.incoming.chat_id, turn.incoming.callback_id or "", text, about=about)
 
 
 async def here(turn: Turn, data: Here) -> None:

@@ -130,7 +130,7 @@ async def invite_to_team(ctx: CircleContext, facilitator: Person, found: Found) 
     """The offer goes to her, bound to her; pressed again, the same offer goes again."""
     circle, person, team = found.circle, found.person, found.team
     code = await _her_invite(ctx, circle, person.telegram_id, HOME_VISITOR, team, facilitator.id)
-    speaker = ctx.speaker(person, queued=True)
+    speaker = ctx.speaker(person, queued=True).disclosing(MEMBERSHIP, facilitator.id)
     buttons = [
         [
             (speaker.label("circle.button.accept_team"), TeamOffer(code, "yes").encode()),
@@ -138,7 +138,8 @@ async def invite_to_team(ctx: CircleContext, facilitator: Person, found: Found) 
         ]
     ]
     await speaker.say("circle.team_offer", buttons, facilitator=facilitator.name, team=team.name)
-    await ctx.speaker(facilitator).say("circle.team_offer_sent", name=person.name, team=team.name)
+    told = ctx.speaker(facilitator).disclosing(MEMBERSHIP, person.id)
+    await told.say("circle.team_offer_sent", name=person.name, team=team.name)
 
 
 async def offered_to_her(turn: Turn, data: Any) -> Invite | None:
@@ -207,7 +208,7 @@ async def list_old_links(ctx: CircleContext, circle: Circle) -> int:
             found.append(person)
     if not found:
         return 0
-    speaker = ctx.speaker(facilitator, queued=True)
+    speaker = ctx.speaker(facilitator, queued=True).disclosing(MEMBERSHIP, *(person.id for person in found))
     team = await ctx.uow.teams.get(circle.team_id) if circle.team_id is not None else None
     buttons = [
         [
@@ -245,7 +246,8 @@ async def make_circle_only(ctx: CircleContext, facilitator: Person, person: Pers
     await ctx.uow.people.remove_role(person, HOME_VISITOR)
     person.team_id = None
     await ctx.speaker(person, queued=True).say("circle.made_circle_only", circle=circle.name)
-    await ctx.speaker(facilitator).say("circle.made_circle_only_done", name=person.name, circle=circle.name)
+    told = ctx.speaker(facilitator).disclosing(MEMBERSHIP, person.id)
+    await told.say("circle.made_circle_only_done", name=person.name, circle=circle.name)
 
 
 async def _member(turn: Turn, circle: Circle, person_id: int) -> Person | None:

@@ -276,23 +276,22 @@ class SessionDesk:
 
     async def vote(
         self, circle: Circle, session: CircleSession, person: Person, segment: int, option: str
-    ) -> str:
-        """Her vote, which she may change until the circle moves on; the notice shown to her."""
+    ) -> tuple[str, int | None]:
+        """Her vote, which she may change until the circle moves on; the notice shown to her, and
+        who proposed the case it names (its title is hers: a disclosure), if it is a case."""
         template = self.ctx.template(session)
         current = session.status == SessionStatus.OPEN and segment == session.segment and template is not None
-        options = (
-            {}
-            if not current or template is None
-            else {
-                choice: label
-                for label, choice in (await self._options(circle, session, template.segments[segment]))[0]
-            }
-        )
+        options: dict[str, str] = {}
+        proposers: dict[str, int] = {}
+        if current and template is not None:
+            labels, owners = await self._options(circle, session, template.segments[segment])
+            options = {choice: label for label, choice in labels}
+            proposers = dict(zip([choice for _, choice in labels], owners, strict=False)) if owners else {}
         if option not in options:
-            return self.ctx.words(circle, "circle.vote_closed")
+            return self.ctx.words(circle, "circle.vote_closed"), None
         session.votes = {**session.votes, f"{segment}:{person.id}": option}
         await self.uow.circles.took_part(session.id, person.id)
-        return self.ctx.words(circle, "circle.voted", option=options[option])
+        return self.ctx.words(circle, "circle.voted", option=options[option]), proposers.get(option)
 
     # --- the end ------------------------------------------------------------------------------
 

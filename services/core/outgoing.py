@@ -188,13 +188,15 @@ class Outbox:
             params["reply_markup"] = markup
         await self._queue(chat_id, {"method": "editMessageText", "params": params}, person_id, about)
 
-    async def answer_button(self, chat_id: int, callback_id: str, text: str, url: str | None = None) -> None:
+    async def answer_button(
+        self, chat_id: int, callback_id: str, text: str, url: str | None = None, *, about: About | None = None
+    ) -> None:
         """The small notice over a pressed button (or a deep link it opens): a word to one
         person in a group without posting to everyone."""
         params: dict[str, Any] = {"callback_query_id": callback_id, "text": fit(text, NOTICE_LIMIT)}
         if url is not None:
             params["url"] = url
-        await self._queue(chat_id, {"method": "answerCallbackQuery", "params": params}, None, None)
+        await self._queue(chat_id, {"method": "answerCallbackQuery", "params": params}, None, about)
 
     async def menu(
         self, chat_id: int, commands: Sequence[tuple[str, str]], person_id: int | None = None

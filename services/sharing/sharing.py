@@ -95,7 +95,9 @@ class Sharing:
         if author is None:
             return await self.speaker.say("button.expired")
         open_prompt(supervisor, ReplyTo(share.id), self.now)
-        await self.speaker.say("share.reply_prompt", name=author.name)
+        await self.speaker.disclosing(SHARED_REFLECTION, author.id).say(
+            "share.reply_prompt", name=author.name
+        )
 
     async def deliver_reply(self, supervisor: Person, reply: ReplyTo, text: str) -> None:
         close(supervisor)
@@ -110,4 +112,4 @@ class Sharing:
         await self.speaker.out.send(
             author.telegram_id, catalog.lay_out(lang, message), (), author.id, about=about
         )
-        await self.speaker.say("share.reply_sent", name=author.name)
+        await self.speaker.disclosing(SHARED_REFLECTION, author.id).say("share.reply_sent", name=author.name)

@@ -18,6 +18,7 @@ from services.joining.invites import add_invite
 from store.database import Database
 from tests.fakebotapi import FakeBotApi
 from tests.migrated import migrate
+from tests.telegram.undisclosed import undisclosed
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 CONTENT = load_content(BUNDLED_CONTENT)
@@ -77,6 +78,7 @@ async def running(
     polling = Polling(bot.application, bot.outage, timeout=1)
     async with serving(bot.application, bot.outage, polling):
         yield bot
+    assert not (found := await undisclosed(store)), "\n".join(found)
 
 
 @asynccontextmanager
@@ -90,6 +92,7 @@ async def webhooked(
     webhook = Webhook(bot.application, bot.outage, url, secret, "127.0.0.1", urlsplit(url).port or 0)
     async with serving(bot.application, bot.outage, webhook):
         yield bot, url
+    assert not (found := await undisclosed(store)), "\n".join(found)
 
 
 @pytest.fixture
