@@ -221,7 +221,9 @@ def test_the_charts_month_names_are_twelve(folder):
 def test_flows_share_a_command_only_when_their_roles_do_not_overlap(folder):
     """/checkin is both the home visitors' check-in and the supervisors' own (issue 21)."""
     assert load_content(folder).flows["supervisor_checkin"].command == "checkin"
-    write_flow(folder, TINY.replace("for_roles: [home_visitor]", "for_roles: [home_visitor]\ncommand: checkin"))
+    write_flow(
+        folder, TINY.replace("for_roles: [home_visitor]", "for_roles: [home_visitor]\ncommand: checkin")
+    )
     assert problems(folder) == [
         "flows/weekly_checkin.yaml:12: command: /checkin already starts tiny for home_visitor",
         "transcripts/weekly_checkin.en.yaml:1: flow: not replayed: flows/weekly_checkin.yaml has problems",
