@@ -207,7 +207,7 @@ class ScheduleClock:
             occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.INACTIVE
         elif now - occurrence.send_at > grace:
             occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.LATE
-        elif self._away(person, now):
+        elif occurrence.schedule_id not in ON_DEMAND and self._away(person, now):  # what she asks for comes
             occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.AWAY
         elif person.unreachable:
             occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.BLOCKED
