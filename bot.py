@@ -37,6 +37,7 @@ from flows.spec import ROLES, parse_duration
 from flows.transcript import Transcript, dump
 from flows.validate import load_content, unshowable
 from flows.wallclock import zone_named
+from services.alerts import alerts
 from services.bulletins import bulletins
 from services.core.config import Settings, SettingsError, load_content_dir, load_settings
 from services.core.errors import Refused
@@ -54,6 +55,8 @@ if TYPE_CHECKING:  # loaded by `run` only (wire)
     from scheduler.jobs import Clockwork
     from services.core.outage import Outage
     from services.sending.delivery import OutboxSender
+    from store.models import Notice
+    from store.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -760,25 +763,33 @@ def team_show(team: Annotated[str, typer.Argument(metavar="TEAM")]) -> None:
 
 @cli.command()
 def notices() -> None:
-    """What the program's admins must act on (a learning circle that needs a facilitator), open
-    ones, and whether an admin was told in Telegram."""
+    """What the program's admins must act on (a learning circle that needs a facilitator, a
+    check-in alert that no supervisor can hear), open ones, and whether an admin was told in
+    Telegram (an alert, once told, is no longer listed)."""
+    content = content_or_stop(content_dir())
+
+    async def about(uow: UnitOfWork, notice: Notice) -> str:
+        if notice.circle_id is None:
+            return await alerts.about(uow, content, notice)
+        circle = await uow.circles.get(notice.circle_id)
+        return f"{circle.name if circle else ''} (id {notice.circle_id})"
 
     async def open_ones(db: Database) -> list[tuple[str, ...]]:
         async with db.unit_of_work() as uow:
             rows = await uow.notices.open_ones()
-            circles = {row.circle_id: await uow.circles.get(row.circle_id) for row in rows}
+            abouts = [await about(uow, row) for row in rows]
         return [
             (
                 str(row.id),
                 row.kind,
-                f"{c.name if (c := circles[row.circle_id]) else ''} (id {row.circle_id})",
+                what,
                 f"{row.created_at:%Y-%m-%d %H:%M}",
                 f"{row.told_at:%Y-%m-%d %H:%M}" if row.told_at else "no admin has joined yet",
             )
-            for row in rows
+            for row, what in zip(rows, abouts, strict=True)
         ]
 
-    columns = ("id", "kind", "circle", "since (UTC)", "admins told (UTC)")
+    columns = ("id", "kind", "about", "since (UTC)", "admins told (UTC)")
     show_table(columns, with_store(open_ones), "No open notices.")
 
 

@@ -6,6 +6,7 @@ content/
   flows/<flow>.yaml     one flow per file, named by its id
   schedules.yaml        what goes out when, to whom (optional)
   pdsa.yaml             the flows of PDSA projects and example projects (optional)
+  program.yaml          the program's contact line: how to get help now (needed by alerts)
   circles/sets.yaml     learning circles' template sets, and circles/<session>.yaml (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
 """
@@ -22,10 +23,10 @@ from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
 from flows.pdsa import PdsaContent
 from flows.schedules import Schedules
-from flows.spec import Flow, Languages
+from flows.spec import Flow, Languages, Program
 
 T = TypeVar("T")
-OWN_FILES = ("languages", "schedules", "pdsa")  # their sources sit beside the flows'
+OWN_FILES = ("languages", "schedules", "pdsa", "program")  # their sources sit beside the flows'
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,13 @@ class Content:
     root: Path
     catalog: Catalog
     flows: dict[str, Flow]
-    # By flow id; `languages`, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `circles/<file>`.
+    # By flow id; `languages`, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `program`,
+    # `circles/<file>`.
     sources: dict[str, Source]
     schedules: Schedules
     pdsa: PdsaContent | None = None  # None: the program runs no PDSA projects
     circles: CirclesContent | None = None  # None: the program runs no learning circles
+    program: Program | None = None  # None: no contact line (then no flow may raise alerts)
 
     @property
     def languages(self) -> Languages:
@@ -90,11 +93,15 @@ def read_content(root: Path) -> Content:
     pdsa = None
     if (root / "pdsa.yaml").is_file() and (parsed_pdsa := parse(root / "pdsa.yaml", PdsaContent)):
         sources["pdsa"], pdsa = parsed_pdsa
+    program = None
+    if (root / "program.yaml").is_file() and (parsed_program := parse(root / "program.yaml", Program)):
+        sources["program"], program = parsed_program
     circles = _circles(root, parse, sources, problems)
     if problems or parsed_languages is None:
         raise ContentError(problems)
     sources["languages"] = parsed_languages[0]
-    return Content(root, Catalog(parsed_languages[1], messages), flows, sources, schedules, pdsa, circles)
+    catalog = Catalog(parsed_languages[1], messages)
+    return Content(root, catalog, flows, sources, schedules, pdsa, circles, program)
 
 
 def _circles(

@@ -475,6 +475,23 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "circle.button.circle_only",
         "circle.made_circle_only",
         "circle.made_circle_only_done",
+        # issue 21: she knows when an alert went; data given back to workers
+        "alert.no_supervisor",
+        "alert.supervisor_own",
+        "alert.waited",
+        "alert.told_supervisor",
+        "alert.told_coordinators",
+        "alert.kept_for_coordinators",
+        "alert.help_now",
+        "command.mytrend",
+        "mytrend.header",
+        "mytrend.legend",
+        "mytrend.none",
+        "mytrend.button.chart",
+        "mytrend.preparing",
+        "chart.mine_title",
+        "chart.mine_line",
+        "chart.mine_caption",
     }
 )
 

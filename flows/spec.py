@@ -300,6 +300,14 @@ class Flow(Model):
         raise KeyError(step_id)
 
 
+class Program(Model):
+    """`content/program.yaml`: what the program tells people about itself."""
+
+    # How to get help now (a phone number, a person to write to), in every enabled language: told
+    # to her when a check-in alerts someone.
+    contact: Text
+
+
 class Language(Model):
     name: str
     direction: Literal["ltr", "rtl"] = "ltr"

@@ -58,9 +58,11 @@ def check(content: Content) -> list[Problem]:
     transcript or script is played only once its flow or session has no problems: a goto to
     nowhere or a loop would stop or hang it."""
     problems = _check_catalogs(content)
-    commands: dict[str, str] = {}
+    commands: dict[str, list[Flow]] = {}
     for flow_id in content.flows:
         problems += _checked(content.sources[flow_id], partial(_check_flow, content, flow_id, commands))
+    if content.program is not None:
+        problems += _checked(content.sources["program"], partial(_check_program, content))
     if "schedules" in content.sources:
         problems += _checked(content.sources["schedules"], partial(_check_schedules, content))
     if content.pdsa is not None:
@@ -81,16 +83,23 @@ def _checked(source: Source, check: Callable[[], list[Problem]]) -> list[Problem
         return [source.problem((), unexpected(error))]
 
 
-def _check_flow(content: Content, flow_id: str, commands: dict[str, str]) -> list[Problem]:
-    """One flow: its command is its own, its steps lead somewhere, its conditions name its steps,
-    its words exist in every enabled language, its roles exist."""
+def _check_flow(content: Content, flow_id: str, commands: dict[str, list[Flow]]) -> list[Problem]:
+    """One flow: its command is its own (or shared with flows for other roles), its steps lead
+    somewhere, its conditions name its steps, its words exist in every enabled language, its
+    roles exist, and a flow that alerts has the program's contact line to give her."""
     flow, source = content.flows[flow_id], content.sources[flow_id]
     problems: list[Problem] = []
-    if flow.command is not None and flow.command in commands:
-        taken = f"/{flow.command} already starts {commands[flow.command]}"
-        problems.append(source.problem(("command",), taken))
-    elif flow.command is not None:
-        commands[flow.command] = flow_id
+    if flow.command is not None:
+        sharing = commands.setdefault(flow.command, [])
+        problems += [
+            source.problem(("command",), f"/{flow.command} already starts {other.id} for {', '.join(both)}")
+            for other in sharing
+            if (both := [role for role in flow.for_roles if role in other.for_roles])
+        ]
+        sharing.append(flow)
+    if flow.alerts and content.program is None:
+        no_contact = "a flow with alerts needs program.yaml with `contact:` (how she can get help now)"
+        problems.append(source.problem(("alerts",), no_contact))
     problems += _check_graph(flow, source)
     problems += _check_conditions(flow, source)
     problems += _check_texts(flow, source, content)
@@ -100,6 +109,13 @@ def _check_flow(content: Content, flow_id: str, commands: dict[str, str]) -> lis
         if role not in PROGRAM_ROLES
     ]
     return problems
+
+
+def _check_program(content: Content) -> list[Problem]:
+    """The contact line speaks every enabled language."""
+    assert content.program is not None
+    contact: list[tuple[PathKey, Text]] = [(("contact",), content.program.contact)]
+    return _missing_translations(content.sources["program"], contact, content)
 
 
 def _check_schedules(content: Content) -> list[Problem]:

@@ -1,8 +1,8 @@
 """When a supervisor's weekly summary comes, and its arithmetic and words, from plain data: for
 each team member this week's check-in (done, missed, not finished, away or not due), wellbeing
 and workload with their last weeks as a sparkline, support requests, reflections shared, whether
-she blocked the bot; then the team's totals. Pure, so the summary's content is tested without a
-store."""
+she blocked the bot; then the team's totals. Her own trend (/mytrend) is the same lines, for her
+alone. Pure, so the summary's content is tested without a store."""
 
 from __future__ import annotations
 
@@ -99,6 +99,29 @@ def _needs_attention(member: Member, span: Sequence[Week]) -> bool:
     )
 
 
+def _trends(checkins: Sequence[CheckIn | None], catalog: Catalog, lang: str) -> list[str]:
+    """Wellbeing and workload: the latest week's, and each week's as a sparkline."""
+    details = []
+    for key, values in (
+        ("weekly.wellbeing", [c.wellbeing if c else None for c in checkins]),
+        ("weekly.workload", [c.workload if c else None for c in checkins]),
+    ):
+        if any(value is not None for value in values):
+            latest = values[-1] if values[-1] is not None else "–"
+            details.append(catalog.say(lang, key, value=latest, trend=sparkline(values)))
+    return details
+
+
+def own_trend(checkins: Sequence[CheckIn], now: datetime, catalog: Catalog, lang: str) -> str | None:
+    """Her own check-ins of the last WEEKS weeks, as her supervisor's summary shows them; None
+    when she has none."""
+    details = _trends([_in(week, checkins) for week in weeks(now)], catalog, lang)
+    if not details:
+        return None
+    lines = [catalog.say(lang, "mytrend.header", weeks=WEEKS), *details, catalog.say(lang, "mytrend.legend")]
+    return catalog.lay_out(lang, "\n".join(lines))
+
+
 def _member_line(member: Member, span: Sequence[Week], catalog: Catalog, lang: str) -> str:
     checkins = [_in(week, member.checkins) for week in span]
     this_week = checkins[-1]
@@ -113,14 +136,7 @@ def _member_line(member: Member, span: Sequence[Week], catalog: Catalog, lang: s
         parts.append(catalog.say(lang, "weekly.not_due"))
     else:
         parts.append(catalog.say(lang, "weekly.missed"))
-    details = []
-    for key, values in (
-        ("weekly.wellbeing", [c.wellbeing if c else None for c in checkins]),
-        ("weekly.workload", [c.workload if c else None for c in checkins]),
-    ):
-        if any(value is not None for value in values):
-            latest = values[-1] if values[-1] is not None else "–"
-            details.append(catalog.say(lang, key, value=latest, trend=sparkline(values)))
+    details = _trends(checkins, catalog, lang)
     if this_week is not None and this_week.support:
         details.append(catalog.say(lang, "weekly.support"))
     if member.shared:

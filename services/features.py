@@ -4,6 +4,7 @@ order is the order of her menu's lines where they share a place."""
 from __future__ import annotations
 
 from flows.content import Content
+from services.alerts import feature as alerts
 from services.away import feature as away
 from services.bulletins import feature as bulletins
 from services.circles import feature as circles
@@ -16,7 +17,19 @@ from services.settings import feature as settings
 from services.sharing import feature as sharing
 from services.summaries import feature as summaries
 
-FEATURES = (joining, content_flows, schedules, settings, away, bulletins, sharing, summaries, pdsa, circles)
+FEATURES = (
+    joining,
+    content_flows,
+    alerts,
+    schedules,
+    settings,
+    away,
+    bulletins,
+    sharing,
+    summaries,
+    pdsa,
+    circles,
+)
 
 
 def registry_for(content: Content) -> Registry:

@@ -479,15 +479,17 @@ class WaitingPrompt(Base):
 
 
 class Notice(Base):
-    """What the program's admins must act on (a circle that needs a facilitator): one row per kind
-    and circle, reopened when needed again, told once to every admin who joined (`told_at`)."""
+    """What the program's admins must act on (a circle that needs a facilitator, an alert with no
+    supervisor to hear it): told once to every admin who joined (`told_at`)."""
 
     __tablename__ = "notices"
     __table_args__ = (UniqueConstraint("kind", "circle_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[statuses.NoticeKind] = mapped_column(String(32))
-    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="CASCADE"))  # an alert's
+    alerts: Mapped[list[int] | None] = mapped_column(Json)  # which of its flow's alerts it raised
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # opened, or reopened
     told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: no admin has joined yet
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -88,3 +88,4 @@ class NoticeKind(StrEnum):
     """What a notice to the program's admins is about."""
 
     NEEDS_FACILITATOR = "needs_facilitator"  # a circle whose facilitator is gone or deactivated
+    ALERT = "alert"  # a check-in alert her supervisor cannot hear: no supervisor, or she is one

@@ -1,17 +1,21 @@
-"""Content flows in her private chat (the reflection, the self-check, the check-in and any flow
+"""Content flows in her private chat (the reflection, the self-check, the check-ins and any flow
 content authors add with a command): starting one, /back, /skip and /cancel, the answer buttons,
-and "go back or close it" when another flow's command comes mid-flow."""
+and "go back or close it" when another flow's command comes mid-flow. Flows for different roles
+may share a command (/checkin: a home visitor's check-in, a supervisor's own): it starts the one
+for her most senior role (`flows.spec.ROLES` order: supervisor before facilitator before home
+visitor)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from flows.content import Content
 from flows.run import ButtonInput, CommandInput
-from flows.spec import Flow
+from flows.spec import ROLES, Flow
 from services.core.buttons import Button
-from services.core.conversation import ALERT, FlowAnswer, own_active_run
+from services.core.conversation import FlowAnswer, own_active_run
 from services.core.registry import ANYONE, ButtonKind, Command, Feature, Rule, menu_line, roles
 from services.core.turn import Turn
 from store.models import FlowRun
@@ -32,17 +36,26 @@ class CloseAndStart(Button):
     command: str  # the flow she asked for
 
 
-def _title(flow: Flow, turn: Turn) -> str:
-    """A flow's line in her menu: its title."""
+def for_her(flows: Sequence[Flow], roles: frozenset[str]) -> Flow | None:
+    """Of the flows a command starts, the one for her most senior role; None: none is hers."""
+    for role in ROLES:
+        if role in roles:
+            found = next((flow for flow in flows if role in flow.for_roles), None)
+            if found is not None:
+                return found
+    return None
+
+
+def _title(flows: Sequence[Flow], turn: Turn) -> str:
+    """A command's line in her menu: the title of the flow it starts for her."""
+    flow = for_her(flows, turn.person.role_names if turn.person else frozenset()) or flows[0]
     return turn.catalog.pick(flow.title, turn.lang)
 
 
-def _allowed(turn: Turn, flow: Flow) -> bool:
-    return bool(turn.me.role_names & set(flow.for_roles))
-
-
-async def start_flow(flow: Flow, turn: Turn) -> None:
+async def start_flow(flows: Sequence[Flow], turn: Turn) -> None:
     """Her flow's command: it starts, unless she is in another (then she chooses)."""
+    flow = for_her(flows, turn.me.role_names)
+    assert flow is not None, "the command's rule admits only the roles of its flows"
     run = await turn.uow.runs.active_for(turn.me.id)
     if run is None:
         await turn.conversation().start(flow)
@@ -79,8 +92,9 @@ async def go_back(turn: Turn, data: GoBack) -> None:
 
 async def close_and_start(turn: Turn, data: CloseAndStart) -> None:
     run: FlowRun | None = await turn.uow.runs.get(data.run)
-    flow = next((f for f in turn.content.flows.values() if f.command == data.command), None)
-    if run is None or flow is None or not _allowed(turn, flow):
+    flows = [f for f in turn.content.flows.values() if f.command == data.command]
+    flow = for_her(flows, turn.me.role_names)
+    if run is None or flow is None:
         return await turn.say("button.expired")
     conversation = turn.conversation(then_waiting=False)  # she chose what comes next; what waits waits
     await conversation.advance(run, CommandInput("cancel"))
@@ -88,17 +102,20 @@ async def close_and_start(turn: Turn, data: CloseAndStart) -> None:
 
 
 def feature(content: Content) -> Feature:
-    flows = [flow for flow in content.flows.values() if flow.command]
+    by_command: dict[str, list[Flow]] = {}
+    for flow in content.flows.values():
+        if flow.command:
+            by_command.setdefault(flow.command, []).append(flow)
     starts = tuple(
         Command(
-            flow.command or "",
-            roles(*flow.for_roles),
-            partial(start_flow, flow),
-            partial(_title, flow),
+            command,
+            roles(*sorted({role for flow in flows for role in flow.for_roles})),
+            partial(start_flow, flows),
+            partial(_title, flows),
             place=10,
             repeats_question=False,
         )
-        for flow in flows
+        for command, flows in by_command.items()
     )
     moves = tuple(
         Command(
@@ -119,5 +136,4 @@ def feature(content: Content) -> Feature:
             ButtonKind(GoBack, HER_RUN, go_back),
             ButtonKind(CloseAndStart, HER_RUN, close_and_start),
         ),
-        disclosures=(ALERT,),
     )

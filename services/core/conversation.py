@@ -11,19 +11,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flows import engine
-from flows.alerts import raised
 from flows.content import Content
 from flows.i18n import Catalog
-from flows.render import display
 from flows.run import Finish, Input, Record, RunState, RunStatus, Say
 from flows.schedules import Schedule, StartFlow
 from flows.spec import Flow
 from flows.trend import trend_text
 from services.core import prompts, waiting
 from services.core.buttons import Button
-from services.core.disclosures import About, kind
 from services.core.speaker import Speaker
-from services.core.teams import supervisor_of
 from store.models import FlowRun, Occurrence, Person
 from store.statuses import OccurrenceReason, OccurrenceStatus
 from store.uow import UnitOfWork
@@ -32,7 +28,6 @@ if TYPE_CHECKING:
     from services.core.turn import Turn
 
 TREND_RUNS = 5
-ALERT = kind("alert", "alert.header", team_only=True)  # why she may need support, and the scores behind it
 
 
 @dataclass(frozen=True)
@@ -197,7 +192,7 @@ class Conversation:
         if finished is None:
             return
         if finished == RunStatus.COMPLETED:
-            await self._after(flow, state)
+            await self._after(flow)
         for ended in self.run_ended:
             if await ended(self, run, flow, state, before):
                 return  # the feature started her next conversation itself: its turn, not a wait's
@@ -214,15 +209,13 @@ class Conversation:
             return await out.out.edit(out.chat_id, self.edit_message_id, say.text, buttons, out.person_id)
         await self.speaker.send(say.text, buttons)
 
-    async def _after(self, flow: Flow, state: RunState) -> None:
-        """A completed run's trend and alerts (content says which flows have them)."""
-        if flow.trend or flow.alerts:
-            history = await self._recent_answers(flow)
-            if flow.trend:
-                await self.speaker.send(trend_text(flow, history, self.catalog, self.speaker.lang))
-            await self._alert(flow, state, history)
+    async def _after(self, flow: Flow) -> None:
+        """A completed run's trend, where content asks for one (its alerts are a feature's)."""
+        if flow.trend:
+            history = await self.recent_answers(flow)
+            await self.speaker.send(trend_text(flow, history, self.catalog, self.speaker.lang))
 
-    async def _recent_answers(self, flow: Flow) -> list[dict[str, Any]]:
+    async def recent_answers(self, flow: Flow) -> list[dict[str, Any]]:
         """Her last completed runs' answers, oldest first (the one just finished last)."""
         depth = max([TREND_RUNS, *(alert.in_a_row for alert in flow.alerts)])
         runs = await self.uow.runs.recent_completed(self.person.id, flow.id, depth)
@@ -231,24 +224,3 @@ class Conversation:
         for answer in answers:  # in order given: the latest answer to a step wins
             by_run[answer.run_id][answer.step_id] = answer.value
         return [by_run[r.id] for r in runs]
-
-    async def _alert(self, flow: Flow, state: RunState, history: list[dict[str, Any]]) -> None:
-        """Her supervisor hears at once when a check-in shows she may need support: why, and
-        the answers the rules looked at (not her own words)."""
-        alerts = raised(flow, history)
-        if not alerts:
-            return
-        _, supervisor = await supervisor_of(self.uow, self.person)
-        if supervisor is None or supervisor.id == self.person.id:
-            return
-        lang = supervisor.language or self.catalog.default
-        reasons = "; ".join(self.catalog.pick(alert.reason, lang) for alert in alerts)
-        named = {name for alert in alerts for name in alert.condition.names}
-        lines = [self.catalog.say(lang, "alert.header", name=self.person.name, reasons=reasons)]
-        for step in flow.steps:
-            if step.id in named and step.id in state.answers:
-                label = self.catalog.pick(step.label or step.ask, lang)
-                lines.append(f"• {label}: {display(step, state.answers[step.id], self.catalog, lang)}")
-        text = self.catalog.lay_out(lang, "\n".join(lines))
-        about = About.of(ALERT, [self.person.id])
-        await self.speaker.out.send(supervisor.telegram_id, text, (), supervisor.id, about=about)

@@ -97,14 +97,19 @@ async def start(turn: Turn) -> None:
 def privacy_notice(turn: Turn, circle_only: bool) -> str:
     """What is kept, then a line for every kind of disclosure the features declare (a circle's
     member is in no team: the kinds only a team has are left out), then how long it is kept and
-    whom to ask. Built from the declarations, so a new kind cannot go unsaid."""
+    whom to ask (the program's contact line, content/program.yaml). Built from the declarations,
+    so a new kind cannot go unsaid."""
     intro = "onboarding.privacy_circle" if circle_only else "onboarding.privacy"
     lines = [
         f"• {turn.label(disclosed.notice)}"
         for disclosed in turn.registry.disclosures
         if not (circle_only and disclosed.team_only)
     ]
-    kept = turn.label("onboarding.kept", contact=turn.label("onboarding.contact"))
+    program = turn.content.program  # its contact line, when the content has one
+    contact = (
+        turn.label("onboarding.contact") if program is None else turn.catalog.pick(program.contact, turn.lang)
+    )
+    kept = turn.label("onboarding.kept", contact=contact)
     body = "\n".join([turn.label("disclosure.heading"), *lines])
     return turn.catalog.lay_out(turn.lang, f"{turn.label(intro)}\n\n{body}\n\n{kept}")
 

@@ -31,7 +31,8 @@ from services.core.conversation import Conversation
 from services.core.errors import Refused
 from services.core.failures import SetAside, attempt, each_alone
 from services.core.speaker import Speaker
-from services.summaries import summaries
+from services.summaries import own_trend, summaries
+from services.summaries.own_trend import OwnTrend
 from services.summaries.summaries import TeamSummary
 from store.models import FlowRun, Occurrence, Person
 from store.statuses import OccurrenceReason, OccurrenceStatus
@@ -40,6 +41,8 @@ from store.uow import UnitOfWork
 BATCH = 100  # rows per transaction: replies from people in between never wait long
 SNOOZE = timedelta(hours=3)
 ON_DEMAND_SUMMARY = "/summary"  # the occurrence a supervisor's /summary asks for
+ON_DEMAND_TREND = "/mytrend"  # the chart of her own check-ins she asked for (/mytrend's button)
+ON_DEMAND = (ON_DEMAND_SUMMARY, ON_DEMAND_TREND)  # drawn by the next tick, like a summary
 ON_DEMAND_GRACE = timedelta(hours=1)
 # How each kind of item is moved out of the clock's way when its own work fails (services.core.failures).
 OCCURRENCE_ASIDE = SetAside(
@@ -188,7 +191,7 @@ class ScheduleClock:
         return occurrence.status
 
     def _what(self, occurrence: Occurrence) -> StartFlow | SendBulletin | SendSummary | None:
-        if occurrence.schedule_id == ON_DEMAND_SUMMARY:
+        if occurrence.schedule_id in ON_DEMAND:
             return SendSummary(summary="weekly")
         schedule = self.schedules.get(occurrence.schedule_id)
         return None if schedule is None else schedule.what
@@ -196,7 +199,7 @@ class ScheduleClock:
     def _sendable(self, occurrence: Occurrence, person: Person | None, now: datetime) -> Person | None:
         """The person, when the occurrence may go out to her; else it is marked with why not."""
         schedule = self.schedules.get(occurrence.schedule_id)
-        grace = ON_DEMAND_GRACE if occurrence.schedule_id == ON_DEMAND_SUMMARY else None
+        grace = ON_DEMAND_GRACE if occurrence.schedule_id in ON_DEMAND else None
         grace = grace or (schedule.grace if schedule is not None else None)
         if self._what(occurrence) is None or grace is None:
             occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.GONE
@@ -204,7 +207,7 @@ class ScheduleClock:
             occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.INACTIVE
         elif now - occurrence.send_at > grace:
             occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.LATE
-        elif self._away(person, now):
+        elif occurrence.schedule_id not in ON_DEMAND and self._away(person, now):  # what she asks for comes
             occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.AWAY
         elif person.unreachable:
             occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.BLOCKED
@@ -232,15 +235,21 @@ class ScheduleClock:
         """Read a batch in one transaction, draw the charts off the event loop with none open,
         write in another; each occurrence is marked sent with its messages, so none goes twice.
         A supervisor with no team yet is skipped (`/summary` tells her before asking). One
-        supervisor's summary that cannot be read or drawn fails alone."""
+        supervisor's summary (or one person's own chart) that cannot be read or drawn fails alone."""
         if not due:
             return []
-        supervisors = [person for _, person in due]
-        built = await self._build(supervisors, now)
+        teams = await self._build([person for o, person in due if o.schedule_id != ON_DEMAND_TREND], now)
+        built: dict[int, TeamSummary | OwnTrend | Exception] = {}  # by occurrence
+        for occurrence, person in due:
+            if occurrence.schedule_id == ON_DEMAND_TREND:
+                async with self.db.unit_of_work() as uow:
+                    built[occurrence.id] = await attempt(own_trend.build(uow, self.content, person, now))
+            elif person.id in teams:
+                built[occurrence.id] = teams[person.id]
         charts = {
-            supervisor_id: await attempt(asyncio.to_thread(self._render, summary))
-            for supervisor_id, summary in built.items()
-            if isinstance(summary, TeamSummary)
+            occurrence_id: await attempt(asyncio.to_thread(self._render, summary))
+            for occurrence_id, summary in built.items()
+            if not isinstance(summary, Exception)
         }
         async with self.db.unit_of_work() as uow:
             write = partial(self._write_summary, uow, built, charts, now)
@@ -266,7 +275,7 @@ class ScheduleClock:
     async def _write_summary(
         self,
         uow: UnitOfWork,
-        built: dict[int, TeamSummary | Exception],
+        built: dict[int, TeamSummary | OwnTrend | Exception],
         charts: dict[int, bytes | Exception],
         now: datetime,
         pending: Occurrence,
@@ -275,7 +284,7 @@ class ScheduleClock:
         if occurrence is None or occurrence.status != OccurrenceStatus.PENDING:
             return None
         supervisor = await uow.people.get(occurrence.person_id)
-        summary, chart = built.get(occurrence.person_id), charts.get(occurrence.person_id)
+        summary, chart = built.get(occurrence.id), charts.get(occurrence.id)
         if isinstance(summary, Exception):
             raise summary
         if isinstance(chart, Exception):
@@ -285,7 +294,10 @@ class ScheduleClock:
         else:
             speaker = self._speaker(uow, supervisor, now, f"occurrence:{occurrence.id}")
             photo = await uow.photos.add(now, data=chart)
-            await summaries.queue(speaker, summary, photo.id)
+            if isinstance(summary, OwnTrend):
+                await own_trend.queue(speaker, summary, photo.id)
+            else:
+                await summaries.queue(speaker, summary, photo.id)
             occurrence.status = OccurrenceStatus.SENT
         return occurrence.status
 
@@ -377,10 +389,10 @@ async def snooze(uow: UnitOfWork, person: Person, now: datetime) -> datetime | N
     return occurrence.remind_at
 
 
-async def ask_for_summary(uow: UnitOfWork, person: Person, now: datetime) -> None:
-    """A supervisor's /summary: an occurrence due now, delivered by the next tick like a
-    scheduled one (the chart is drawn off the reply's path)."""
-    await uow.occurrences.add_many([occurrence_row(ON_DEMAND_SUMMARY, person, now, now, now)])
+async def ask_for(uow: UnitOfWork, what: str, person: Person, now: datetime) -> None:
+    """A supervisor's /summary, or her own chart (one of ON_DEMAND): an occurrence due now,
+    delivered by the next tick like a scheduled one (the chart is drawn off the reply's path)."""
+    await uow.occurrences.add_many([occurrence_row(what, person, now, now, now)])
 
 
 def occurrence_row(

@@ -1,5 +1,6 @@
 """The chart in a supervisor's weekly summary: her team's wellbeing (1–5) week by week, the
-average as a line and lowest to highest as a band, never a name. It is sized and lettered to be
+average as a line and lowest to highest as a band, never a name; and a worker's own chart
+(/mytrend), her answers as the line and no band. It is sized and lettered to be
 read on a phone (900×600 px, 15 pt ticks). It is drawn on a `Figure` with its own Agg canvas,
 never through pyplot, whose global figure registry is unsafe from the bot's worker threads;
 nothing here is global, and rcParams are only read, every style that matters is set here."""
@@ -28,7 +29,7 @@ class ChartTexts:
     title: str  # e.g. "Team wellbeing, last 8 weeks"
     y_label: str  # e.g. "Wellbeing (1–5)"
     average: str  # legend label of the line, e.g. "Team average"
-    spread: str  # legend label of the band, e.g. "Lowest to highest"
+    spread: str | None  # legend label of the band, e.g. "Lowest to highest"; None: one person's, no band
     no_answers: str  # written in the middle of the chart when no week has any answer
     months: Sequence[str]  # the twelve short month names in her language, e.g. "Jan" … "Dec"
 
@@ -68,19 +69,21 @@ def wellbeing_figure(weeks: Sequence[date], scores: Sequence[Sequence[int]], tex
         axes.spines[side].set_visible(False)
 
     if any(scores):
-        band = axes.fill_between(xs, lows, highs, color=BAND, alpha=0.6, linewidth=0, label=texts.spread)
-        # a band needs two weeks in a row: a week on its own gets its lowest to highest as a bar
-        answered = [False, *(bool(answers) for answers in scores), False]  # padded: i is answered[i + 1]
-        alone = [i for i in xs if answered[i + 1] and not (answered[i] or answered[i + 2])]
-        axes.vlines(
-            alone, [lows[i] for i in alone], [highs[i] for i in alone], color=BAND, alpha=0.6, linewidth=16
-        )
+        handles = []
+        if texts.spread is not None:
+            band = axes.fill_between(xs, lows, highs, color=BAND, alpha=0.6, linewidth=0, label=texts.spread)
+            # a band needs two weeks in a row: a week on its own gets its lowest to highest as a bar
+            answered = [False, *(bool(answers) for answers in scores), False]  # padded: i is answered[i + 1]
+            alone = [i for i in xs if answered[i + 1] and not (answered[i] or answered[i + 2])]
+            ends = [lows[i] for i in alone], [highs[i] for i in alone]
+            axes.vlines(alone, *ends, color=BAND, alpha=0.6, linewidth=16)
+            handles.append(band)
         # not clipped, so that a marker at 1 or 5 stays whole
         (line,) = axes.plot(
             xs, means, color=LINE, linewidth=3, marker="o", markersize=9, clip_on=False, label=texts.average
         )
         axes.legend(
-            handles=[line, band],
+            handles=[line, *handles],
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
             ncols=2,

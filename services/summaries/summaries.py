@@ -74,6 +74,38 @@ def checkin_steps(content: Content) -> dict[str, dict[str, str]]:
     return found
 
 
+async def checkins_of(
+    uow: UnitOfWork, content: Content, ids: Sequence[int], since: datetime
+) -> dict[int, tuple[CheckIn, ...]]:
+    """Each person's check-ins completed since `since`, by her id: her answers to the steps
+    tagged `checkin` (wellbeing, workload, support), whichever flow asked them."""
+    tagged = checkin_steps(content)
+    steps = {step for by_tag in tagged.values() for step in by_tag.values()}
+    answers: dict[int, dict[int, dict[str, Any]]] = {}  # person -> run -> tag -> value
+    finished: dict[int, datetime] = {}
+    for person_id, run_id, flow_id, finished_at, step_id, value in await uow.answers.of_completed_runs(
+        list(ids), tagged, steps, since
+    ):
+        tags = {step: tag for tag, step in tagged[flow_id].items()}
+        if step_id in tags:
+            answers.setdefault(person_id, {}).setdefault(run_id, {})[tags[step_id]] = value
+        finished[run_id] = finished_at
+
+    def read(run_id: int, given: dict[str, Any]) -> CheckIn:
+        wellbeing, workload, support = (given.get(tag) for tag in ("wellbeing", "workload", "support"))
+        return CheckIn(
+            finished[run_id],
+            wellbeing if isinstance(wellbeing, int) else None,
+            workload if isinstance(workload, int) else None,
+            support if isinstance(support, bool) else None,
+        )
+
+    return {
+        person_id: tuple(read(run_id, given) for run_id, given in runs.items())
+        for person_id, runs in answers.items()
+    }
+
+
 async def build_many(
     uow: UnitOfWork, content: Content, supervisors: Sequence[Person], now: datetime, timezone: str
 ) -> dict[int, TeamSummary]:
@@ -88,22 +120,13 @@ async def build_many(
     ids = [person.id for group in members.values() for person in group]
     span = weeks(now)
     this_week = span[-1]
-    tagged = checkin_steps(content)
-    steps = {step for by_tag in tagged.values() for step in by_tag.values()}
-    checkins: dict[int, dict[int, dict[str, Any]]] = {}  # person -> run -> tag -> value
-    finished: dict[int, datetime] = {}
-    for person_id, run_id, flow_id, finished_at, step_id, value in await uow.answers.of_completed_runs(
-        ids, tagged, steps, span[0].start
-    ):
-        tags = {step: tag for tag, step in tagged[flow_id].items()}
-        if step_id in tags:
-            checkins.setdefault(person_id, {}).setdefault(run_id, {})[tags[step_id]] = value
-        finished[run_id] = finished_at
+    checkins = await checkins_of(uow, content, ids, span[0].start)
     shared = await uow.shares.counts_since(ids, this_week.start)
-    busy = await uow.runs.busy_with(ids, tagged)
+    busy = await uow.runs.busy_with(ids, checkin_steps(content))
     occurrences: dict[int, list[Occurrence]] = {}
     for occurrence in await uow.occurrences.since(ids, this_week.start):
-        if this_week.holds(occurrence.due_at):
+        # a content schedule's (not a /summary or a chart someone asked for)
+        if this_week.holds(occurrence.due_at) and content.schedules.get(occurrence.schedule_id) is not None:
             occurrences.setdefault(occurrence.person_id, []).append(occurrence)
 
     members_of = {team_id: {p.id for p in group} for team_id, group in members.items()}
@@ -119,20 +142,11 @@ async def build_many(
         if said[Attendance.ATTENDED] or said[Attendance.EXCUSED]
     }
 
-    def read(run_id: int, answers: dict[str, Any]) -> CheckIn:
-        wellbeing, workload, support = (answers.get(tag) for tag in ("wellbeing", "workload", "support"))
-        return CheckIn(
-            finished[run_id],
-            wellbeing if isinstance(wellbeing, int) else None,
-            workload if isinstance(workload, int) else None,
-            support if isinstance(support, bool) else None,
-        )
-
     def member(person: Person, local_today: date) -> Member:
         mine = occurrences.get(person.id, [])
         return Member(
             name=person.name,
-            checkins=tuple(read(run_id, answers) for run_id, answers in checkins.get(person.id, {}).items()),
+            checkins=checkins.get(person.id, ()),
             shared=shared.get(person.id, 0),
             blocked=person.unreachable,
             away=away_on(local_today, person.away_until)

@@ -1,4 +1,5 @@
-"""Notices for the program's admins: one row per kind and circle, open until resolved."""
+"""Notices for the program's admins: one row per kind and circle, open until resolved; or an
+alert about a check-in, open until an admin is told."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ class NoticeRepository(Repository):
         await self.session.flush()
         return opened
 
+    async def alert(self, run_id: int, alerts: list[int], now: datetime) -> Notice:
+        """A check-in's alert that waits for an admin: its run, and which of its flow's alerts."""
+        notice = Notice(kind=NoticeKind.ALERT, run_id=run_id, alerts=alerts, created_at=now)
+        self.session.add(notice)
+        await self.session.flush()
+        return notice
+
     async def open_ones(self, kind: NoticeKind | None = None) -> list[Notice]:
         query = select(Notice).where(Notice.resolved_at.is_(None))
         if kind is not None:
@@ -50,9 +58,10 @@ class NoticeRepository(Repository):
             notice.resolved_at = now
         await self.session.flush()
 
-    async def untold(self, limit: int, leave_out: Iterable[int] = ()) -> list[Notice]:
-        """Open notices no admin has been told of yet (but those `leave_out` names)."""
-        query = select(Notice).where(Notice.resolved_at.is_(None), Notice.told_at.is_(None))
+    async def untold(self, kind: NoticeKind, limit: int, leave_out: Iterable[int] = ()) -> list[Notice]:
+        """Open notices of `kind` no admin has been told of yet (but those `leave_out` names)."""
+        untold = Notice.kind == kind, Notice.resolved_at.is_(None), Notice.told_at.is_(None)
+        query = select(Notice).where(*untold)
         left_out = list(leave_out)
         if left_out:
             query = query.where(Notice.id.not_in(left_out))

@@ -97,7 +97,7 @@ KINDS: dict[str, Kind] = {
     ),
     "a date that does not exist": kind(
         replace("schedules.yaml", "holidays: [2026-12-25,", "holidays: [2026-02-31,"),
-        expect="schedules.yaml:17: holidays[0]: '2026-02-31' cannot be read (day is out of range for month)",
+        expect="schedules.yaml:23: holidays[0]: '2026-02-31' cannot be read (day is out of range for month)",
     ),
     "not UTF-8": kind(
         garble(CHECKIN, "Weekly check-in"),
@@ -204,7 +204,7 @@ KINDS: dict[str, Kind] = {
     ),
     "a command taken twice": kind(
         replace(CHECKIN, "command: checkin", "command: reflect"),
-        expect="flows/weekly_checkin.yaml:12: command: /reflect already starts rios_reflection",
+        expect="flows/weekly_checkin.yaml:12: command: /reflect already starts rios_reflection for home_visitor",
     ),
     "a role no flow is for": kind(
         replace(
@@ -268,7 +268,7 @@ KINDS: dict[str, Kind] = {
         replace("schedules.yaml", "what: {flow: weekly_checkin}", "what: {flow: weekly_chekin}"),
         expect=(
             "schedules.yaml:7: schedules[0].what.flow: no flow 'weekly_chekin' (flows: pdsa_act, pdsa_plan, "
-            "pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, weekly_checkin)"
+            "pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)"
         ),
     ),
     "a scheduled bulletin missing a language": kind(
@@ -279,7 +279,7 @@ KINDS: dict[str, Kind] = {
         replace("pdsa.yaml", "act: pdsa_act}", "act: pdsa_akt}"),
         expect=(
             "pdsa.yaml:3: flows.act: no flow 'pdsa_akt' (flows: pdsa_act, pdsa_plan, pdsa_project, "
-            "pdsa_study, rios_reflection, rios_selfcheck, weekly_checkin)"
+            "pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)"
         ),
     ),
     "PDSA: an unknown tag": kind(
@@ -447,7 +447,7 @@ def test_validate_simulate_and_preview_need_no_token(shipped, circlebot, monkeyp
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
     monkeypatch.setenv("CIRCLEBOT_CONTENT", str(shipped))
     code, out, _ = circlebot("validate")
-    assert code == 0 and out.startswith("content OK: 7 flows")
+    assert code == 0 and out.startswith("content OK: 8 flows")
     monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
     code, out, _ = circlebot("simulate", "rios_selfcheck")
     assert code == 0 and "When was the session?" in out

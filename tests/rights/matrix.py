@@ -55,6 +55,7 @@ ALLOWED, REFUSED = "allowed", "refused"
 JOINED = "-  -  -  A  A  A  A  A  A  A  A"  # anyone who joined, with a language, not deactivated
 IMPROVERS = "-  -  -  -  A  A  A  A  A  A  -"  # PDSA: home visitors, facilitators, supervisors
 SUPERVISORS = "-  -  -  -  -  -  A  A  -  -  -"
+CHECKING_IN = "-  -  -  -  A  A  A  A  A  A  -"  # home visitors, facilitators, supervisors (not admins)
 HOME_VISITOR = "-  -  -  -  A  -  -  -  -  -  -"  # hers alone
 FACILITATOR = "-  -  -  -  -  A  -  -  -  -  -"  # the circle's facilitator alone
 SUPERVISOR_A = "-  -  -  -  -  -  A  -  -  -  -"
@@ -71,7 +72,8 @@ ROWS: dict[str, str] = {
     "command:help@private":        JOINED,
     "command:reflect@private":     "-  -  -  -  A  -  -  -  A  -  -",
     "command:selfcheck@private":   SUPERVISORS,
-    "command:checkin@private":     "-  -  -  -  A  A  -  -  A  A  -",
+    "command:checkin@private":     CHECKING_IN,   # a supervisor's starts her own (issue 21)
+    "command:mytrend@private":     CHECKING_IN,   # her own check-ins, given back
     "command:cancel@private":      JOINED,
     "command:back@private":        JOINED,
     "command:skip@private":        JOINED,
@@ -104,6 +106,7 @@ ROWS: dict[str, str] = {
     "button:bk@private":           HOME_VISITOR,   # go back to her flow
     "button:sw@private":           HOME_VISITOR,   # close her flow and start another
     "button:snooze@private":       JOINED,
+    "button:mt@private":           CHECKING_IN,   # her own trend's chart: names no one
     "button:sd@private":           SUPERVISORS,    # her summary's days
     "button:sday@private":         SUPERVISORS,
     "button:tz@private":           JOINED,

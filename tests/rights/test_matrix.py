@@ -58,6 +58,7 @@ from services.pdsa.buttons import (
 from services.schedules.timekeeper import Snooze
 from services.settings.dialog import SummaryDay, SummaryDays, ZoneChoice
 from services.sharing.sharing import Reply
+from services.summaries.own_trend import TrendChart
 from store.database import Database
 from tests.rights import judge
 from tests.rights.matrix import ALLOWED, KNOWN_WRONG, PERSONAS, REFUSED, ROWS, expected
@@ -88,6 +89,7 @@ HONEST: dict[str, Payload] = {
     "bk": lambda s: GoBack(s.run),
     "sw": lambda s: CloseAndStart(s.run, "checkin"),
     "snooze": lambda s: Snooze(),
+    "mt": lambda s: TrendChart(),
     "sd": lambda s: SummaryDays(),
     "sday": lambda s: SummaryDay("4"),
     "tz": lambda s: ZoneChoice("Europe/Madrid"),
@@ -146,6 +148,7 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "bk": ("home_visitor", made(lambda s: GoBack(s.supervisor_run))),
     "sw": ("home_visitor", made(lambda s: CloseAndStart(s.supervisor_run, "reflect"))),
     "snooze": ("home_visitor", raw("snooze:forever")),
+    "mt": ("home_visitor", raw("mt:someone")),  # a field the kind does not have: no one else's
     "sd": ("supervisor_a", raw("sd:1")),
     "sday": ("supervisor_a", raw("sday:7")),  # no eighth day
     "tz": ("home_visitor", made(lambda s: ZoneChoice("Atlantis/Capital"))),

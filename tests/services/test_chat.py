@@ -87,6 +87,7 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
     assert [c["command"] for c in menu.params["commands"]] == [
         "reflect",
         "checkin",
+        "mytrend",
         "pdsa",
         "log",
         "note",

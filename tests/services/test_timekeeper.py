@@ -366,6 +366,22 @@ async def test_summary_on_demand_is_for_supervisors_and_prepared_off_the_reply(d
     assert "• Ana — ✗ no check-in this week" in page
 
 
+async def test_her_own_chart_comes_when_she_asks_even_while_she_is_away(db, chat, clock, keeper):
+    """/away pauses what is scheduled, not what she asks for (issue 21)."""
+    [ana] = await people(db, chat, "Ana")
+    await ana.send("/checkin")
+    await answer_checkin(ana, "4", "4", "No")
+    await ana.send("/away 10/01/2027")
+    await ana.send("/mytrend")
+    await ana.press("📊")
+    assert (await ana.new())[-1] == "Drawing your chart: it will be here in a moment."
+    await tick_at(keeper, clock, clock.now)
+    photo = [m for m in await ana.messages() if m.method == "sendPhoto"]
+    assert [m.params["caption"] for m in photo] == [
+        "Your wellbeing over the last 8 weeks. Only you see this chart."
+    ]
+
+
 async def test_her_own_quiet_hours_hold_her_checkin(db, chat, clock, keeper):
     ana, bea = await people(db, chat, "Ana", "Bea")
     await ana.send("/settings")

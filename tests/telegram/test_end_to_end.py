@@ -66,6 +66,7 @@ async def test_several_people_at_once_over_long_polling(
     assert [c["command"] for c in fake.commands[1]] == [
         "reflect",
         "checkin",
+        "mytrend",
         "pdsa",
         "log",
         "note",
@@ -78,6 +79,8 @@ async def test_several_people_at_once_over_long_polling(
     assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
     assert [c["command"] for c in fake.commands[10]] == [
         "selfcheck",
+        "checkin",
+        "mytrend",
         "pdsa",
         "log",
         "note",

@@ -149,3 +149,16 @@ def test_worker_threads_draw_the_same_pictures_as_one_thread():
     with ThreadPoolExecutor(max_workers=6) as pool:
         together = list(pool.map(render, charts))
     assert together == alone
+
+
+def test_her_own_chart_is_her_line_with_no_band_and_no_team_words():
+    """/mytrend's chart (issue 21): one person's weeks, so no lowest-to-highest band."""
+    mine = dataclasses.replace(
+        TEXTS, title="Your wellbeing, last 8 weeks", average="Your wellbeing", spread=None
+    )
+    scores = [[], [], [], [], [], [5], [4], []]
+    figure = wellbeing_figure(WEEKS, scores, mine)
+    assert _band_by_week(figure) == {}
+    shown = _shown_texts(figure)
+    assert {"Your wellbeing, last 8 weeks", "Your wellbeing"} <= shown
+    assert not {"Lowest to highest", "Team average"} & shown

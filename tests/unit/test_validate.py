@@ -188,7 +188,7 @@ schedules:
         encoding="utf-8",
     )
     assert problems(folder) == [
-        "schedules.yaml:3: schedules[0].what.flow: no flow 'no_such_flow' (flows: pdsa_act, pdsa_plan, pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, weekly_checkin)",
+        "schedules.yaml:3: schedules[0].what.flow: no flow 'no_such_flow' (flows: pdsa_act, pdsa_plan, pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)",
         "schedules.yaml:6: schedules[1].what.bulletin: no 'es' text",
     ]
 
@@ -216,3 +216,29 @@ def test_the_charts_month_names_are_twelve(folder):
     assert found.startswith("i18n/es.yaml:") and found.endswith(
         "chart.months: needs twelve month names separated by |"
     )
+
+
+def test_flows_share_a_command_only_when_their_roles_do_not_overlap(folder):
+    """/checkin is both the home visitors' check-in and the supervisors' own (issue 21)."""
+    assert load_content(folder).flows["supervisor_checkin"].command == "checkin"
+    write_flow(
+        folder, TINY.replace("for_roles: [home_visitor]", "for_roles: [home_visitor]\ncommand: checkin")
+    )
+    assert problems(folder) == [
+        "flows/weekly_checkin.yaml:12: command: /checkin already starts tiny for home_visitor",
+        "transcripts/weekly_checkin.en.yaml:1: flow: not replayed: flows/weekly_checkin.yaml has problems",
+        "transcripts/weekly_checkin.es.yaml:1: flow: not replayed: flows/weekly_checkin.yaml has problems",
+    ]
+
+
+def test_the_contact_line_speaks_every_language_and_alerts_need_it(folder):
+    program = folder / "program.yaml"
+    program.write_text('contact:\n  en: "call Rosa, +51 1 555 0100."\n', encoding="utf-8")
+    assert problems(folder) == ["program.yaml:1: contact: no Español (es) text"]
+    program.unlink()
+    assert [found for found in problems(folder) if not found.startswith("transcripts/")] == [
+        "flows/supervisor_checkin.yaml:18: alerts: a flow with alerts needs program.yaml with `contact:` "
+        "(how she can get help now)",
+        "flows/weekly_checkin.yaml:16: alerts: a flow with alerts needs program.yaml with `contact:` "
+        "(how she can get help now)",
+    ]
