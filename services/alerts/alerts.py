@@ -58,6 +58,7 @@ async def _alert(
     if boss is not None and boss.id != me.id and not boss.unreachable:
         text = alert_text(catalog, boss, me, flow, answers, which, "alert.header")
         await out.send(boss.telegram_id, text, (), boss.id, about=About.of(ALERT, [me.id]))
+        speaker = speaker.disclosing(ALERT, boss.id)  # her supervisor's name, as the one who heard it
         told = speaker.label("alert.told_supervisor", name=catalog.own_words(speaker.lang, boss.name))
     elif admins := [admin for admin in await admins_in_telegram(uow) if admin.id != me.id]:
         for one in admins:

@@ -195,7 +195,7 @@ def test_validate_the_bundled_content(circlebot):
     result = circlebot("validate")
     assert result.code == 0
     assert (
-        "content OK: 7 flows, 15 transcripts, 4 circle sessions, languages en, es; not enabled: ar"
+        "content OK: 8 flows, 17 transcripts, 4 circle sessions, languages en, es; not enabled: ar"
         in result.out
     )
 

@@ -101,7 +101,7 @@ def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert "@circle_test_bot starting (long polling) with 7 flows in en, es" in err
+    assert "@circle_test_bot starting (long polling) with 8 flows in en, es" in err
     assert TOKEN not in out + err, "the token is never logged"
     assert (tmp_path / "bot.db").exists()
 
@@ -162,4 +162,4 @@ def test_a_schedule_for_a_team_that_does_not_exist_stops_the_start_with_file_and
     env = {**base_env, "TELEGRAM_BOT_TOKEN": TOKEN, "CIRCLEBOT_CONTENT": str(content)}
     result = run_process(env, tmp_path)
     assert result.returncode == 1
-    assert f"schedules.yaml:{at + 3}: schedules[2].to: no team 'Nowhere' (teams: none yet)" in result.stderr
+    assert f"schedules.yaml:{at + 3}: schedules[3].to: no team 'Nowhere' (teams: none yet)" in result.stderr

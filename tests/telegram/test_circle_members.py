@@ -206,7 +206,7 @@ async def test_the_facilitator_invites_a_circle_member_to_her_team(
 ) -> None:
     async with running(fake, store, database_url, content=CIRCLES_ONLY):
         fatima, ana, diego = await offered(fake, store)
-        assert "supervisor sees your check-in answers" in texts(diego)
+        assert "supervisor sees your check-in scores" in texts(diego)
         [(_, invite_button)] = buttons_of(fatima, "Diego joined")
         await ana.press_data(invite_button)  # not the facilitator: nothing more is offered
         await settle(fake)
