@@ -67,6 +67,8 @@ async def ask(update: Update, position: int) -> int:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert context.user_data is not None and update.effective_chat is not None
     context.user_data.clear()
+    if FLOW.description is not None:  # who sees the answers, as circlebot says it first
+        await update.effective_chat.send_message(CATALOG.pick(FLOW.description, "en"))
     await update.effective_chat.send_message(CATALOG.pick(FLOW.steps[0].ask, "en"))
     return await ask(update, 0)
 

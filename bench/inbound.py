@@ -36,7 +36,7 @@ OFFERED_PER_SECOND = 50
 LATENCY_UPDATES = 300
 # (how, what, how many messages or edits the bot answers with)
 ACTIONS = [
-    ("send", "/reflect", 2),
+    ("send", "/reflect", 3),  # who sees the answers, the welcome, the first question
     ("press", "Yesterday", 1),
     ("send", "The mother cried when I arrived and the baby watched her.", 1),
     ("send", "I felt helpless and sat down beside them.", 1),
