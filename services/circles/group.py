@@ -13,7 +13,7 @@ from services.circles.context import CircleContext
 from services.circles.disclosed import CASE_TITLE
 from services.circles.sessions import SessionDesk
 from services.circles.setup import CircleSetup
-from services.core.disclosures import About
+from services.core.disclosures import disclosed
 from services.core.refusals import refuse
 from services.core.turn import GroupFacts, Turn
 from store.models import Circle
@@ -182,7 +182,7 @@ async def vote(turn: Turn, data: Vote) -> None:
     session = await turn.uow.circles.session_by_id(data.session)
     assert circle is not None and session is not None  # the rule found them
     text, proposer = await SessionDesk(ctx).vote(circle, session, turn.me, data.segment, data.option)
-    about = None if proposer is None else About.of(CASE_TITLE, [proposer])  # a case's title
+    about = disclosed(CASE_TITLE, [] if proposer is None else [proposer])  # a case's title
     await turn.out.answer_button(turn.incoming.chat_id, turn.incoming.callback_id or "", text, about=about)
 
 

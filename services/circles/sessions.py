@@ -18,7 +18,7 @@ from services.circles.buttons import STARS, Control, Here, Rate, SegmentAnswer, 
 from services.circles.context import CircleContext
 from services.circles.disclosed import CASE_TITLE, RATING, SHARED_ANSWER
 from services.core import waiting
-from services.core.disclosures import About
+from services.core.disclosures import disclosed
 from store.models import Circle, CircleSession, Contribution, Person
 from store.statuses import RUNNING, SessionStatus
 
@@ -118,7 +118,7 @@ class SessionDesk:
                 added.append(self.ctx.words(circle, "circle.case_chosen", title=case.text))
                 proposers.append(case.person_id)
         options, owners = await self._options(circle, session, segment)
-        proposers += owners
+        proposers += owners.values()
         buttons: list[list[tuple[str, str]]] = [
             [(label, Vote(session.id, session.segment, option).encode())] for label, option in options
         ]
@@ -128,9 +128,8 @@ class SessionDesk:
         text = segment_post(
             self.ctx.content.catalog, self.ctx.lang_of(circle), template, session.segment, added
         )
-        about = About.of(SHARED_ANSWER, sharers) if sharers else None  # (a look-back has no vote)
-        if proposers:
-            about = About.of(CASE_TITLE, proposers)
+        # (a look-back has no vote: a post carries one or the other)
+        about = disclosed(CASE_TITLE, proposers) or disclosed(SHARED_ANSWER, sharers)
         await self.ctx.post(circle, text, buttons, queued=queued, about=about)
         session.segment_at, session.overrun_told = self.ctx.now, False
         session.due_at = self.ctx.now + timedelta(minutes=segment.minutes) + OVERRUN_GRACE
@@ -139,15 +138,15 @@ class SessionDesk:
 
     async def _options(
         self, circle: Circle, session: CircleSession, segment: Segment
-    ) -> tuple[list[tuple[str, str]], list[int]]:
-        """The poll's (label, option) buttons, and who proposed the cases among them."""
+    ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """The poll's (label, option) buttons, and who proposed each option that is a case."""
         if segment.poll is None:
-            return [], []
+            return [], {}
         if not segment.poll.cases:
             lang = self.ctx.lang_of(circle)
-            return [(self.ctx.content.catalog.pick(o.label, lang), o.id) for o in segment.poll.options], []
+            return [(self.ctx.content.catalog.pick(o.label, lang), o.id) for o in segment.poll.options], {}
         cases = await self.confirmed_cases(session)
-        return [(case.text or "", str(case.id)) for case in cases], [case.person_id for case in cases]
+        return [(case.text or "", str(case.id)) for case in cases], {str(c.id): c.person_id for c in cases}
 
     async def confirmed_cases(self, session: CircleSession) -> list[Contribution]:
         """The cases their owners put to the vote: a title is hers until she confirms it."""
@@ -284,9 +283,8 @@ class SessionDesk:
         options: dict[str, str] = {}
         proposers: dict[str, int] = {}
         if current and template is not None:
-            labels, owners = await self._options(circle, session, template.segments[segment])
+            labels, proposers = await self._options(circle, session, template.segments[segment])
             options = {choice: label for label, choice in labels}
-            proposers = dict(zip([choice for _, choice in labels], owners, strict=False)) if owners else {}
         if option not in options:
             return self.ctx.words(circle, "circle.vote_closed"), None
         session.votes = {**session.votes, f"{segment}:{person.id}": option}
@@ -308,7 +306,7 @@ class SessionDesk:
         there = await attendance.attended(ctx, session)
         recap = await self._recap_parts(session)
         sharers = [commitment.person_id for commitment in recap.shared]
-        about = About.of(SHARED_ANSWER, sharers) if sharers else None
+        about = disclosed(SHARED_ANSWER, sharers)
         await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)), about=about)
         for member in members:
             speaker = ctx.speaker(member, queued=True)

@@ -57,6 +57,13 @@ class About:
         return cls(disclosed, found)
 
 
+def disclosed(kind: Kind, people: Iterable[int]) -> About | None:
+    """The disclosure of a message that may carry these people's data: None when it carries no
+    one's (a recap with no shared commitment, a poll of fixed options)."""
+    found = tuple(people)
+    return About.of(kind, found) if found else None
+
+
 class Undisclosed(Exception):
     """A message that carries someone's data, queued without saying whose: a bug, refused."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from flows.i18n import Catalog
-from services.core.disclosures import About, Kind, check
+from services.core.disclosures import About, Kind, check, disclosed
 from services.core.outgoing import ButtonRows, Outbox
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Speaker:
     def disclosing(self, kind: Kind, *people: int) -> Speaker:
         """This speaker, for messages that carry these people's data as `kind` (itself when there
         is no one: nothing of anyone is carried)."""
-        return replace(self, about=About.of(kind, people)) if people else self
+        return replace(self, about=disclosed(kind, people) or self.about)
 
     def label(self, key: str, **fields: object) -> str:
         check(key, self.about)

@@ -40,11 +40,11 @@ class TeamSummary:
     weeks: list[datetime]  # each week's start, oldest first
     wellbeing: list[list[int]]  # each week's answers, for the chart
     lang: str
-    projects: list[tuple[int, str, str]] = field(default_factory=list)  # shared: id, owner, where it stands
-    circles: list[tuple[str, int, int]] = field(default_factory=list)  # this week: name, attended, excused
+    # shared: project id, owner id, owner's name, where it stands
+    projects: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # this week: member id, name, sessions attended, excused
+    circles: list[tuple[int, str, int, int]] = field(default_factory=list)
     members: tuple[int, ...] = ()  # whose check-ins the pages and the chart carry
-    owners: tuple[int, ...] = ()  # whose projects are shared with her
-    in_circles: tuple[int, ...] = ()  # whose circle attendance it carries
 
     def chart(self, content: Content) -> bytes:
         """Drawn by the painter, imported here: only the clock draws, so only its render path
@@ -172,15 +172,16 @@ async def build_many(
             starts,
             wellbeing_by_week(people, span),
             lang,
-            [(p.project.id, p.owner.name, p.standing(content, supervisor, timezone)) for p in theirs],
             [
-                (person.name, *circle_lines[person.id])
+                (p.project.id, p.owner.id, p.owner.name, p.standing(content, supervisor, timezone))
+                for p in theirs
+            ],
+            [
+                (person.id, person.name, *circle_lines[person.id])
                 for person in members[team.id]
                 if person.id in circle_lines and person.id != supervisor.id
             ],
             tuple(person.id for person in members[team.id] if person.id != supervisor.id),
-            tuple(p.owner.id for p in theirs),
-            tuple(p.id for p in members[team.id] if p.id in circle_lines and p.id != supervisor.id),
         )
     return found
 
@@ -241,19 +242,19 @@ async def queue(speaker: Speaker, summary: TeamSummary, chart_photo_id: int) -> 
         speaker.chat_id, chart_photo_id, caption, speaker.person_id, about=scores.about
     )
     if summary.projects:
-        speaker = speaker.disclosing(SHARED_PROJECT, *summary.owners)
+        speaker = speaker.disclosing(SHARED_PROJECT, *(owner for _, owner, _, _ in summary.projects))
         lines = [speaker.label("pdsa.summary_header")]
-        lines += [f"• {name}: {where}" for _, name, where in summary.projects]
+        lines += [f"• {name}: {where}" for _, _, name, where in summary.projects]
         buttons = [
             [(speaker.label("pdsa.button.chart_of", name=name)[:60], SupervisorChart(project_id).encode())]
-            for project_id, name, _ in summary.projects
+            for project_id, _, name, _ in summary.projects
         ]
         await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)), buttons)
     if summary.circles:
-        speaker = speaker.disclosing(CIRCLE_ATTENDANCE, *summary.in_circles)
+        speaker = speaker.disclosing(CIRCLE_ATTENDANCE, *(member for member, *_ in summary.circles))
         lines = [speaker.label("circle.summary_header")]
         lines += [
             speaker.label("circle.summary_line", name=name, attended=attended, excused=excused)
-            for name, attended, excused in summary.circles
+            for _, name, attended, excused in summary.circles
         ]
         await speaker.send(speaker.catalog.lay_out(summary.lang, "\n".join(lines)))
