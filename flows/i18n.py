@@ -68,6 +68,7 @@ CIRCLE_SHARE_ASKS = KeyFamily("circle.share_{}", tuple(kind for kind in COLLECT 
 CIRCLE_CASE_BUTTONS = KeyFamily("circle.button.case_{}", get_args(CaseAction))
 CIRCLE_SPEAKERS = KeyFamily("circle.speakers.{}", tuple(who for who in SPEAKERS if who != "all"))
 CIRCLE_PAUSED = KeyFamily("circle.bot_{}", ("removed", "demoted"))  # why a circle's group lost the bot
+CIRCLE_HISTORY = KeyFamily("circle.history.{}", ("supergroup", "group"))  # the group's kind, told at set-up
 # Each kind of disclosure (services.core.disclosures) is a line of the joining notice: a kind
 # not named here cannot be declared.
 DISCLOSURE_LINES = KeyFamily(
@@ -105,6 +106,7 @@ FAMILIES = (
     CIRCLE_SHARE_ASKS,
     CIRCLE_SPEAKERS,
     CIRCLE_PAUSED,
+    CIRCLE_HISTORY,
     DISCLOSURE_LINES,
     CIRCLE_CASE_BUTTONS,
 )

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from services.core.turn import ADMINS, GroupFacts
 from services.sending.transport import Blocked, RetryLater, SendFailed, Transport
@@ -37,7 +38,11 @@ def group_facts(update: Update) -> GroupFacts:
             or (message.from_user is not None and message.from_user.id == ANONYMOUS_ADMIN)
         )
     )
-    return GroupFacts(anonymous_admin=anonymous, edited=update.edited_message is not None)
+    return GroupFacts(
+        anonymous_admin=anonymous,
+        edited=update.edited_message is not None,
+        supergroup=chat is not None and chat.type == ChatType.SUPERGROUP,
+    )
 
 
 async def _status(transport: Transport, chat_id: int, user_id: int) -> str | None:

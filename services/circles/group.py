@@ -88,7 +88,7 @@ async def circle_command(turn: Turn) -> None:
     if not facts.sender_admin:
         return await _refuse(turn, circle, "circle.only_admins")
     await CircleSetup(context(turn)).circle_command(
-        turn.incoming.chat_id, turn.me, bool(facts.bot_admin), _group_lang(turn, circle)
+        turn.incoming.chat_id, turn.me, bool(facts.bot_admin), _group_lang(turn, circle), facts.supergroup
     )
 
 

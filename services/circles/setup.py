@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import time
 
 from flows.bounds import NAME_LIMIT
-from flows.i18n import CIRCLE_PAUSED, DAY_NAMES
+from flows.i18n import CIRCLE_HISTORY, CIRCLE_PAUSED, DAY_NAMES
 from flows.schedules import DAYS
 from services.circles import membership
 from services.circles.buttons import Join, SetUpAsk, SetUpChoice
@@ -34,9 +34,14 @@ class CircleSetup:
 
     # --- in the group -----------------------------------------------------------------------
 
-    async def circle_command(self, chat_id: int, person: Person, bot_admin: bool, group_lang: str) -> None:
+    async def circle_command(
+        self, chat_id: int, person: Person, bot_admin: bool, group_lang: str, supergroup: bool
+    ) -> None:
         """/circle from a facilitator who is an admin of the group (the refusals before that are
-        services.circles.group's); each refusal here says what is wrong and changes nothing."""
+        services.circles.group's); each refusal here says what is wrong and changes nothing. She
+        is told first how the group's history reaches members who join later: a supergroup may
+        show them earlier sessions' words, and a basic group that shows its history becomes a
+        supergroup (Telegram converts it)."""
         catalog, ctx = self.ctx.content.catalog, self.ctx
         circle = await self.uow.circles.by_chat(chat_id)
         speaker = ctx.speaker(person)
@@ -48,6 +53,7 @@ class CircleSetup:
             circle = await self.uow.circles.add(chat_id, person.id, person.team_id, ctx.now)
         open_prompt(person, SetUpAsk(circle.id, "name"), ctx.now)
         await ctx.out.send(chat_id, catalog.say(group_lang, "circle.setting_up"))
+        await speaker.say(CIRCLE_HISTORY.key("supergroup" if supergroup else "group"))
         await speaker.say("circle.ask_name")
 
     async def bot_status(self, chat_id: int, status: str) -> None:

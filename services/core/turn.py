@@ -55,6 +55,7 @@ class GroupFacts:
     member: tuple[int, str] | None = None  # a chat_member update: (telegram id, new status)
     bot_status: str | None = None  # a my_chat_member update: the bot's own new status
     moved: tuple[int, int] | None = None  # the group became a supergroup: (old chat id, new chat id)
+    supergroup: bool = False  # a basic group hides its history from newcomers; a supergroup may not
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot import Wired
 from flows.schedules import Schedules
 from store.database import Database
@@ -294,6 +296,22 @@ async def test_a_bot_that_is_not_an_admin_says_what_to_change_and_does_nothing_e
         assert group.messages == [] and (await circle_state(store))[0] is None
         await group.promote_bot(fatima)
         await make_circle(fake, fatima, group)
+
+
+@pytest.mark.parametrize(("basic", "told"), [(False, "supergroup"), (True, "group")])
+async def test_the_facilitator_is_told_privately_how_the_groups_history_reaches_newcomers(
+    fake: FakeBotApi, store: Database, database_url: str, basic: bool, told: str
+) -> None:
+    """A supergroup may show earlier sessions to people who join later: she is told to hide
+    it. A basic group hides it already: she is told that showing it converts the group."""
+    async with running(fake, store, database_url, Clock(), CIRCLES_ONLY):
+        fatima, _, group = await circle_with(fake, store, 0, -4001234 if basic else GROUP, basic=basic)
+        private = [str(m.get("text", "")) for m in fatima.messages]
+        history = private.index(say(f"circle.history.{told}"))
+        assert private[history + 1] == say("circle.ask_name")
+        other = "group" if told == "supergroup" else "supergroup"
+        assert say(f"circle.history.{other}") not in private
+        assert "history" not in texts(group).lower()
 
 
 async def test_only_the_facilitator_runs_the_circle_and_wrong_places_get_a_clear_answer(

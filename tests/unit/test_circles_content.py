@@ -33,6 +33,18 @@ def test_the_shipped_circles_have_a_wanda_case_consultation_and_three_topic_sess
     assert {session for one in circles.sets for session in one.sessions} == {"case_consultation", *topics}
 
 
+def test_the_case_consultation_fits_an_hour_and_invites_everyone_to_commit() -> None:
+    """A chat session of over an hour loses people; and the commitment segment asks every member
+    privately for an action, so its post must not tell all but the case owner to listen."""
+    circles = load_content(BUNDLED_CONTENT).circles
+    assert circles is not None
+    case = circles.sessions["case_consultation"]
+    assert 55 <= case.minutes <= 60
+    commit = next(s for s in case.segments if s.private and s.private.collect == "commitment")
+    assert commit.speakers == "all"
+    assert "anyone else" in commit.prompt["en"].lower()
+
+
 def test_a_poll_of_cases_needs_cases_proposed_before_it() -> None:
     with pytest.raises(ValidationError, match="earlier segment collecting cases"):
         SessionTemplate.model_validate(
