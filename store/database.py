@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event, text
@@ -60,8 +60,9 @@ class Database:
             yield uow
 
     async def ping(self) -> None:
-        """Raises unless the store answers a trivial query: how an outage finds it back."""
-        async with self.engine.connect() as connection:
+        """Raises unless the store answers a trivial query: how an outage finds it back. Under the
+        writer lock, as a unit of work: a SQLite transaction takes the write lock as it begins."""
+        async with self._writer or nullcontext(), self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:

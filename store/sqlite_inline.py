@@ -22,9 +22,15 @@ def _begin_if_idle(connection: sqlite3.Connection, sql: str) -> None:
     driver's own legacy mode began one only before INSERT and the like, so a SAVEPOINT that came
     first committed on its own release: SQLAlchemy's SQLite notes). PRAGMAs stay outside one
     (journal_mode cannot change inside). Here, not in a SQLAlchemy `begin` event: any engine
-    event makes every statement pay for SQLAlchemy's event dispatch (5% of a reply)."""
+    event makes every statement pay for SQLAlchemy's event dispatch (5% of a reply).
+
+    It begins IMMEDIATE, holding the write lock from the start. A deferred transaction that
+    reads, then writes after another process (the bot, the CLI) committed, is refused at once
+    with "database is locked", whatever the busy timeout: its snapshot is stale. Taken at the
+    start, the lock is waited for (the busy timeout) instead. In a process, one unit of work runs
+    at a time (store.database's writer lock), so it never waits on itself."""
     if not connection.in_transaction and sql[:6].upper() != "PRAGMA":
-        connection.execute("BEGIN")
+        connection.execute("BEGIN IMMEDIATE")
 
 
 class InlineCursor:

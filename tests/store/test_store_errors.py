@@ -2,7 +2,9 @@
 a transaction to retry) is a store error, to be tried again; a statement's bad value or broken
 rule is the work's own error."""
 
+import asyncio
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -47,3 +49,32 @@ async def test_sqlite_locked_by_another_process_is_a_store_error(db: Database, d
         other.rollback()
         other.close()
     assert not is_store_error(await raised(db, "INSERT INTO bot_settings (key, value) VALUES (NULL, NULL)"))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_unit_of_work_that_reads_then_writes_waits_for_another_process_instead_of_failing(
+    db: Database, database_url: str
+):
+    """The CLI queues a bulletin: it reads the recipients, then writes. If the bot's heartbeat
+    commits in between, a transaction begun when it first read could never write (its snapshot
+    is stale: "database is locked" at once). Begun holding the write lock, the other process
+    waits its busy timeout for this one, and both writes land."""
+    path = sqlite_path(database_url)
+    assert path is not None
+
+    def another_process_writes() -> None:
+        other = sqlite3.connect(path, timeout=10, isolation_level=None)
+        other.execute("INSERT INTO bot_settings (key, value) VALUES ('theirs', 'x')")
+        other.close()
+
+    writer = threading.Thread(target=another_process_writes)
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(text("SELECT count(*) FROM bot_settings"))
+        writer.start()
+        await asyncio.to_thread(writer.join, 1.0)  # done at once unless it waits for this one
+        await uow.session.execute(text("INSERT INTO bot_settings (key, value) VALUES ('mine', 'x')"))
+        await uow.commit()
+    await asyncio.to_thread(writer.join)
+    async with db.unit_of_work() as uow:
+        keys = (await uow.session.execute(text("SELECT key FROM bot_settings ORDER BY key"))).scalars()
+        assert {"mine", "theirs"} <= set(keys)
