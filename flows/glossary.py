@@ -25,13 +25,13 @@ class Term(Model):
 
     concept: str
     use: str
-    avoid: list[str] = []
-    avoid_patterns: list[str] = []  # regular expressions, for forms no list can spell (Bienvenida/o)
+    avoid: tuple[str, ...] = ()
+    avoid_patterns: tuple[str, ...] = ()  # regular expressions, for forms no list can spell (Bienvenida/o)
     why: str
 
     @field_validator("avoid_patterns")
     @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
+    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
             try:
                 re.compile(pattern)
@@ -46,9 +46,9 @@ class Term(Model):
 
 
 class Glossary(Model):
-    terms: list[Term] = []
+    terms: tuple[Term, ...] = ()
     # Files, or `file:path` beginnings within one, not checked yet (being rewritten elsewhere).
-    pending: list[str] = []
+    pending: tuple[str, ...] = ()
 
 
 def glossary_folder(root: Path) -> Path:
