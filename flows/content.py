@@ -9,16 +9,19 @@ content/
   program.yaml          the program's contact line: how to get help now (needed by alerts)
   circles/sets.yaml     learning circles' template sets, and circles/<session>.yaml (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
+  glossary/<lang>.yaml  the terms its texts use and the forms they avoid (optional: else the
+                        project's docs/glossary/)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from flows.circles import CirclesContent, CircleSets, SessionTemplate
+from flows.glossary import Glossary, read_glossaries
 from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
 from flows.pdsa import PdsaContent
@@ -35,12 +38,13 @@ class Content:
     catalog: Catalog
     flows: dict[str, Flow]
     # By flow id; `languages`, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `program`,
-    # `circles/<file>`.
+    # `circles/<file>`, `glossary/<lang>`.
     sources: dict[str, Source]
     schedules: Schedules
     pdsa: PdsaContent | None = None  # None: the program runs no PDSA projects
     circles: CirclesContent | None = None  # None: the program runs no learning circles
     program: Program | None = None  # None: no contact line (then no flow may raise alerts)
+    glossaries: dict[str, Glossary] = field(default_factory=dict)  # by language
 
     @property
     def languages(self) -> Languages:
@@ -97,11 +101,14 @@ def read_content(root: Path) -> Content:
     if (root / "program.yaml").is_file() and (parsed_program := parse(root / "program.yaml", Program)):
         sources["program"], program = parsed_program
     circles = _circles(root, parse, sources, problems)
+    glossaries, glossary_sources, glossary_problems = read_glossaries(root)
+    sources.update(glossary_sources)
+    problems += glossary_problems
     if problems or parsed_languages is None:
         raise ContentError(problems)
     sources["languages"] = parsed_languages[0]
     catalog = Catalog(parsed_languages[1], messages)
-    return Content(root, catalog, flows, sources, schedules, pdsa, circles, program)
+    return Content(root, catalog, flows, sources, schedules, pdsa, circles, program, glossaries)
 
 
 def _circles(

@@ -1,6 +1,7 @@
 """Checks that need the whole content folder: every `goto` lands, every step is reachable and
 can reach an end, conditions name real steps and choices, and every string a person can see
-exists in every enabled language. `load_content` is what the bot and the CLI call."""
+exists in every enabled language, in the words its language's glossary chose. `load_content` is
+what the bot and the CLI call."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flows.circle_script import check_script
 from flows.circles import CirclesContent
 from flows.conditions import BoolOp, Compare, Condition, ListOf, Literal, Name, Node, Not
 from flows.content import Content, read_content
+from flows.glossary import avoided, catalog_texts, content_texts
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source, unexpected
 from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, SHORT_TAGS, TAG, tags_of
@@ -71,6 +73,20 @@ def check(content: Content) -> list[Problem]:
     faulty = {problem.file for problem in problems}
     for path in content.transcripts():
         problems += replay(path, content, faulty)
+    return problems + _check_words(content)  # a word to avoid keeps no transcript from playing
+
+
+def _check_words(content: Content) -> list[Problem]:
+    """Every text of the folder (the bot's words, flows, circles, PDSA, program, schedules) in
+    the terms of its language's glossary."""
+    languages = set(content.languages.languages)
+    problems: list[Problem] = []
+    for name, source in content.sources.items():
+        if name == "languages" or name.startswith("glossary/"):
+            continue
+        lang = name.removeprefix("i18n/")
+        texts = catalog_texts(source, lang) if name != lang else content_texts(source.data, languages)
+        problems += _checked(source, partial(avoided, source, texts, content.glossaries))
     return problems
 
 

@@ -50,6 +50,16 @@ def write(file: str, text: str) -> Change:
     return change
 
 
+def write_glossary(text: str) -> Change:
+    """The folder's own Spanish glossary, in place of the project's."""
+
+    def change(folder: Path) -> None:
+        (folder / "glossary").mkdir()
+        write("glossary/es.yaml", text)(folder)
+
+    return change
+
+
 def remove(file: str) -> Change:
     return lambda folder: (folder / file).unlink()
 
@@ -327,6 +337,41 @@ KINDS: dict[str, Kind] = {
     "circles: a golden script not in UTF-8": kind(
         garble("circles/scripts/toy_making.es.txt", "Ronda de inicio"),
         expect="circles/scripts/toy_making.es.txt:2: not UTF-8 text: save it as UTF-8",
+    ),
+    # the glossary's words (docs/glossary/, or the folder's own glossary/)
+    "a word the glossary avoids, in the bot's words": kind(
+        replace(ES, "Este botón ya venció.", "Este botón ya caducó."),
+        expect="i18n/es.yaml:84: button.expired: 'caducó' is avoided (Something expired): use 'venció; vencido, vencida'",
+    ),
+    "the supervisor as an office, in a flow": kind(
+        replace(CHECKIN, "apoyo de su supervisora o supervisor esta", "apoyo de su supervisión esta"),
+        expect=(
+            "flows/weekly_checkin.yaml:73: steps[4].ask.es: 'su supervisión' is avoided (The supervisor, as a person): "
+            "use 'su supervisora o supervisor; la supervisora o el supervisor; quien supervisa su equipo'"
+        ),
+    ),
+    "a slash form": kind(
+        replace(ES, "¡Le damos la bienvenida, {name}!", "¡Bienvenida/o, {name}!"),
+        expect=(
+            "i18n/es.yaml:55: onboarding.welcome: 'Bienvenida/o' is avoided (Words for a person of either gender): "
+            "use 'neutral phrasing (Le damos la bienvenida; en este periodo; quien; la persona) or both forms "
+            "(visitadora o visitador)'"
+        ),
+    ),
+    "a word the glossary avoids, in a session (the line of its text)": kind(
+        replace(TOY, "no siempre funcionan a la primera", "no siempre funcionan cuando pulsen"),
+        expect="circles/toy_making.yaml:43: segments[2].prompt.es: 'pulsen' is avoided (Pressing a button): use 'toque (toquen)'",
+    ),
+    "an English word the glossary avoids": kind(
+        replace("i18n/en.yaml", "apply, then tap Done.", "apply, then click Done."),
+        expect="i18n/en.yaml:41: hint.multi: 'click' is avoided (Pressing a button): use 'tap'",
+    ),
+    "a folder's own glossary that cannot be read": kind(
+        write_glossary("terms:\n  - {concept: x, use: y, why: z, avoid_patterns: ['(']}\n"),
+        expect=(
+            "glossary/es.yaml:2: terms[0].avoid_patterns: '(' is not a regular expression "
+            "(missing ), unterminated subpattern)"
+        ),
     ),
     # golden transcripts
     "a transcript in YAML that is not": kind(

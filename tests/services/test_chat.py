@@ -69,7 +69,7 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
     ana = client(1, "Ana", "es-419")
     await ana.send(f"/start {code}")
     notice = (await ana.messages())[-1]
-    assert notice.text.startswith("Bienvenida/o a circlebot")
+    assert notice.text.startswith("Le damos la bienvenida a circlebot")
     assert [label for label, _ in notice.buttons] == ["Estoy de acuerdo", "No, gracias"]
     assert await people_count(db) == 0
     await ana.press("No, gracias")
@@ -81,7 +81,7 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
     await ana.press("Español")
     said = await ana.new()
     assert said[0] == "A partir de ahora le escribiré en español."
-    assert said[1] == "¡Bienvenida/o, Ana! Se ha unido como visitadora o visitador domiciliario."
+    assert said[1] == "¡Le damos la bienvenida, Ana! Se unió como visitadora o visitador domiciliario."
     assert "/reflect — Reflexionar sobre una visita" in said[2] and "/selfcheck" not in said[2]
     menu = [m for m in await ana.messages() if m.method == "setMyCommands"][-1]
     assert [c["command"] for c in menu.params["commands"]] == [
@@ -377,7 +377,7 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
     await restarted.send("I felt helpless.")
     assert (await restarted.new())[
         -1
-    ] == "What did this moment touch? Pick all that apply.\n\nPick all that apply, then press Done."
+    ] == "What did this moment touch? Pick all that apply.\n\nPick all that apply, then tap Done."
 
 
 async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing(db, client, chat, clock):

@@ -195,7 +195,7 @@ def test_multi_choice_limits_and_typed_list():
     state, _ = play(state, TextInput("Ana"), TextInput("1"), TextInput("1"), TextInput("1"))
     assert state.step_id == "topics"
     _, effects = play(state, ButtonInput("topics", DONE))
-    assert texts(effects)[0] == "Please pick at least 1, then press Done."
+    assert texts(effects)[0] == "Please pick at least 1, then tap Done."
     _, effects = play(state, TextInput("1, 2, 3"))
     assert texts(effects)[0] == "Please pick at most 2."
     state, effects = play(state, TextInput("sleep 1"))

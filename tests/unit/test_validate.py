@@ -242,3 +242,24 @@ def test_the_contact_line_speaks_every_language_and_alerts_need_it(folder):
         "flows/weekly_checkin.yaml:16: alerts: a flow with alerts needs program.yaml with `contact:` "
         "(how she can get help now)",
     ]
+
+
+USTED = "usted (usted puede, quiere, tiene; su, sus; le)"
+
+
+def test_a_form_the_glossary_avoids_is_reported_with_its_line_and_the_term_to_use(folder):
+    """Whole words in any case ("Tu", "PUEDES"), never inside another word (pulsera, Tener)."""
+    write_flow(folder, TINY.replace('es: "¿Segundo?"', 'es: "¿Tu pulsera? Tener calma. ¿PUEDES contarlo?"'))
+    assert problems(folder) == [
+        f"flows/tiny.yaml:9: steps[1].ask.es: 'Tu' is avoided (How the bot addresses her): use {USTED!r}",
+        f"flows/tiny.yaml:9: steps[1].ask.es: 'PUEDES' is avoided (How the bot addresses her): use {USTED!r}",
+    ]
+
+
+def test_a_content_folder_with_a_glossary_of_its_own_is_checked_against_that_one(folder):
+    """A program's own word choices: the project's glossary (no "tú") no longer applies."""
+    (folder / "glossary").mkdir()
+    own = "terms:\n  - {concept: Short words, use: Pequeño, avoid: [mini], why: Ours.}\n"
+    (folder / "glossary" / "es.yaml").write_text(own, encoding="utf-8")
+    write_flow(folder, TINY.replace('es: "¿Segundo?"', 'es: "¿Puedes?"'))
+    assert problems(folder) == ["flows/tiny.yaml:2: title.es: 'Mini' is avoided (Short words): use 'Pequeño'"]
