@@ -50,10 +50,11 @@ def _command(name: str, about: str, place: int) -> Command:
 async def run_ended(
     conversation: Conversation, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
 ) -> bool:
-    """A PDSA flow's answers become its project or cycle; Study goes on to Act, Act to the next
-    plan at once (True: that flow is her next conversation)."""
+    """A PDSA flow's answers become its project or cycle; whether the change was carried out
+    asks for the chart, Study goes on to Act, Act to the next plan at once (True: that flow is
+    her next conversation)."""
     c = conversation
-    follow = await Projects(c.uow, c.content, c.speaker, c.person, c.now, c.timezone).finished(
+    follow = await Projects(c.uow, c.content, c.speaker, c.person, c.now, c.timezone, c.wake).finished(
         run, flow, state, before
     )
     if follow is None:
