@@ -109,35 +109,38 @@ class Projects:
 
     async def finished(
         self, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
-    ) -> FollowUp | None:
-        """`state` is how the run ended; `before`, how it stood before its last input."""
+    ) -> FollowUp | bool:
+        """`state` is how the run ended; `before`, how it stood before its last input. A flow to
+        start at once, or True when the clock brings what follows (the chart, then Study's
+        questions), so that no flow waiting in her queue starts in between."""
         part = part_of(self.content, flow.id)
         if part is None:
-            return None
+            return False
         project, cycle = await self.uow.projects.of_run(run.id)
         if project is None:
-            return None
+            return False
         answers = by_tag(flow, state.answers)
         if state.status != RunStatus.COMPLETED:
             await self._pause(project, cycle, before)
         elif part == "project":
             await self._set_up(project, answers)
         elif cycle is None:
-            return None
+            return False
         elif part == "plan":
             cycle.run_id, cycle.paused = None, None
             await self._doing(project, cycle, answers)
         elif part == "carried_out":
             cycle.run_id, cycle.paused, cycle.study = None, None, answers
             await self.ask_for_chart(project, "study")  # the clock sends it, her prediction, then Study
+            return True
         elif part == "study":
             cycle.run_id, cycle.paused = None, None
             cycle.study, cycle.stage = {**cycle.study, **answers}, "act"
             return FollowUp(flow_for(self.content, "act"), cycle, {})
         else:
             cycle.run_id, cycle.paused = None, None
-            return await self._act(project, cycle, answers)
-        return None
+            return await self._act(project, cycle, answers) or False
+        return False
 
     async def ask_for_chart(self, project: Project, purpose: str) -> None:
         """The clock's next tick draws the chart and sends it (never drawn in her turn)."""
