@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from flows.circles import COLLECT, REMINDERS, SHARE_CHOICES, SPEAKERS, CaseAction, Reply
-from flows.pdsa import FREQUENCIES, STAGES
+from flows.pdsa import CARRIED_OUT, FREQUENCIES, STAGES
 from flows.schedules import DAYS
 from flows.spec import ROLES, Languages, Media, Text
 
@@ -56,6 +56,8 @@ PDSA_GO_ON = KeyFamily("pdsa.button.go_{}", STAGES)
 PDSA_PERIOD = KeyFamily("pdsa.period.{}", FREQUENCIES)
 PDSA_PERIODS = KeyFamily("pdsa.periods.{}", FREQUENCIES)
 PDSA_PROMPTS = KeyFamily("pdsa.prompt.{}", FREQUENCIES)
+# Beside the Study chart when the change was not carried out as planned: what the chart can show.
+PDSA_NOT_AS_PLANNED = KeyFamily("pdsa.study_{}", tuple(how for how in CARRIED_OUT if how != "as_planned"))
 CIRCLE_REMINDERS = KeyFamily("circle.reminder_{}", REMINDERS)
 CIRCLE_RSVP_ASKS = KeyFamily("circle.rsvp_ask_{}", REMINDERS)
 CIRCLE_RSVPS = KeyFamily("circle.rsvp_{}", get_args(Reply))
@@ -97,6 +99,7 @@ FAMILIES = (
     PDSA_PERIOD,
     PDSA_PERIODS,
     PDSA_PROMPTS,
+    PDSA_NOT_AS_PLANNED,
     CIRCLE_REMINDERS,
     CIRCLE_RSVP_ASKS,
     CIRCLE_RSVPS,

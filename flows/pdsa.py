@@ -19,7 +19,9 @@ from flows.spec import ID_PATTERN, Model, Text, refuse_doubles
 
 FREQUENCIES = ("daily", "visit", "weekly")  # a data point every day, after each visit, each week
 DECISIONS = ("adopt", "adapt", "abandon")  # Act: keep and spread, change the plan, drop it
-PARTS = ("project", "plan", "study", "act")
+# Study, first: was the change carried out as planned? A change not tried is not a change that failed.
+CARRIED_OUT = ("as_planned", "partly", "not_at_all")
+PARTS = ("project", "plan", "carried_out", "study", "act")
 STAGES = ("baseline", "plan", "do", "study", "act", "done")  # where a project stands; baseline: no cycle yet
 TAG = "pdsa"  # the step tag whose value names the field an answer fills
 
@@ -42,13 +44,18 @@ REQUIRED_TAGS: dict[str, dict[str, str]] = {
         "data_plan": "text",
         "days": "number",
     },
+    "carried_out": {"carried_out": "choice", "obstacles": "text"},
     "study": {"observed": "text", "learned": "text"},
     "act": {"decision": "choice", "next": "text"},
 }
 # Tags a part's flow may carry (the measure's valid range and goal may be skipped).
 OPTIONAL_TAGS: dict[str, dict[str, str]] = {"project": {"min": "number", "max": "number", "goal": "number"}}
 # Choice tags whose choice ids the code branches on: exactly these, in any order.
-CHOICE_IDS: dict[str, tuple[str, ...]] = {"frequency": FREQUENCIES, "decision": DECISIONS}
+CHOICE_IDS: dict[str, tuple[str, ...]] = {
+    "frequency": FREQUENCIES,
+    "decision": DECISIONS,
+    "carried_out": CARRIED_OUT,
+}
 # As long as the project flow lets her type them: the chat shows them on buttons and charts.
 MEASURE_MAX = NAME_LIMIT
 UNIT_MAX = 20  # a word or a sign
@@ -63,6 +70,7 @@ def tags_of(part: str) -> dict[str, str]:
 class PdsaFlows(Model):
     project: Annotated[str, Field(pattern=ID_PATTERN)]
     plan: Annotated[str, Field(pattern=ID_PATTERN)]
+    carried_out: Annotated[str, Field(pattern=ID_PATTERN)]  # Study's first questions, before the chart
     study: Annotated[str, Field(pattern=ID_PATTERN)]
     act: Annotated[str, Field(pattern=ID_PATTERN)]
 

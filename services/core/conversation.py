@@ -61,6 +61,7 @@ class Conversation:
     run_ended: Sequence[RunEnded]  # features' hooks for a run that ended (registry.run_ended)
     edit_message_id: int | None = None  # a pressed button's message: a refreshed question edits it
     then_waiting: bool = True  # when a conversation ends, the scheduled flow waiting behind it starts
+    wake: Callable[[], None] = lambda: None  # the clock has work after this commit (her turn's wake)
 
     @property
     def catalog(self) -> Catalog:

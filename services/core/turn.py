@@ -139,6 +139,7 @@ class Turn:
             self.registry.run_ended,
             edit_message_id=edit,
             then_waiting=then_waiting,
+            wake=self.wake,
         )
 
     def wake(self) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flows.availability import away_at, quiet_hours
 from flows.dates import day_label, month_names
-from flows.i18n import PDSA_PROMPTS
+from flows.i18n import PDSA_NOT_AS_PLANNED, PDSA_PROMPTS
 from services.core.clock import ClockEnv, speaker_for
 from services.core.conversation import Conversation
 from services.core.failures import SetAside, attempt, each_alone
@@ -23,7 +23,7 @@ from services.pdsa.buttons import AskValue as AskValueButton
 from services.pdsa.buttons import Comment, OnOwnProject, PromptedValue
 from services.pdsa.charts import RunChart, caption, run_chart
 from services.pdsa.disclosed import SHARED_PROJECT
-from services.pdsa.projects import flow_for, prompt_time
+from services.pdsa.projects import flow_for, open_stage, prompt_time
 from store.models import ChartRequest, Cycle, Person, Project
 from store.statuses import ChartStatus, ProjectStatus
 from store.uow import UnitOfWork
@@ -235,20 +235,29 @@ class PdsaClock:
     async def _study(
         self, uow: UnitOfWork, speaker: Speaker, person: Person, project: Project, now: datetime
     ) -> None:
-        """Beside the chart, what she predicted; then Study asks what was learned."""
+        """Beside the chart, what she predicted, and in plain words when the change was carried
+        out only in part or not at all (the chart may not show what it can do: not trying a
+        change is not the change failing); then Study asks what happened, or goes on where it
+        stopped."""
         cycle = await uow.projects.latest_cycle(project.id)
         if cycle is None or cycle.stage != "study":
             return
         prediction = str(cycle.plan.get("prediction") or "–")
-        await speaker.say(
-            "pdsa.prediction",
-            number=cycle.number,
-            prediction=speaker.catalog.own_words(speaker.lang, prediction),
-        )
+        lines = [
+            speaker.label(
+                "pdsa.prediction",
+                number=cycle.number,
+                prediction=speaker.catalog.own_words(speaker.lang, prediction),
+            )
+        ]
+        carried_out = cycle.study.get("carried_out")
+        if carried_out in PDSA_NOT_AS_PLANNED.members:
+            lines.append(speaker.label(PDSA_NOT_AS_PLANNED.key(str(carried_out))))
+        await speaker.send(speaker.catalog.lay_out(speaker.lang, "\n\n".join(lines)))
         if await uow.runs.active_for(person.id) is not None:
             button = [[(speaker.label("pdsa.button.go_study"), OnOwnProject("go", project.id).encode())]]
             return await speaker.say("pdsa.study_later", button)
         conversation = Conversation(
             uow, self.content, speaker, person, now, self.timezone, self.env.run_ended
         )
-        cycle.run_id = (await conversation.start(flow_for(self.content, "study"))).id
+        await open_stage(conversation, cycle, flow_for(self.content, "study"))

@@ -17,7 +17,7 @@ from services.pdsa import export as pdsa_export
 from services.pdsa.buttons import FromTemplate, NewProject, OnOwnProject, OnProject, OwnProject, TeamProject
 from services.pdsa.context import PdsaContext
 from services.pdsa.points import DataPoints
-from services.pdsa.projects import Projects, as_prefill, flow_for
+from services.pdsa.projects import Projects, as_prefill, flow_for, open_stage
 from store.models import Cycle, Project
 from store.statuses import ProjectStatus
 
@@ -158,7 +158,7 @@ class PdsaDialog(PdsaContext):
         await self._projects_service().ready(project)
 
     def _projects_service(self) -> Projects:
-        return Projects(self.uow, self.content, self.speaker, self.person, self.now, self.timezone)
+        return Projects(self.uow, self.content, self.speaker, self.person, self.now, self.timezone, self.wake)
 
     async def set_up(self, team: bool) -> None:
         team_id = None
@@ -181,21 +181,25 @@ class PdsaDialog(PdsaContext):
             days = "?" if cycle.study_at is None else self.day(self.local(cycle.study_at))
             button = [[(self.speaker.label("pdsa.button.study"), OnOwnProject("study", project.id).encode())]]
             return await self.speaker.say("pdsa.still_doing", button, number=cycle.number, day=days)
-        if cycle.stage in ("study", "act"):
-            return await self._stage_flow(cycle, cycle.stage)
+        if cycle.stage == "study":
+            return await self._studying(project, cycle)
+        if cycle.stage == "act":
+            return await self._stage_flow(cycle, "act")
         await self._plan(project)
+
+    async def _studying(self, project: Project, cycle: Cycle) -> None:
+        """Study, where she stopped: whether the change was carried out, until she has said so;
+        then the chart and her prediction again, and the clock resumes or starts the questions
+        that look at them (pdsa_study), so she never answers them without the chart before her."""
+        if "carried_out" not in cycle.study:
+            return await self._stage_flow(cycle, "carried_out")
+        if not await self._busy():
+            await self._ask_chart(project, "study")
 
     async def _stage_flow(self, cycle: Cycle, part: str, prefill: dict[str, Any] | None = None) -> None:
         """A cycle's flow: resumed where it stopped when paused, else from its start."""
-        if await self._busy():
-            return
-        flow = flow_for(self.content, part)
-        conversation = self.conversation()
-        if cycle.paused is not None and cycle.paused.get("flow_id") == flow.id:
-            run = await conversation.resume(flow, cycle.paused)
-        else:
-            run = await conversation.start(flow, prefill)
-        cycle.run_id, cycle.paused = run.id, None
+        if not await self._busy():
+            await open_stage(self.conversation(), cycle, flow_for(self.content, part), prefill)
 
     async def _plan(self, project: Project) -> None:
         cycle = await self.uow.projects.latest_cycle(project.id)
@@ -210,13 +214,12 @@ class PdsaDialog(PdsaContext):
         cycle = await self.uow.projects.latest_cycle(project.id)
         if cycle is None or cycle.stage not in ("do", "study"):
             return await self._go_on(project)
-        cycle.stage, cycle.study_at, cycle.next_prompt_at = "study", None, None
-        await self._ask_chart(project, "study")
+        if cycle.stage == "do":
+            cycle.stage, cycle.study_at, cycle.next_prompt_at = "study", None, None
+        await self._studying(project, cycle)
 
     async def _ask_chart(self, project: Project, purpose: str) -> None:
-        await self.uow.projects.ask_for_chart(project.id, self.person.id, purpose, self.now)
-        self.wake()
-        await self.speaker.say("pdsa.drawing")
+        await self._projects_service().ask_for_chart(project, purpose)
 
     async def idea(self, cycle_id: int, index: int | None) -> None:
         """A change idea for the next cycle's plan (None: her own, asked in the plan)."""

@@ -11,6 +11,20 @@ from services.core.spreadsheet import csv_bytes
 from store.models import Project
 from store.uow import UnitOfWork
 
+# A cycle's answers, by their `pdsa:` tags: its plan, its study (whether the change was carried
+# out as planned and what got in the way, before what happened and what was learned) and its act.
+ANSWERS = (
+    "change",
+    "objective",
+    "prediction",
+    "days",
+    "carried_out",
+    "obstacles",
+    "observed",
+    "learned",
+    "decision",
+    "next",
+)
 COLUMNS = (
     "project",
     "measure",
@@ -24,14 +38,7 @@ COLUMNS = (
     "date",
     "value",
     "logged_by",
-    "change",
-    "objective",
-    "prediction",
-    "days",
-    "observed",
-    "learned",
-    "decision",
-    "next",
+    *ANSWERS,
     "text",
 )
 
@@ -63,7 +70,7 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
         for cycle in (c for c in cycles if c.project_id == project.id):
             answers = {**cycle.plan, **cycle.study, **cycle.act}
             started = "" if cycle.started_at is None else cycle.started_at.date().isoformat()
-            row = {key: answers.get(key, "") for key in COLUMNS[12:20]}
+            row = {key: answers.get(key, "") for key in ANSWERS}
             rows.append(
                 {
                     **about,

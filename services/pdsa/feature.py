@@ -17,7 +17,7 @@ from services.pdsa.dialog import LEADS, PDSA_ROLES, PdsaDialog
 from services.pdsa.disclosed import PDSA_COMMENT, SHARED_PROJECT
 from services.pdsa.notes import AskComment, AskNote, Notes
 from services.pdsa.points import AskValue, DataPoints
-from services.pdsa.projects import Projects
+from services.pdsa.projects import FollowUp, Projects
 from store.models import FlowRun, Project
 
 IMPROVER = roles(*PDSA_ROLES)
@@ -50,14 +50,15 @@ def _command(name: str, about: str, place: int) -> Command:
 async def run_ended(
     conversation: Conversation, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
 ) -> bool:
-    """A PDSA flow's answers become its project or cycle; Study goes on to Act, Act to the next
-    plan at once (True: that flow is her next conversation)."""
+    """A PDSA flow's answers become its project or cycle; whether the change was carried out
+    asks for the chart (the clock then starts Study), Study goes on to Act, Act to the next plan
+    at once (True: her next conversation is PDSA's)."""
     c = conversation
-    follow = await Projects(c.uow, c.content, c.speaker, c.person, c.now, c.timezone).finished(
+    follow = await Projects(c.uow, c.content, c.speaker, c.person, c.now, c.timezone, c.wake).finished(
         run, flow, state, before
     )
-    if follow is None:
-        return False
+    if not isinstance(follow, FollowUp):
+        return follow
     follow.cycle.run_id = (await c.start(follow.flow, follow.prefill)).id
     return True
 

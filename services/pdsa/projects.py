@@ -1,10 +1,13 @@
 """What a finished PDSA flow means for its project: the answers, read by their `pdsa:` tags,
 become the project's aim and measure or a cycle's plan, study and act, and the cycle moves on.
+Study is two flows with the run chart between them: whether the change was carried out, then
+(once the clock has sent the chart and her prediction) what happened and what she learned.
 A flow stopped half way (/cancel, or left until it expired) is paused: its state is kept, and
 /pdsa resumes it at the step where it stopped, weeks later if need be."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,9 +16,10 @@ from zoneinfo import ZoneInfo
 from flows.availability import outside_quiet_hours
 from flows.content import Content
 from flows.measures import next_prompt
-from flows.pdsa import Prompts
+from flows.pdsa import PARTS, Prompts
 from flows.run import RunState, RunStatus
 from flows.spec import Flow
+from services.core.conversation import Conversation
 from services.core.speaker import Speaker
 from services.pdsa.buttons import Idea, OnOwnProject, OwnIdea
 from store.models import Cycle, FlowRun, Person, Project
@@ -43,12 +47,10 @@ class FollowUp:
 
 
 def part_of(content: Content, flow_id: str) -> str | None:
-    """project, plan, study or act, for the flows that play a PDSA part."""
+    """The part (`flows.pdsa.PARTS`) a flow plays, for the flows that play one."""
     if content.pdsa is None:
         return None
-    parts = content.pdsa.flows
-    named = {parts.project: "project", parts.plan: "plan", parts.study: "study", parts.act: "act"}
-    return named.get(flow_id)
+    return {getattr(content.pdsa.flows, part): part for part in PARTS}.get(flow_id)
 
 
 def flow_for(content: Content, part: str) -> Flow:
@@ -61,6 +63,17 @@ def by_tag(flow: Flow, answers: dict[str, Any]) -> dict[str, Any]:
     return {
         step.tags[TAG]: answers.get(step.id) for step in flow.steps if TAG in step.tags and step.id in answers
     }
+
+
+async def open_stage(
+    conversation: Conversation, cycle: Cycle, flow: Flow, prefill: dict[str, Any] | None = None
+) -> None:
+    """A cycle's flow: resumed where it stopped when it was paused, else from its start."""
+    if cycle.paused is not None and cycle.paused.get("flow_id") == flow.id:
+        run = await conversation.resume(flow, cycle.paused)
+    else:
+        run = await conversation.start(flow, prefill)
+    cycle.run_id, cycle.paused = run.id, None
 
 
 def as_prefill(flow: Flow, tagged: dict[str, Any]) -> dict[str, Any]:
@@ -92,35 +105,48 @@ class Projects:
     person: Person
     now: datetime
     timezone: str  # the program's, hers until she sets one
+    wake: Callable[[], None]  # a chart was asked for: the clock's next tick draws it
 
     async def finished(
         self, run: FlowRun, flow: Flow, state: RunState, before: RunState | None
-    ) -> FollowUp | None:
-        """`state` is how the run ended; `before`, how it stood before its last input."""
+    ) -> FollowUp | bool:
+        """`state` is how the run ended; `before`, how it stood before its last input. A flow to
+        start at once, or True when the clock brings what follows (the chart, then Study's
+        questions), so that no flow waiting in her queue starts in between."""
         part = part_of(self.content, flow.id)
         if part is None:
-            return None
+            return False
         project, cycle = await self.uow.projects.of_run(run.id)
         if project is None:
-            return None
+            return False
         answers = by_tag(flow, state.answers)
         if state.status != RunStatus.COMPLETED:
             await self._pause(project, cycle, before)
         elif part == "project":
             await self._set_up(project, answers)
         elif cycle is None:
-            return None
+            return False
         elif part == "plan":
             cycle.run_id, cycle.paused = None, None
             await self._doing(project, cycle, answers)
+        elif part == "carried_out":
+            cycle.run_id, cycle.paused, cycle.study = None, None, answers
+            await self.ask_for_chart(project, "study")  # the clock sends it, her prediction, then Study
+            return True
         elif part == "study":
             cycle.run_id, cycle.paused = None, None
-            cycle.study, cycle.stage = answers, "act"
+            cycle.study, cycle.stage = {**cycle.study, **answers}, "act"
             return FollowUp(flow_for(self.content, "act"), cycle, {})
         else:
             cycle.run_id, cycle.paused = None, None
-            return await self._act(project, cycle, answers)
-        return None
+            return await self._act(project, cycle, answers) or False
+        return False
+
+    async def ask_for_chart(self, project: Project, purpose: str) -> None:
+        """The clock's next tick draws the chart and sends it (never drawn in her turn)."""
+        await self.uow.projects.ask_for_chart(project.id, self.person.id, purpose, self.now)
+        self.wake()
+        await self.speaker.say("pdsa.drawing")
 
     async def _pause(self, project: Project, cycle: Cycle | None, before: RunState | None) -> None:
         holder: Project | Cycle = project if cycle is None else cycle

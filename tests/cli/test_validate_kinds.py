@@ -277,8 +277,8 @@ KINDS: dict[str, Kind] = {
     "a schedule of no flow": kind(
         replace("schedules.yaml", "what: {flow: weekly_checkin}", "what: {flow: weekly_chekin}"),
         expect=(
-            "schedules.yaml:7: schedules[0].what.flow: no flow 'weekly_chekin' (flows: pdsa_act, pdsa_plan, "
-            "pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)"
+            "schedules.yaml:7: schedules[0].what.flow: no flow 'weekly_chekin' (flows: pdsa_act, "
+            "pdsa_carried_out, pdsa_plan, pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)"
         ),
     ),
     "a scheduled bulletin missing a language": kind(
@@ -288,14 +288,14 @@ KINDS: dict[str, Kind] = {
     "PDSA: a part of no flow": kind(
         replace("pdsa.yaml", "act: pdsa_act}", "act: pdsa_akt}"),
         expect=(
-            "pdsa.yaml:3: flows.act: no flow 'pdsa_akt' (flows: pdsa_act, pdsa_plan, pdsa_project, "
-            "pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)"
+            "pdsa.yaml:3: flows.act: no flow 'pdsa_akt' (flows: pdsa_act, pdsa_carried_out, pdsa_plan, "
+            "pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)"
         ),
     ),
     "PDSA: an unknown tag": kind(
         replace("flows/pdsa_study.yaml", "tags: {pdsa: learned}", "tags: {pdsa: learnt}"),
         expect=(
-            "flows/pdsa_study.yaml:27: steps[1].tags.pdsa: unknown pdsa tag 'learnt' for the study part "
+            "flows/pdsa_study.yaml:30: steps[1].tags.pdsa: unknown pdsa tag 'learnt' for the study part "
             "(observed, learned)",
             "transcripts/pdsa_study.en.yaml:1: flow: not replayed: flows/pdsa_study.yaml has problems",
         ),
@@ -492,7 +492,7 @@ def test_validate_simulate_and_preview_need_no_token(shipped, circlebot, monkeyp
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
     monkeypatch.setenv("CIRCLEBOT_CONTENT", str(shipped))
     code, out, _ = circlebot("validate")
-    assert code == 0 and out.startswith("content OK: 8 flows")
+    assert code == 0 and out.startswith("content OK: 9 flows")
     monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
     code, out, _ = circlebot("simulate", "rios_selfcheck")
     assert code == 0 and "When was the session?" in out

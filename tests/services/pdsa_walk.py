@@ -72,3 +72,8 @@ STUDY: dict[str, Any] = {
     "observed": "More visits happened than I expected.",
     "learned": "Families like the reminder.",
 }
+AS_PLANNED: dict[str, Any] = {"carried_out": "as_planned"}  # Study's first question, before the chart
+NOT_TRIED: dict[str, Any] = {
+    "carried_out": "not_at_all",
+    "obstacles": "I was ill that week and did no visits.",
+}

@@ -1,6 +1,7 @@
 """PDSA projects through the chat use case and the clock, on SQLite and PostgreSQL: a project set
 up from a template or in its own flow, data points and their rules, notes, pause and resume,
-the data prompts at the measure's rhythm, Study with the chart and the prediction, Act opening
+the data prompts at the measure's rhythm, Study (whether the change was carried out, then the
+chart and the prediction, paused and resumed at each point), Act opening
 the next cycle from this one, sharing with the supervisor and her comment, team projects, and
 the export."""
 
@@ -17,7 +18,7 @@ from services.core.dispatch import ChatService
 from services.features import registry_for
 from store.database import Database
 from tests.services.harness import CONTENT, FAR, Client, Clock, description, join, make_invite, outbox
-from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY, active_step, walk
+from tests.services.pdsa_walk import AS_PLANNED, KEEP, NOT_TRIED, PLAN, PROJECT, STUDY, active_step, walk
 
 # The check-in schedules stay out of the way; the program's quiet hours stay.
 assert CONTENT.pdsa is not None
@@ -196,8 +197,8 @@ async def test_data_prompts_come_daily_at_five_in_her_day_and_a_button_logs_the_
     assert (await ana.new())[-1].startswith("Time to log “Visits kept” for today, 27 Nov")
 
 
-async def study_cycle_one(db, chat, clock, keeper, ana: Client, values: list[float]) -> None:
-    """A baseline, cycle 1 planned, its values logged, Study with the chart."""
+async def until_study(db, clock, keeper, ana: Client, values: list[float]) -> None:
+    """A baseline, cycle 1 planned, its values logged, and the bot's offer to study."""
     start = clock.now
     for back, value in enumerate(values[:10]):
         await ana.send(f"/log {value} {(start - timedelta(days=10 - back)):%d/%m/%Y}")
@@ -210,27 +211,57 @@ async def study_cycle_one(db, chat, clock, keeper, ana: Client, values: list[flo
     clock.now = start + timedelta(days=7, hours=1)
     await tick(keeper, clock)
     assert say("pdsa.study_time", number=1, measure="Visits kept") in await ana.new()
+
+
+async def study_cycle_one(db, chat, clock, keeper, ana: Client, values: list[float]) -> None:
+    """Up to Study, the change carried out as planned, the chart and what follows it."""
+    await until_study(db, clock, keeper, ana, values)
     await ana.press(say("pdsa.button.study"))
+    await walk(db, ana, AS_PLANNED)
     await tick(keeper, clock)
 
 
-async def test_study_shows_the_chart_and_her_prediction_then_act_opens_the_next_cycle_prefilled(
+def asks(flow_id: str, tag: str) -> str:
+    """The question of a PDSA flow's step with this tag, in English."""
+    (step,) = [step for step in CONTENT.flows[flow_id].steps if step.tags.get("pdsa") == tag]
+    return step.ask["en"]
+
+
+async def sent(ana: Client) -> list[str]:
+    """Every message and photo she was sent (a photo as PHOTO), in order."""
+    found = [m for m in await ana.messages() if m.method in ("sendMessage", "sendPhoto")]
+    return ["PHOTO" if m.method == "sendPhoto" else m.text for m in found]
+
+
+RISING: list[float] = [50, 55, 48, 52, 51, 49, 53, 50, 54, 47, 70, 72, 75, 71, 74, 76, 73]
+
+
+async def test_study_asks_if_the_change_was_carried_out_then_shows_chart_and_prediction_then_act(
     db, chat, clock, keeper
 ):
     ana = await person(db, chat, "Ana")
     await own_project(db, ana)
-    await study_cycle_one(
-        db, chat, clock, keeper, ana, [50, 55, 48, 52, 51, 49, 53, 50, 54, 47, 70, 72, 75, 71, 74, 76, 73]
-    )
+    await until_study(db, clock, keeper, ana, RISING)
+    first = len(await sent(ana))
+    await ana.press(say("pdsa.button.study"))
+    await tick(keeper, clock)
+    assert await photos(db, ana) == []  # no chart before she says whether she tried the change
+    carried_out = CONTENT.flows[PDSA.flows.carried_out]
+    assert (await sent(ana))[first:] == [description(carried_out.id), asks(carried_out.id, "carried_out")]
+    await walk(db, ana, AS_PLANNED)
+    await tick(keeper, clock)
     (chart,) = await photos(db, ana)
     assert "7 days in a row above your baseline median since" in chart.params["caption"]
     assert say("pdsa.caption.good") in chart.params["caption"]
-    drawing, prediction, told, _ = await ana.new()
-    assert (drawing, prediction, told) == (
+    assert (await sent(ana))[first + 2 :] == [
+        CONTENT.catalog.pick(carried_out.done or {}, "en"),
         say("pdsa.drawing"),
+        "PHOTO",  # the chart, then her prediction beside it, then what happened
         say("pdsa.prediction", number=1, prediction=PLAN["prediction"]),
-        description("pdsa_study"),
-    )
+        description(PDSA.flows.study),
+        asks(PDSA.flows.study, "observed"),
+    ]
+    await ana.new()
     await walk(db, ana, {**STUDY, "decision": "adapt", "next": "Send it two days before."}, stop_at="change")
     flow_id, _ = await active_step(db, ana) or ("", "")
     assert flow_id == PDSA.flows.plan  # cycle 2's plan opened at once
@@ -244,7 +275,83 @@ async def test_study_shows_the_chart_and_her_prediction_then_act_opens_the_next_
         cycles[1].plan["change"] == PLAN["change"]
         and cycles[1].plan["objective"] == "Two days before, not one."
     )
-    assert cycles[0].act["decision"] == "adapt" and cycles[0].study["learned"] == STUDY["learned"]
+    assert cycles[0].act["decision"] == "adapt"
+    assert cycles[0].study == {"carried_out": "as_planned", **STUDY}  # both of Study's flows, by tag
+
+
+async def test_a_change_not_carried_out_is_said_so_beside_the_chart_and_the_export_keeps_it(
+    db, chat, clock, keeper
+):
+    ana = await person(db, chat, "Ana")
+    await own_project(db, ana)
+    await until_study(db, clock, keeper, ana, [50] * 17)
+    await ana.press(say("pdsa.button.study"))
+    await walk(db, ana, NOT_TRIED)
+    await tick(keeper, clock)
+    beside = [text for text in await sent(ana) if text.startswith("In cycle 1 you predicted")]
+    prediction = say("pdsa.prediction", number=1, prediction=PLAN["prediction"])
+    assert beside == [f"{prediction}\n\n{say('pdsa.study_not_at_all')}"]
+    await walk(db, ana, {**STUDY, "decision": "adapt", "next": "Try it when I am back."}, stop_at="change")
+    await ana.send("/cancel")
+    await ana.send("/pdsa export")
+    async with db.unit_of_work() as uow:
+        (document,) = [r for r in await uow.outbox.due(FAR, 1000) if r.payload["method"] == "sendDocument"]
+        data = await uow.photos.data(document.payload["photo_of"])
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    first, _ = [r for r in rows if r["record"] == "cycle"]
+    assert [first[key] for key in ("carried_out", "obstacles", "observed", "learned", "decision")] == [
+        "not_at_all",
+        NOT_TRIED["obstacles"],
+        STUDY["observed"],
+        STUDY["learned"],
+        "adapt",
+    ]
+
+
+async def test_study_paused_before_the_chart_resumes_where_it_stopped_and_then_draws_it(
+    db, chat, clock, keeper
+):
+    ana = await person(db, chat, "Ana")
+    await own_project(db, ana)
+    await until_study(db, clock, keeper, ana, [50] * 17)
+    await ana.press(say("pdsa.button.study"))
+    await walk(db, ana, NOT_TRIED, stop_at="obstacles")  # "not at all", then /cancel
+    await ana.send("/cancel")
+    assert say("pdsa.paused") in await ana.new()
+    await tick(keeper, clock)
+    assert await photos(db, ana) == []
+    await ana.send("/pdsa")
+    await ana.press(say("pdsa.button.go_study"))
+    assert (await ana.new())[-1] == asks(PDSA.flows.carried_out, "obstacles")  # where she stopped
+    await walk(db, ana, NOT_TRIED)
+    await tick(keeper, clock)
+    assert len(await photos(db, ana)) == 1
+    assert say("pdsa.study_not_at_all") in (await ana.new())[-3]  # beside the chart: she had said so
+
+
+async def test_study_paused_after_the_chart_shows_it_again_and_resumes_where_it_stopped(
+    db, chat, clock, keeper
+):
+    ana = await person(db, chat, "Ana")
+    await own_project(db, ana)
+    await study_cycle_one(db, chat, clock, keeper, ana, RISING)
+    await walk(db, ana, STUDY, stop_at="learned")
+    await ana.send("/cancel")
+    assert say("pdsa.paused") in await ana.new()
+    await ana.send("/pdsa")
+    await ana.press(say("pdsa.button.go_study"))
+    assert (await ana.new())[-1] == say("pdsa.drawing")
+    assert await active_step(db, ana) is None  # no question before the chart is back
+    await tick(keeper, clock)
+    assert len(await photos(db, ana)) == 2  # the chart again, her prediction, then the step she stopped at
+    prediction, question = (await ana.new())[-2:]
+    assert prediction == say("pdsa.prediction", number=1, prediction=PLAN["prediction"])
+    assert question == asks(PDSA.flows.study, "learned")
+    await walk(db, ana, {**STUDY, "decision": "adopt", "next": "All my families."}, stop_at="change")
+    async with db.unit_of_work() as uow:
+        (project,) = await uow.projects.all()
+        first, _ = await uow.projects.cycles([project.id])
+    assert first.study == {"carried_out": "as_planned", **STUDY} and first.stage == "done"
 
 
 async def test_abandon_offers_her_other_change_ideas_for_the_next_cycle(db, chat, clock, keeper):

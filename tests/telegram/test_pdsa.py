@@ -1,7 +1,9 @@
 """A PDSA project over three simulated weeks through the real PTB Application and its JobQueue,
 over HTTP against the Bot API fake, on a controllable clock: a baseline, two full cycles whose
-daily data prompts are answered with one press, the run chart arriving as a photo at each
-Study with the shift announced, and Act opening the next cycle from the last."""
+daily data prompts are answered with one press, Study asking first whether the change was
+carried out (no chart before that), then the run chart arriving as a photo with the shift
+announced and her prediction beside it (with a plain line when the change was carried out only
+in part) before what happened, and Act opening the next cycle from the last."""
 
 import asyncio
 import dataclasses
@@ -15,10 +17,14 @@ from flows.spec import ChoiceAnswer
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
 from tests.services.harness import Clock
-from tests.services.pdsa_walk import KEEP, PLAN, PROJECT, STUDY
+from tests.services.pdsa_walk import AS_PLANNED, KEEP, PLAN, PROJECT, STUDY
 from tests.telegram.conftest import CONTENT, invite, running
 from tests.telegram.test_end_to_end import join
 
+PARTLY = {"carried_out": "partly", "obstacles": "Two families had no phone credit on Monday."}
+assert CONTENT.pdsa is not None
+CARRIED_OUT_FLOW = CONTENT.flows[CONTENT.pdsa.flows.carried_out]
+STUDY_FLOW = CONTENT.flows[CONTENT.pdsa.flows.study]
 QUIET_ONLY = dataclasses.replace(CONTENT, schedules=Schedules(quiet_hours=CONTENT.schedules.quiet_hours))
 WEEK_ONE = datetime(2026, 11, 17, 15, tzinfo=UTC)
 FIVE_PM_LIMA = timedelta(hours=22)  # after midnight UTC
@@ -117,10 +123,22 @@ async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_
                 await answered(ana, ana.press(str(value)))  # one press on the value
             [offer] = await tick_at(bot, clock, ana, await study_time(store), 1)  # her days are up
             assert offer == say("pdsa.study_time", number=number, measure="Visits kept")
-            await answered(ana, ana.press(say("pdsa.button.study")))  # "drawing your chart"
-            # the chart, the prediction, Study's first question
-            await tick_at(bot, clock, ana, clock.now + timedelta(minutes=1), 3)
-            photo = next(m for m in reversed(ana.messages) if "photo" in m)
+            pressed = len(ana.messages)
+            await answered(ana, ana.press(say("pdsa.button.study")))  # was the change carried out?
+            carried_out = AS_PLANNED if number == 1 else PARTLY
+            await walk(store, ana, carried_out)  # "drawing your chart": the clock is woken
+            observed = next(step for step in STUDY_FLOW.steps if step.tags.get("pdsa") == "observed")
+            await ana.api.wait_until(last_says(ana, observed.ask["en"][:40]), 15)
+            since = ana.messages[pressed:]
+            photos = [i for i, m in enumerate(since) if "photo" in m]
+            prediction = say("pdsa.prediction", number=number, prediction=PLAN["prediction"])
+            beside = [i for i, m in enumerate(since) if str(m.get("text")).startswith(prediction)]
+            asked = [i for i, m in enumerate(since) if m.get("text") == CARRIED_OUT_FLOW.steps[0].ask["en"]]
+            assert len(photos) == len(beside) == len(asked) == 1  # one chart, one prediction
+            assert asked[0] < photos[0] < beside[0] < len(since) - 1  # asked first; "what happened" last
+            partly = say("pdsa.study_partly") in since[beside[0]]["text"]
+            assert partly == (number == 2)  # "partly": the chart may not show what the change can do
+            photo = since[photos[0]]
             assert fake.uploads[photo["photo"][0]["file_id"]].startswith(b"\x89PNG")
             points = 7 + 7 * number
             assert photo["text"].startswith(f"Visits kept: {points} points. Baseline median 3 visits.")

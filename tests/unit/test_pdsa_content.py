@@ -9,7 +9,7 @@ import pytest
 
 from content import BUNDLED_CONTENT
 from flows.loader import ContentError
-from flows.pdsa import DECISIONS, FREQUENCIES, PARTS, REQUIRED_TAGS, TAG, tags_of
+from flows.pdsa import CARRIED_OUT, DECISIONS, FREQUENCIES, PARTS, REQUIRED_TAGS, TAG, tags_of
 from flows.spec import ChoiceAnswer
 from flows.validate import load_content
 
@@ -32,6 +32,7 @@ PDSA = """\
 flows:
   project: pdsa_project
   plan: pdsa_plan
+  carried_out: pdsa_carried_out
   study: pdsa_study
   act: pdsa_act
 templates:
@@ -59,14 +60,15 @@ def changed(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def test_the_shipped_content_names_its_four_flows_and_ships_both_templates():
+def test_the_shipped_content_names_its_five_flows_and_ships_both_templates():
     content = load_content(BUNDLED_CONTENT)
     assert content.pdsa is not None
     assert "pdsa" in content.sources
     parts = content.pdsa.flows
-    assert (parts.project, parts.plan, parts.study, parts.act) == (
+    assert (parts.project, parts.plan, parts.carried_out, parts.study, parts.act) == (
         "pdsa_project",
         "pdsa_plan",
+        "pdsa_carried_out",
         "pdsa_study",
         "pdsa_act",
     )
@@ -97,7 +99,12 @@ def test_the_shipped_flows_carry_every_tag_on_the_right_kind_of_step():
         tags = {step.tags[TAG] for step in flow.steps if TAG in step.tags}
         assert set(REQUIRED_TAGS[part]) <= tags <= set(tags_of(part))
     project, act = content.flows["pdsa_project"], content.flows["pdsa_act"]
-    for flow, tag, ids in ((project, "frequency", FREQUENCIES), (act, "decision", DECISIONS)):
+    carried_out = content.flows["pdsa_carried_out"]
+    for flow, tag, ids in (
+        (project, "frequency", FREQUENCIES),
+        (act, "decision", DECISIONS),
+        (carried_out, "carried_out", CARRIED_OUT),
+    ):
         (step,) = [step for step in flow.steps if step.tags.get(TAG) == tag]
         assert isinstance(step.answer, ChoiceAnswer)
         assert [choice.id for choice in step.answer.choices] == list(ids)
@@ -118,46 +125,48 @@ def test_the_test_pdsa_yaml_is_valid(folder):
 
 def test_an_unknown_key(folder):
     write_pdsa(folder, changed(PDSA, "    frequency: weekly\n", "    frequency: weekly\n    colour: blue\n"))
-    assert problems(folder) == ["pdsa.yaml:13: templates[0].colour: unknown key (a typo?)"]
+    assert problems(folder) == ["pdsa.yaml:14: templates[0].colour: unknown key (a typo?)"]
 
 
 def test_an_unknown_frequency(folder):
     write_pdsa(folder, changed(PDSA, "frequency: weekly", "frequency: monthly"))
     assert problems(folder) == [
-        "pdsa.yaml:12: templates[0].frequency: unknown frequency 'monthly': one of daily, visit, weekly"
+        "pdsa.yaml:13: templates[0].frequency: unknown frequency 'monthly': one of daily, visit, weekly"
     ]
 
 
 def test_a_goal_outside_the_range(folder):
     write_pdsa(folder, changed(PDSA, "goal: 90", "goal: 120"))
     assert problems(folder) == [
-        "pdsa.yaml:16: templates[0].goal: the goal (120) is outside the range of the measure (0 to 100)"
+        "pdsa.yaml:17: templates[0].goal: the goal (120) is outside the range of the measure (0 to 100)"
     ]
     write_pdsa(folder, changed(PDSA, "    max: 100\n    goal: 90\n", "    goal: -5\n"))
     assert problems(folder) == [
-        "pdsa.yaml:15: templates[0].goal: the goal (-5) is outside the range of the measure (0 to …)"
+        "pdsa.yaml:16: templates[0].goal: the goal (-5) is outside the range of the measure (0 to …)"
     ]
 
 
 def test_max_must_be_greater_than_min(folder):
     write_pdsa(folder, changed(PDSA, "max: 100", "max: 0"))
-    assert problems(folder) == ["pdsa.yaml:15: templates[0].max: max (0) must be greater than min (0)"]
+    assert problems(folder) == ["pdsa.yaml:16: templates[0].max: max (0) must be greater than min (0)"]
 
 
 def test_template_ids_are_unique_and_the_measure_is_short(folder):
     template = PDSA[PDSA.index("  - id: visits_kept") :]
     write_pdsa(folder, PDSA + template)
-    assert problems(folder) == ["pdsa.yaml:6: templates: template ids used twice: visits_kept"]
+    assert problems(folder) == ["pdsa.yaml:7: templates: template ids used twice: visits_kept"]
     write_pdsa(folder, changed(PDSA, "measure: {en: Visits kept,", f"measure: {{en: {'Visits kept ' * 6},"))
     assert problems(folder) == [
-        "pdsa.yaml:10: templates[0].measure: the measure is longer than 60 characters in en"
+        "pdsa.yaml:11: templates[0].measure: the measure is longer than 60 characters in en"
     ]
 
 
 def test_a_missing_flow_or_a_flow_in_two_parts(folder):
     write_pdsa(folder, changed(PDSA, "plan: pdsa_plan", "plan: pdsa_plann"))
     [found] = problems(folder)
-    assert found.startswith("pdsa.yaml:3: flows.plan: no flow 'pdsa_plann' (flows: pdsa_act, pdsa_plan,")
+    assert found.startswith(
+        "pdsa.yaml:3: flows.plan: no flow 'pdsa_plann' (flows: pdsa_act, pdsa_carried_out, pdsa_plan,"
+    )
     write_pdsa(folder, changed(PDSA, "study: pdsa_study", "study: pdsa_plan"))
     assert problems(folder) == ["pdsa.yaml:1: flows: a flow can play only one part: pdsa_plan"]
 
@@ -169,11 +178,11 @@ def test_a_missing_translation_in_a_template(folder):
             PDSA, "{en: A reminder the day before, es: Un recordatorio el día antes}", "{en: A reminder}"
         ),
     )
-    assert problems(folder) == ["pdsa.yaml:18: templates[0].change_ideas[0]: no Español (es) text"]
+    assert problems(folder) == ["pdsa.yaml:19: templates[0].change_ideas[0]: no Español (es) text"]
     write_pdsa(folder, changed(PDSA, 'unit: {en: "%", es: "%"}', 'unit: {en: "%", es: "", fr: "%"}'))
     assert problems(folder) == [
-        "pdsa.yaml:11: templates[0].unit: no Español (es) text",
-        "pdsa.yaml:11: templates[0].unit: 'fr' is not a language in languages.yaml",
+        "pdsa.yaml:12: templates[0].unit: no Español (es) text",
+        "pdsa.yaml:12: templates[0].unit: 'fr' is not a language in languages.yaml",
     ]
 
 
@@ -277,3 +286,15 @@ def test_a_measure_or_unit_she_types_is_short_enough_for_buttons_and_charts(fold
         and p.endswith("pdsa: measure is shown on buttons and charts: max_length at most 60")
         for p in found
     ), found
+
+
+def test_study_needs_its_carried_out_flow_with_exactly_its_three_choices(folder):
+    write_pdsa(folder, changed(PDSA, "  carried_out: pdsa_carried_out\n", ""))
+    assert problems(folder) == ["pdsa.yaml:1: flows.carried_out: is required but missing"]
+    write_pdsa(folder, PDSA)
+    flow = folder / "flows" / "pdsa_carried_out.yaml"
+    flow.write_text(changed(flow.read_text(encoding="utf-8"), "- id: partly", "- id: some"), encoding="utf-8")
+    wrong = (
+        "steps[0].answer.choices: pdsa: carried_out needs exactly the choices as_planned, partly, not_at_all"
+    )
+    assert any(p.startswith("flows/pdsa_carried_out.yaml:") and p.endswith(wrong) for p in problems(folder))

@@ -188,7 +188,7 @@ schedules:
         encoding="utf-8",
     )
     assert problems(folder) == [
-        "schedules.yaml:3: schedules[0].what.flow: no flow 'no_such_flow' (flows: pdsa_act, pdsa_plan, pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)",
+        "schedules.yaml:3: schedules[0].what.flow: no flow 'no_such_flow' (flows: pdsa_act, pdsa_carried_out, pdsa_plan, pdsa_project, pdsa_study, rios_reflection, rios_selfcheck, supervisor_checkin, weekly_checkin)",
         "schedules.yaml:6: schedules[1].what.bulletin: no 'es' text",
     ]
 
