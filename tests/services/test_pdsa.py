@@ -220,10 +220,10 @@ async def test_study_shows_the_chart_and_her_prediction_then_act_opens_the_next_
     ana = await person(db, chat, "Ana")
     await own_project(db, ana)
     await study_cycle_one(
-        db, chat, clock, keeper, ana, [50, 55, 48, 52, 51, 49, 53, 50, 54, 47, 70, 72, 75, 71, 74, 76, 73]
+        db, chat, clock, keeper, ana, [50, 55, 48, 52, 51, 49, 47, 50, 53, 54, 70, 72, 75, 71, 74, 76, 73]
     )
     (chart,) = await photos(db, ana)
-    assert "7 days in a row above your baseline median since" in chart.params["caption"]
+    assert "9 days in a row above your usual level since" in chart.params["caption"]
     assert say("pdsa.caption.good") in chart.params["caption"]
     drawing, prediction, told, _ = await ana.new()
     assert (drawing, prediction, told) == (
