@@ -4,8 +4,8 @@ published table (and its normal approximation beyond), astronomical points by Xm
 arithmetic, so adding a constant to every point never changes a verdict."""
 
 import math
-from functools import partial
 from fractions import Fraction
+from functools import partial
 from itertools import pairwise
 from math import comb
 from statistics import median
