@@ -44,7 +44,6 @@ class Span:
 
 @dataclass(frozen=True)
 class Signals:
-    rules: RuleSet
     points: int
     median: float | None  # the baseline median, the centre line (None for an empty series)
     baseline: int  # how many points, from the first, the median was taken from
@@ -84,7 +83,7 @@ def detect(values: Sequence[float], baseline: int | None = None, rules: RuleSet 
     Raises ValueError for NaN or infinite values: no honest side or limit exists for them."""
     count = len(values)
     if count == 0:
-        return Signals(rules, 0, None, 0, 0, 0, 0, 0, None, (), (), None, ())
+        return Signals(0, None, 0, 0, 0, 0, 0, None, (), (), None, ())
     xs, scale = _exact_integers(values)
     base = min(baseline if baseline is not None and baseline > 0 else BASELINE_DEFAULT, count)
     middle = sorted(xs[:base])
@@ -110,7 +109,6 @@ def detect(values: Sequence[float], baseline: int | None = None, rules: RuleSet 
         longest = anhoej.longest_run(useful)
         crossings_range = (anhoej.fewest_crossings(useful), None) if useful else None
     return Signals(
-        rules=rules,
         points=count,
         median=_to_float(twice_median, 2 * scale),
         baseline=base,

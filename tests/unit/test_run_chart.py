@@ -56,9 +56,7 @@ def _signals(
     trends: tuple[Span, ...] = (),
     astronomical: tuple[int, ...] = (),
 ) -> Signals:
-    return Signals(
-        RuleSet.IHI, count, median, min(count, 8), count, 0, 1, 5, None, shifts, trends, None, astronomical
-    )
+    return Signals(count, median, min(count, 8), count, 0, 1, 5, None, shifts, trends, None, astronomical)
 
 
 def _lines(figure: Figure, gid: str) -> list[Line2D]:

@@ -99,7 +99,7 @@ def _oracle(values: list[float], baseline: int | None) -> tuple[object, ...]:
 
 def test_an_empty_series_has_no_median_and_no_signals():
     signals = ihi([])
-    assert signals == Signals(RuleSet.IHI, 0, None, 0, 0, 0, 0, 0, None, (), (), None, ())
+    assert signals == Signals(0, None, 0, 0, 0, 0, 0, None, (), (), None, ())
     assert not signals.enough and not signals.too_few_crossings and not signals.too_many_crossings
 
 
