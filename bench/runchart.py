@@ -1,6 +1,7 @@
 """How fast run charts are: the signal rules (pure, on every chart and every summary line) and
-drawing the PNG (in a worker thread at each tick), for series of 20, 200 and 2,000 points.
-Prints one JSON object per size, then the figures that matter on the last line.
+drawing the PNG (in a worker thread at each tick), for series of 20, 200 and 2,000 points, by
+each rule set (Anhøj's, the default, and the IHI's), with what each finds. Prints one JSON
+object per size and rule set, then the figures that matter on the last line.
 
     .venv/bin/python bench/runchart.py [--repeat 20]
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from content import BUNDLED_CONTENT
-from flows.runchart import detect
+from flows.runchart import RuleSet, detect
 from flows.validate import load_content
 from services.pdsa.charts import ChartPoint, CycleMark, chart_texts
 from services.pdsa.run_chart import run_chart_png
@@ -57,29 +58,33 @@ def main() -> None:
     for size in SIZES:
         values = series(size, rng)
         baseline = size // 3
-        detect(values, baseline)  # warm
-        detect_median, detect_best = best_ms(partial(detect, values, baseline), args.repeat * 5)
-        signals = detect(values, baseline)
         start = date(2026, 1, 1)
         points = [ChartPoint(start + timedelta(days=i), v) for i, v in enumerate(values)]
         cycles = [CycleMark(baseline, "Cycle 1"), CycleMark(baseline + (size - baseline) // 2, "Cycle 2")]
-        draw = partial(run_chart_png, points, signals, 90.0, cycles, TEXTS)
-        draw()  # warm: fonts and caches
-        render_median, render_best = best_ms(draw, max(3, args.repeat // (1 + size // 500)))
-        row = {
-            "points": size,
-            "detect_ms": round(detect_median, 3),
-            "detect_best_ms": round(detect_best, 3),
-            "render_ms": round(render_median, 1),
-            "render_best_ms": round(render_best, 1),
-            "shifts": len(signals.shifts),
-            "trends": len(signals.trends),
-            "astronomical": len(signals.astronomical),
-            "png_kb": round(len(draw()) / 1024, 1),
-        }
-        print(json.dumps(row))
-        figures[f"detect_ms_{size}"] = row["detect_ms"]
-        figures[f"render_ms_{size}"] = row["render_ms"]
+        for rules in RuleSet:
+            judge = partial(detect, values, baseline, rules)
+            judge()  # warm
+            detect_median, detect_best = best_ms(judge, args.repeat * 5)
+            signals = judge()
+            draw = partial(run_chart_png, points, signals, 90.0, cycles, TEXTS)
+            draw()  # warm: fonts and caches
+            render_median, render_best = best_ms(draw, max(3, args.repeat // (1 + size // 500)))
+            row = {
+                "points": size,
+                "rules": str(rules),
+                "detect_ms": round(detect_median, 3),
+                "detect_best_ms": round(detect_best, 3),
+                "render_ms": round(render_median, 1),
+                "render_best_ms": round(render_best, 1),
+                "shifts": len(signals.shifts),
+                "too_few_crossings": signals.too_few_crossings,
+                "trends": len(signals.trends),
+                "astronomical": len(signals.astronomical),
+                "png_kb": round(len(draw()) / 1024, 1),
+            }
+            print(json.dumps(row))
+            figures[f"{rules}_detect_ms_{size}"] = round(detect_median, 3)
+            figures[f"{rules}_render_ms_{size}"] = round(render_median, 1)
     print(json.dumps(figures))
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flows.bounds import NAME_LIMIT
+from flows.runchart import RuleSet
 from flows.schedules import DAYS, Day
 from flows.spec import ID_PATTERN, Model, Text, refuse_doubles
 
@@ -165,7 +166,16 @@ class Prompts(Model):
 class PdsaContent(Model):
     flows: PdsaFlows
     prompts: Prompts = Prompts()
+    rules: RuleSet = RuleSet.ANHOEJ  # which run-chart rules judge every chart and caption
     templates: tuple[ProjectTemplate, ...] = ()
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _known_rules(cls, value: Any) -> Any:
+        if value not in tuple(RuleSet):
+            names = ", ".join(RuleSet)
+            raise ValueError(f"unknown run-chart rules {value!r}: one of {names} (anhoej is the default)")
+        return value
 
     @field_validator("templates")
     @classmethod

@@ -1,9 +1,9 @@
 """A project's run chart and the words under it: the store's rows become the chart's points in
 time order, with the baseline (the points before the first change was tried), the cycles'
-boundaries and the signals (flows.runchart); the caption says in plain words what the signals
-mean and whether the direction is the good one, within Telegram's caption limit. The painter
-(run_chart.py, matplotlib) draws these points and words; it is imported only where a chart is
-drawn."""
+boundaries and the signals (flows.runchart, by the content's rule set); the caption says in
+plain words what the signals mean and whether the direction is the good one, within Telegram's
+caption limit. The painter (run_chart.py, matplotlib) draws these points and words; it is
+imported only where a chart is drawn."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from flows.bounds import CAPTION_LIMIT
+from flows.content import Content
 from flows.dates import day_label, month_names
 from flows.i18n import PDSA_PERIODS, Catalog
 from flows.measures import shown_number
-from flows.runchart import Signals, detect
+from flows.runchart import RuleSet, Signals, detect
 from store.models import Cycle, DataPoint, Project
 
 
@@ -39,10 +40,10 @@ class CycleMark:
 class RunChartTexts:
     title: str  # the measure, e.g. "Visits kept (%)"
     y_label: str  # the unit, e.g. "%"
-    median: str  # legend: "Baseline median"
+    median: str  # legend: "Usual level"
     goal: str  # legend: "Goal"
-    shift: str  # legend: "Shift"
-    trend: str  # legend: "Trend"
+    shift: str  # legend: "Long run on one side"
+    trend: str  # legend: "Steady rise or fall"
     astronomical: str  # legend: "Unusual point"
     mine: str  # legend for her own points in a team chart, "You"
     others: str  # legend for the others' points, "Others"
@@ -94,9 +95,12 @@ def run_chart(
     viewer_id: int,
     zone: ZoneInfo,
     lang: str,
-    catalog: Catalog,
+    content: Content,
 ) -> RunChart:
-    """`points` in time order. In a team project the viewer's own points stand out."""
+    """`points` in time order, judged by the content's rule set (Anhøj's without a pdsa.yaml).
+    In a team project the viewer's own points stand out."""
+    catalog = content.catalog
+    rules = content.pdsa.rules if content.pdsa is not None else RuleSet.ANHOEJ
     team = project.team_id is not None
     chart_points = [ChartPoint(p.day, p.value, mine=not team or p.person_id == viewer_id) for p in points]
     started = [(c, c.started_at.astimezone(zone).date()) for c in cycles if c.started_at is not None]
@@ -107,7 +111,7 @@ def run_chart(
         for c, day in started
     ]
     baseline = marks[0].first if marks else None
-    signals = detect([p.value for p in points], baseline or None)
+    signals = detect([p.value for p in points], baseline or None, rules)
     return RunChart(project, chart_points, signals, marks, lang)
 
 
@@ -127,28 +131,33 @@ def caption(chart: RunChart, catalog: Catalog) -> str:
 
 
 def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
-    """A sentence for each signal (the latest shift and trend): what it is and whether it goes
-    the way she wants."""
+    """A sentence in plain words for each signal of the chart's rule set (the latest long run and
+    trend, too few or too many crossings, the last two unusual points): what it means for her
+    change and whether it goes the way she wants, said once for one direction."""
     project, signals, lang, points = chart.project, chart.signals, chart.lang, chart.points
     say = partial(catalog.say, lang)
     periods = say(PDSA_PERIODS.key(project.frequency))
     months = month_names(catalog, lang)
+    judged: set[int] = set()  # directions already said to be wanted or not
 
     def day(index: int) -> str:
         when: date = points[index].day
         return day_label(when, months)
 
-    def verdict(up: bool) -> str:
-        return say("pdsa.caption.good" if up == project.higher_is_better else "pdsa.caption.bad")
+    def verdict(direction: int) -> str:
+        if direction in judged:
+            return ""
+        judged.add(direction)
+        up = direction > 0
+        return " " + say("pdsa.caption.good" if up == project.higher_is_better else "pdsa.caption.bad")
 
     found = []
     if signals.shifts:
         span = signals.shifts[-1]
         count = sum(1 for i in range(span.first, span.last + 1) if points[i].value != signals.median)
         shift = "pdsa.caption.shift_above" if span.direction > 0 else "pdsa.caption.shift_below"
-        found.append(
-            say(shift, count=count, periods=periods, day=day(span.first)) + " " + verdict(span.direction > 0)
-        )
+        words = say(shift, count=count, periods=periods, day=day(span.first), most=signals.longest_run)
+        found.append(words + verdict(span.direction))
     if signals.trends:
         span = signals.trends[-1]
         values = [points[i].value for i in range(span.first, span.last + 1)]
@@ -156,13 +165,14 @@ def signal_sentences(chart: RunChart, catalog: Catalog) -> list[str]:
             1 for before, after in itertools.pairwise(values) if after != before
         )  # ties don't count
         trend = "pdsa.caption.trend_up" if span.direction > 0 else "pdsa.caption.trend_down"
-        found.append(
-            say(trend, count=count, periods=periods, day=day(span.first)) + " " + verdict(span.direction > 0)
-        )
-    if signals.too_few_runs and signals.runs_range is not None:
-        found.append(say("pdsa.caption.few_runs", runs=signals.runs, fewest=signals.runs_range[0]))
-    if signals.too_many_runs and signals.runs_range is not None:
-        found.append(say("pdsa.caption.many_runs", runs=signals.runs, most=signals.runs_range[1]))
+        found.append(say(trend, count=count, periods=periods, day=day(span.first)) + verdict(span.direction))
+    fewest, most = signals.crossings_range or (0, None)
+    if signals.too_few_crossings:
+        side = signals.latest_side
+        few = "pdsa.caption.few_crossings_above" if side > 0 else "pdsa.caption.few_crossings_below"
+        found.append(say(few, crossings=signals.crossings, fewest=fewest) + verdict(side))
+    if signals.too_many_crossings:
+        found.append(say("pdsa.caption.many_crossings", crossings=signals.crossings, most=most))
     for index in signals.astronomical[-2:]:
         found.append(
             say("pdsa.caption.astronomical", day=day(index), value=shown_number(points[index].value))

@@ -202,7 +202,7 @@ class PdsaClock:
         cycles = await uow.projects.cycles([project.id])
         points = await uow.projects.points([project.id])
         lang = viewer.language or self.content.languages.default
-        return run_chart(project, cycles, points, viewer.id, self._zone(viewer), lang, self.content.catalog)
+        return run_chart(project, cycles, points, viewer.id, self._zone(viewer), lang, self.content)
 
     async def _send_chart(
         self, uow: UnitOfWork, request_id: int, chart: RunChart | None, picture: bytes | None, now: datetime

@@ -1,9 +1,9 @@
 """A PDSA project's run chart as a PNG: her measure point by point in time order, the baseline
 median across the whole chart, her goal, where each cycle began, and every signal that
-flows.runchart found (shift, trend, unusual point) shown where it is. Points are placed by their
-position, not their date, because several can share a day; the dates are written under a few of
-them. In a team project her own points look different from the others', and no name is ever
-written.
+flows.runchart found by the content's rule set (a long run on one side, and by the IHI's rules a
+trend or an unusual point) shown where it is. Points are placed by their position, not their
+date, because several can share a day; the dates are written under a few of them. In a team
+project her own points look different from the others', and no name is ever written.
 
 It draws the points and words services/pdsa/charts.py prepares (imported only where a chart is
 drawn). Like services/summaries/charts.py it is drawn on a `Figure` with its own Agg canvas, never
@@ -14,8 +14,8 @@ cycle labels in a strip left empty at the top.
 
 Artists carry a gid, so that tests (and anyone) can find what was drawn: "data" (the line through
 every point), "points-mine" / "points-others" (the markers), "median", "goal", "cycle" (one
-boundary per cycle) and "cycle-label", "shift" (the highlighted points), "trend" (one thick line
-per trend), "astronomical" (the circles) and "no-points"."""
+boundary per cycle) and "cycle-label", "shift" (the highlighted points of a long run), "trend"
+(one thick line per trend), "astronomical" (the circles) and "no-points"."""
 
 from __future__ import annotations
 

@@ -200,7 +200,7 @@ class SharedProject:
         catalog = content.catalog
         lang = supervisor.language or content.languages.default
         zone = ZoneInfo(supervisor.timezone or timezone)
-        chart = run_chart(self.project, self.cycles, self.points, supervisor.id, zone, lang, catalog)
+        chart = run_chart(self.project, self.cycles, self.points, supervisor.id, zone, lang, content)
         stage = "baseline" if not self.cycles else self.cycles[-1].stage
         words = [catalog.say(lang, PDSA_STAGES.key(stage), number=len(self.cycles), change="").strip()]
         if self.points:

@@ -304,7 +304,11 @@ KINDS: dict[str, Kind] = {
         replace(
             "pdsa.yaml", "measure: {en: Visits kept, es: Visitas realizadas}", "measure: {en: Visits kept}"
         ),
-        expect="pdsa.yaml:14: templates[0].measure: no Español (es) text",
+        expect="pdsa.yaml:17: templates[0].measure: no Español (es) text",
+    ),
+    "PDSA: run-chart rules that do not exist": kind(
+        replace("pdsa.yaml", "rules: anhoej", "rules: anhoj"),
+        expect="pdsa.yaml:9: rules: unknown run-chart rules 'anhoj': one of anhoej, ihi (anhoej is the default)",
     ),
     "circles: a set of no session": kind(
         replace("circles/sets.yaml", "sessions: [case_consultation]", "sessions: [case_consultaton]"),
@@ -479,7 +483,7 @@ def test_a_check_that_fails_is_one_problem_of_its_file_and_the_others_are_still_
     lines = err.splitlines()
     assert code == 1 and "Traceback" not in out + err and all(WHERE.match(line) for line in lines), err
     assert (
-        "i18n/es.yaml:319: circle.segment: placeholders differ from en (minutes, number, title, total)"
+        "i18n/es.yaml:317: circle.segment: placeholders differ from en (minutes, number, title, total)"
         in lines
     )
     stopped = [line.split(":")[0] for line in lines if STOPPED in line]

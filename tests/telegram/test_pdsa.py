@@ -141,8 +141,10 @@ async def test_a_project_runs_two_full_cycles_over_three_weeks_with_prompts_and_
             photo = since[photos[0]]
             assert fake.uploads[photo["photo"][0]["file_id"]].startswith(b"\x89PNG")
             points = 7 + 7 * number
-            assert photo["text"].startswith(f"Visits kept: {points} points. Baseline median 3 visits.")
-            assert f"{7 * number} days in a row above your baseline median since 24 Nov" in photo["text"]
+            assert photo["text"].startswith(
+                f"Visits kept: {points} points. The middle line is your usual level: 3 visits."
+            )
+            assert f"{7 * number} days in a row above your usual level since 24 Nov" in photo["text"]
             assert say("pdsa.caption.good") in photo["text"]
             decision = "adapt" if number == 1 else "adopt"
             then = {**STUDY, "decision": decision, "next": "Also try it on Saturdays."}

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from flows.runchart import Signals, Span, detect
+from flows.runchart import RuleSet, Signals, Span, detect
 from services.pdsa.charts import ChartPoint, CycleMark, RunChartTexts
 from services.pdsa.run_chart import run_chart_figure, run_chart_png
 
@@ -56,7 +56,7 @@ def _signals(
     trends: tuple[Span, ...] = (),
     astronomical: tuple[int, ...] = (),
 ) -> Signals:
-    return Signals(count, median, min(count, 8), count, 1, None, shifts, trends, None, astronomical)
+    return Signals(count, median, min(count, 8), count, 0, 1, 5, None, shifts, trends, None, astronomical)
 
 
 def _lines(figure: Figure, gid: str) -> list[Line2D]:
@@ -221,7 +221,7 @@ def test_unusual_points_are_circled_in_a_strong_colour():
 
 def test_the_signals_that_detect_finds_are_the_ones_drawn():
     values = [5, 6, 5, 4, 6, 5, 6, 5, 4, 5, 6, 5, 7, 8, 9, 10, 11, 12, 11, 10, 9, 8, 7, 6, 12, 13, 12, 14]
-    signals = detect(values, 12)
+    signals = detect(values, 12, RuleSet.IHI)
     assert signals.shifts and signals.trends and signals.astronomical
     figure = run_chart_figure(_points(values), signals, None, [CycleMark(12, "Cycle 1")], TEXTS)
     shifted = sorted(x for line in _lines(figure, "shift") for x in _xs(line))
@@ -231,6 +231,19 @@ def test_the_signals_that_detect_finds_are_the_ones_drawn():
     ]
     assert _xs(_line(figure, "astronomical")) == list(signals.astronomical)
     assert _ys(_line(figure, "median")) == [signals.median, signals.median]
+
+
+def test_anhoej_s_long_run_is_drawn_where_it_is_and_nothing_of_the_ihi_s():
+    """The default rules: 14 useful points (two sit on the median, 60) allow 7 in a row; the 8
+    above after the change are lit, the rise into them is no trend and the jump to 95 no unusual
+    point under Anhøj."""
+    values = [60, 62, 58, 61, 59, 60, 63, 57, 70, 72, 74, 71, 73, 75, 95, 74]
+    signals = detect(values, 8)
+    assert (signals.useful, signals.longest_run, signals.shifts) == (14, 7, (Span(8, 15, 1),))
+    figure = run_chart_figure(_points(values), signals, None, [CycleMark(8, "Cycle 1")], TEXTS)
+    assert sorted(x for line in _lines(figure, "shift") for x in _xs(line)) == list(range(8, 16))
+    assert _lines(figure, "trend") == [] and _lines(figure, "astronomical") == []
+    assert _legend(figure) == ["Baseline median", "Shift"]
 
 
 def test_two_hundred_points_get_at_most_twelve_dates_ending_with_the_latest_point():
