@@ -47,8 +47,6 @@ class Term(Model):
 
 class Glossary(Model):
     terms: tuple[Term, ...] = ()
-    # Files, or `file:path` beginnings within one, not checked yet (being rewritten elsewhere).
-    pending: tuple[str, ...] = ()
 
 
 def glossary_folder(root: Path) -> Path:
@@ -82,10 +80,6 @@ def avoided(
     for path, lang, text in texts:
         glossary = glossaries.get(lang)
         if glossary is None:
-            continue
-        problem = source.problem(path, "")
-        where = f"{problem.file}:{problem.path}"
-        if any(where.startswith(entry) for entry in glossary.pending):
             continue
         for term in glossary.terms:
             for form in term.forms:
