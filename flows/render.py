@@ -46,7 +46,7 @@ def question(
 
 
 def _multi_hint(answer: MultiAnswer, catalog: Catalog, lang: str) -> str:
-    """ "All that apply" only when she may pick them all; else how many, and whether none will do."""
+    """Says "all that apply" only when she may pick them all; else how many, and if none will do."""
     if answer.most == len(answer.choices):
         return catalog.say(lang, "hint.multi")
     key = "hint.multi_up_to_or_none" if answer.min == 0 else "hint.multi_up_to"
