@@ -35,17 +35,19 @@ from flows.validate import load_content
 CONTENT = load_content(BUNDLED_CONTENT)
 FLOW = CONTENT.flows["rios_reflection"]
 CATALOG = CONTENT.catalog
-# The path the benchmark's people take (the baby was what the moment touched).
+# The path the benchmark's people take (tests/reflection.py: the family's story ticked).
 PATH = [
     "visit_date",
     "describe",
     "respond",
-    "elements",
     "explore_baby",
+    "elements",
+    "explore_family",
     "link",
     "integrate",
     "confidence",
     "own_words",
+    "explore_alliance",
     "share",
 ]
 

@@ -22,19 +22,19 @@ from flows.run import DONE, ButtonInput, Input, RunState, RunStatus, TextInput
 from flows.validate import load_content
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
-REFLECTION: list[Input] = [
+REFLECTION: list[Input] = [  # the path of tests/reflection.py: one element ticked
     ButtonInput("visit_date", "yesterday"),
     TextInput("The mother was crying when I arrived and the baby watched her."),
     TextInput("I felt helpless and sat down with them."),
-    ButtonInput("elements", "baby_in_mind"),
-    ButtonInput("elements", "parallel_process"),
-    ButtonInput("elements", DONE),
     TextInput("He kept looking at her face."),
-    TextInput("Like my own team when the supervisor is stressed."),
+    ButtonInput("elements", "family_story"),
+    ButtonInput("elements", DONE),
+    TextInput("Her grandmother answered for her."),
     TextInput("It reminds me of another family."),
     TextInput("Next time I will name what the baby sees."),
     ButtonInput("confidence", "4"),
     TextInput("Babies watch their parents' feelings."),
+    TextInput("Time to talk about the visits that stay with me."),
     TextInput("yes"),
 ]
 

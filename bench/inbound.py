@@ -30,23 +30,15 @@ from bench.common import TOKEN, bot_env, clean_env, peak_rss_mb, spawn  # noqa: 
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from tests.fakebotapi import FakeBotApi, FakeUser, Limits  # noqa: E402
+from tests.reflection import UP_TO_SHARING  # noqa: E402
 
 RATE_SCALE = 100
 OFFERED_PER_SECOND = 50
 LATENCY_UPDATES = 300
-# (how, what, how many messages or edits the bot answers with)
+# (how, what, how many messages or edits the bot answers with): the tests' walk (tests/reflection.py)
 ACTIONS = [
     ("send", "/reflect", 3),  # who sees the answers, the welcome, the first question
-    ("press", "Yesterday", 1),
-    ("send", "The mother cried when I arrived and the baby watched her.", 1),
-    ("send", "I felt helpless and sat down beside them.", 1),
-    ("press", "The baby", 1),
-    ("press", "Done", 1),
-    ("send", "He kept looking at her face.", 1),
-    ("send", "It reminds me of another family.", 1),
-    ("send", "Next time I will name what the baby sees.", 1),
-    ("press", "4", 1),
-    ("send", "Babies watch their parents' feelings.", 1),
+    *(("send" if how == "send" else "press", what, 1) for how, what in UP_TO_SHARING),
     ("press", "No", 3),
 ]
 

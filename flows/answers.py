@@ -139,13 +139,17 @@ def _choice(answer: ChoiceAnswer, given: Input, ctx: Context) -> Outcome:
 
 def _multi(answer: MultiAnswer, given: Input, ctx: Context) -> Outcome:
     order = [choice.id for choice in answer.choices]
+    # Picks of a choice the content has since removed no longer count (nor show).
+    selected = set(ctx.selection) & set(order)
     if isinstance(given, ButtonInput) and given.value != DONE:
         if given.value not in order:
             return Problem("error.pick_button", {})
-        picked = set(ctx.selection) ^ {given.value}
+        picked = selected ^ {given.value}
+        if len(picked) > answer.most:  # said at the press, not after Done: she unticks one first
+            return Problem("error.multi_full", {"max": answer.most})
         return Toggled(tuple(c for c in order if c in picked))
     if isinstance(given, ButtonInput):
-        picked = set(ctx.selection)
+        picked = selected
     else:
         text = _typed(given)
         if text is None:
@@ -154,11 +158,10 @@ def _multi(answer: MultiAnswer, given: Input, ctx: Context) -> Outcome:
         if not matches or None in matches:
             return Problem("error.pick_button", {})
         picked = {m for m in matches if m is not None}
-    top = len(order) if answer.max is None else answer.max
     if len(picked) < answer.min:
         return Problem("error.multi_too_few", {"min": answer.min})
-    if len(picked) > top:
-        return Problem("error.multi_too_many", {"max": top})
+    if len(picked) > answer.most:
+        return Problem("error.multi_too_many", {"max": answer.most})
     return Accepted([c for c in order if c in picked])
 
 

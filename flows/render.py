@@ -32,7 +32,7 @@ def question(
 ) -> Say:
     lines = [catalog.pick(step.ask, lang)]
     if isinstance(step.answer, MultiAnswer):
-        lines.append(catalog.say(lang, "hint.multi"))
+        lines.append(_multi_hint(step.answer, catalog, lang))
     if step.optional:
         lines.append(catalog.say(lang, "hint.optional"))
     if previous is not None:
@@ -43,6 +43,14 @@ def question(
     if previous is not None:
         buttons = ((Button(catalog.say(lang, "button.keep"), KEEP),), *buttons)
     return Say(text, buttons, step.id, refresh)
+
+
+def _multi_hint(answer: MultiAnswer, catalog: Catalog, lang: str) -> str:
+    """Says "all that apply" only when she may pick them all; else how many, and if none will do."""
+    if answer.most == len(answer.choices):
+        return catalog.say(lang, "hint.multi")
+    key = "hint.multi_up_to_or_none" if answer.min == 0 else "hint.multi_up_to"
+    return catalog.say(lang, key, max=answer.most)
 
 
 def _buttons(
@@ -98,6 +106,8 @@ def display(step: Step, value: Any, catalog: Catalog, lang: str) -> str:
         case ChoiceAnswer() | MultiAnswer():
             labels = {c.id: catalog.pick(c.label, lang) for c in answer.choices}
             chosen = value if isinstance(value, list) else [value]
+            if not chosen:  # a multi that allows none, answered with none
+                return catalog.say(lang, "answer.none_chosen")
             return ", ".join(labels.get(str(c), str(c)) for c in chosen)
         case ScaleAnswer():
             return _scale_label(answer, int(value), catalog, lang)

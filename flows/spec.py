@@ -129,10 +129,14 @@ class MultiAnswer(_Choices):
     min: Annotated[int, Field(ge=0)] = 1
     max: int | None = None
 
+    @property
+    def most(self) -> int:
+        """How many she may pick: `max`, else every choice."""
+        return len(self.choices) if self.max is None else self.max
+
     @model_validator(mode="after")
     def _bounds(self) -> MultiAnswer:
-        top = len(self.choices) if self.max is None else self.max
-        if not self.min <= top <= len(self.choices):
+        if not self.min <= self.most <= len(self.choices):
             raise ValueError("multi needs min <= max <= number of choices")
         return self
 

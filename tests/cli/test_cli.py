@@ -195,7 +195,7 @@ def test_validate_the_bundled_content(circlebot):
     result = circlebot("validate")
     assert result.code == 0
     assert (
-        "content OK: 8 flows, 17 transcripts, 4 circle sessions, languages en, es; not enabled: ar"
+        "content OK: 8 flows, 21 transcripts, 4 circle sessions, languages en, es; not enabled: ar"
         in result.out
     )
 
@@ -236,7 +236,9 @@ def test_validate_a_broken_folder_prints_one_line_per_problem(circlebot, tmp_pat
 
 def test_simulate_plays_a_flow_and_records_a_transcript_that_replays(circlebot, tmp_path):
     record = tmp_path / "session.yaml"
-    lines = "2\nThe baby cried when the mother left the room.\nI felt worried.\n3\n6\n"
+    lines = (
+        "2\nThe baby cried when the mother left the room.\nI felt worried.\nShe looked at the door.\n3\n4\n"
+    )
     result = circlebot("simulate", "rios_reflection", "--lang", "es", "--record", str(record), stdin=lines)
     assert result.code == 0
     assert "¿Cuándo fue la visita?" in result.out

@@ -208,8 +208,8 @@ KINDS: dict[str, Kind] = {
             "flows/rios_reflection.yaml", "\"'family_story' in elements\"", "\"'family_stroy' in elements\""
         ),
         expect=(
-            "flows/rios_reflection.yaml:66: steps[4].next[0].when: 'family_stroy' is not a choice of 'elements' "
-            "(family_story, baby_in_mind, use_of_self, reflective_alliance, parallel_process)"
+            "flows/rios_reflection.yaml:74: steps[5].next[0].when: 'family_stroy' is not a choice of 'elements' "
+            "(family_story, use_of_self, parallel_process)"
         ),
     ),
     "a command taken twice": kind(

@@ -1,6 +1,8 @@
 """Every shipped flow, in every enabled language, walked down every branch to its end; and
 every golden transcript replayed through the engine."""
 
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -43,9 +45,9 @@ def answers_for(step: Step) -> list[list[Input]]:
             singles: list[list[Input]] = [
                 [ButtonInput(step.id, c.id), ButtonInput(step.id, DONE)] for c in answer.choices
             ]
-            limit = answer.max or len(answer.choices)
-            several = [ButtonInput(step.id, c.id) for c in answer.choices[:limit]]
-            return [*singles, [*several, ButtonInput(step.id, DONE)]]
+            several = [ButtonInput(step.id, c.id) for c in answer.choices[: answer.most]]
+            none: list[list[Input]] = [[ButtonInput(step.id, DONE)]] if answer.min == 0 else []
+            return [*singles, [*several, ButtonInput(step.id, DONE)], *none]
         case YesNoAnswer():
             return [[ButtonInput(step.id, "yes")], [ButtonInput(step.id, "no")]]
         case DateAnswer():
@@ -55,16 +57,18 @@ def answers_for(step: Step) -> list[list[Input]]:
     raise AssertionError(step)
 
 
-def walk(flow: Flow, lang: str) -> tuple[int, set[str]]:
-    """Depth-first over every branch; returns the number of finished paths and the steps seen."""
-    finished, seen = 0, set()
+def walk(flow: Flow, lang: str) -> tuple[list[tuple[str, ...]], set[str]]:
+    """Depth-first over every branch; returns the finished paths (the steps each went through)
+    and the steps seen."""
+    finished: list[tuple[str, ...]] = []
+    seen: set[str] = set()
     state, effects = start(flow, CONTENT.catalog, lang, "UTC", NOW)
     todo = [(state, 0)]
     while todo:
         state, depth = todo.pop()
         assert depth < 100, f"{flow.id} runs in circles"
         if state.status == "completed":
-            finished += 1
+            finished.append(state.history)
             continue
         assert state.status == "active" and state.step_id is not None
         seen.add(state.step_id)
@@ -86,7 +90,7 @@ def walk(flow: Flow, lang: str) -> tuple[int, set[str]]:
 def test_every_flow_walks_to_an_end_in_every_enabled_language(flow_id, lang):
     flow = CONTENT.flows[flow_id]
     finished, seen = walk(flow, lang)
-    assert finished > 0
+    assert finished
     asked = {step.id for step in flow.steps if step.answer is not None}
     assert asked <= seen, f"never asked: {asked - seen}"
 
@@ -114,3 +118,45 @@ def test_the_reflection_walks_the_five_tasks_and_the_elements():
         "reflective_alliance",
         "parallel_process",
     }
+
+
+def test_every_reflection_asks_about_the_baby_and_closes_with_the_alliance_in_13_questions_at_most():
+    """RIOS: the baby or child is in every reflection, right after how she felt; the alliance
+    with her supervisor closes each, before the share question; at most two more elements."""
+    flow = CONTENT.flows["rios_reflection"]
+    paths, _ = walk(flow, "en")
+    asked = [[step for step in path if flow.step(step).answer is not None] for path in paths]
+    for path in asked:
+        assert path[path.index("respond") + 1] == "explore_baby"
+        assert path[-2:] == ["explore_alliance", "share"]
+    assert flow.step("explore_baby").tags["rios_element"] == "baby_in_mind"
+    assert flow.step("explore_alliance").tags["rios_element"] == "reflective_alliance"
+    assert max(len(path) for path in asked) == 13  # 14 when she could tick all five elements
+    assert min(len(path) for path in asked) == 11  # no element ticked: the baby is still asked
+
+
+def english_and_spanish(flow: Flow) -> Iterator[tuple[str, str]]:
+    """Every text of a flow the person reads, in English and Spanish, as (language, text)."""
+    texts = [flow.title, flow.description, flow.done]
+    for step in flow.steps:
+        texts += [step.ask, step.label]
+        answer = step.answer
+        texts += [choice.label for choice in getattr(answer, "choices", [])]
+        texts += list(getattr(answer, "labels", {}).values())
+    for text in texts:
+        for lang in ("en", "es"):
+            if text is not None and lang in text:
+                yield lang, text[lang]
+
+
+def test_the_self_check_names_the_practitioner_without_a_gender():
+    gendered = {
+        "en": re.compile(r"\b(she|her|hers|he|him|his)\b", re.IGNORECASE),
+        "es": re.compile(r"\b(juntos|juntas|de sí)(?!\w)", re.IGNORECASE),
+    }
+    found = [
+        (lang, text)
+        for lang, text in english_and_spanish(CONTENT.flows["rios_selfcheck"])
+        if gendered[lang].search(text)
+    ]
+    assert found == []

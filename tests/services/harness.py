@@ -16,6 +16,7 @@ from services.core.outgoing import Outgoing
 from services.core.turn import Incoming, Sender
 from services.joining.invites import add_invite
 from store.database import Database
+from tests.reflection import UP_TO_SHARING
 
 CONTENT = load_content(BUNDLED_CONTENT)
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
@@ -129,3 +130,9 @@ async def join(client: Client, code: str, language: str = "English") -> None:
     await client.press("I agree")
     await client.press(language)
     await client.new()
+
+
+async def reflect_up_to_sharing(client: Client) -> None:
+    """Her answers to /reflect, once started, up to the question whether to share it."""
+    for action, value in UP_TO_SHARING:
+        await (client.send(value) if action == "send" else client.press(value))

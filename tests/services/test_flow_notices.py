@@ -9,7 +9,7 @@ from services.core.clock import Timekeeper
 from services.core.dispatch import ChatService
 from services.features import registry_for
 from store.database import Database
-from tests.services.harness import CONTENT, Client, description, join, make_invite
+from tests.services.harness import CONTENT, Client, description, join, make_invite, reflect_up_to_sharing
 
 LIMA = "America/Lima"
 WIN, CHALLENGE = "A family came back to the group.", "Too many visits on one day."
@@ -30,20 +30,6 @@ async def person(db: Database, chat: ChatService, name: str, role: str = "home_v
     client = Client(chat, db, telegram_id=8000 + sum(map(ord, name)), name=name)
     await join(client, await make_invite(db, role, "North"))
     return client
-
-
-async def reflect_up_to_sharing(ana: Client) -> None:
-    """A reflection from its first answer to the question whether to share it."""
-    await ana.press("Yesterday")
-    await ana.send("The mother cried when I arrived and the baby watched her.")
-    await ana.send("I felt helpless and sat down beside them.")
-    await ana.press("The baby")
-    await ana.press("Done")
-    await ana.send("He kept looking at her face.")
-    await ana.send("/skip")
-    await ana.send("Next time I will name what the baby sees.")
-    await ana.press("4")
-    await ana.send("Babies watch their parents' feelings.")
 
 
 async def test_a_flow_says_who_sees_its_answers_as_it_starts_and_not_again_after_a_restart(db, chat, clock):

@@ -104,7 +104,9 @@ async def test_kill_9_mid_flow_then_restart_resumes_at_the_same_step(
     try:
         assert await ana.replies() == ["Stranded reply"]
         await ana.send("I felt helpless and sat down beside them.")
-        assert (await ana.replies())[0].startswith("What did this moment touch?")
+        assert (await ana.replies())[0].startswith(
+            "Now picture the moment through the baby's or child's eyes"
+        )
         assert [m["text"] for m in ana.messages].count(REFLECTION_TOLD) == 1, "not again after the restart"
     finally:
         await kill(bot)
@@ -113,7 +115,7 @@ async def test_kill_9_mid_flow_then_restart_resumes_at_the_same_step(
         person = await uow.people.get_by_telegram_id(1)
         assert person is not None
         run = await uow.runs.active_for(person.id)
-        assert run is not None and run.step_id == "elements"
+        assert run is not None and run.step_id == "explore_baby"
         answers = [(a.step_id, a.value) for a in await uow.answers.for_run(run.id)]
     assert answers[0][0] == "visit_date"
     assert answers[1:] == [

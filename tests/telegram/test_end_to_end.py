@@ -3,12 +3,14 @@ long polling and in webhook mode."""
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 
 from bot import Wired
 from store.database import Database
 from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.reflection import UP_TO_SHARING
 from tests.telegram.conftest import invite
 
 
@@ -21,33 +23,23 @@ async def join(user: FakeUser, code: str, language: str = "English") -> list[str
     return await user.replies(3)
 
 
+async def tick(user: FakeUser, label: str) -> dict[str, Any]:
+    """Mark a multiple choice: its question is edited in place (returned), nothing new is sent."""
+    question = user.messages[-1]
+    await user.press(label)
+    await user.api.wait_until(lambda: bool(question.get("edited")))
+    return question
+
+
 async def reflect(user: FakeUser, share: bool) -> list[str]:
     await user.send("/reflect")
     await user.replies(3)
-    steps = [
-        ("press", "Yesterday"),
-        ("send", "The mother cried when I arrived and the baby watched her."),
-        ("send", "I felt helpless and sat down beside them."),
-    ]
-    for action, value in steps:
-        await (user.press(value) if action == "press" else user.send(value))
+    for action, value in UP_TO_SHARING:
+        if action == "tick":
+            await tick(user, value)
+            continue
+        await (user.send(value) if action == "send" else user.press(value))
         await user.replies()
-    question = user.messages[-1]
-    await user.press("The baby")  # marks the choice: the question is edited in place
-    await user.api.wait_until(lambda: bool(question.get("edited")))
-    await user.press("Done")
-    await user.replies()
-    for text in (
-        "He kept looking at her face.",
-        "It reminds me of another family.",
-        "I will name what the baby sees.",
-    ):
-        await user.send(text)
-        await user.replies()
-    await user.press("4")
-    await user.replies()
-    await user.send("Babies watch their parents' feelings.")
-    await user.replies()
     await user.press("Yes" if share else "No")
     return await user.replies(3)  # her summary, the closing words, and what became of the share
 
@@ -119,14 +111,12 @@ async def test_a_multiple_choice_press_edits_the_question_in_place(
     await ana.replies(3)
     await ana.press("Yesterday")
     await ana.replies()
-    for text in ("The mother cried when I arrived.", "I felt helpless."):
+    for text in ("The mother cried when I arrived.", "I felt helpless.", "He watched her face."):
         await ana.send(text)
         await ana.replies()
-    question = ana.messages[-1]
-    await ana.press("The baby")
-    await fake.wait_until(lambda: bool(question.get("edited")))
+    question = await tick(ana, "Parallel process")
     labels = [row[0]["text"] for row in question["reply_markup"]["inline_keyboard"]]
-    assert "✓ The baby: what the baby may have felt or needed" in labels
+    assert "✓ Parallel process: how one relationship echoes another" in labels
 
 
 async def test_a_sticker_and_the_token_never_logged(polling_bot, fake: FakeBotApi, store: Database, caplog):

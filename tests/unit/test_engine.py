@@ -212,6 +212,89 @@ def test_pressing_a_multi_choice_marks_it_and_refreshes_the_question():
     assert labels == ["Play", "✓ Food", "Sleep", "Done ✓"]
 
 
+def test_a_press_past_the_most_is_refused_at_once_and_keeps_the_picks():
+    state, _ = begin()
+    state, _ = play(state, TextInput("Ana"), TextInput("1"), TextInput("1"), TextInput("1"))
+    state, effects = play(state, ButtonInput("topics", "food"), ButtonInput("topics", "play"))
+    assert "Pick up to 2, then tap Done." in texts(effects)[-1]
+    after, effects = play(state, ButtonInput("topics", "sleep"))
+    assert texts(effects)[0].startswith("You have already chosen 2, the most for this question.")
+    assert after.selection == ("play", "food")
+    after, effects = play(after, ButtonInput("topics", "food"), ButtonInput("topics", "sleep"))
+    assert after.selection == ("play", "sleep"), "untick one, then the other can be chosen"
+
+
+REFLECTION_FLOW = load_content(BUNDLED_CONTENT).flows["rios_reflection"]
+
+
+def reflection_at_its_elements(lang: str) -> RunState:
+    """The shipped reflection, answered up to the elements she may choose."""
+    state, _ = start(REFLECTION_FLOW, CATALOG, lang, "America/Lima", NOW)
+    for given_input in (
+        ButtonInput("visit_date", "today"),
+        TextInput("The mother cried when I arrived."),
+        TextInput("I sat down beside them."),
+        TextInput("He watched her face."),
+    ):
+        state, _ = advance(REFLECTION_FLOW, CATALOG, state, given_input, NOW)
+    assert state.step_id == "elements"
+    return state
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint", "refusal"),
+    [
+        (
+            "en",
+            "Pick up to 2, or none, then tap Done.",
+            "You have already chosen 2, the most for this question.",
+        ),
+        (
+            "es",
+            "Elija hasta 2, o ninguna, y luego toque Listo.",
+            "Ya eligió 2, el máximo para esta pregunta.",
+        ),
+        ("ar", "اختاري حتى 2، أو لا شيء، ثم اضغطي «تم».", "لقد اخترتِ 2 بالفعل"),
+    ],
+)
+def test_a_third_element_of_the_reflection_is_refused_kindly(lang, hint, refusal):
+    state = reflection_at_its_elements(lang)
+    for element in ("family_story", "parallel_process"):
+        state, effects = advance(REFLECTION_FLOW, CATALOG, state, ButtonInput("elements", element), NOW)
+        assert hint in texts(effects)[-1]
+    after, effects = advance(REFLECTION_FLOW, CATALOG, state, ButtonInput("elements", "use_of_self"), NOW)
+    assert refusal in texts(effects)[0]
+    assert after.step_id == "elements" and after.selection == ("family_story", "parallel_process")
+    done, effects = advance(REFLECTION_FLOW, CATALOG, after, ButtonInput("elements", DONE), NOW)
+    assert records(effects) == [("elements", ["family_story", "parallel_process"])]
+    assert done.step_id == "explore_family"
+
+
+def test_none_of_the_elements_is_an_answer_and_the_summary_says_so():
+    state = reflection_at_its_elements("en")
+    state, effects = advance(REFLECTION_FLOW, CATALOG, state, ButtonInput("elements", DONE), NOW)
+    assert records(effects) == [("elements", [])]
+    assert state.step_id == "link"
+    for given_input in (
+        CommandInput("skip"),
+        TextInput("Name what the baby sees."),
+        ButtonInput("confidence", "4"),
+    ):
+        state, _ = advance(REFLECTION_FLOW, CATALOG, state, given_input, NOW)
+    for given_input in (TextInput("Babies watch."), CommandInput("skip"), ButtonInput("share", "no")):
+        state, effects = advance(REFLECTION_FLOW, CATALOG, state, given_input, NOW)
+    assert "• What else the moment touched\nNone of these" in texts(effects)[0]
+
+
+def test_picks_of_a_choice_the_content_removed_neither_count_nor_block():
+    """A run in flight when the reflection lost "The baby" and the alliance as elements."""
+    state = reflection_at_its_elements("en").evolve(selection=("baby_in_mind", "reflective_alliance"))
+    state, effects = advance(REFLECTION_FLOW, CATALOG, state, ButtonInput("elements", "use_of_self"), NOW)
+    assert texts(effects) and "already chosen" not in texts(effects)[0]
+    state, effects = advance(REFLECTION_FLOW, CATALOG, state, ButtonInput("elements", DONE), NOW)
+    assert records(effects) == [("elements", ["use_of_self"])]
+
+
 @pytest.mark.parametrize(
     ("typed", "recorded"),
     [
