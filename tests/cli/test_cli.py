@@ -193,10 +193,12 @@ def test_db_upgrade(circlebot):
 
 def test_validate_the_bundled_content(circlebot):
     result = circlebot("validate")
+    flows = len(list((BUNDLED_CONTENT / "flows").glob("*.yaml")))
+    transcripts = len(list((BUNDLED_CONTENT / "transcripts").glob("*.yaml")))
     assert result.code == 0
     assert (
-        "content OK: 8 flows, 21 transcripts, 4 circle sessions, languages en, es; not enabled: ar"
-        in result.out
+        f"content OK: {flows} flows, {transcripts} transcripts, 4 circle sessions, languages en, es;"
+        " not enabled: ar" in result.out
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from content import BUNDLED_CONTENT
 from tests.cli.conftest import TOKEN
 
 CIRCLEBOT = [sys.executable, "-c", "import sys, bot; sys.exit(bot.main())"]
@@ -101,7 +102,8 @@ def test_run_migrates_introduces_itself_and_polls(base_env, tmp_path, fake_api):
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert "@circle_test_bot starting (long polling) with 8 flows in en, es" in err
+    flows = len(list((BUNDLED_CONTENT / "flows").glob("*.yaml")))
+    assert f"@circle_test_bot starting (long polling) with {flows} flows in en, es" in err
     assert TOKEN not in out + err, "the token is never logged"
     assert (tmp_path / "bot.db").exists()
 

@@ -96,6 +96,7 @@ async def make_circle(fake: FakeBotApi, fatima: FakeUser, group: FakeGroup) -> N
     await wait_for(fake, fatima, start("circle.ask_time"))
     await fatima.send("15:00")
     await wait_for(fake, group, start("circle.ready"))
+    await wait_for(fake, fatima, start("circle.set_up"))  # hers goes in her own chat's lane
 
 
 async def circle_with(
