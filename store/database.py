@@ -16,10 +16,20 @@ from store.sqlite_inline import connector
 from store.uow import UnitOfWork
 from store.urls import sqlite_path, to_async_url
 
+# secure_delete: deleted and overwritten content is zeroed in the file, whatever the build's default
+# (issue 23: erased means the bytes are gone).
+PRAGMAS = (
+    "journal_mode=WAL",
+    "synchronous=NORMAL",
+    "busy_timeout=5000",
+    "foreign_keys=ON",
+    "secure_delete=ON",
+)
+
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000", "foreign_keys=ON"):
+    for pragma in PRAGMAS:
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -64,6 +74,15 @@ class Database:
         writer lock, as a unit of work: a SQLite transaction takes the write lock as it begins."""
         async with self._writer or nullcontext(), self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    async def checkpoint(self) -> None:
+        """After an erasure's commit: SQLite copies the WAL into the database file (where
+        secure_delete zeroed what was erased) and truncates it, so no old page stays in the -wal
+        file. PostgreSQL keeps old bytes in dead rows, WAL and backups until VACUUM and rotation."""
+        if self._writer is None:
+            return
+        async with self._writer, self.engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

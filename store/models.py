@@ -68,6 +68,7 @@ class Person(Base):
     # when it lapses: after that, her next words are no longer its answer.
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
     prompt_lapses_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # /forget (store/personal.py)
 
     roles: Mapped[list[PersonRole]] = relationship(
         lazy="joined", cascade="all, delete-orphan", order_by=PersonRole.role

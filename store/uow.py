@@ -16,6 +16,7 @@ from store.repositories.notices import NoticeRepository
 from store.repositories.occurrences import OccurrenceRepository
 from store.repositories.outbox import OutboxRepository
 from store.repositories.people import PeopleRepository, TeamRepository
+from store.repositories.personal import PersonalRepository
 from store.repositories.projects import ProjectRepository
 from store.repositories.runs import AnswerRepository, RunRepository
 from store.repositories.settings import SettingsRepository
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.failures = ClockFailureRepository(session)
         self.hushes = HushRepository(session)
         self.notices = NoticeRepository(session)
+        self.personal = PersonalRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

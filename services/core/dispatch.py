@@ -81,6 +81,8 @@ class ChatService:
                 raise
             log.error("update %s failed (%s)", incoming.update_id, type(error).__name__)
             return await self._apologise(incoming)
+        if turn.erased:
+            await self.db.checkpoint()
         if turn.wake_clock:
             self.wake()
         return out.claimed

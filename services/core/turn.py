@@ -99,6 +99,7 @@ class Turn:
     prompt: Prompt | None = None  # the prompt her words answer in this update
     found: object = None  # what the rule's relation found (the session's identity map is weak)
     wake_clock: bool = field(default=False)  # the clock has work for this update, after its commit
+    erased: bool = field(default=False)  # someone was erased: the store's files settle after the commit
 
     @property
     def catalog(self) -> Catalog:

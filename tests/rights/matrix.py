@@ -80,6 +80,7 @@ ROWS: dict[str, str] = {
     "command:snooze@private":      JOINED,
     "command:settings@private":    JOINED,
     "command:away@private":        JOINED,
+    "command:forget@private":      JOINED,        # erase herself: asks first
     "command:bulletin@private":    SUPERVISORS,
     "command:summary@private":     SUPERVISORS,
     "command:pdsa@private":        IMPROVERS,
@@ -110,6 +111,7 @@ ROWS: dict[str, str] = {
     "button:sd@private":           SUPERVISORS,    # her summary's days
     "button:sday@private":         SUPERVISORS,
     "button:tz@private":           JOINED,
+    "button:fg@private":           JOINED,         # erase herself (or keep): her own data only
     "button:bl@private":           SUPERVISOR_A,   # her bulletin draft
     "button:rep@private":          SUPERVISOR_A,   # reply to the reflection shared with her
     "button:pn@private":           IMPROVERS,

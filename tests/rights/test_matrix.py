@@ -55,6 +55,7 @@ from services.pdsa.buttons import (
     SupervisorChart,
     TeamProject,
 )
+from services.privacy.feature import Forget
 from services.schedules.timekeeper import Snooze
 from services.settings.dialog import SummaryDay, SummaryDays, ZoneChoice
 from services.sharing.sharing import Reply
@@ -93,6 +94,7 @@ HONEST: dict[str, Payload] = {
     "sd": lambda s: SummaryDays(),
     "sday": lambda s: SummaryDay("4"),
     "tz": lambda s: ZoneChoice("Europe/Madrid"),
+    "fg": lambda s: Forget("erase"),
     "bl": lambda s: Decide("now"),
     "rep": lambda s: Reply(s.share),
     "pn": lambda s: NewProject(),
@@ -152,6 +154,7 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "sd": ("supervisor_a", raw("sd:1")),
     "sday": ("supervisor_a", raw("sday:7")),  # no eighth day
     "tz": ("home_visitor", made(lambda s: ZoneChoice("Atlantis/Capital"))),
+    "fg": ("home_visitor", raw("fg:everyone")),  # not a choice offered
     "bl": ("supervisor_a", raw("bl:everyone")),
     "rep": ("supervisor_a", made(lambda s: Reply(NOT_AN_ID))),
     "pn": ("home_visitor", raw("pn:1")),

@@ -1,0 +1,40 @@
+"""Erasure (issue 23, /forget and `circlebot people erase`): her personal data goes wherever it
+hides, by the map (store/personal.py); what others need stays without her (a team project's
+points as "a former member", counts in past summaries as numbers). She can join again only with
+a new invite: her Telegram id is no longer on any row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flows.i18n import Catalog
+from services.core.outgoing import Outbox
+from services.core.speaker import Speaker
+from store.uow import UnitOfWork
+
+# What takes her name's place in a message about others too (a team's summary): no one's name,
+# in any language.
+FORMER = "—"
+
+
+async def erase(uow: UnitOfWork, person_id: int, now: datetime) -> bool:
+    """Erase her in this unit of work; False when there is no such person or she is erased
+    already. The caller commits, then runs `Database.checkpoint` (SQLite's WAL)."""
+    person = await uow.people.get(person_id)
+    if person is None or person.erased_at is not None:
+        return False
+    await uow.personal.erase(person, now, FORMER)
+    return True
+
+
+async def forget(uow: UnitOfWork, out: Outbox, catalog: Catalog, person_id: int, now: datetime) -> bool:
+    """Erase her and tell her it is done, in her private chat: her last message (it names no
+    one's row, so nothing after it reaches her)."""
+    person = await uow.people.get(person_id)
+    if person is None:
+        return False
+    chat, lang = person.telegram_id, person.language or catalog.default
+    if not await erase(uow, person_id, now):
+        return False
+    await Speaker(out, catalog, lang, chat, None).say("forget.done")
+    return True
