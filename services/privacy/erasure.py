@@ -8,13 +8,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from flows.i18n import Catalog
+from services.circles.disclosed import ATTENDANCE, RATING
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
+from services.summaries.summaries import CHECKIN_SCORES
 from store.uow import UnitOfWork
 
 # What takes her name's place in a message about others too (a team's summary): no one's name,
 # in any language.
 FORMER = "—"
+# Messages to others that count her (scores, attendance, ratings), not her words: they stay, so
+# past summaries and recaps still read as numbers.
+COUNTS = frozenset(kind.id for kind in (CHECKIN_SCORES, ATTENDANCE, RATING))
 
 
 async def erase(uow: UnitOfWork, person_id: int, now: datetime) -> bool:
@@ -23,7 +28,7 @@ async def erase(uow: UnitOfWork, person_id: int, now: datetime) -> bool:
     person = await uow.people.get(person_id)
     if person is None or person.erased_at is not None:
         return False
-    await uow.personal.erase(person, now, FORMER)
+    await uow.personal.erase(person, now, FORMER, COUNTS)
     return True
 
 

@@ -66,14 +66,15 @@ class PersonalRepository(Repository):
         like = cast(CircleSession.votes, String).like(f'%:{person_id}"%')
         return list(await self.session.scalars(select(CircleSession).where(like)))
 
-    async def erase(self, person: Person, now: datetime, former: str) -> None:
-        """Erase her, walking the map: its own rules first, the people row last. `former` is the
-        word that takes her name's place in a message about others too."""
+    async def erase(self, person: Person, now: datetime, former: str, counts: frozenset[str]) -> None:
+        """Erase her, walking the map: its own rules first, the people row last. In a message to
+        someone else whose disclosure is one of `counts` (a summary's scores, attendance), her name
+        gives way to `former` and the numbers stay."""
         person.roles.clear()
         await self.session.flush()
         await self._projects(person.id)
         await self._votes(person.id)
-        await self._outbox(person, former)
+        await self._outbox(person, former, counts)
         await self.session.execute(_hushes(person.telegram_id))
         for holding in HOLDINGS:
             statement = _walk(holding, person)
@@ -112,9 +113,10 @@ class PersonalRepository(Repository):
                 if key.rpartition(":")[2] != str(person_id)
             }
 
-    async def _outbox(self, person: Person, former: str) -> None:
-        """Rows to her or about her alone: payload emptied, and withheld if not sent yet. Rows about
-        others too (a team's summary): her name and username give way to `former`."""
+    async def _outbox(self, person: Person, former: str, counts: frozenset[str]) -> None:
+        """Rows to her, or carrying her words or news to others: payload emptied, and withheld if
+        not sent yet. Rows of counts about her (a team's summary): her name and username give way
+        to `former`, and she is no longer among the people they are about."""
         about = cast(OutboxMessage.about_people, String).like(f"%{person.id}%")
         query = select(OutboxMessage).where(
             or_(OutboxMessage.person_id == person.id, OutboxMessage.chat_id == person.telegram_id, about)
@@ -126,18 +128,17 @@ class PersonalRepository(Repository):
         ]
         pattern = re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)") if names else None
         for row in await self.session.scalars(query):
-            others = [someone for someone in row.about_people or () if someone != person.id]
             to_her = row.person_id == person.id or row.chat_id == person.telegram_id
-            if row.about_people is not None and person.id not in row.about_people and not to_her:
+            if not to_her and person.id not in (row.about_people or ()):
                 continue  # the LIKE matched another id
-            if to_her or not others:
+            if to_her or row.disclosure not in counts:
                 row.payload = {}
                 if row.status in ON_ITS_WAY:
                     row.status, row.claimed_until, row.last_error = OutboxStatus.WITHHELD, None, ERASED
             elif pattern is not None:
                 row.payload = _strings(row.payload, lambda text: pattern.sub(former, text))
-            row.about_people = others or None
-            row.disclosure = row.disclosure if others else None
+            others = [someone for someone in row.about_people or () if someone != person.id]
+            row.about_people, row.disclosure = (others, row.disclosure) if others else (None, None)
 
 
 def _hushes(telegram_id: int) -> Any:

@@ -46,8 +46,8 @@ async def undisclosed(store: Database) -> list[str]:
         shown = _texts(row.payload)
         own = said.get(by_chat.get(row.chat_id, 0), set())  # the same words typed by her are hers
         for person_id, name, telegram_id in people:
-            if row.chat_id == telegram_id:
-                continue  # to herself
+            if row.chat_id == telegram_id or not name:
+                continue  # to herself, or someone erased (issue 23: no name, no words left)
             theirs = set().union(*(said.get(about, set()) for about in row.about_people or ()))
             carried = bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", shown)) or any(
                 words in shown
