@@ -79,6 +79,7 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
         "away",
         "language",
         "settings",
+        "forget",
         "cancel",
         "help",
     ]

@@ -65,6 +65,7 @@ async def test_several_people_at_once_over_long_polling(
         "away",
         "language",
         "settings",
+        "forget",
         "cancel",
         "help",
     ]
@@ -82,6 +83,7 @@ async def test_several_people_at_once_over_long_polling(
         "away",
         "language",
         "settings",
+        "forget",
         "cancel",
         "help",
     ]

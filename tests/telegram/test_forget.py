@@ -176,8 +176,8 @@ async def test_she_erases_herself_and_nothing_of_her_is_left(
         [stranger] = await her.replies()
         assert stranger == say("invite.none")
         assert len(her.messages) == told + 1, "nothing but the answer to her own /start"
+        assert await found_anywhere(store, database_url, words) == [], "while the bot runs"
 
-    assert await found_anywhere(store, database_url, words) == []
     async with store.unit_of_work() as uow:
         points = list(
             await uow.session.scalars(select(DataPoint).where(DataPoint.project_id == team_project))
