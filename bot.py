@@ -43,6 +43,7 @@ from services.core.config import Settings, SettingsError, load_content_dir, load
 from services.core.errors import Refused
 from services.joining import bot_identity, invites, people
 from services.pdsa import export as pdsa_export
+from services.privacy import erasure
 from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
@@ -675,6 +676,34 @@ def people_reactivate(person_id: Annotated[int, typer.Argument(metavar="ID")]) -
     change = with_store(lambda db: people.set_deactivated(db, person_id, False))
     again = f" She supervises no team until: circlebot team set-supervisor TEAM {person_id}."
     out.print(f"Reactivated {change.name}.{again if change.supervisor else ''}")
+
+
+@people_cli.command("erase")
+def people_erase(
+    person_id: Annotated[int, typer.Argument(metavar="ID")],
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking")] = False,
+) -> None:
+    """Erase a person's data, as her /forget does (for a request made by e-mail): she is told, last,
+    and can join again only with a new invite."""
+    config = settings()
+    if not yes and not sys.stdin.isatty():
+        raise Stop("no one is here to confirm: add --yes to erase without asking")
+    content = content_or_stop(config.content_dir)
+
+    async def erase(db: Database) -> str:
+        name = await erasure.to_erase(db, person_id)
+        if not yes:
+            out.print(
+                f"Erase {escape(name)} (id {person_id})? Her answers, words, projects, circle contributions, "
+                "name and Telegram ids go; messages already in other people's chats and groups stay."
+            )
+            if not typer.confirm("Erase?"):
+                raise typer.Abort()
+        await erasure.erase_for_admin(db, content.catalog, person_id, now())
+        return name
+
+    name = with_store(erase, config)
+    out.print(f"Erased {escape(name)} (id {person_id}); she is told, if the bot runs.")
 
 
 @people_cli.command("move")

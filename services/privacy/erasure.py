@@ -9,9 +9,11 @@ from datetime import datetime
 
 from flows.i18n import Catalog
 from services.circles.disclosed import ATTENDANCE, RATING
+from services.core.errors import Refused
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
 from services.summaries.summaries import CHECKIN_SCORES
+from store.database import Database
 from store.uow import UnitOfWork
 
 # What takes her name's place in a message about others too (a team's summary): no one's name,
@@ -43,3 +45,26 @@ async def forget(uow: UnitOfWork, out: Outbox, catalog: Catalog, person_id: int,
         return False
     await Speaker(out, catalog, lang, chat, None).say("forget.done")
     return True
+
+
+async def to_erase(db: Database, person_id: int) -> str:
+    """Her name, for the admin's confirmation; refused when there is no one left to erase."""
+    async with db.unit_of_work() as uow:
+        person = await uow.people.get(person_id)
+    if person is None:
+        raise Refused(f"no person with id {person_id}")
+    if person.erased_at is not None:
+        raise Refused(f"person {person_id} was erased on {person.erased_at:%Y-%m-%d}")
+    return person.name
+
+
+async def erase_for_admin(db: Database, catalog: Catalog, person_id: int, now: datetime) -> None:
+    """`circlebot people erase`: as /forget, her last message queued for the running bot; then
+    the store's files settle."""
+    async with db.unit_of_work() as uow:
+        if not await forget(
+            uow, Outbox(uow, now, f"erase:{person_id}", interactive=False), catalog, person_id, now
+        ):
+            raise Refused(f"no person with id {person_id} to erase")
+        await uow.commit()
+    await db.checkpoint()

@@ -147,8 +147,8 @@ async def test_she_erases_herself_and_nothing_of_her_is_left(
         for label in ("2", "3 – Just about"):
             await her.press(label)
             await her.replies()
-        for words in CHECKIN_WORDS:
-            await her.send(words)
+        for said in CHECKIN_WORDS:
+            await her.send(said)
             await her.replies()
         await her.press("No")
         people = await ids(store)
@@ -189,7 +189,9 @@ async def test_she_erases_herself_and_nothing_of_her_is_left(
         ], "her points in the team project stay, as a former member's"
         assert await uow.session.scalar(select(Project.id).where(Project.owner_id == people[NAME])) is None
         to_marta = await uow.session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == 10))
-        [summary] = [row.payload["params"]["text"] for row in to_marta if "Weekly summary" in str(row.payload)]
+        [summary] = [
+            row.payload["params"]["text"] for row in to_marta if "Weekly summary" in str(row.payload)
+        ]
         assert "• — — ✓ checked in" in summary and "wellbeing 2" in summary, "her counts stay, without her"
         erased = await uow.people.get(people[NAME])
         assert erased is not None and erased.erased_at is not None and erased.telegram_id != 1
