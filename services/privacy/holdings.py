@@ -5,7 +5,7 @@ are never named: the columns that name someone are left out, and a row she share
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from store.personal import HOLDINGS, NAMING, By, Holding, Kind
@@ -26,6 +26,7 @@ _SEATS: dict[Kind, tuple[str, ...]] = {
 }
 # Read in their own way below (the people row, votes, cycles and the outbox), or hers to take
 # from somewhere else: each kind is read once.
+_NEVER = datetime.min.replace(tzinfo=UTC)
 _OWN_WAY = {"people", "circle_sessions", "pdsa_cycles", "outbox", "circle_seats", "teams"}
 
 
@@ -44,9 +45,9 @@ def _hers(row: dict[str, Any]) -> dict[str, JSON]:
     return {name: jsonable(value) for name, value in row.items() if name not in NAMING}
 
 
-def _when(row: dict[str, JSON]) -> str:
+def _when(row: dict[str, Any]) -> datetime:
     """The row's first moment, for time order (rows with none come first)."""
-    return next((value for value in row.values() if isinstance(value, str) and value[:2] == "20"), "")
+    return next((value for value in row.values() if isinstance(value, datetime)), _NEVER)
 
 
 async def holdings_of(uow: UnitOfWork, person_id: int) -> Holdings:
@@ -58,7 +59,6 @@ async def holdings_of(uow: UnitOfWork, person_id: int) -> Holdings:
     every = {name: jsonable(getattr(person, name)) for columns in _PEOPLE.values() for name in columns}
     for kind, columns in _PEOPLE.items():
         found[kind] = [{name: every[name] for name in columns}]
-    found[Kind.ROLES] = [{"role": role} for role in sorted(person.role_names)]
     team = None if person.team_id is None else await uow.teams.get(person.team_id)
     supervised = await uow.teams.supervised_by(person_id)
     teams: list[dict[str, JSON]] = [{"name": team.name, "member": True} for team in (team,) if team]
@@ -81,7 +81,7 @@ async def holdings_of(uow: UnitOfWork, person_id: int) -> Holdings:
 
 
 async def _rows(uow: UnitOfWork, holding: Holding, person_id: int, found: Holdings) -> None:
-    rows = sorted((_hers(row) for row in await uow.personal.rows(holding, person_id)), key=_when)
+    rows = [_hers(row) for row in sorted(await uow.personal.rows(holding, person_id), key=_when)]
     for kind in holding.kinds:
         found.setdefault(kind, []).extend(rows)
 
