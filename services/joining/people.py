@@ -32,6 +32,7 @@ class PersonStatus(StrEnum):
     ACTIVE = "active"
     DEACTIVATED = "deactivated"
     UNREACHABLE = "unreachable"
+    ERASED = "erased"  # she erased herself (/forget) or was erased: an empty row, kept for counts
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class PersonView:
 
 
 def _status(person: Person) -> PersonStatus:
+    if person.erased_at is not None:
+        return PersonStatus.ERASED
     if person.deactivated:
         return PersonStatus.DEACTIVATED
     return PersonStatus.UNREACHABLE if person.unreachable else PersonStatus.ACTIVE
@@ -78,8 +81,8 @@ def _view(person: Person, team: str | None) -> PersonView:
 
 async def _person(uow: UnitOfWork, person_id: int) -> Person:
     person = await uow.people.get(person_id)
-    if person is None:
-        raise Refused(f"no person with id {person_id}")
+    if person is None or person.erased_at is not None:
+        raise Refused(f"no person with id {person_id}" + ("" if person is None else " (erased)"))
     return person
 
 
