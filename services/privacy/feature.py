@@ -42,7 +42,7 @@ def feature(content: Content) -> Feature:
     return Feature(
         "privacy",
         commands=(
-            Command("forget", ANYONE, ask, menu_line("command.forget"), place=43, repeats_question=False),
+            Command("forget", ANYONE, ask, menu_line("command.forget"), place=42, repeats_question=False),
         ),
         buttons=(ButtonKind(Forget, ANYONE, answer),),
     )
