@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Column, String, Table, cast, delete, or_, select, u
 from store.models import Base, CircleSession, Cycle, OutboxMessage, Person, Project
 from store.personal import HOLDINGS, By, Erasure, Holding
 from store.repositories.base import Repository
-from store.statuses import ON_ITS_WAY, OutboxStatus
+from store.statuses import OutboxStatus
 
 ERASED = "erased"  # an outbox row's `last_error` when erasure withheld it
 
@@ -131,9 +131,11 @@ class PersonalRepository(Repository):
             to_her = row.person_id == person.id or row.chat_id == person.telegram_id
             if not to_her and person.id not in (row.about_people or ()):
                 continue  # the LIKE matched another id
+            if row.chat_id == person.telegram_id:
+                row.chat_id = -person.id  # (as her people row's: her Telegram id is on no row)
             if to_her or row.disclosure not in counts:
                 row.payload = {}
-                if row.status in ON_ITS_WAY:
+                if row.status != OutboxStatus.SENT:  # never sent, nor sent again (`outbox retry`)
                     row.status, row.claimed_until, row.last_error = OutboxStatus.WITHHELD, None, ERASED
             elif pattern is not None:
                 row.payload = _strings(row.payload, lambda text: pattern.sub(former, text))

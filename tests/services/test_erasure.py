@@ -54,6 +54,7 @@ async def test_what_is_queued_to_her_or_with_her_words_goes_and_counts_stay_with
 
     for key in ("to her", "her words"):
         assert (rows[key].payload, rows[key].status) == ({}, OutboxStatus.WITHHELD), key
+    assert rows["to her"].chat_id != 1, "her Telegram id is on no row"
     summary = rows["summary"]
     assert summary.payload["params"]["text"] == "• — (—) — wellbeing 4\n• Bea — wellbeing 3"
     assert (summary.status, summary.about_people) == (OutboxStatus.PENDING, [bea.id]), "it still goes"
