@@ -90,6 +90,29 @@ DISCLOSURE_LINES = KeyFamily(
         "circle_rating",
     ),
 )
+# issue 23: the kinds of what the bot holds about her, as /mydata's summary heads them (a kind
+# not named here is headed by its own name).
+MYDATA_KINDS = KeyFamily(
+    "mydata.kind.{}",
+    (
+        "answers",
+        "runs",
+        "checkins",
+        "shares",
+        "replies",
+        "projects",
+        "points",
+        "notes",
+        "circle_contributions",
+        "votes",
+        "ratings",
+        "rsvps",
+        "settings",
+        "consent",
+        "roles",
+        "team",
+    ),
+)
 FAMILIES = (
     DAY_NAMES,
     ROLE_NAMES,
@@ -112,6 +135,7 @@ FAMILIES = (
     CIRCLE_HISTORY,
     DISCLOSURE_LINES,
     CIRCLE_CASE_BUTTONS,
+    MYDATA_KINDS,
 )
 
 # Every word of the catalog the code uses, named in it or built by a family; the default language
@@ -502,6 +526,17 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "chart.mine_title",
         "chart.mine_line",
         "chart.mine_caption",
+        # issue 23: /mydata
+        "command.mydata",
+        "mydata.preparing",
+        "mydata.already",
+        "mydata.title",
+        "mydata.intro",
+        "mydata.nothing",
+        "mydata.caption_summary",
+        "mydata.caption_data",
+        "mydata.done",
+        "mydata.left_out",
     }
 )
 

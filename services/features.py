@@ -12,6 +12,7 @@ from services.content_flows import feature as content_flows
 from services.core.registry import Registry
 from services.joining import feature as joining
 from services.pdsa import feature as pdsa
+from services.privacy import feature as privacy
 from services.schedules import feature as schedules
 from services.settings import feature as settings
 from services.sharing import feature as sharing
@@ -29,6 +30,7 @@ FEATURES = (
     summaries,
     pdsa,
     circles,
+    privacy,
 )
 
 
