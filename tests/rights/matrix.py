@@ -80,6 +80,7 @@ ROWS: dict[str, str] = {
     "command:snooze@private":      JOINED,
     "command:settings@private":    JOINED,
     "command:away@private":        JOINED,
+    "command:mydata@private":      JOINED,        # her own data only: the command names no one else
     "command:bulletin@private":    SUPERVISORS,
     "command:summary@private":     SUPERVISORS,
     "command:pdsa@private":        IMPROVERS,
