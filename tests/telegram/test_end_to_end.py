@@ -66,6 +66,7 @@ async def test_several_people_at_once_over_long_polling(
         "language",
         "settings",
         "cancel",
+        "mydata",
         "help",
     ]
     assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
@@ -83,6 +84,7 @@ async def test_several_people_at_once_over_long_polling(
         "language",
         "settings",
         "cancel",
+        "mydata",
         "help",
     ]
 
