@@ -537,6 +537,7 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "mydata.caption_data",
         "mydata.done",
         "mydata.left_out",
+        "mydata.failed",
     }
 )
 

@@ -18,8 +18,7 @@ from store.models import DataExport
 from store.statuses import ExportStatus
 from store.uow import UnitOfWork
 
-BATCH = 10  # requests per round: each may hold a person's whole history
-EXPORT_ASIDE = SetAside("mydata", {"status": ExportStatus.FAILED})
+BATCH = 1  # one person per round: her whole history is held in memory while it is built
 Read = tuple[Holdings, str, datetime] | None  # her holdings, her language, now in her timezone
 
 
@@ -29,6 +28,7 @@ class ExportClock:
     def __init__(self, env: ClockEnv) -> None:
         self.env = env
         self.catalog = env.content.catalog
+        self.aside = SetAside("mydata", {"status": ExportStatus.FAILED}, then=self._failed)
 
     async def tick(self, now: datetime) -> dict[str, int]:
         return {"exports": await self._exports(now)}
@@ -46,13 +46,20 @@ class ExportClock:
             prepared = dict(zip([request.id for request in pending], built, strict=True))
             async with self.env.db.unit_of_work() as uow:
                 send = partial(self._send, uow, prepared, now)
-                ran = await each_alone(uow, pending, send, EXPORT_ASIDE, now)
+                ran = await each_alone(uow, pending, send, self.aside, now)
                 await uow.commit()
             sent += sum(ran.results)
 
     async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
         async with self.env.db.unit_of_work() as uow:
             return await uow.exports.next_due()
+
+    async def _failed(self, uow: UnitOfWork, export_id: object, now: datetime) -> None:
+        """She was told it is being prepared: she is told it failed, so she may ask again."""
+        found = await uow.exports.get(int(str(export_id)))
+        person = None if found is None else await uow.people.get(found.person_id)
+        if person is not None:
+            await speaker_for(self.env, uow, person, now, f"mydata-failed:{export_id}").say("mydata.failed")
 
     async def _read(self, uow: UnitOfWork, request: DataExport, now: datetime) -> Read:
         person = await uow.people.get(request.person_id)

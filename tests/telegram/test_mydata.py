@@ -169,3 +169,25 @@ async def test_a_large_export_is_zipped_and_one_past_the_limit_comes_in_several_
     assert names == {"summary.html", *inside}, "nothing left out"
     left_out = say("mydata.left_out", files="").split(":")[0]
     assert not any(str(m.get("text")).startswith(left_out) for m in ana.messages)
+
+
+async def test_an_export_that_fails_is_set_aside_she_is_told_and_may_ask_again(
+    polling_bot: Wired, fake: FakeBotApi, store: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = ExportClock._build
+
+    async def broken(clock: ExportClock, read: Any) -> Package:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(ExportClock, "_build", broken)
+    ana = fake.user(1, "Ana")
+    await join(ana, await invite(store, "home_visitor", "North"))
+    await ana.send("/mydata")
+    assert await ana.replies(2) == [say("mydata.preparing"), say("mydata.failed")]
+    async with store.unit_of_work() as uow:
+        assert [f.kind for f in await uow.failures.recent(10)] == ["mydata"]
+
+    monkeypatch.setattr(ExportClock, "_build", build)
+    await ana.send("/mydata")
+    assert await ana.replies() == [say("mydata.preparing")]
+    assert "summary.html" in await documents_until_done(fake, ana)
