@@ -95,7 +95,7 @@ async def test_mydata_sends_her_summary_json_and_csvs_with_only_her_answers(
     assert len(rows) == len(data["answers"])
     for row, kept in zip(rows, data["answers"], strict=True):
         assert row == {
-            field: cell(json.dumps(value) if isinstance(value, list | dict) else value)
+            field: cell(json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value)
             for field, value in kept.items()
         }
 
