@@ -90,6 +90,34 @@ DISCLOSURE_LINES = KeyFamily(
         "circle_rating",
     ),
 )
+# issue 23: the kinds of what the bot holds about her (store.personal.Kind: a test keeps the two
+# equal), as /mydata's summary heads them.
+MYDATA_KINDS = KeyFamily(
+    "mydata.kind.{}",
+    (
+        "profile",
+        "settings",
+        "consent",
+        "roles",
+        "team",
+        "answers",
+        "runs",
+        "checkins",
+        "prompts",
+        "shares",
+        "replies",
+        "projects",
+        "points",
+        "notes",
+        "circles",
+        "circle_contributions",
+        "votes",
+        "rsvps",
+        "ratings",
+        "invites",
+        "bulletins",
+    ),
+)
 FAMILIES = (
     DAY_NAMES,
     ROLE_NAMES,
@@ -112,6 +140,7 @@ FAMILIES = (
     CIRCLE_HISTORY,
     DISCLOSURE_LINES,
     CIRCLE_CASE_BUTTONS,
+    MYDATA_KINDS,
 )
 
 # Every word of the catalog the code uses, named in it or built by a family; the default language
@@ -508,6 +537,18 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "chart.mine_title",
         "chart.mine_line",
         "chart.mine_caption",
+        # issue 23: /mydata
+        "command.mydata",
+        "mydata.preparing",
+        "mydata.already",
+        "mydata.title",
+        "mydata.intro",
+        "mydata.nothing",
+        "mydata.caption_summary",
+        "mydata.caption_data",
+        "mydata.done",
+        "mydata.left_out",
+        "mydata.failed",
     }
 )
 

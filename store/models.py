@@ -23,6 +23,7 @@ from store.bookkeeping import ClockFailure as ClockFailure
 from store.bookkeeping import Hush as Hush
 from store.bookkeeping import ProcessedUpdate as ProcessedUpdate
 from store.declarative import Base as Base
+from store.exports import DataExport as DataExport
 from store.types import Json, UTCDateTime
 
 

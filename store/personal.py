@@ -125,6 +125,7 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("pdsa_points", "person_id", U, (Kind.POINTS,), why="in a team project: 'a former member'"),
     Holding("pdsa_notes", "author_id", D, (Kind.NOTES,), ("text",)),
     Holding("pdsa_charts", "person_id", D),
+    Holding("data_exports", "person_id", D),  # her /mydata requests
     Holding("circle_members", "person_id", D, (Kind.CIRCLES,)),
     Holding(
         "circle_contributions",

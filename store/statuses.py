@@ -57,6 +57,14 @@ class ChartStatus(StrEnum):
     FAILED = "failed"  # set aside by the clock
 
 
+class ExportStatus(StrEnum):
+    """A /mydata request (store.exports.DataExport)."""
+
+    PENDING = "pending"  # the clock builds and sends it
+    SENT = "sent"
+    FAILED = "failed"  # set aside by the clock
+
+
 class CircleStatus(StrEnum):
     SETUP = "setup"  # its facilitator is setting it up in private
     ACTIVE = "active"

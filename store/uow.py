@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.repositories.bulletins import BulletinRepository, PhotoRepository
 from store.repositories.circles import CircleRepository
+from store.repositories.exports import ExportRepository
 from store.repositories.failures import ClockFailureRepository
 from store.repositories.hushes import HushRepository
 from store.repositories.invites import InviteRepository
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.hushes = HushRepository(session)
         self.notices = NoticeRepository(session)
         self.personal = PersonalRepository(session)
+        self.exports = ExportRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -81,6 +81,7 @@ ROWS: dict[str, str] = {
     "command:settings@private":    JOINED,
     "command:away@private":        JOINED,
     "command:forget@private":      JOINED,        # erase herself: asks first
+    "command:mydata@private":      JOINED,        # her own data only: the command names no one else
     "command:bulletin@private":    SUPERVISORS,
     "command:summary@private":     SUPERVISORS,
     "command:pdsa@private":        IMPROVERS,

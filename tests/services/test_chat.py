@@ -81,6 +81,7 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
         "settings",
         "forget",
         "cancel",
+        "mydata",
         "help",
     ]
     assert menu.params["scope"] == {"type": "chat", "chat_id": 1}

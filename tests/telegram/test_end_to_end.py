@@ -67,6 +67,7 @@ async def test_several_people_at_once_over_long_polling(
         "settings",
         "forget",
         "cancel",
+        "mydata",
         "help",
     ]
     assert fake.commands[2][0] == {"command": "reflect", "description": "Reflexionar sobre una visita"}
@@ -85,6 +86,7 @@ async def test_several_people_at_once_over_long_polling(
         "settings",
         "forget",
         "cancel",
+        "mydata",
         "help",
     ]
 

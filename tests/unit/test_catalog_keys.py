@@ -24,7 +24,7 @@ FOLDERS = ("flows", "services", "handlers", "scheduler")
 SOURCES = [ROOT / "bot.py", *sorted(path for folder in FOLDERS for path in (ROOT / folder).rglob("*.py"))]
 KEY_SHAPE = re.compile(r"[a-z_]+(\.[a-z_]+)+")
 # Strings shaped like keys that name something else: a prompt's kind (`kind = "pdsa.value"`), a file.
-FILE_SUFFIXES = ("csv", "png", "yaml")
+FILE_SUFFIXES = ("csv", "png", "yaml", "json", "zip", "html")
 # The catalog's namespaces are the first parts of the default language's keys.
 NAMESPACES = frozenset(
     key.split(".")[0] for key in yaml.safe_load((BUNDLED_CONTENT / "i18n" / "en.yaml").read_text("utf-8"))

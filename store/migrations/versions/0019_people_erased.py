@@ -1,7 +1,7 @@
 """A person who erased herself (issue 23, /forget): her people row stays, emptied, so counts
 that point at it stay numbers; `erased_at` says when.
 
-Revision ID: 0019p
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-13 10:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import store.types
 
-revision: str = "0019p"
+revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
