@@ -89,7 +89,7 @@ async def test_mydata_sends_her_summary_json_and_csvs_with_only_her_answers(
     answers = [row["value"] for row in data["answers"]]
     assert MARKER in answers and all(text in answers for text in (*typed, *WROTE))
     assert "Bea's own visit, not Ana's." not in answers
-    assert data["roles"] == [{"role": "home_visitor"}] and data["team"] == [{"team": "North"}]
+    assert data["roles"] == [{"role": "home_visitor"}] and data["team"] == [{"name": "North", "member": True}]
 
     rows = list(csv.DictReader(io.StringIO(files["answers.csv"].decode("utf-8-sig"))))
     assert len(rows) == len(data["answers"])
