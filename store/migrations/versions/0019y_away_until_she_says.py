@@ -1,0 +1,27 @@
+"""/away "until I say so" (issue 23): no scheduled message reaches her until she ends it herself.
+A flag, not a far-off date, so no made-up day can reach a summary, a chart or her data.
+
+Revision ID: 0019y
+Revises: 0018
+Create Date: 2026-12-13 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0019y"
+down_revision: str | None = "0018"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.add_column(sa.Column("away_open", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.drop_column("away_open")
