@@ -110,6 +110,7 @@ ROWS: dict[str, str] = {
     "button:sd@private":           SUPERVISORS,    # her summary's days
     "button:sday@private":         SUPERVISORS,
     "button:tz@private":           JOINED,
+    "button:away@private":         JOINED,         # away until she says so, or back: her own
     "button:bl@private":           SUPERVISOR_A,   # her bulletin draft
     "button:rep@private":          SUPERVISOR_A,   # reply to the reflection shared with her
     "button:pn@private":           IMPROVERS,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from services.away.dialog import AwayChoice
 from services.bulletins.dialog import Decide
 from services.circles.buttons import (
     CaseChoice,
@@ -93,6 +94,7 @@ HONEST: dict[str, Payload] = {
     "sd": lambda s: SummaryDays(),
     "sday": lambda s: SummaryDay("4"),
     "tz": lambda s: ZoneChoice("Europe/Madrid"),
+    "away": lambda s: AwayChoice("open"),
     "bl": lambda s: Decide("now"),
     "rep": lambda s: Reply(s.share),
     "pn": lambda s: NewProject(),
@@ -152,6 +154,7 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "sd": ("supervisor_a", raw("sd:1")),
     "sday": ("supervisor_a", raw("sday:7")),  # no eighth day
     "tz": ("home_visitor", made(lambda s: ZoneChoice("Atlantis/Capital"))),
+    "away": ("home_visitor", raw("away:forever")),  # not a choice it offers
     "bl": ("supervisor_a", raw("bl:everyone")),
     "rep": ("supervisor_a", made(lambda s: Reply(NOT_AN_ID))),
     "pn": ("home_visitor", raw("pn:1")),
