@@ -18,10 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.add_column(sa.Column("away_open", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN: SQLite's batch mode would copy `people` and drop it, and the drop
+    # cascades to every table that refers to a person.
+    op.add_column("people", sa.Column("away_open", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.drop_column("away_open")
+    op.drop_column("people", "away_open")
