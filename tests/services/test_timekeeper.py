@@ -508,3 +508,18 @@ async def test_away_until_she_says_so_has_no_date_her_supervisor_sees_her_away_a
     assert (await ana.new())[-1].endswith("start again on 08/12/2026.")
     await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(days=14))
     assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+
+
+async def test_a_checkin_waiting_behind_her_conversation_does_not_start_once_she_is_away(
+    db, chat, clock, keeper
+):
+    [ana] = await people(db, chat, "Ana")
+    clock.now = LIMA_MONDAY_9 - timedelta(minutes=5)
+    await ana.send("/reflect")
+    await ana.press("Yesterday")
+    await tick_at(keeper, clock, LIMA_MONDAY_9)  # the check-in waits behind her reflection
+    await ana.send("/away")
+    await ana.press("Until I say so")
+    await ana.new()
+    await ana.send("/cancel")
+    assert await ana.new() == ["Stopped. What you already answered is kept."], "nothing scheduled starts"
