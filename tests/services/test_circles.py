@@ -304,3 +304,19 @@ async def test_a_circles_question_waits_behind_her_reflection_and_never_takes_it
     assert asked not in await beto.new()
     vote_buttons = [label for m in await outbox(db) if m.chat_id == GROUP for label, _ in m.buttons]
     assert "A father away at the mine" in vote_buttons and not any("Baby L." in b for b in vote_buttons)
+
+
+async def test_a_session_sends_nothing_privately_to_a_member_away_until_she_says_so(
+    chat: ChatService, db: Database
+) -> None:
+    """Issue 23: no private question, recap or rating question while she is away until she says so."""
+    fatima, (ana, _, carla) = await circle_of(chat, db)
+    await carla.send("/away")
+    await carla.press(say("away.button.open"))
+    await carla.new()
+    await in_group(fatima, command="session")
+    await in_group(fatima, command="next")  # the case is proposed privately
+    assert await ana.new() != []
+    await in_group(fatima, command="end")
+    assert any(text.startswith(start("circle.rate")) for text in await ana.new())
+    assert await carla.new() == []
