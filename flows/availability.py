@@ -1,7 +1,7 @@
 """When a scheduled message may reach her: not in her quiet hours, not while she is away. One
 rule for every clock (check-ins, reminders, bulletins, summaries, PDSA prompts, circles), from
 plain values: her own settings as the store keeps them (`quiet_start`, `quiet_end`,
-`away_until`, her timezone's name) and the program's quiet hours from `flows.schedules`."""
+`away_until`, `away_open`, her timezone's name) and the program's quiet hours from `flows.schedules`."""
 
 from __future__ import annotations
 
@@ -26,11 +26,12 @@ def outside_quiet_hours(
     return local if quiet is None else quiet.after(local)
 
 
-def away_on(day: date, back: date | None) -> bool:
-    """On leave that day: `back` is the day she returns (/away), itself not a day away."""
-    return back is not None and day < back
+def away_on(day: date, back: date | None, open_ended: bool) -> bool:
+    """On leave that day: `back` is the day she returns (/away), itself not a day away;
+    `open_ended` (/away "until I say so") is every day until she ends it herself."""
+    return open_ended or (back is not None and day < back)
 
 
-def away_at(now: datetime, back: date | None, zone: str) -> bool:
+def away_at(now: datetime, back: date | None, open_ended: bool, zone: str) -> bool:
     """On leave today in her timezone `zone`, so that "back on the 5th" holds until her midnight."""
-    return away_on(now.astimezone(ZoneInfo(zone)).date(), back)
+    return away_on(now.astimezone(ZoneInfo(zone)).date(), back, open_ended)

@@ -60,6 +60,7 @@ class Person(Base):
     unreachable: Mapped[bool] = mapped_column(default=False)  # Telegram said 403; any update clears
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     away_until: Mapped[date | None] = mapped_column()  # /away: no scheduled messages before this day
+    away_open: Mapped[bool] = mapped_column(default=False)  # /away until she ends it (no date at all)
     quiet_start: Mapped[time | None] = mapped_column()  # her own quiet hours (None: the program's)
     quiet_end: Mapped[time | None] = mapped_column()
     summary_day: Mapped[int | None] = mapped_column()  # a supervisor's own summary day (0 = Monday)

@@ -1,11 +1,11 @@
-"""/away: every scheduled message pauses until the day she is back."""
+"""/away: every scheduled message pauses until the day she is back, or until she says so."""
 
 from __future__ import annotations
 
 from flows.content import Content
-from services.away.dialog import AskBack, AwayDialog
+from services.away.dialog import AskBack, AwayChoice, AwayDialog
 from services.core.prompts import Prompt
-from services.core.registry import ANYONE, Answers, Command, Feature, menu_line
+from services.core.registry import ANYONE, Answers, ButtonKind, Command, Feature, menu_line
 from services.core.turn import Turn
 
 
@@ -21,6 +21,10 @@ async def receive(turn: Turn, prompt: Prompt) -> None:
     await dialog(turn).receive(turn.incoming.text or "")
 
 
+async def choose(turn: Turn, data: AwayChoice) -> None:
+    await dialog(turn).choose(data.choice)
+
+
 async def kept(turn: Turn, prompt: Prompt) -> None:
     await turn.say("away.kept")
 
@@ -29,5 +33,6 @@ def feature(content: Content) -> Feature:
     return Feature(
         "away",
         commands=(Command("away", ANYONE, start, menu_line("command.away"), place=40),),
+        buttons=(ButtonKind(AwayChoice, ANYONE, choose),),
         answers=(Answers(AskBack, receive, cancel=kept),),
     )

@@ -88,7 +88,8 @@ def check_time(send_at: datetime, now: datetime) -> None:
 
 async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None = None) -> list[Person]:
     """Everyone the audience names who has joined and not been deactivated, but its author; never
-    someone who is only a circle's member (she joined a circle, not the program)."""
+    someone who is only a circle's member (she joined a circle, not the program), nor someone away
+    "until I say so" (/away: she asked for no message she did not ask for, a bulletin sent now too)."""
     team_id = None
     if audience.kind == "team":
         team = await uow.teams.get_by_name(audience.value)
@@ -102,6 +103,7 @@ async def recipients(uow: UnitOfWork, audience: Audience, author: Person | None 
         if not person.deactivated
         and person.consented_at is not None
         and not circle_only(person.role_names)
+        and not person.away_open
         and (author is None or person.id != author.id)
     ]
 

@@ -68,7 +68,7 @@ class CircleContext:
     def quiet_outbox(self, person: Person, key: str) -> Outbox | None:
         """A queue that holds her private message past her quiet hours; None when she is away."""
         zone = person.timezone or self.timezone
-        if away_at(self.now, person.away_until, zone):
+        if away_at(self.now, person.away_until, person.away_open, zone):
             return None
         local = self.now.astimezone(ZoneInfo(zone))
         quiet = self.content.schedules.quiet_hours

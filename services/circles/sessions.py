@@ -158,6 +158,8 @@ class SessionDesk:
         """Each member is asked now, or, in another conversation, when she is free (rule 8)."""
         catalog, asks = self.ctx.content.catalog, []
         for member in await self.uow.circles.members(circle.id):
+            if member.away_open:
+                continue  # she asked for no message until she says so (/away)
             speaker = self.ctx.speaker(member, queued=True)
             prompt = private_prompt(catalog, speaker.lang, circle.name, segment)
             if prompt is not None:
@@ -309,6 +311,8 @@ class SessionDesk:
         about = disclosed(SHARED_ANSWER, sharers)
         await ctx.post(circle, self._recap(circle, session, recap, ctx.lang_of(circle)), about=about)
         for member in members:
+            if member.away_open:
+                continue  # no recap, no rating question: /away until she says so
             speaker = ctx.speaker(member, queued=True)
             if member.id not in there:
                 recap_to_her = speaker.disclosing(SHARED_ANSWER, *(p for p in sharers if p != member.id))

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flows import engine
+from flows.availability import away_at
 from flows.content import Content
 from flows.i18n import Catalog
 from flows.run import Finish, Input, Record, RunState, RunStatus, Say
@@ -132,8 +133,8 @@ class Conversation:
     async def start_waiting(self) -> None:
         """Her conversation ended: a question waiting in her queue is asked, else the scheduled
         flow that waited longest starts (an older wait of the same schedule is passed over: this
-        week's check-in, not last week's). A prompt still open holds them back: the clock tries
-        again when it lapses."""
+        week's check-in, not last week's; none while she is away). A prompt still open holds them
+        back: the clock tries again when it lapses."""
         if prompts.current(self.person, self.now) is not None:
             return
         if await waiting.ask_next(self.uow, self.speaker, self.person, self.now):
@@ -147,6 +148,8 @@ class Conversation:
             found = self._scheduled_flow(occurrence)
             if found is None:
                 occurrence.status, occurrence.reason = OccurrenceStatus.MISSED, OccurrenceReason.GONE
+            elif self._away():  # she went away while it waited
+                occurrence.status, occurrence.reason = OccurrenceStatus.SKIPPED, OccurrenceReason.AWAY
             elif await self.uow.runs.completed_since(self.person.id, found[1].id, occurrence.due_at):
                 occurrence.status, occurrence.reason = (
                     OccurrenceStatus.SKIPPED,
@@ -154,6 +157,10 @@ class Conversation:
                 )  # she did it meanwhile
             else:
                 return await self._start_scheduled(occurrence, *found)
+
+    def _away(self) -> bool:
+        person = self.person
+        return away_at(self.now, person.away_until, person.away_open, person.timezone or self.timezone)
 
     def _scheduled_flow(self, occurrence: Occurrence) -> tuple[Schedule, Flow] | None:
         schedule = self.content.schedules.get(occurrence.schedule_id)

@@ -96,9 +96,9 @@ async def start(turn: Turn) -> None:
 
 def privacy_notice(turn: Turn, circle_only: bool) -> str:
     """What is kept, then a line for every kind of disclosure the features declare (a circle's
-    member is in no team: the kinds only a team has are left out), then how long it is kept and
-    whom to ask (the program's contact line, content/program.yaml). Built from the declarations,
-    so a new kind cannot go unsaid."""
+    member is in no team: the kinds only a team has are left out), then how she sees, takes and
+    erases it herself, then how long it is kept and whom to ask (the program's contact line,
+    content/program.yaml). Built from the declarations, so a new kind cannot go unsaid."""
     intro = "onboarding.privacy_circle" if circle_only else "onboarding.privacy"
     lines = [
         f"• {turn.label(disclosed.notice)}"
@@ -111,7 +111,8 @@ def privacy_notice(turn: Turn, circle_only: bool) -> str:
     )
     kept = turn.label("onboarding.kept", contact=contact)
     body = "\n".join([turn.label("disclosure.heading"), *lines])
-    return turn.catalog.lay_out(turn.lang, f"{turn.label(intro)}\n\n{body}\n\n{kept}")
+    yours = turn.label("onboarding.your_data")  # /mydata and /forget
+    return turn.catalog.lay_out(turn.lang, f"{turn.label(intro)}\n\n{body}\n\n{yours}\n\n{kept}")
 
 
 async def consent(turn: Turn, data: Consent) -> None:

@@ -54,7 +54,7 @@ class PdsaClock:
         return ZoneInfo(person.timezone or self.timezone)
 
     def _away(self, person: Person, now: datetime) -> bool:
-        return away_at(now, person.away_until, person.timezone or self.timezone)
+        return away_at(now, person.away_until, person.away_open, person.timezone or self.timezone)
 
     def _quiet(self, person: Person, now: datetime) -> bool:
         """In her quiet hours now (the owner's prompt time is moved past hers; a team member's

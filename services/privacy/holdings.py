@@ -17,7 +17,15 @@ Holdings = dict[Kind, list[dict[str, JSON]]]
 # The people row, by kind: the columns each shows.
 _PEOPLE: dict[Kind, tuple[str, ...]] = {
     Kind.PROFILE: ("name", "username", "language", "created_at"),
-    Kind.SETTINGS: ("timezone", "quiet_start", "quiet_end", "away_until", "summary_day", "summary_time"),
+    Kind.SETTINGS: (
+        "timezone",
+        "quiet_start",
+        "quiet_end",
+        "away_until",
+        "away_open",
+        "summary_day",
+        "summary_time",
+    ),
     Kind.CONSENT: ("consented_at",),
 }
 _SEATS: dict[Kind, tuple[str, ...]] = {

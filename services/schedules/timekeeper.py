@@ -149,7 +149,7 @@ class ScheduleClock:
         status, reason = OccurrenceStatus.PENDING, None
         if local.date() in self.schedules.holidays:
             status, reason = OccurrenceStatus.SKIPPED, OccurrenceReason.HOLIDAY
-        elif away_on(local.date(), person.away_until):
+        elif away_on(local.date(), person.away_until, person.away_open):
             status, reason = OccurrenceStatus.SKIPPED, OccurrenceReason.AWAY
         send_at = outside_quiet_hours(local, person.quiet_start, person.quiet_end, self.schedules.quiet_hours)
         return occurrence_row(schedule.id, person, due, send_at, now, status, reason)
@@ -163,7 +163,7 @@ class ScheduleClock:
         return conversation_for(self.env, uow, person, now, key)
 
     def _away(self, person: Person, now: datetime) -> bool:
-        return away_at(now, person.away_until, person.timezone or self.timezone)
+        return away_at(now, person.away_until, person.away_open, person.timezone or self.timezone)
 
     async def _deliver(self, now: datetime, tally: Counter[str]) -> None:
         while True:

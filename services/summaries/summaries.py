@@ -149,7 +149,7 @@ async def build_many(
             checkins=checkins.get(person.id, ()),
             shared=shared.get(person.id, 0),
             blocked=person.unreachable,
-            away=away_on(local_today, person.away_until)
+            away=away_on(local_today, person.away_until, person.away_open)
             or any(o.reason == OccurrenceReason.AWAY for o in mine),
             in_progress=person.id in busy,
             not_due=bool(mine) and all(o.reason == OccurrenceReason.HOLIDAY for o in mine),

@@ -170,4 +170,4 @@ def _empty(person: Person, now: datetime) -> None:
     person.consented_at = person.away_until = person.quiet_start = person.quiet_end = None
     person.summary_day = person.summary_time = person.project_id = person.team_id = None
     person.awaiting = person.prompt_lapses_at = None
-    person.deactivated, person.erased_at = True, now
+    person.away_open, person.deactivated, person.erased_at = False, True, now

@@ -113,6 +113,7 @@ ROWS: dict[str, str] = {
     "button:sday@private":         SUPERVISORS,
     "button:tz@private":           JOINED,
     "button:fg@private":           JOINED,         # erase herself (or keep): her own data only
+    "button:away@private":         JOINED,         # away until she says so, or back: her own
     "button:bl@private":           SUPERVISOR_A,   # her bulletin draft
     "button:rep@private":          SUPERVISOR_A,   # reply to the reflection shared with her
     "button:pn@private":           IMPROVERS,

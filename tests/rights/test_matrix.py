@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from services.away.dialog import AwayChoice
 from services.bulletins.dialog import Decide
 from services.circles.buttons import (
     CaseChoice,
@@ -95,6 +96,7 @@ HONEST: dict[str, Payload] = {
     "sday": lambda s: SummaryDay("4"),
     "tz": lambda s: ZoneChoice("Europe/Madrid"),
     "fg": lambda s: Forget("erase"),
+    "away": lambda s: AwayChoice("open"),
     "bl": lambda s: Decide("now"),
     "rep": lambda s: Reply(s.share),
     "pn": lambda s: NewProject(),
@@ -155,6 +157,7 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "sday": ("supervisor_a", raw("sday:7")),  # no eighth day
     "tz": ("home_visitor", made(lambda s: ZoneChoice("Atlantis/Capital"))),
     "fg": ("home_visitor", raw("fg:everyone")),  # not a choice offered
+    "away": ("home_visitor", raw("away:forever")),  # not a choice it offers
     "bl": ("supervisor_a", raw("bl:everyone")),
     "rep": ("supervisor_a", made(lambda s: Reply(NOT_AN_ID))),
     "pn": ("home_visitor", raw("pn:1")),

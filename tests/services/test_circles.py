@@ -183,10 +183,12 @@ async def test_a_case_title_too_long_is_asked_again_and_a_late_answer_is_not_add
     assert [c.text for c in cases] == ["A father away at the mine"]
 
 
+@pytest.mark.parametrize("until_she_says", [False, True], ids=["back-on-a-day", "until-she-says-so"])
 async def test_reminders_keep_to_quiet_hours_and_skip_whoever_is_away(
-    chat: ChatService, db: Database, clock: Clock, keeper: Timekeeper
+    chat: ChatService, db: Database, clock: Clock, keeper: Timekeeper, until_she_says: bool
 ) -> None:
-    """The day before at 11:00 in Lima: Beto's own quiet hours run to noon, Carla is away."""
+    """The day before at 11:00 in Lima: Beto's own quiet hours run to noon, Carla is away (till
+    a day, or until she says so: issue 23)."""
     _, (ana, beto, carla) = await circle_of(chat, db)
     async with db.unit_of_work() as uow:
         people = {c.name: await uow.people.get_by_telegram_id(c.telegram_id) for c in (ana, beto, carla)}
@@ -197,7 +199,9 @@ async def test_reminders_keep_to_quiet_hours_and_skip_whoever_is_away(
                     datetime(2026, 1, 1, 20).time(),
                     datetime(2026, 1, 1, 12).time(),
                 )
-            if name == "Carla":
+            if name == "Carla" and until_she_says:
+                person.away_open = True
+            elif name == "Carla":
                 person.away_until = date(2026, 12, 1)
         await uow.commit()
     clock.now = datetime(2026, 11, 24, 16, tzinfo=UTC)  # Tuesday 11:00 in Lima
@@ -300,3 +304,19 @@ async def test_a_circles_question_waits_behind_her_reflection_and_never_takes_it
     assert asked not in await beto.new()
     vote_buttons = [label for m in await outbox(db) if m.chat_id == GROUP for label, _ in m.buttons]
     assert "A father away at the mine" in vote_buttons and not any("Baby L." in b for b in vote_buttons)
+
+
+async def test_a_session_sends_nothing_privately_to_a_member_away_until_she_says_so(
+    chat: ChatService, db: Database
+) -> None:
+    """Issue 23: no private question, recap or rating question while she is away until she says so."""
+    fatima, (ana, _, carla) = await circle_of(chat, db)
+    await carla.send("/away")
+    await carla.press(say("away.button.open"))
+    await carla.new()
+    await in_group(fatima, command="session")
+    await in_group(fatima, command="next")  # the case is proposed privately
+    assert await ana.new() != []
+    await in_group(fatima, command="end")
+    assert any(text.startswith(start("circle.rate")) for text in await ana.new())
+    assert await carla.new() == []

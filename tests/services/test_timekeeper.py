@@ -485,3 +485,41 @@ async def test_a_supervisor_picks_her_own_summary_day_and_time(db, chat, clock, 
     assert (await sara.new())[0].startswith("📋 Weekly summary for ") and await tomas.new() == []
     await tick_at(keeper, clock, datetime(2026, 12, 4, 20, tzinfo=UTC))  # Friday 15:00
     assert await sara.new() == [] and (await tomas.new())[0].startswith("📋 Weekly summary for ")
+
+
+async def test_away_until_she_says_so_has_no_date_her_supervisor_sees_her_away_and_a_date_ends_it(
+    db, chat, clock, keeper
+):
+    [sara] = await people(db, chat, "Sara", role="supervisor")
+    [ana] = await people(db, chat, "Ana")
+    await ana.send("/away 1/1/2030")
+    assert (await ana.new())[-1].startswith("That is more than a year away.")
+    await ana.press("Until I say so")  # offered with the refusal
+    assert (await ana.new())[-1].startswith("Done: no scheduled message will reach you")
+    async with db.unit_of_work() as uow:
+        person = await uow.people.get_by_telegram_id(ana.telegram_id)
+        assert person is not None and person.away_until is None, "no made-up day"
+    await sara.new()
+    await tick_at(keeper, clock, datetime(2026, 12, 4, 20, tzinfo=UTC))  # Friday 15:00 in Lima
+    [page] = await sara.new()
+    assert "• Ana — 🌴 away\n" in page and "2030" not in page and "9999" not in page
+    await ana.send("/away")
+    await ana.send("8/12")  # a day to be back on ends "until I say so"
+    assert (await ana.new())[-1].endswith("start again on 08/12/2026.")
+    await tick_at(keeper, clock, LIMA_MONDAY_9 + timedelta(days=14))
+    assert (await ana.new())[-1].startswith(CHECKIN_FIRST)
+
+
+async def test_a_checkin_waiting_behind_her_conversation_does_not_start_once_she_is_away(
+    db, chat, clock, keeper
+):
+    [ana] = await people(db, chat, "Ana")
+    clock.now = LIMA_MONDAY_9 - timedelta(minutes=5)
+    await ana.send("/reflect")
+    await ana.press("Yesterday")
+    await tick_at(keeper, clock, LIMA_MONDAY_9)  # the check-in waits behind her reflection
+    await ana.send("/away")
+    await ana.press("Until I say so")
+    await ana.new()
+    await ana.send("/cancel")
+    assert await ana.new() == ["Stopped. What you already answered is kept."], "nothing scheduled starts"

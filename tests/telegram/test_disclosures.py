@@ -28,6 +28,8 @@ async def test_the_joining_notice_names_every_kind_of_disclosure(fake, store, da
     assert missing == [], "each kind is a line of the notice"
     assert "nothing is shared in groups" not in notice.lower()
     assert catalog.say(lang, "disclosure.heading") in notice and agree not in notice  # (a button)
+    assert catalog.say(lang, "onboarding.your_data") in notice, "she learns how to see, take and erase it"
+    assert "/mydata" in notice and "/forget" in notice
 
 
 async def rows(store: Database) -> list[OutboxMessage]:

@@ -31,15 +31,20 @@ def test_a_message_due_in_quiet_hours_across_midnight_waits_for_their_end_the_ne
 
 def test_away_until_the_day_she_is_back_which_is_not_a_day_away():
     back = date(2026, 12, 10)
-    assert away_on(date(2026, 12, 9), back)
-    assert not away_on(back, back)
-    assert not away_on(date(2026, 12, 9), None)
+    assert away_on(date(2026, 12, 9), back, False)
+    assert not away_on(back, back, False)
+    assert not away_on(date(2026, 12, 9), None, False)
+
+
+def test_away_until_she_says_so_is_every_day_with_no_date_at_all():
+    assert away_on(date(2027, 9, 1), None, True)
+    assert away_at(datetime(2030, 1, 1, tzinfo=UTC), None, True, "America/Lima")
 
 
 def test_away_is_judged_on_her_own_calendar_not_the_servers():
     back = date(2026, 12, 10)
     # 03:00 UTC on the 10th is still the evening of the 9th in Lima: she is away until her midnight
     now = datetime(2026, 12, 10, 3, tzinfo=UTC)
-    assert away_at(now, back, "America/Lima")
-    assert not away_at(now, back, "Europe/Madrid")
-    assert not away_at(datetime(2026, 12, 10, 5, tzinfo=UTC), back, "America/Lima")
+    assert away_at(now, back, False, "America/Lima")
+    assert not away_at(now, back, False, "Europe/Madrid")
+    assert not away_at(datetime(2026, 12, 10, 5, tzinfo=UTC), back, False, "America/Lima")
