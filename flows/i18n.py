@@ -88,6 +88,7 @@ DISCLOSURE_LINES = KeyFamily(
         "circle_attendance",
         "circle_membership",
         "circle_rating",
+        "bulletin_author",
     ),
 )
 # issue 23: the kinds of what the bot holds about her (store.personal.Kind: a test keeps the two

@@ -14,6 +14,8 @@ from typing import Any
 from flows.bounds import AHEAD, CAPTION_LIMIT, MESSAGE_LIMIT, too_far_ahead
 from flows.i18n import Catalog
 from flows.spec import CIRCLE_MEMBER, ROLES, circle_only
+from services.bulletins.disclosed import BULLETIN_AUTHOR
+from services.core.disclosures import disclosed
 from services.core.errors import Refused
 from services.core.failures import SetAside, each_alone
 from store.database import Database
@@ -159,7 +161,15 @@ async def create(
         )
         for person in people
     )
-    await uow.outbox.enqueue_bulk(bulletin.id, messages, send_at, now)
+    about = disclosed(BULLETIN_AUTHOR, [author.id] if author else [])  # her name, in each message
+    await uow.outbox.enqueue_bulk(
+        bulletin.id,
+        messages,
+        send_at,
+        now,
+        None if about is None else about.kind.id,
+        None if about is None else list(about.people),
+    )
     return bulletin, len(people)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flows.content import Content
 from services.bulletins.dialog import BulletinDialog, Decide, Draft
+from services.bulletins.disclosed import BULLETIN_AUTHOR
 from services.core.registry import Answers, ButtonKind, Command, Feature, menu_line, roles
 from services.core.turn import Turn
 
@@ -46,4 +47,5 @@ def feature(content: Content) -> Feature:
         ),
         buttons=(ButtonKind(Decide, roles(SUPERVISOR), decide),),
         answers=(Answers(Draft, receive, cancel=cancelled),),
+        disclosures=(BULLETIN_AUTHOR,),
     )

@@ -99,11 +99,25 @@ class OutboxRepository(Repository):
         messages: Iterable[tuple[str, int, int, dict[str, Any]]],
         not_before: datetime,
         now: datetime,
+        disclosure: str | None = None,
+        about_people: list[int] | None = None,
     ) -> None:
         """Queue a bulletin's messages, (key, chat, person, payload) each, in one executemany;
-        keys queued before are skipped."""
+        keys queued before are skipped. Its author's name, when it carries it, is its disclosure."""
         rows = [
-            _outbox_values(key, chat_id, payload, now, person_id, 1, not_before, None, bulletin_id)
+            _outbox_values(
+                key,
+                chat_id,
+                payload,
+                now,
+                person_id,
+                1,
+                not_before,
+                None,
+                bulletin_id,
+                disclosure,
+                about_people,
+            )
             for key, chat_id, person_id, payload in messages
         ]
         if rows:

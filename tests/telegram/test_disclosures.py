@@ -64,3 +64,26 @@ async def test_a_shared_reflection_and_the_reply_are_stored_with_their_kind_and_
     assert told == {(10, "shared_reflection", (ids["Ana"],)), (1, "supervisor_reply", (ids["Marta"],))}
     reflection = [row for row in found if row.chat_id == 10 and "Ana shared a reflection" in str(row.payload)]
     assert [row.disclosure for row in reflection] == ["shared_reflection"]
+
+
+async def test_a_supervisors_bulletin_carries_her_name_as_its_kind(
+    fake: FakeBotApi, store: Database, database_url: str
+):
+    """A bulletin sent from the chat reaches her team with her name: that is a disclosure, named
+    in her notice, stored with its kind on every message of it (the walk after the test checks
+    every message it sent)."""
+    async with running(fake, store, database_url):
+        marta = fake.user(10, "Marta")
+        await join(marta, await invite(store, "supervisor", "North"))
+        ana = fake.user(1, "Ana")
+        await join(ana, await invite(store, "home_visitor", "North"))
+        await marta.send("/bulletin")
+        await marta.replies()
+        await marta.send("Team meeting on Thursday at ten.")
+        await marta.replies(3)  # this is how it looks, the preview, and the question
+        await marta.press(CONTENT.catalog.say("en", "button.send_now"))
+        [bulletin] = await ana.replies()
+        assert "Marta" in bulletin and "Team meeting on Thursday at ten." in bulletin
+    ids = await people(store)
+    sent = [row for row in await rows(store) if row.bulletin_id is not None]
+    assert [(row.disclosure, row.about_people) for row in sent] == [("bulletin_author", [ids["Marta"]])]
