@@ -84,16 +84,25 @@ class Clockwork:
         self.timekeeper = timekeeper
         self.clock = clock
         self.failures = 0  # ticks failed in a row
+        self.woken = False  # woken since the running tick began
 
     def wake(self, at: datetime | None = None) -> None:
-        """Tick at `at` (now by default), instead of whenever it was going to."""
+        """Tick at `at` (now by default), instead of whenever it was going to. A wake while a
+        tick runs is kept: that tick may have read before what woke it (a /mydata request, a
+        chart) was committed, so another follows at once instead of the one it planned."""
+        self.woken = True
+        self._schedule(at)
+
+    def _schedule(self, at: datetime | None) -> None:
         for job in self.job_queue.get_jobs_by_name(self.NAME):
             job.schedule_removal()
         delay = 0.0 if at is None else max(0.0, (at - self.clock()).total_seconds())
         self.job_queue.run_once(self._tick, when=delay, name=self.NAME)
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        self.wake(await self.tick())
+        self.woken = False
+        at = await self.tick()
+        self._schedule(None if self.woken else at)
 
     async def tick(self) -> datetime:
         """One tick; when the next is due. An item's own failure never reaches here (it is set

@@ -3,6 +3,7 @@ fails is set aside with its reason and leaves none of its writes, while the item
 after it, and every other clock hook, still do theirs; a store error stops the tick, marks
 nothing, and the tick is tried again with backoff."""
 
+import asyncio
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -227,3 +228,26 @@ async def test_a_tick_the_store_refuses_is_tried_again_later_and_later(tmp_path:
     waits = [await clockwork.tick() - clock.now for _ in range(3)]
     assert waits == [timedelta(seconds=5), timedelta(seconds=10), timedelta(seconds=20)]
     await db.dispose()
+
+
+async def test_a_wake_while_a_tick_runs_brings_another_tick_at_once(db: Database, clock):
+    """A /mydata request or a chart is committed while a tick is running, which may have read
+    before it: the tick's own plan (the next due item, an hour away) must not swallow the wake."""
+    started, release = asyncio.Event(), asyncio.Event()
+
+    class Held(Clockwork):
+        async def tick(self) -> datetime:
+            started.set()
+            await release.wait()
+            return clock.now + timedelta(hours=1)
+
+    queue = JobQueue()  # type: ignore[var-annotated]
+    clockwork = Held(queue, keeper(db), clock)
+    running = asyncio.create_task(clockwork._tick(None))  # type: ignore[arg-type]
+    await started.wait()
+    clockwork.wake()  # what woke it was committed after the tick read
+    release.set()
+    await running
+    [job] = queue.get_jobs_by_name(Clockwork.NAME)
+    due = job.job.trigger.run_date - datetime.now(job.job.trigger.run_date.tzinfo)
+    assert due < timedelta(minutes=1), "the next tick is now, not in the hour the tick planned"
