@@ -25,6 +25,7 @@ ANSWERS = (
     "decision",
     "next",
 )
+FORMER_MEMBER = "a former member"  # who logged a team point, once she erased herself (/forget)
 COLUMNS = (
     "project",
     "measure",
@@ -89,7 +90,7 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
                     "cycle": number.get(point.cycle_id or 0, "baseline"),
                     "date": point.day.isoformat(),
                     "value": point.value,
-                    "logged_by": name(point.person_id),
+                    "logged_by": FORMER_MEMBER if point.person_id is None else name(point.person_id),
                 }
             )
         for note in (n for n in notes if n.project_id == project.id):

@@ -6,11 +6,14 @@ as numbers, and she is a stranger: /start asks for an invite."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select, text
 
+from services.pdsa.export import csv_of
 from store.database import Database
 from store.models import DataPoint, OutboxMessage, Person, Project
 from store.statuses import ProjectStatus
@@ -187,6 +190,14 @@ async def test_she_erases_herself_and_nothing_of_her_is_left(
             (0, "d2"),
             (people["Bea"], "d1"),
         ], "her points in the team project stay, as a former member's"
+        team = await uow.projects.get(team_project)
+        assert team is not None
+        logged = [
+            row["logged_by"]
+            for row in csv.DictReader(io.StringIO((await csv_of(uow, [team])).decode("utf-8-sig")))
+            if row["record"] == "point"
+        ]
+        assert sorted(logged) == ["Bea", "a former member", "a former member"], "the team's export says so"
         assert await uow.session.scalar(select(Project.id).where(Project.owner_id == people[NAME])) is None
         to_marta = await uow.session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == 10))
         [summary] = [
