@@ -7,8 +7,10 @@ reason, the batch commits what the items before it did, and the hook's loop read
 afresh. A store error (store.errors) is not the item's: it propagates, the whole batch rolls
 back, nothing is marked, and the clock tries the tick again later.
 
-Work that must happen outside a transaction (drawing a chart) goes through `attempt`, which
-keeps an item's own error to be raised again when that item's turn comes.
+Work that must happen outside a transaction (drawing a chart, building /mydata's files) goes
+through `built_apart`: each round is read in one unit of work, built with none open, and sent in
+another, each item alone; `attempt` keeps an item's own error in reading or building to be raised
+again when that item's turn comes.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import inspect
 
 from flows.faults import reason_of
+from store.database import Database
 from store.errors import is_store_error
 from store.models import Base
 from store.uow import UnitOfWork
@@ -29,6 +33,8 @@ from store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
+Read = TypeVar("Read")
+Built = TypeVar("Built")
 
 
 @dataclass(frozen=True)
@@ -103,3 +109,49 @@ def _identity(item: object) -> object:
         return item
     identity = state.identity
     return identity[0] if len(identity) == 1 else identity
+
+
+async def built_apart(
+    db: Database,
+    now: datetime,
+    aside: SetAside,
+    pending: Callable[[UnitOfWork], Awaitable[Sequence[T]]],
+    read: Callable[[UnitOfWork, T], Awaitable[Read | None]],
+    build: Callable[[Read], Awaitable[Built]],
+    send: Callable[[UnitOfWork, T, Read | None, Built | None], Awaitable[int]],
+) -> int:
+    """Rounds of items too heavy to build in a transaction (a chart, her data): each round's
+    `pending` items are read in one unit of work, built with none open (what reads as None is not
+    built), then sent in another, each alone; an item whose reading or building failed raises at
+    its turn there and is set aside by itself. How many `send` counted, over every round."""
+    done = 0
+    while True:
+        async with db.unit_of_work() as uow:
+            items = await pending(uow)
+            if not items:
+                return done
+            reads = [await attempt(read(uow, item)) for item in items]
+        builds = [
+            None if found is None or isinstance(found, Exception) else await attempt(build(found))
+            for found in reads
+        ]
+        prepared = dict(zip(map(id, items), zip(reads, builds, strict=True), strict=True))
+        async with db.unit_of_work() as uow:
+            ran = await each_alone(uow, items, partial(_send_built, send, prepared, uow), aside, now)
+            await uow.commit()
+        done += sum(ran.results)
+
+
+async def _send_built(
+    send: Callable[[UnitOfWork, T, Read | None, Built | None], Awaitable[int]],
+    prepared: dict[int, tuple[Read | Exception | None, Built | Exception | None]],
+    uow: UnitOfWork,
+    item: T,
+) -> int:
+    """One item's turn: raise what reading or building it raised, else send what was built."""
+    found, built = prepared[id(item)]
+    if isinstance(found, Exception):
+        raise found
+    if isinstance(built, Exception):
+        raise built
+    return await send(uow, item, found, built)

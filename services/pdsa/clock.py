@@ -16,7 +16,7 @@ from flows.dates import day_label, month_names
 from flows.i18n import PDSA_NOT_AS_PLANNED, PDSA_PROMPTS
 from services.core.clock import ClockEnv, speaker_for
 from services.core.conversation import Conversation
-from services.core.failures import SetAside, attempt, each_alone
+from services.core.failures import SetAside, built_apart, each_alone
 from services.core.outgoing import ButtonRows
 from services.core.speaker import Speaker
 from services.pdsa.buttons import AskValue as AskValueButton
@@ -30,7 +30,6 @@ from store.uow import UnitOfWork
 
 BATCH = 100
 PROMPT_GRACE = timedelta(hours=12)  # a prompt later than this (the bot was down) is let go
-Prepared = tuple[RunChart | Exception | None, bytes | Exception | None]  # read, then drawn
 CYCLE_ASIDE = SetAside("pdsa-cycle", {"next_prompt_at": None, "study_at": None})
 CHART_ASIDE = SetAside("chart", {"status": ChartStatus.FAILED})
 MOST_VALUE_BUTTONS = 11  # a small whole-number range is answered with one press (0–10)
@@ -160,36 +159,15 @@ class PdsaClock:
     async def _charts(self, now: datetime) -> int:
         """Read a batch, draw with no transaction open, write the photos and what follows. A
         chart that cannot be read or drawn fails alone, when its turn to be sent comes."""
-        sent = 0
-        while True:
-            async with self.db.unit_of_work() as uow:
-                pending = await uow.projects.charts_pending(BATCH)
-                if not pending:
-                    return sent
-                drawn = [await attempt(self._chart(uow, request)) for request in pending]
-            pictures = [
-                await attempt(self._draw(chart)) if isinstance(chart, RunChart) else None for chart in drawn
-            ]
-            prepared = dict(
-                zip([request.id for request in pending], zip(drawn, pictures, strict=True), strict=True)
-            )
-
-            async with self.db.unit_of_work() as uow:
-                send = partial(self._send_prepared, uow, prepared, now)
-                ran = await each_alone(uow, pending, send, CHART_ASIDE, now)
-                await uow.commit()
-            sent += sum(ran.results)
-
-    async def _send_prepared(
-        self, uow: UnitOfWork, prepared: dict[int, Prepared], now: datetime, request: ChartRequest
-    ) -> int:
-        """Send one request's chart, or raise what reading or drawing it raised."""
-        chart, picture = prepared[request.id]
-        if isinstance(chart, Exception):
-            raise chart
-        if isinstance(picture, Exception):
-            raise picture
-        return await self._send_chart(uow, request.id, chart, picture, now)
+        return await built_apart(
+            self.db,
+            now,
+            CHART_ASIDE,
+            lambda uow: uow.projects.charts_pending(BATCH),
+            self._chart,
+            self._draw,
+            lambda uow, request, chart, picture: self._send_chart(uow, request.id, chart, picture, now),
+        )
 
     async def _draw(self, chart: RunChart) -> bytes:
         return await asyncio.to_thread(self._render, chart)

@@ -11,7 +11,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from services.core.clock import ClockEnv, speaker_for
-from services.core.failures import SetAside, attempt, each_alone
+from services.core.failures import SetAside, built_apart
 from services.privacy.export import Limits, Package, documents
 from services.privacy.holdings import Holdings, holdings_of
 from store.models import DataExport
@@ -35,20 +35,15 @@ class ExportClock:
 
     async def _exports(self, now: datetime) -> int:
         """How many people were sent their data."""
-        sent = 0
-        while True:
-            async with self.env.db.unit_of_work() as uow:
-                pending = await uow.exports.pending(BATCH)
-                if not pending:
-                    return sent
-                read = [await attempt(self._read(uow, request, now)) for request in pending]
-            built = [await attempt(self._build(one)) if isinstance(one, tuple) else one for one in read]
-            prepared = dict(zip([request.id for request in pending], built, strict=True))
-            async with self.env.db.unit_of_work() as uow:
-                send = partial(self._send, uow, prepared, now)
-                ran = await each_alone(uow, pending, send, self.aside, now)
-                await uow.commit()
-            sent += sum(ran.results)
+        return await built_apart(
+            self.env.db,
+            now,
+            self.aside,
+            lambda uow: uow.exports.pending(BATCH),
+            partial(self._read, now=now),
+            self._build,
+            partial(self._send, now=now),
+        )
 
     async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
         async with self.env.db.unit_of_work() as uow:
@@ -61,7 +56,7 @@ class ExportClock:
         if person is not None:
             await speaker_for(self.env, uow, person, now, f"mydata-failed:{export_id}").say("mydata.failed")
 
-    async def _read(self, uow: UnitOfWork, request: DataExport, now: datetime) -> Read:
+    async def _read(self, uow: UnitOfWork, request: DataExport, *, now: datetime) -> Read:
         person = await uow.people.get(request.person_id)
         if person is None:
             return None
@@ -73,16 +68,9 @@ class ExportClock:
         return await asyncio.to_thread(documents, holdings, self.catalog, lang, local.date(), self.limits)
 
     async def _send(
-        self,
-        uow: UnitOfWork,
-        prepared: dict[int, Package | Exception | None],
-        now: datetime,
-        request: DataExport,
+        self, uow: UnitOfWork, request: DataExport, _read: Read, built: Package | None, *, now: datetime
     ) -> int:
-        """Store and send one request's documents, or raise what reading or building it raised."""
-        built = prepared[request.id]
-        if isinstance(built, Exception):
-            raise built
+        """Store and send one request's documents."""
         found = await uow.exports.get(request.id)
         if found is None or found.status != ExportStatus.PENDING:
             return 0
