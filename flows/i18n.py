@@ -117,6 +117,7 @@ MYDATA_KINDS = KeyFamily(
         "ratings",
         "invites",
         "bulletins",
+        "disclosures",
     ),
 )
 FAMILIES = (

@@ -23,6 +23,7 @@ from store.bookkeeping import ClockFailure as ClockFailure
 from store.bookkeeping import Hush as Hush
 from store.bookkeeping import ProcessedUpdate as ProcessedUpdate
 from store.declarative import Base as Base
+from store.disclosure_log import DisclosureEntry as DisclosureEntry
 from store.exports import DataExport as DataExport
 from store.types import Json, UTCDateTime
 
@@ -71,6 +72,7 @@ class Person(Base):
     awaiting: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
     prompt_lapses_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # /forget (store/personal.py)
+    pseudonym: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)  # people.pseudonyms
 
     roles: Mapped[list[PersonRole]] = relationship(
         lazy="joined", cascade="all, delete-orphan", order_by=PersonRole.role

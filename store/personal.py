@@ -34,6 +34,7 @@ class Kind(StrEnum):
     RATINGS = "ratings"
     INVITES = "invites"  # invites she made
     BULLETINS = "bulletins"  # bulletins she wrote
+    DISCLOSURES = "disclosures"  # the disclosure log about her: what of hers went to whom, when
 
 
 class Erasure(StrEnum):
@@ -147,6 +148,15 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("bulletins", "author_id", U, (Kind.BULLETINS,), why="a message to many, in their chats"),
     Holding("person_roles", "person_id", D, (Kind.ROLES,)),
     Holding(
+        "disclosure_log",
+        "about_id",
+        K,
+        (Kind.DISCLOSURES,),
+        why="the record of what of hers went where stays its 24 months (content/retention.yaml): "
+        "ids and kinds only, naming no one once her people row is emptied",
+    ),
+    Holding("disclosure_log", "recipient_id", K, why="what reached her about others stays theirs"),
+    Holding(
         "people",
         "id",
         OWN,
@@ -179,6 +189,8 @@ NAMING = frozenset(
         "for_telegram_id",
         "telegram_id",
         "about_people",
+        "about_id",
+        "recipient_id",
     }
 )
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.repositories.bulletins import BulletinRepository, PhotoRepository
 from store.repositories.circles import CircleRepository
+from store.repositories.disclosure_log import DisclosureLogRepository
 from store.repositories.exports import ExportRepository
 from store.repositories.failures import ClockFailureRepository
 from store.repositories.hushes import HushRepository
@@ -49,6 +50,7 @@ class UnitOfWork:
         self.notices = NoticeRepository(session)
         self.personal = PersonalRepository(session)
         self.exports = ExportRepository(session)
+        self.disclosure_log = DisclosureLogRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from store.disclosure_log import DisclosureEntry
 from store.personal import HOLDINGS, NAMING, By, Holding, Kind
 from store.uow import UnitOfWork
 
@@ -35,7 +36,10 @@ _SEATS: dict[Kind, tuple[str, ...]] = {
 # Read in their own way below (the people row, votes, cycles and the outbox), or hers to take
 # from somewhere else: each kind is read once.
 _NEVER = datetime.min.replace(tzinfo=UTC)
-_OWN_WAY = {"people", "circle_sessions", "pdsa_cycles", "outbox", "circle_seats", "teams"}
+_OWN_WAY = {"people", "circle_sessions", "pdsa_cycles", "outbox", "circle_seats", "teams", "disclosure_log"}
+# Whom a disclosure reached, when it was not one person: a group chat, or the command line.
+TO_GROUP = "a group chat"
+TO_PROGRAM = "the program's admins"
 
 
 def jsonable(value: Any) -> JSON:
@@ -85,6 +89,7 @@ async def holdings_of(uow: UnitOfWork, person_id: int) -> Holdings:
     ]
     await _projects(uow, found)
     await _messages(uow, person_id, found)
+    await _disclosures(uow, person_id, found)
     return found
 
 
@@ -118,3 +123,21 @@ async def _messages(uow: UnitOfWork, person_id: int, found: Holdings) -> None:
                 "text": jsonable(words),
             }
         )
+
+
+async def _disclosures(uow: UnitOfWork, person_id: int, found: Holdings) -> None:
+    """What of hers went to whom (the disclosure log about her): her right to know the
+    recipients, so each is named (a person by name, else a group or the program's admins)."""
+    entries = [entry for entry in await uow.disclosure_log.entries(person_id) if entry.about_id == person_id]
+    recipients = await uow.people.many({e.recipient_id for e in entries if e.recipient_id is not None})
+
+    def to(entry: DisclosureEntry) -> str:
+        person = None if entry.recipient_id is None else recipients.get(entry.recipient_id)
+        if person is not None:
+            return person.name
+        return TO_GROUP if entry.chat_id is not None else TO_PROGRAM
+
+    found[Kind.DISCLOSURES] = [
+        {"logged_at": jsonable(entry.logged_at), "kind": entry.kind, "to": to(entry), "detail": entry.detail}
+        for entry in entries
+    ]

@@ -54,8 +54,11 @@ UPLOADS = {"sendPhoto": ("photo", "chart.png"), "sendDocument": ("document", "fi
 
 
 async def _mark_sent(db: Database, sent: dict[int, int | None], now: datetime) -> None:
+    """Rows Telegram took, and the disclosures they carried, in one transaction: the log records
+    what was sent (never what was only queued), once."""
     async with db.unit_of_work() as uow:
         await uow.outbox.mark_sent(sent, now)
+        await uow.disclosure_log.record_sent(sent, now)
         await uow.commit()
 
 

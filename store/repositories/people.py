@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from store.models import Person, PersonRole, Team
 from store.repositories.base import Repository
@@ -63,6 +64,26 @@ class PeopleRepository(Repository):
     async def many(self, person_ids: Iterable[int]) -> dict[int, Person]:
         query = select(Person).where(Person.id.in_(list(person_ids)))
         return {person.id: person for person in (await self.session.scalars(query)).unique()}
+
+    async def pseudonyms(self, person_ids: Iterable[int]) -> dict[int, str]:
+        """Each person's stable pseudonym, given now to those without one: a random id that names
+        her in a pseudonymised export and in scores kept past their limit, the same every time, so
+        rows stay comparable across exports. The people row is the only key back to her; erasing
+        her blanks it (store/personal.py), and what carried it names no one after that."""
+        wanted = set(person_ids)
+        query = select(Person.id, Person.pseudonym).where(Person.id.in_(wanted))
+        given = {person_id: name for person_id, name in await self.session.execute(query) if name}
+        fresh = {person_id: "p" + secrets.token_hex(6) for person_id in sorted(wanted - given.keys())}
+        if fresh:
+            statement = (
+                update(Person)
+                .where(Person.id == bindparam("row"))
+                .values(pseudonym=bindparam("name"))
+                .execution_options(synchronize_session=False)
+            )
+            connection = await self.session.connection()
+            await connection.execute(statement, [{"row": key, "name": name} for key, name in fresh.items()])
+        return given | fresh
 
     async def timezones(self) -> set[str | None]:
         """The timezones people have set (None: the program's)."""
