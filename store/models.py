@@ -25,6 +25,7 @@ from store.bookkeeping import ProcessedUpdate as ProcessedUpdate
 from store.declarative import Base as Base
 from store.disclosure_log import DisclosureEntry as DisclosureEntry
 from store.exports import DataExport as DataExport
+from store.kept import KeptRecord as KeptRecord
 from store.types import Json, UTCDateTime
 
 

@@ -161,7 +161,7 @@ HOLDINGS: tuple[Holding, ...] = (
         "id",
         OWN,
         (Kind.PROFILE, Kind.SETTINGS, Kind.CONSENT, Kind.TEAM),
-        ("name", "username", "telegram_id", "awaiting"),
+        ("name", "username", "telegram_id", "awaiting", "pseudonym"),
         why="the row keeps its id (counts in past summaries stay numbers); every personal column is "
         "blanked, her Telegram id replaced by one that is not hers, and she is marked erased",
     ),
@@ -174,6 +174,8 @@ IMPERSONAL: dict[str, str] = {
     "bot_settings": "the bot's own settings",
     "processed_updates": "update ids",
     "clock_failures": "an item's kind, id and the error's type",
+    "kept_records": "numbers kept past their limit under a pseudonym; people.pseudonym is the key, "
+    "blanked when she is erased",
     "notices": "admins' notices by circle or run (a run of hers goes, and its notice with it)",
 }
 

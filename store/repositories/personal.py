@@ -169,5 +169,5 @@ def _empty(person: Person, now: datetime) -> None:
     person.name, person.username, person.language, person.timezone = "", None, None, None
     person.consented_at = person.away_until = person.quiet_start = person.quiet_end = None
     person.summary_day = person.summary_time = person.project_id = person.team_id = None
-    person.awaiting = person.prompt_lapses_at = None
+    person.awaiting = person.prompt_lapses_at = person.pseudonym = None  # kept records name no one
     person.away_open, person.deactivated, person.erased_at = False, True, now

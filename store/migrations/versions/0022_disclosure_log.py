@@ -1,5 +1,6 @@
-"""The disclosure log (issue 24), kept apart from the data it is about; and a person's stable
-pseudonym, given when first needed (a pseudonymised export, scores kept past their limit).
+"""The disclosure log (issue 24), kept apart from the data it is about; a person's stable
+pseudonym, given when first needed (a pseudonymised export, scores kept past their limit); and
+the table of what is kept past its limit, pseudonymised.
 
 Revision ID: 0022
 Revises: 0021
@@ -10,8 +11,11 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import store.types
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 revision: str = "0022"
 down_revision: str | None = "0021"
@@ -36,6 +40,20 @@ def upgrade() -> None:
     op.create_index("ix_disclosure_log_about", "disclosure_log", ["about_id", "logged_at"])
     op.create_index("ix_disclosure_log_recipient", "disclosure_log", ["recipient_id", "logged_at"])
     op.create_index("ix_disclosure_log_logged_at", "disclosure_log", ["logged_at"])
+    op.create_table(
+        "kept_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("pseudonym", sa.String(length=16), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=64), nullable=False),
+        sa.Column("item", sa.String(length=200), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("value", JSON, nullable=True),
+        sa.Column("kept_at", store.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_kept_records")),
+    )
+    op.create_index("ix_kept_records_kind_day", "kept_records", ["kind", "day"])
     # A unique index, not a constraint: SQLite would rebuild the table, and dropping the old
     # people table would cascade to every row that names a person.
     with op.batch_alter_table("people") as batch:
@@ -44,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_kept_records_kind_day", table_name="kept_records")
+    op.drop_table("kept_records")
     op.drop_index(op.f("ix_people_pseudonym"), table_name="people")
     with op.batch_alter_table("people") as batch:
         batch.drop_column("pseudonym")
