@@ -1,16 +1,18 @@
 """The bot's own bookkeeping, not anyone's data: the update ids it has handled, the items its
-clock set aside, and the hushes that keep its refusals in a group few (services.core.refusals).
+clock set aside, the hushes that keep its refusals in a group few (services.core.refusals), and
+the notices its admins must act on.
 `store/models.py` imports them, so the tables are all in one metadata."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from store import statuses
 from store.declarative import Base
-from store.types import UTCDateTime
+from store.types import Json, UTCDateTime
 
 
 class ProcessedUpdate(Base):
@@ -46,3 +48,20 @@ class Hush(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     until: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Notice(Base):
+    """What the program's admins must act on (a circle that needs a facilitator, an alert with no
+    supervisor to hear it): told once to every admin who joined (`told_at`)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("kind", "circle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[statuses.NoticeKind] = mapped_column(String(32))
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="CASCADE"))  # an alert's
+    alerts: Mapped[list[int] | None] = mapped_column(Json)  # which of its flow's alerts it raised
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # opened, or reopened
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: no admin has joined yet
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -21,6 +21,7 @@ from flows.run import RunStatus
 from store import statuses
 from store.bookkeeping import ClockFailure as ClockFailure
 from store.bookkeeping import Hush as Hush
+from store.bookkeeping import Notice as Notice
 from store.bookkeeping import ProcessedUpdate as ProcessedUpdate
 from store.declarative import Base as Base
 from store.disclosure_log import DisclosureEntry as DisclosureEntry
@@ -482,20 +483,3 @@ class WaitingPrompt(Base):
     text: Mapped[str] = mapped_column(Text)  # the question, in her language
     tag: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class Notice(Base):
-    """What the program's admins must act on (a circle that needs a facilitator, an alert with no
-    supervisor to hear it): told once to every admin who joined (`told_at`)."""
-
-    __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("kind", "circle_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[statuses.NoticeKind] = mapped_column(String(32))
-    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("flow_runs.id", ondelete="CASCADE"))  # an alert's
-    alerts: Mapped[list[int] | None] = mapped_column(Json)  # which of its flow's alerts it raised
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # opened, or reopened
-    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: no admin has joined yet
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
