@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Column, Table
+from rich.text import Text
 
 from flows import circle_script
 from flows.content import Content, read_content
@@ -43,6 +44,7 @@ from services.core.config import Settings, SettingsError, load_content_dir, load
 from services.core.errors import Refused
 from services.joining import bot_identity, invites, people
 from services.pdsa import export as pdsa_export
+from services.privacy import audit as privacy_audit
 from services.privacy import erasure
 from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
@@ -136,10 +138,11 @@ def with_store(work: Callable[[Database], Awaitable[T]], config: Settings | None
 
 
 def show_table(columns: Sequence[str | Column], rows: Sequence[Sequence[str]], empty: str) -> None:
-    """Rows as a table under their columns, or one line saying there are none."""
+    """Rows as a table under their columns, or one line saying there are none. Cells are plain
+    text: a name like "[bold]" is shown as written, never read as markup."""
     table = Table(*columns)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     out.print(table if rows else empty)
 
 
@@ -883,8 +886,8 @@ def outbox_status() -> None:
     show_table(columns, with_store(tally), "The outbox is empty.")
 
 
-def _since(value: str, timezone: str) -> datetime:
-    """--failed-since: a duration back from now (30m, 2h, 1d, 2w) or an ISO date and time (in
+def _since(value: str, timezone: str, option: str) -> datetime:
+    """A --...-since: a duration back from now (30m, 2h, 1d, 2w) or an ISO date and time (in
     the program's timezone unless it says), not in the future."""
     try:
         return now() - parse_duration(value)
@@ -895,11 +898,11 @@ def _since(value: str, timezone: str) -> datetime:
         since = (when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))).astimezone(UTC)
     except (ValueError, OverflowError):
         raise Stop(
-            f"--failed-since must be a duration like 2h or 1d, or a date and time like "
+            f"{option} must be a duration like 2h or 1d, or a date and time like "
             f"2026-12-01 09:00, not {value!r}"
         ) from None
     if since > now():
-        raise Stop(f"--failed-since {value!r} is in the future")
+        raise Stop(f"{option} {value!r} is in the future")
     return since
 
 
@@ -918,7 +921,7 @@ def outbox_retry(
     Only rows still failed are touched, so none is sent twice; blocked (undeliverable) and
     withheld ones stay as they are."""
     config = settings()
-    since = None if failed_since is None else _since(failed_since, config.timezone)
+    since = None if failed_since is None else _since(failed_since, config.timezone, "--failed-since")
 
     async def requeue(db: Database) -> tuple[int, bool]:
         async with db.unit_of_work() as uow:
@@ -930,6 +933,24 @@ def outbox_retry(
     when = "the running bot sends them now" if sending else "no bot is running: they go when it starts"
     messages = f"{count} failed message{'' if count == 1 else 's'}"
     out.print(f"Requeued {messages}; {when}." if count else f"Requeued {messages}.")
+
+
+@cli.command("audit")
+def audit(
+    person_id: Annotated[
+        int | None, typer.Option("--person", metavar="ID", help="Only what was about or to this person")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="TIME", help="Only from then: 30d, or 2026-12-01")
+    ] = None,
+) -> None:
+    """The disclosure log: each time someone's data was sent to someone else, exported or erased
+    (who, what kind, about whom, when). It records sending: Telegram tells a bot nothing of reads."""
+    config = settings()
+    start = None if since is None else _since(since, config.timezone, "--since")
+    lines = with_store(lambda db: privacy_audit.audit(db, person_id, start), config)
+    rows = [(f"{line.when:%Y-%m-%d %H:%M}", line.kind, line.about, line.to, line.detail) for line in lines]
+    show_table(("when (UTC)", "kind", "about", "to", "detail"), rows, "Nothing in the disclosure log.")
 
 
 # db -----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
 from services.summaries.summaries import CHECKIN_SCORES
 from store.database import Database
+from store.disclosure_log import ERASURE
 from store.uow import UnitOfWork
 
 # What takes her name's place in a message about others too (a team's summary): no one's name,
@@ -22,26 +23,33 @@ FORMER = "—"
 # Messages to others that count her (scores, attendance, ratings), not her words: they stay, so
 # past summaries and recaps still read as numbers.
 COUNTS = frozenset(kind.id for kind in (CHECKIN_SCORES, ATTENDANCE, RATING))
+# Who asked, as the disclosure log says it.
+BY_HERSELF = "by herself (/forget)"
+BY_ADMIN = "by an admin (circlebot people erase)"
 
 
-async def erase(uow: UnitOfWork, person_id: int, now: datetime) -> bool:
-    """Erase her in this unit of work; False when there is no such person or she is erased
-    already. The caller commits, then runs `Database.checkpoint` (SQLite's WAL)."""
+async def erase(uow: UnitOfWork, person_id: int, now: datetime, by: str = BY_HERSELF) -> bool:
+    """Erase her in this unit of work, and log it (`by`: who asked); False when there is no such
+    person or she is erased already. The caller commits, then runs `Database.checkpoint`
+    (SQLite's WAL)."""
     person = await uow.people.get(person_id)
     if person is None or person.erased_at is not None:
         return False
     await uow.personal.erase(person, now, FORMER, COUNTS)
+    await uow.disclosure_log.record(ERASURE, (person_id,), now, by)
     return True
 
 
-async def forget(uow: UnitOfWork, out: Outbox, catalog: Catalog, person_id: int, now: datetime) -> bool:
+async def forget(
+    uow: UnitOfWork, out: Outbox, catalog: Catalog, person_id: int, now: datetime, by: str = BY_HERSELF
+) -> bool:
     """Erase her and tell her it is done, in her private chat: her last message (it names no
     one's row, so nothing after it reaches her)."""
     person = await uow.people.get(person_id)
     if person is None:
         return False
     chat, lang = person.telegram_id, person.language or catalog.default
-    if not await erase(uow, person_id, now):
+    if not await erase(uow, person_id, now, by):
         return False
     await Speaker(out, catalog, lang, chat, None).say("forget.done")
     return True
@@ -63,7 +71,7 @@ async def erase_for_admin(db: Database, catalog: Catalog, person_id: int, now: d
     the store's files settle."""
     async with db.unit_of_work() as uow:
         if not await forget(
-            uow, Outbox(uow, now, f"erase:{person_id}", interactive=False), catalog, person_id, now
+            uow, Outbox(uow, now, f"erase:{person_id}", interactive=False), catalog, person_id, now, BY_ADMIN
         ):
             raise Refused(f"no person with id {person_id} to erase")
         await uow.commit()

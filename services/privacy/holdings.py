@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from store.disclosure_log import DisclosureEntry
+from services.privacy.audit import recipients
 from store.personal import HOLDINGS, NAMING, By, Holding, Kind
 from store.uow import UnitOfWork
 
@@ -37,9 +37,6 @@ _SEATS: dict[Kind, tuple[str, ...]] = {
 # from somewhere else: each kind is read once.
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _OWN_WAY = {"people", "circle_sessions", "pdsa_cycles", "outbox", "circle_seats", "teams", "disclosure_log"}
-# Whom a disclosure reached, when it was not one person: a group chat, or the command line.
-TO_GROUP = "a group chat"
-TO_PROGRAM = "the program's admins"
 
 
 def jsonable(value: Any) -> JSON:
@@ -127,17 +124,9 @@ async def _messages(uow: UnitOfWork, person_id: int, found: Holdings) -> None:
 
 async def _disclosures(uow: UnitOfWork, person_id: int, found: Holdings) -> None:
     """What of hers went to whom (the disclosure log about her): her right to know the
-    recipients, so each is named (a person by name, else a group or the program's admins)."""
+    recipients, so each is named."""
     entries = [entry for entry in await uow.disclosure_log.entries(person_id) if entry.about_id == person_id]
-    recipients = await uow.people.many({e.recipient_id for e in entries if e.recipient_id is not None})
-
-    def to(entry: DisclosureEntry) -> str:
-        person = None if entry.recipient_id is None else recipients.get(entry.recipient_id)
-        if person is not None:
-            return person.name
-        return TO_GROUP if entry.chat_id is not None else TO_PROGRAM
-
     found[Kind.DISCLOSURES] = [
-        {"logged_at": jsonable(entry.logged_at), "kind": entry.kind, "to": to(entry), "detail": entry.detail}
-        for entry in entries
+        {"logged_at": jsonable(entry.logged_at), "kind": entry.kind, "to": to, "detail": entry.detail}
+        for entry, to in zip(entries, await recipients(uow, entries, with_ids=False), strict=True)
     ]
