@@ -2,28 +2,20 @@
 logged once Telegram took them — who received them, the kind, whose data, when — and she sees
 the same in her /mydata; a reflection she kept to herself is nowhere in the log."""
 
-import asyncio
-
 from services.privacy.holdings import holdings_of
 from store.database import Database
 from store.personal import Kind
 from tests.fakebotapi import FakeBotApi
-from tests.telegram.conftest import invite, running
+from tests.telegram.conftest import running
 from tests.telegram.test_alerts import check_in
-from tests.telegram.test_disclosures import people, rows
-from tests.telegram.test_end_to_end import join, reflect
+from tests.telegram.test_disclosures import a_team_that_reflected, people, rows
 
 
 async def test_a_shared_reflection_and_an_alert_are_logged_when_sent(
     fake: FakeBotApi, store: Database, database_url: str
 ):
     async with running(fake, store, database_url):
-        marta = fake.user(10, "Marta")
-        await join(marta, await invite(store, "supervisor", "North"))
-        code = await invite(store, "home_visitor", "North", uses=2)
-        ana, caro = fake.user(1, "Ana"), fake.user(3, "Caro")
-        await asyncio.gather(join(ana, code), join(caro, code))
-        await asyncio.gather(reflect(ana, share=True), reflect(caro, share=False))
+        marta, ana, _ = await a_team_that_reflected(fake, store)
         [shared] = await marta.replies()
         await check_in(ana, "2", "3 – Just about", "Yes", said=3)
         [alert] = await marta.replies()

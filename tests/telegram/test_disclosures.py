@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.features import registry_for
 from store.database import Database
 from store.models import OutboxMessage, Person
-from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi import FakeBotApi, FakeUser
 from tests.telegram.conftest import CONTENT, invite, running
 from tests.telegram.test_end_to_end import join, reflect
 
@@ -43,16 +43,22 @@ async def people(store: Database) -> dict[str, int]:
         return {name: person_id for name, person_id in found}
 
 
+async def a_team_that_reflected(fake: FakeBotApi, store: Database) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Marta supervises North; Ana and Caro joined it and reflected: Ana shared, Caro did not."""
+    marta = fake.user(10, "Marta")
+    await join(marta, await invite(store, "supervisor", "North"))
+    code = await invite(store, "home_visitor", "North", uses=2)
+    ana, caro = fake.user(1, "Ana"), fake.user(3, "Caro")
+    await asyncio.gather(join(ana, code), join(caro, code))
+    await asyncio.gather(reflect(ana, share=True), reflect(caro, share=False))
+    return marta, ana, caro
+
+
 async def test_a_shared_reflection_and_the_reply_are_stored_with_their_kind_and_whose_they_are(
     fake: FakeBotApi, store: Database, database_url: str
 ):
     async with running(fake, store, database_url):
-        marta = fake.user(10, "Marta")
-        await join(marta, await invite(store, "supervisor", "North"))
-        code = await invite(store, "home_visitor", "North", uses=2)
-        ana, caro = fake.user(1, "Ana"), fake.user(3, "Caro")
-        await asyncio.gather(join(ana, code), join(caro, code))
-        await asyncio.gather(reflect(ana, share=True), reflect(caro, share=False))
+        marta, ana, _ = await a_team_that_reflected(fake, store)
         await marta.replies()
         await marta.press("Reply to Ana")
         await marta.replies()
