@@ -82,6 +82,7 @@ DISCLOSURE_LINES = KeyFamily(
         "supervisor_reply",
         "shared_project",
         "pdsa_comment",
+        "team_points",
         "circle_shared_answer",
         "circle_case_title",
         "circle_contribution",

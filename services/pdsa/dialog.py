@@ -12,10 +12,12 @@ from typing import Any
 
 from flows.i18n import PDSA_GO_ON, PDSA_STAGES
 from flows.measures import shown_number
+from services.core.disclosures import disclosed
 from services.core.teams import supervisor_of
 from services.pdsa import export as pdsa_export
 from services.pdsa.buttons import FromTemplate, NewProject, OnOwnProject, OnProject, OwnProject, TeamProject
 from services.pdsa.context import PdsaContext
+from services.pdsa.disclosed import TEAM_POINTS
 from services.pdsa.points import DataPoints
 from services.pdsa.projects import Projects, as_prefill, flow_for, open_stage
 from store.models import Cycle, Project
@@ -252,8 +254,17 @@ class PdsaDialog(PdsaContext):
         data = await pdsa_export.csv_of(self.uow, projects)
         stored = await self.uow.photos.add(self.now, data=data)
         caption = self.speaker.label("pdsa.export_caption", count=len(projects))
+        ids = [project.id for project in projects]
+        named = {point.person_id for point in await self.uow.projects.points(ids)}
+        named |= {note.author_id for note in await self.uow.projects.notes(ids)}
+        others = sorted(person for person in named if person is not None and person != self.person.id)
         await self.speaker.out.stored_file(
-            self.speaker.chat_id, stored.id, caption, self.speaker.person_id, filename="pdsa.csv"
+            self.speaker.chat_id,
+            stored.id,
+            caption,
+            self.speaker.person_id,
+            filename="pdsa.csv",
+            about=disclosed(TEAM_POINTS, others),  # her team's members, by name, in her file
         )
 
 

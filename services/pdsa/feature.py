@@ -14,7 +14,7 @@ from services.core.turn import Turn
 from services.pdsa import buttons as b
 from services.pdsa.clock import PdsaClock
 from services.pdsa.dialog import LEADS, PDSA_ROLES, PdsaDialog
-from services.pdsa.disclosed import PDSA_COMMENT, SHARED_PROJECT
+from services.pdsa.disclosed import PDSA_COMMENT, SHARED_PROJECT, TEAM_POINTS
 from services.pdsa.notes import AskComment, AskNote, Notes
 from services.pdsa.points import AskValue, DataPoints
 from services.pdsa.projects import FollowUp, Projects
@@ -173,7 +173,7 @@ def feature(content: Content) -> Feature:
             ButtonKind(b.SupervisorChart, SUPERVISES_OWNER, supervisor_chart),
         ),
         clock=PdsaClock,
-        disclosures=(SHARED_PROJECT, PDSA_COMMENT),
+        disclosures=(SHARED_PROJECT, PDSA_COMMENT, TEAM_POINTS),
         run_ended=run_ended,
         answers=(
             Answers(AskValue, receive_value, cancel=cancelled),

@@ -430,6 +430,13 @@ async def test_a_team_project_takes_every_members_points_and_keeps_who_logged_th
         ("Ana", 60),
         ("Bea", 80),
     ]
+    await sara.send("/pdsa export")  # their names and values reach her file: a disclosure
+    async with db.unit_of_work() as uow:
+        (document,) = [r for r in await uow.outbox.due(FAR, 1000) if r.payload["method"] == "sendDocument"]
+    assert (document.disclosure, sorted(document.about_people or [])) == (
+        "team_points",
+        sorted(p.person_id for p in logged if p.person_id),
+    )
 
 
 async def test_only_a_supervisor_or_facilitator_may_start_a_team_project(db, chat):
@@ -452,7 +459,7 @@ async def test_pdsa_export_sends_her_a_csv_of_cycles_points_and_notes(db, chat):
     async with db.unit_of_work() as uow:
         (document,) = [r for r in await uow.outbox.due(FAR, 1000) if r.payload["method"] == "sendDocument"]
         data = await uow.photos.data(document.payload["photo_of"])
-    assert document.payload["filename"] == "pdsa.csv"
+    assert (document.payload["filename"], document.disclosure) == ("pdsa.csv", None), "her own: no one else's"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [(r["record"], r["cycle"], r["date"], r["value"]) for r in rows if r["record"] == "point"] == [
         ("point", "baseline", "2026-11-20", "60"),
