@@ -207,3 +207,8 @@ async def test_she_erases_herself_and_nothing_of_her_is_left(
         erased = await uow.people.get(people[NAME])
         assert erased is not None and erased.erased_at is not None and erased.telegram_id != 1
         assert await uow.runs.active_for(people[NAME]) is None
+        log = await uow.disclosure_log.entries(people[NAME])
+        assert [(e.kind, e.detail) for e in log if e.kind == "erasure"] == [
+            ("erasure", "by herself (/forget)")
+        ]
+        assert "shared_reflection" in {e.kind for e in log}, "what went where stays: ids, no words"
