@@ -15,9 +15,9 @@
   pseudonyms, and the project goes with its notes and texts.
 - the disclosure log and processed update ids: removed.
 
-The clock applies every kind within the hour, each in its own unit of work (one kind failing
-does not stop the others), at most `BATCH` items of each per tick, and comes back at once while
-a backlog is left. Nothing happens on the reply path. `report` says what the next run will do.
+The clock applies every kind within the hour, in one unit of work (a kind that fails is rolled
+back, recorded, and the others run again without it), at most `BATCH` items of each per tick,
+and comes back at once while a backlog is left. Nothing happens on the reply path. `report` says what the next run will do.
 """
 
 from __future__ import annotations
@@ -96,9 +96,9 @@ class Retention:
     def before(self, kind: Kind, now: datetime) -> datetime:
         return self.rules.limit(kind).before(now)
 
-    async def apply(self, uow: UnitOfWork, kind: Kind, now: datetime, limit: int = BATCH) -> int:
-        """One batch of one kind; how many items it treated."""
-        return await self.passes[kind](uow, self.before(kind, now), now, limit)
+    async def apply(self, uow: UnitOfWork, kind: Kind, now: datetime, limit: int | None = None) -> int:
+        """One batch of one kind (at most `BATCH` items); how many items it treated."""
+        return await self.passes[kind](uow, self.before(kind, now), now, BATCH if limit is None else limit)
 
     async def report(self, uow: UnitOfWork, now: datetime) -> list[Line]:
         """What the next run will do, kind by kind, read only."""
@@ -272,31 +272,34 @@ class RetentionClock:
     async def tick(self, now: datetime) -> dict[str, int]:
         if self.due is not None and now < self.due:
             return {}
-        done: dict[str, int] = {}
-        backlog = False
-        for kind in Kind:
-            count = await self._alone(kind, now)
-            done[f"retention {kind}"] = count
-            backlog = backlog or count >= BATCH
-        self.due = now if backlog else now + EVERY
+        failed: set[Kind] = set()
+        while (done := await self._kinds(now, failed)) is None:
+            pass
+        self.due = now if any(count >= BATCH for count in done.values()) else now + EVERY
         return done
 
-    async def _alone(self, kind: Kind, now: datetime) -> int:
-        """One kind's batch in its own unit of work: its own error is logged (its type and our
-        line) and recorded, and the other kinds still run; a store error stops the tick."""
-        try:
-            async with self.env.db.unit_of_work() as uow:
-                count = await self.retention.apply(uow, kind, now)
-                await uow.commit()
-            return count
-        except Exception as error:
-            if is_store_error(error):
-                raise
-            log.error("retention %s failed (%s)", kind, reason_of(error))
-            async with self.env.db.unit_of_work() as uow:
-                await uow.failures.add("retention", str(kind), reason_of(error), now)
-                await uow.commit()
-            return 0
+    async def _kinds(self, now: datetime, failed: set[Kind]) -> dict[str, int] | None:
+        """Every kind not failed yet, in one unit of work. A kind's own error rolls it all back,
+        is logged (its type and our line) and recorded, and the others run again without it
+        (None); a store error stops the tick, to be tried again."""
+        done: dict[str, int] = {}
+        async with self.env.db.unit_of_work() as uow:
+            for kind in Kind:
+                if kind in failed:
+                    continue
+                try:
+                    done[f"retention {kind}"] = await self.retention.apply(uow, kind, now)
+                except Exception as error:
+                    if is_store_error(error):
+                        raise
+                    failed.add(kind)
+                    await uow.session.rollback()
+                    log.error("retention %s failed (%s)", kind, reason_of(error))
+                    await uow.failures.add("retention", str(kind), reason_of(error), now)
+                    await uow.commit()
+                    return None
+            await uow.commit()
+        return done
 
     async def next_due(self, now: datetime, latest: datetime) -> datetime | None:
         return None if self.due is None or self.due > latest else self.due
