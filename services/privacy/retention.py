@@ -17,7 +17,8 @@
 
 The clock applies every kind within the hour, in one unit of work (a kind that fails is rolled
 back, recorded, and the others run again without it), at most `BATCH` items of each per tick,
-and comes back at once while a backlog is left. Nothing happens on the reply path. `report` says what the next run will do.
+and comes back at once while a backlog is left. Nothing happens on the reply path. `report`
+says what the next run will do.
 """
 
 from __future__ import annotations

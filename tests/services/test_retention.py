@@ -313,3 +313,103 @@ async def test_nothing_personal_outlives_its_limit_through_two_years(db: Databas
     assert ("checkin", "wellbeing") in kept and ("checkin", "win") not in kept, kept
     assert ("pdsa_point", "visits on time") in kept
     assert owners == set(pseudonyms.values()), "each under her own pseudonym"
+
+
+async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db: Database) -> None:
+    ids = await setup(db)
+    now = START + 40 * DAY
+    async with db.unit_of_work() as uow:
+        await messages(uow, ids["ana"], START)  # a sent, a failed, an undeliverable, a withheld one
+        await meeting(uow, ids, START - 100 * DAY, 1)
+        for number, day in enumerate((31, 32, 35)):  # 40 days on, the first two are over 7 days old
+            await uow.updates.mark_processed(number, START + day * DAY)
+        await uow.commit()
+    async with db.unit_of_work() as uow:
+        lines = {line.kind: line for line in await Retention(CONTENT).report(uow, now)}
+    figures = {kind: (line.count, line.oldest) for kind, line in lines.items()}
+    first_run = START - 420 * DAY  # the check-ins from before the walk, weekly
+    assert figures == {
+        Kind.OUTBOX: (4, START),
+        Kind.FREE_TEXT: (
+            sum(first_run + 7 * week * DAY < before(Kind.FREE_TEXT, now) for week in range(60)),
+            first_run,
+        ),
+        Kind.SCORES: (0, None),
+        Kind.CIRCLES: (1, START - 100 * DAY + timedelta(hours=1)),
+        Kind.PDSA: (1, START - 700 * DAY),
+        Kind.DISCLOSURES: (
+            sum(START - (760 - 7 * week) * DAY < before(Kind.DISCLOSURES, now) for week in range(60)),
+            START - 760 * DAY,
+        ),
+        Kind.UPDATE_IDS: (2, START + 31 * DAY),
+    }
+    assert (lines[Kind.OUTBOX].limit, lines[Kind.SCORES].limit) == ("30 days", "24 months")
+    async with db.unit_of_work() as uow:
+        again = {line.kind: (line.count, line.oldest) for line in await Retention(CONTENT).report(uow, now)}
+    assert again == figures, "read only"
+    done = await RetentionClock(ClockEnv(db, CONTENT, "UTC")).tick(now)
+    assert {kind: done[f"retention {kind}"] for kind in Kind} == {
+        kind: count for kind, (count, _) in figures.items()
+    }, "the next run did what the report said"
+
+
+def test_a_bad_retention_file_fails_at_load_time_with_its_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, folder)
+    (folder / "retention.yaml").write_text(
+        "# ours\noutbox_payloads: 30 days\nfree_text_answers: 12 moons\ncheckin_score: 24 months\n"
+    )
+    with pytest.raises(ContentError) as raised:
+        load_content(folder)
+    problems = [str(problem) for problem in raised.value.problems]
+    assert (
+        "retention.yaml:3: free_text_answers: '12 moons' is not a period like 30 days or 12 months"
+        in problems
+    )
+    assert "retention.yaml:4: checkin_score: unknown key (a typo?)" in problems
+    (folder / "retention.yaml").unlink()
+    assert load_content(folder).retention.limit(Kind.OUTBOX) == Period(30, "day"), "no file: the defaults"
+
+
+async def test_a_backlog_is_cleared_over_several_ticks_and_the_clock_comes_back_for_it(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retention, "BATCH", 10)
+    ids = await setup(db)
+    async with db.unit_of_work() as uow:
+        for day in range(6):  # 6 days of 4 finished messages each: 24 to redact
+            await messages(uow, ids["ana"], START + day * DAY)
+        await uow.commit()
+    hook = RetentionClock(ClockEnv(db, CONTENT, "UTC"))
+    now = START + 60 * DAY
+    redacted = []
+    for _ in range(3):
+        redacted.append((await hook.tick(now))[f"retention {Kind.OUTBOX}"])
+        if redacted[-1] == 10:
+            assert await hook.next_due(now, now + timedelta(minutes=1)) == now, "back at once"
+    assert redacted == [10, 10, 4]
+    assert await hook.next_due(now, now + timedelta(minutes=1)) is None, "nothing left: not before the hour"
+    assert await hook.tick(now + timedelta(minutes=59)) == {}, "a tick within the hour reads nothing"
+
+
+async def test_one_kind_failing_does_not_stop_the_others(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = await setup(db)
+    async with db.unit_of_work() as uow:
+        await messages(uow, ids["ana"], START)
+        broken = await uow.session.scalar(select(FlowRun).order_by(FlowRun.id).limit(1))
+        assert broken is not None
+        broken.state = {**broken.state, "answers": ["not", "what", "the", "engine", "writes"]}
+        await uow.commit()
+    now = START + 60 * DAY
+    done = await RetentionClock(ClockEnv(db, CONTENT, "UTC")).tick(now)
+    assert f"retention {Kind.FREE_TEXT}" not in done, "the free-text pass failed"
+    assert done[f"retention {Kind.OUTBOX}"] == 4 and done[f"retention {Kind.PDSA}"] == 1, done
+    assert done[f"retention {Kind.DISCLOSURES}"] > 0, done
+    async with db.unit_of_work() as uow:
+        failures = [(f.kind, f.item) for f in await uow.session.scalars(select(ClockFailure))]
+        payloads = list(await uow.session.scalars(select(OutboxMessage.payload)))
+    assert failures == [("retention", Kind.FREE_TEXT)]
+    assert sum(payload == {"method": "sendMessage"} for payload in payloads) == 4
+    assert "WIN-" not in caplog.text and "retention free_text_answers failed (AttributeError" in caplog.text
