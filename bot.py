@@ -44,6 +44,7 @@ from services.core.errors import Refused
 from services.joining import bot_identity, invites, people
 from services.pdsa import export as pdsa_export
 from services.privacy import erasure
+from services.privacy.retention import Line, Retention
 from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
@@ -84,6 +85,10 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(export_cli, name="export")
 outbox_cli = typer.Typer(help="The outbox: every message queued, sent or given up.", no_args_is_help=True)
 cli.add_typer(outbox_cli, name="outbox")
+retention_cli = typer.Typer(
+    help="How long personal data is kept (content/retention.yaml).", no_args_is_help=True
+)
+cli.add_typer(retention_cli, name="retention")
 
 out = Console(highlight=False, soft_wrap=True)
 log = logging.getLogger("circlebot")
@@ -930,6 +935,26 @@ def outbox_retry(
     when = "the running bot sends them now" if sending else "no bot is running: they go when it starts"
     messages = f"{count} failed message{'' if count == 1 else 's'}"
     out.print(f"Requeued {messages}; {when}." if count else f"Requeued {messages}.")
+
+
+# retention ----------------------------------------------------------------------------------
+
+
+@retention_cli.command("report")
+def retention_report() -> None:
+    """What the clock's next retention run will do, kind by kind: how many items and the oldest
+    clock start among them (UTC). Read only; nothing a message or an answer says."""
+    rules = Retention(content_or_stop(content_dir()))
+
+    async def report(db: Database) -> list[Line]:
+        async with db.unit_of_work() as uow:
+            return await rules.report(uow, now())
+
+    rows = [
+        (line.kind.value, line.limit, line.what, str(line.count), _ago(line.oldest, now()))
+        for line in with_store(report)
+    ]
+    show_table(("kind", "limit", "at the limit", "due now", "the oldest (UTC)"), rows, "")
 
 
 # db -----------------------------------------------------------------------------------------

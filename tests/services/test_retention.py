@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import case, func, select, union_all, update
 
+from content import BUNDLED_CONTENT
 from flows.loader import ContentError
 from flows.retention import Kind, Period
 from flows.run import RunStatus
@@ -40,7 +41,7 @@ from store.models import (
 )
 from store.statuses import ON_ITS_WAY, CircleStatus, OutboxStatus, ProjectStatus, SessionStatus
 from store.uow import UnitOfWork
-from tests.services.harness import BUNDLED_CONTENT, CONTENT
+from tests.services.harness import CONTENT
 
 START = datetime(2026, 1, 1, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
