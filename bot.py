@@ -44,7 +44,7 @@ from services.core.errors import Refused
 from services.joining import bot_identity, invites, people
 from services.pdsa import export as pdsa_export
 from services.privacy import erasure
-from services.privacy.retention import Line, Retention
+from services.privacy.retention import Line, RetentionRun
 from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
@@ -944,7 +944,7 @@ def outbox_retry(
 def retention_report() -> None:
     """What the clock's next retention run will do, kind by kind: how many items and the oldest
     clock start among them (UTC). Read only; nothing a message or an answer says."""
-    rules = Retention(content_or_stop(content_dir()))
+    rules = RetentionRun(content_or_stop(content_dir()))
 
     async def report(db: Database) -> list[Line]:
         async with db.unit_of_work() as uow:

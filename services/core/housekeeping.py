@@ -1,6 +1,6 @@
 """Keeping the store small: hushes (services.core.refusals) are needed only until they run out.
-Processed update ids are personal-free but follow their retention limit (content/retention.yaml,
-services/privacy/retention.py), one place for each limit."""
+Processed update ids go by their retention limit (content/retention.yaml, applied by
+services/privacy/retention.py): one place for each limit."""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from flows.retention import Kind
 from services.core.clock import ClockEnv
 from services.core.registry import Feature
 from store.errors import is_store_error
+from store.kept import CHECKIN, PDSA_CYCLE, PDSA_POINT
 from store.models import Answer, FlowRun, Project
 from store.repositories.retention import Due, Steps
 from store.uow import UnitOfWork
@@ -78,7 +79,7 @@ class Line:
     oldest: datetime | None
 
 
-class Retention:
+class RetentionRun:
     """Each kind's pass and its report, over one unit of work."""
 
     def __init__(self, content: Content) -> None:
@@ -97,9 +98,9 @@ class Retention:
     def before(self, kind: Kind, now: datetime) -> datetime:
         return self.rules.limit(kind).before(now)
 
-    async def apply(self, uow: UnitOfWork, kind: Kind, now: datetime, limit: int | None = None) -> int:
+    async def apply(self, uow: UnitOfWork, kind: Kind, now: datetime) -> int:
         """One batch of one kind (at most `BATCH` items); how many items it treated."""
-        return await self.passes[kind](uow, self.before(kind, now), now, BATCH if limit is None else limit)
+        return await self.passes[kind](uow, self.before(kind, now), now, BATCH)
 
     async def report(self, uow: UnitOfWork, now: datetime) -> list[Line]:
         """What the next run will do, kind by kind, read only."""
@@ -111,19 +112,19 @@ class Retention:
 
     async def _due(self, uow: UnitOfWork, kind: Kind, before: datetime) -> Due:
         store = uow.retention
-        if kind is Kind.OUTBOX:
-            return await store.outbox_due(before)
-        if kind is Kind.FREE_TEXT:
-            return await store.ended_runs_due(before, await _mark(uow))
-        if kind is Kind.SCORES:
-            return await store.scores_due(before, self.steps)
-        if kind is Kind.CIRCLES:
-            return await store.circles_due(before)
-        if kind is Kind.PDSA:
-            return await store.projects_due(before)
-        if kind is Kind.DISCLOSURES:
-            return await store.disclosures_due(before)
-        return await store.updates_due(before)
+        dues = {
+            Kind.OUTBOX: lambda: store.outbox_due(before),
+            Kind.FREE_TEXT: lambda: self._free_text_due(uow, before),
+            Kind.SCORES: lambda: store.scores_due(before, self.steps),
+            Kind.CIRCLES: lambda: store.circles_due(before),
+            Kind.PDSA: lambda: store.projects_due(before),
+            Kind.DISCLOSURES: lambda: store.disclosures_due(before),
+            Kind.UPDATE_IDS: lambda: store.updates_due(before),
+        }
+        return await dues[kind]()
+
+    async def _free_text_due(self, uow: UnitOfWork, before: datetime) -> Due:
+        return await uow.retention.ended_runs_due(before, await _mark(uow))
 
     async def _free_text(self, uow: UnitOfWork, before: datetime, now: datetime, limit: int) -> int:
         runs = await uow.retention.ended_runs(before, await _mark(uow), limit)
@@ -150,7 +151,7 @@ class Retention:
         if not answers:
             return 0
         whose = await _pseudonyms(uow, {answer.person_id for answer in answers})
-        await uow.retention.keep([_kept("checkin", answer, whose, now) for answer in answers])
+        await uow.retention.keep([_kept(CHECKIN, answer, whose, now) for answer in answers])
         await uow.retention.drop_answers([answer.id for answer in answers])
         runs = {answer.run_id for answer in answers}
         await uow.retention.drop_empty_runs(runs)
@@ -183,7 +184,7 @@ class Retention:
         owner, _ = whose.get(project.owner_id, (None, team))
         kept = [
             _record(
-                "pdsa_point",
+                PDSA_POINT,
                 whose.get(point.person_id or 0, (None, team))[0],
                 team,
                 source,
@@ -196,7 +197,7 @@ class Retention:
         ]
         kept += [
             _record(
-                "pdsa_cycle",
+                PDSA_CYCLE,
                 owner,
                 team,
                 source,
@@ -267,7 +268,7 @@ class RetentionClock:
 
     def __init__(self, env: ClockEnv) -> None:
         self.env = env
-        self.retention = Retention(env.content)
+        self.retention = RetentionRun(env.content)
         self.due: datetime | None = None  # None: at the first tick
 
     async def tick(self, now: datetime) -> dict[str, int]:

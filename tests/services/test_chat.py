@@ -370,11 +370,11 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
 
 async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing(db, client, chat, clock):
     from flows.retention import Kind
-    from services.privacy.retention import Retention
+    from services.privacy.retention import RetentionRun
 
     async def forget() -> int:  # the retention rule for update ids (content/retention.yaml)
         async with db.unit_of_work() as uow:
-            forgotten = await Retention(CONTENT).apply(uow, Kind.UPDATE_IDS, clock())
+            forgotten = await RetentionRun(CONTENT).apply(uow, Kind.UPDATE_IDS, clock())
             await uow.commit()
         return forgotten
 

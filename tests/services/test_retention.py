@@ -21,7 +21,7 @@ from flows.run import RunStatus
 from flows.validate import load_content
 from services.core.clock import ClockEnv
 from services.privacy import retention
-from services.privacy.retention import Retention, RetentionClock
+from services.privacy.retention import RetentionClock, RetentionRun
 from store.bookkeeping import ClockFailure, ProcessedUpdate
 from store.database import Database
 from store.disclosure_log import EXPORT, DisclosureEntry
@@ -326,7 +326,7 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
             await uow.updates.mark_processed(number, START + day * DAY)
         await uow.commit()
     async with db.unit_of_work() as uow:
-        lines = {line.kind: line for line in await Retention(CONTENT).report(uow, now)}
+        lines = {line.kind: line for line in await RetentionRun(CONTENT).report(uow, now)}
     figures = {kind: (line.count, line.oldest) for kind, line in lines.items()}
     first_run = START - 420 * DAY  # the check-ins from before the walk, weekly
     assert figures == {
@@ -346,7 +346,9 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     }
     assert (lines[Kind.OUTBOX].limit, lines[Kind.SCORES].limit) == ("30 days", "24 months")
     async with db.unit_of_work() as uow:
-        again = {line.kind: (line.count, line.oldest) for line in await Retention(CONTENT).report(uow, now)}
+        again = {
+            line.kind: (line.count, line.oldest) for line in await RetentionRun(CONTENT).report(uow, now)
+        }
     assert again == figures, "read only"
     done = await RetentionClock(ClockEnv(db, CONTENT, "UTC")).tick(now)
     assert {kind: done[f"retention {kind}"] for kind in Kind} == {
