@@ -46,6 +46,7 @@ from services.joining import bot_identity, invites, people
 from services.pdsa import export as pdsa_export
 from services.privacy import audit as privacy_audit
 from services.privacy import erasure
+from services.privacy.retention import Line, RetentionRun
 from services.schedules.schedules import unknown_teams
 from services.sending.heartbeat import sender_is_alive
 from store.database import Database
@@ -86,6 +87,10 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(export_cli, name="export")
 outbox_cli = typer.Typer(help="The outbox: every message queued, sent or given up.", no_args_is_help=True)
 cli.add_typer(outbox_cli, name="outbox")
+retention_cli = typer.Typer(
+    help="How long personal data is kept (content/retention.yaml).", no_args_is_help=True
+)
+cli.add_typer(retention_cli, name="retention")
 
 out = Console(highlight=False, soft_wrap=True)
 log = logging.getLogger("circlebot")
@@ -951,6 +956,24 @@ def audit(
     lines = with_store(lambda db: privacy_audit.audit(db, person_id, start), config)
     rows = [(f"{line.when:%Y-%m-%d %H:%M}", line.kind, line.about, line.to, line.detail) for line in lines]
     show_table(("when (UTC)", "kind", "about", "to", "detail"), rows, "Nothing in the disclosure log.")
+# retention ----------------------------------------------------------------------------------
+
+
+@retention_cli.command("report")
+def retention_report() -> None:
+    """What the clock's next retention run will do, kind by kind: how many items and the oldest
+    clock start among them (UTC). Read only; nothing a message or an answer says."""
+    rules = RetentionRun(content_or_stop(content_dir()))
+
+    async def report(db: Database) -> list[Line]:
+        async with db.unit_of_work() as uow:
+            return await rules.report(uow, now())
+
+    rows = [
+        (line.kind.value, line.limit, line.what, str(line.count), _ago(line.oldest, now()))
+        for line in with_store(report)
+    ]
+    show_table(("kind", "limit", "at the limit", "due now", "the oldest (UTC)"), rows, "")
 
 
 # db -----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ content/
   schedules.yaml        what goes out when, to whom (optional)
   pdsa.yaml             the flows of PDSA projects and example projects (optional)
   program.yaml          the program's contact line: how to get help now (needed by alerts)
+  retention.yaml        how long personal data is kept, by kind (optional: else the defaults)
   circles/sets.yaml     learning circles' template sets, and circles/<session>.yaml (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
   glossary/<lang>.yaml  the terms its texts use and the forms they avoid (optional: else the
@@ -25,11 +26,12 @@ from flows.glossary import Glossary, read_glossaries
 from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
 from flows.pdsa import PdsaContent
+from flows.retention import Retention
 from flows.schedules import Schedules
 from flows.spec import Flow, Languages, Program
 
 T = TypeVar("T")
-OWN_FILES = ("languages", "schedules", "pdsa", "program")  # their sources sit beside the flows'
+OWN_FILES = ("languages", "schedules", "pdsa", "program", "retention")  # their sources sit beside the flows'
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Content:
     root: Path
     catalog: Catalog
     flows: dict[str, Flow]
-    # By flow id; `languages`, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `program`,
+    # By flow id; `languages`, `i18n/<lang>` for the catalogs, `schedules`, `pdsa`, `program`, `retention`,
     # `circles/<file>`, `glossary/<lang>`.
     sources: dict[str, Source]
     schedules: Schedules
@@ -45,6 +47,9 @@ class Content:
     circles: CirclesContent | None = None  # None: the program runs no learning circles
     program: Program | None = None  # None: no contact line (then no flow may raise alerts)
     glossaries: dict[str, Glossary] = field(default_factory=dict)  # by language
+    retention: Retention = field(
+        default_factory=Retention
+    )  # how long personal data is kept (flows/retention.py)
 
     @property
     def languages(self) -> Languages:
@@ -100,6 +105,11 @@ def read_content(root: Path) -> Content:
     program = None
     if (root / "program.yaml").is_file() and (parsed_program := parse(root / "program.yaml", Program)):
         sources["program"], program = parsed_program
+    retention = Retention()
+    if (root / "retention.yaml").is_file() and (
+        parsed_retention := parse(root / "retention.yaml", Retention)
+    ):
+        sources["retention"], retention = parsed_retention
     circles = _circles(root, parse, sources, problems)
     glossaries, glossary_sources, glossary_problems = read_glossaries(root)
     sources.update(glossary_sources)
@@ -108,7 +118,7 @@ def read_content(root: Path) -> Content:
         raise ContentError(problems)
     sources["languages"] = parsed_languages[0]
     catalog = Catalog(parsed_languages[1], messages)
-    return Content(root, catalog, flows, sources, schedules, pdsa, circles, program, glossaries)
+    return Content(root, catalog, flows, sources, schedules, pdsa, circles, program, glossaries, retention)
 
 
 def _circles(

@@ -13,6 +13,7 @@ from services.core.registry import Registry
 from services.joining import feature as joining
 from services.pdsa import feature as pdsa
 from services.privacy import feature as privacy
+from services.privacy import retention
 from services.schedules import feature as schedules
 from services.settings import feature as settings
 from services.sharing import feature as sharing
@@ -31,6 +32,7 @@ FEATURES = (
     pdsa,
     circles,
     privacy,
+    retention,
 )
 
 

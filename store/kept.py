@@ -15,6 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from store.declarative import Base
 from store.types import Json, UTCDateTime
 
+CHECKIN, PDSA_POINT, PDSA_CYCLE = "checkin", "pdsa_point", "pdsa_cycle"  # a record's kind
+
 
 class KeptRecord(Base):
     __tablename__ = "kept_records"

@@ -123,7 +123,7 @@ class FlowRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # retention's clock
 
 
 class Answer(Base):
@@ -138,7 +138,7 @@ class Answer(Base):
     step_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(Json, nullable=True)  # None: skipped
     tags: Mapped[dict[str, str]] = mapped_column(Json)
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # retention's clock
 
 
 class Share(Base):
@@ -188,6 +188,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("idempotency_key"),
         Index("ix_outbox_due", "status", "priority", "not_before"),
+        Index("ix_outbox_unredacted", "redacted_at", "created_at"),  # retention (issue 24)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +211,7 @@ class OutboxMessage(Base):
     )
     disclosure: Mapped[str | None] = mapped_column(String(32))  # services.core.disclosures
     about_people: Mapped[list[int] | None] = mapped_column(Json)  # whose data it carries
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its payload, by retention
 
 
 class ScheduleMark(Base):

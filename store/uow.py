@@ -20,6 +20,7 @@ from store.repositories.outbox import OutboxRepository
 from store.repositories.people import PeopleRepository, TeamRepository
 from store.repositories.personal import PersonalRepository
 from store.repositories.projects import ProjectRepository
+from store.repositories.retention import RetentionRepository
 from store.repositories.runs import AnswerRepository, RunRepository
 from store.repositories.settings import SettingsRepository
 from store.repositories.shares import ShareRepository
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.personal = PersonalRepository(session)
         self.exports = ExportRepository(session)
         self.disclosure_log = DisclosureLogRepository(session)
+        self.retention = RetentionRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

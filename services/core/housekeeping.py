@@ -1,19 +1,17 @@
-"""Keeping the store small: processed update ids are needed only while Telegram might send an
-update again, a matter of hours; a week is ample and keeps the duplicate check fast. Hushes
-(services.core.refusals) are needed only until they run out."""
+"""Keeping the store small: hushes (services.core.refusals) are needed only until they run out.
+Processed update ids go by their retention limit (content/retention.yaml, applied by
+services/privacy/retention.py): one place for each limit."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from store.database import Database
 
-KEEP_UPDATE_IDS = timedelta(days=7)
-
 
 async def housekeep(db: Database, now: datetime) -> int:
-    """Forget old update ids and spent hushes; how many rows went."""
+    """Forget spent hushes; how many rows went."""
     async with db.unit_of_work() as uow:
-        forgotten = await uow.updates.prune(now - KEEP_UPDATE_IDS) + await uow.hushes.prune(now)
+        forgotten = await uow.hushes.prune(now)
         await uow.commit()
     return forgotten

@@ -190,8 +190,11 @@ class OutboxRepository(Repository):
     async def requeue_failed(self, now: datetime, since: datetime | None = None) -> int:
         """Rows given up (all, or those whose trouble began at or after `since`) due again now,
         with their tries and give-up age counted afresh; how many. Only rows still failed at
-        this instant: a row sent, or requeued by someone else meanwhile, is not touched."""
-        statement = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+        this instant: a row sent, or requeued by someone else meanwhile, is not touched; nor one
+        whose words retention redacted (it has nothing left to send)."""
+        statement = update(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.redacted_at.is_(None)
+        )
         if since is not None:
             statement = statement.where(OutboxMessage.failing_since >= since)
         statement = statement.values(

@@ -369,7 +369,14 @@ async def test_a_new_service_resumes_mid_flow_at_the_same_step(db, client, clock
 
 
 async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing(db, client, chat, clock):
-    from services.core.housekeeping import housekeep
+    from flows.retention import Kind
+    from services.privacy.retention import RetentionRun
+
+    async def forget() -> int:  # the retention rule for update ids (content/retention.yaml)
+        async with db.unit_of_work() as uow:
+            forgotten = await RetentionRun(CONTENT).apply(uow, Kind.UPDATE_IDS, clock())
+            await uow.commit()
+        return forgotten
 
     ana = client(1, "Ana")
     await join(ana, await make_invite(db, "home_visitor", "North"))
@@ -377,7 +384,7 @@ async def test_update_ids_are_kept_a_week_so_a_late_repeat_still_changes_nothing
     repeat = ana.last_update
     assert repeat is not None
     clock.advance(days=6)
-    assert await housekeep(db, clock()) == 0
+    assert await forget() == 0
     assert await chat.handle(repeat) == []
     clock.advance(days=2)
-    assert await housekeep(db, clock()) > 0
+    assert await forget() > 0
