@@ -307,7 +307,9 @@ async def check(db: Database, now: datetime) -> Counter[str]:
             assert not any(word in shown for word in WORDS), shown
             assert "101" not in f"{record.source} {record.item} {record.value}", shown
             assert record.pseudonym is not None and record.pseudonym.startswith("p"), shown
-        for record_kind, number in await s.execute(select(KeptRecord.kind, func.count()).group_by(KeptRecord.kind)):
+        for record_kind, number in await s.execute(
+            select(KeptRecord.kind, func.count()).group_by(KeptRecord.kind)
+        ):
             held[f"kept {record_kind}"] = number
     return held
 
