@@ -383,6 +383,9 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     assert {kind: done[f"retention {kind}"] for kind in Kind} == {
         kind: count for kind, (count, _) in figures.items()
     }, "the next run did what the report said"
+    async with db.unit_of_work() as uow:
+        left = {line.kind: line.count for line in await RetentionRun(CONTENT).report(uow, now)}
+    assert left == dict.fromkeys(Kind, 0), "and left nothing for the one after"
 
 
 def test_a_bad_retention_file_fails_at_load_time_with_its_file_and_line(tmp_path: Path) -> None:
