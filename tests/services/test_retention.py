@@ -28,6 +28,7 @@ from store.disclosure_log import EXPORT, DisclosureEntry
 from store.kept import KeptRecord
 from store.models import (
     Answer,
+    Bulletin,
     Circle,
     CircleSession,
     Contribution,
@@ -173,6 +174,20 @@ async def messages(uow: UnitOfWork, person: int, at: datetime) -> None:
         )
 
 
+async def bulletin(uow: UnitOfWork, author: int, reader: int, at: datetime) -> None:
+    """A bulletin with its text, sent to one reader."""
+    sent = Bulletin(author_id=author, audience="all", text=f"TEXT-{at:%F}", send_at=at, created_at=at)
+    uow.session.add(sent)
+    await uow.session.flush()
+    payload = {"method": "sendMessage", "params": {"chat_id": 101, "text": f"TEXT-{at:%F}"}}
+    await uow.outbox.enqueue(f"bulletin:{sent.id}", 101, payload, at, person_id=reader, bulletin_id=sent.id)
+    await uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.bulletin_id == sent.id)
+        .values(status=OutboxStatus.SENT, sent_at=at)
+    )
+
+
 async def meeting(uow: UnitOfWork, ids: dict[str, int], at: datetime, number: int) -> None:
     """A session of the circle with Ana's contribution, her vote and her comment."""
     session = CircleSession(
@@ -215,6 +230,8 @@ async def fill(db: Database, ids: dict[str, int], day: int, now: datetime) -> No
             await messages(uow, ids["ana"], now)
         if day % 7 == 3 and (day < 120 or 400 <= day < 450):  # the circle meets, pauses, meets again
             await meeting(uow, ids, now, day)
+        if day % 50 == 5:
+            await bulletin(uow, ids["bea"], ids["ana"], now)
         if day % 30 == 0:
             await points(uow, ids["busy"], ids["bea"], ids["ana"], now)
         await uow.commit()
@@ -283,6 +300,9 @@ async def check(db: Database, now: datetime) -> Counter[str]:
                 .having(last_activity < before(Kind.PDSA, now))
             ),
             "projects": count(select(Project.id)),
+            "old bulletin texts": count(
+                select(Bulletin.id).where(Bulletin.send_at < before(Kind.OUTBOX, now), Bulletin.text != "")
+            ),
             "oldest logged": least(DisclosureEntry.logged_at),
             "oldest update": least(ProcessedUpdate.processed_at),
         }
@@ -290,7 +310,8 @@ async def check(db: Database, now: datetime) -> Counter[str]:
             await s.execute(select(*(query.label(name.replace(" ", "_")) for name, query in figures.items())))
         ).one()
         got = dict(zip(figures, row, strict=True))
-        assert (got["old messages unredacted"], got["old free text"], got["quiet projects"]) == (0, 0, 0), now
+        unredacted = ("old messages unredacted", "old free text", "quiet projects", "old bulletin texts")
+        assert [got[name] for name in unredacted] == [0, 0, 0, 0], (now, got)
         for name, kind in (
             ("oldest answer", Kind.SCORES),
             ("oldest logged", Kind.DISCLOSURES),
@@ -351,6 +372,7 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     async with db.unit_of_work() as uow:
         await messages(uow, ids["ana"], START)  # a sent, a failed, an undeliverable, a withheld one
         await meeting(uow, ids, START - 100 * DAY, 1)
+        await bulletin(uow, ids["bea"], ids["ana"], START - 50 * DAY)  # its message and its own text
         for number, day in enumerate((31, 32, 35)):  # 40 days on, the first two are over 7 days old
             await uow.updates.mark_processed(number, START + day * DAY)
         await uow.commit()
@@ -359,7 +381,7 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     figures = {kind: (line.count, line.oldest) for kind, line in lines.items()}
     first_run = START - 420 * DAY  # the check-ins from before the walk, weekly
     assert figures == {
-        Kind.OUTBOX: (4, START),
+        Kind.OUTBOX: (6, START - 50 * DAY),
         Kind.FREE_TEXT: (
             sum(first_run + 7 * week * DAY < before(Kind.FREE_TEXT, now) for week in range(60)),
             first_run,
