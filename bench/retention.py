@@ -22,12 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
+from flows.run import RunStatus
 from flows.validate import load_content
 from services.core.clock import ClockEnv
 from services.privacy.retention import RetentionClock
 from store.database import Database
 from store.migrate import upgrade_to_head
 from store.models import Answer, FlowRun, OutboxMessage, Person
+from store.statuses import OutboxStatus
 
 CONTENT = load_content(Path(__file__).resolve().parents[1] / "content")
 NOW = datetime(2027, 6, 1, 12, tzinfo=UTC)
@@ -56,7 +58,7 @@ async def fill(db: Database, people: int) -> dict[str, int]:
                         "id": run_id,
                         "person_id": person,
                         "flow_id": "weekly_checkin",
-                        "status": "completed",
+                        "status": RunStatus.COMPLETED,
                         "state": {},
                         "started_at": at,
                         "updated_at": at,
@@ -92,7 +94,7 @@ async def fill(db: Database, people: int) -> dict[str, int]:
                             if old
                             else {"method": "sendMessage", "params": {"text": "t"}},
                             "priority": 1,
-                            "status": "sent",
+                            "status": OutboxStatus.SENT,
                             "not_before": at,
                             "attempts": 1,
                             "created_at": at,

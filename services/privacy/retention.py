@@ -43,6 +43,7 @@ from store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 BATCH = 500  # items of one kind per tick: a backlog (a first run, a shortened limit) is spread out
 EVERY = timedelta(hours=1)  # limits are days and months: applied within the hour
+FREE_TEXT = ("text", "voice", "photo")  # answer types whose values are her own words or media
 MARK = "retention:free_text"  # the last run whose free text went: (finished at, id)
 WHAT = {
     Kind.OUTBOX: "messages redacted",
@@ -53,9 +54,6 @@ WHAT = {
     Kind.DISCLOSURES: "log entries removed",
     Kind.UPDATE_IDS: "update ids removed",
 }
-
-
-FREE_TEXT = ("text", "voice", "photo")  # answer types whose values are her own words or media
 
 
 def score_steps(content: Content) -> Steps:
@@ -151,7 +149,7 @@ class RetentionRun:
         if not answers:
             return 0
         whose = await _pseudonyms(uow, {answer.person_id for answer in answers})
-        await uow.retention.keep([_kept(CHECKIN, answer, whose, now) for answer in answers])
+        await uow.retention.keep([_checkin(answer, whose, now) for answer in answers])
         await uow.retention.drop_answers([answer.id for answer in answers])
         runs = {answer.run_id for answer in answers}
         await uow.retention.drop_empty_runs(runs)
@@ -232,13 +230,12 @@ async def _pseudonyms(uow: UnitOfWork, person_ids: set[int]) -> dict[int, tuple[
     return {pid: (names.get(pid), team) for pid, (_, team) in people.items()}
 
 
-def _kept(
-    kind: str, answer: Answer, whose: dict[int, tuple[str | None, int | None]], now: datetime
+def _checkin(
+    answer: Answer, whose: dict[int, tuple[str | None, int | None]], now: datetime
 ) -> dict[str, Any]:
     pseudonym, team = whose.get(answer.person_id, (None, None))
-    return _record(
-        kind, pseudonym, team, answer.flow_id, answer.step_id, answer.answered_at.date(), answer.value, now
-    )
+    day = answer.answered_at.date()
+    return _record(CHECKIN, pseudonym, team, answer.flow_id, answer.step_id, day, answer.value, now)
 
 
 def _record(

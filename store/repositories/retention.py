@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -31,6 +32,7 @@ from store.disclosure_log import DisclosureEntry
 from store.kept import KeptRecord
 from store.models import (
     Answer,
+    Bulletin,
     CircleSession,
     Contribution,
     Cycle,
@@ -75,22 +77,48 @@ class RetentionRepository(Repository):
             _outbox_start < before,
         )
 
+    def _bulletins_old(self, before: datetime) -> ColumnElement[bool]:
+        """Bulletins whose time is past `before`, their text not yet blanked, none of whose
+        messages is still on its way (the text is read only when they are queued)."""
+        going = select(OutboxMessage.id).where(
+            OutboxMessage.bulletin_id == Bulletin.id, OutboxMessage.status.in_(ON_ITS_WAY)
+        )
+        return and_(Bulletin.send_at < before, Bulletin.text != "", ~going.exists())
+
     async def outbox_due(self, before: datetime) -> Due:
-        return await self._due(select(func.count(), func.min(_outbox_start)).where(self._outbox_old(before)))
+        """Messages, and the bulletins' own copies of their text."""
+        rows = await self._due(select(func.count(), func.min(_outbox_start)).where(self._outbox_old(before)))
+        texts = await self._due(
+            select(func.count(), func.min(Bulletin.send_at)).where(self._bulletins_old(before))
+        )
+        moments = [moment for moment in (rows[1], texts[1]) if moment is not None]
+        return rows[0] + texts[0], min(moments, default=None)
 
     async def redact_outbox(self, before: datetime, now: datetime, limit: int) -> int:
-        """Each row keeps only its method: its words, files and buttons go."""
+        """Each row keeps only its method: its words, files and buttons go; then a bulletin's
+        own text. How many rows and bulletins (at most `limit`)."""
         query = select(OutboxMessage.id, OutboxMessage.payload).where(self._outbox_old(before)).limit(limit)
-        rows = list(await self.session.execute(query))
-        for row_id, payload in rows:
-            redacted = {"method": payload.get("method")} if payload else {}
+        rows = [
+            {"row": row_id, "kept": {"method": p.get("method")} if p else {}}
+            for row_id, p in await self.session.execute(query)
+        ]
+        if rows:
+            statement = (
+                update(OutboxMessage.__table__)  # type: ignore[arg-type]
+                .where(OutboxMessage.__table__.c.id == bindparam("row"))
+                .values(payload=bindparam("kept"), redacted_at=now)
+            )
+            await (await self.session.connection()).execute(statement, rows)
+        bulletins = select(Bulletin.id).where(self._bulletins_old(before)).limit(limit - len(rows))
+        ids = list(await self.session.scalars(bulletins)) if len(rows) < limit else []
+        if ids:
             await self.session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
-                .values(payload=redacted, redacted_at=now)
+                update(Bulletin)
+                .where(Bulletin.id.in_(ids))
+                .values(text="")
                 .execution_options(synchronize_session=False)
             )
-        return len(rows)
+        return len(rows) + len(ids)
 
     # free-text answers ----------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from store.disclosure_log import EXPORT, DisclosureEntry
 from store.kept import KeptRecord
 from store.models import (
     Answer,
+    Bulletin,
     Circle,
     CircleSession,
     Contribution,
@@ -173,6 +174,20 @@ async def messages(uow: UnitOfWork, person: int, at: datetime) -> None:
         )
 
 
+async def bulletin(uow: UnitOfWork, author: int, reader: int, at: datetime) -> None:
+    """A bulletin with its text, sent to one reader."""
+    sent = Bulletin(author_id=author, audience="all", text=f"TEXT-{at:%F}", send_at=at, created_at=at)
+    uow.session.add(sent)
+    await uow.session.flush()
+    payload = {"method": "sendMessage", "params": {"chat_id": 101, "text": f"TEXT-{at:%F}"}}
+    await uow.outbox.enqueue(f"bulletin:{sent.id}", 101, payload, at, person_id=reader, bulletin_id=sent.id)
+    await uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.bulletin_id == sent.id)
+        .values(status=OutboxStatus.SENT, sent_at=at)
+    )
+
+
 async def meeting(uow: UnitOfWork, ids: dict[str, int], at: datetime, number: int) -> None:
     """A session of the circle with Ana's contribution, her vote and her comment."""
     session = CircleSession(
@@ -215,73 +230,108 @@ async def fill(db: Database, ids: dict[str, int], day: int, now: datetime) -> No
             await messages(uow, ids["ana"], now)
         if day % 7 == 3 and (day < 120 or 400 <= day < 450):  # the circle meets, pauses, meets again
             await meeting(uow, ids, now, day)
+        if day % 50 == 5:
+            await bulletin(uow, ids["bea"], ids["ana"], now)
         if day % 30 == 0:
             await points(uow, ids["busy"], ids["bea"], ids["ana"], now)
         await uow.commit()
 
 
-async def count(uow: UnitOfWork, query: Any) -> int:
-    return int(await uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+def _utc(moment: datetime | str) -> datetime:
+    """A moment read through a subquery (SQLite gives its text back, naive)."""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def count(query: Any) -> Any:
+    return select(func.count()).select_from(query.subquery()).scalar_subquery()
+
+
+def least(column: Any) -> Any:
+    return select(func.min(column)).scalar_subquery()
 
 
 async def check(db: Database, now: datetime) -> Counter[str]:
     """The invariant, kind by kind (what crossed its limit since yesterday read in full, the rest
-    counted); what is still held, counted."""
+    counted in one query); what is still held, counted."""
     held: Counter[str] = Counter()
     async with db.unit_of_work() as uow:
         s = uow.session
-        cut = before(Kind.OUTBOX, now)
         started = case(
             (OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at), else_=OutboxMessage.created_at
         )
-        old = select(OutboxMessage.payload).where(OutboxMessage.status.not_in(ON_ITS_WAY), started < cut)
+        old = select(OutboxMessage.payload).where(
+            OutboxMessage.status.not_in(ON_ITS_WAY), started < before(Kind.OUTBOX, now)
+        )
         for payload in await s.scalars(old.where(started >= before(Kind.OUTBOX, now - DAY))):
             assert payload == {"method": "sendMessage"}, (now, payload)
-        assert await count(uow, old.where(OutboxMessage.redacted_at.is_(None))) == 0, now
-        held["messages"] = await count(
-            uow, select(OutboxMessage.id).where(OutboxMessage.redacted_at.is_(None))
-        )
         cut = before(Kind.FREE_TEXT, now)
-        ended = select(FlowRun).where(FlowRun.finished_at < cut)
-        for run in await s.scalars(ended.where(FlowRun.finished_at >= before(Kind.FREE_TEXT, now - DAY))):
+        for run in await s.scalars(
+            select(FlowRun).where(
+                FlowRun.finished_at < cut, FlowRun.finished_at >= before(Kind.FREE_TEXT, now - DAY)
+            )
+        ):
             for part in ("answers", "prefill"):
                 assert all(run.state[part].get(step) is None for step in FREE), (now, run.state)
-        old_text = select(Answer.id).join(FlowRun, FlowRun.id == Answer.run_id)
-        assert await count(uow, old_text.where(FlowRun.finished_at < cut, Answer.step_id.in_(FREE))) == 0, now
-        oldest = await s.scalar(select(func.min(Answer.answered_at)))
-        assert oldest is None or oldest >= before(Kind.SCORES, now), now
-        held["answers"] = await count(uow, select(Answer.id))
-        last = await s.scalar(
-            select(func.max(func.coalesce(CircleSession.ended_at, CircleSession.starts_at)))
-        )
-        held["said"] = await count(uow, select(Contribution.id))
-        if last is not None and last < before(Kind.CIRCLES, now):
-            assert held["said"] == 0, now
-            assert await count(uow, select(Seat.session_id).where(Seat.comment.is_not(None))) == 0, now
-            assert all(votes == {} for votes in await s.scalars(select(CircleSession.votes)))
         moments = union_all(
             select(Project.id.label("project"), Project.created_at.label("at")),
             select(DataPoint.project_id, DataPoint.logged_at),
             select(Note.project_id, Note.created_at),
         ).subquery()
-        quiet = (
-            select(moments.c.project)
-            .group_by(moments.c.project)
-            .having(func.max(moments.c.at) < before(Kind.PDSA, now))
-        )
-        assert await count(uow, quiet) == 0, now
-        held["projects"] = await count(uow, select(Project.id))
-        oldest = await s.scalar(select(func.min(DisclosureEntry.logged_at)))
-        assert oldest is None or oldest >= before(Kind.DISCLOSURES, now), now
-        oldest = await s.scalar(select(func.min(ProcessedUpdate.processed_at)))
-        assert oldest is None or oldest >= before(Kind.UPDATE_IDS, now), now
+        last_activity = func.max(moments.c.at)
+        figures = {
+            "old messages unredacted": count(old.where(OutboxMessage.redacted_at.is_(None))),
+            "messages": count(select(OutboxMessage.id).where(OutboxMessage.redacted_at.is_(None))),
+            "old free text": count(
+                select(Answer.id)
+                .join(FlowRun, FlowRun.id == Answer.run_id)
+                .where(FlowRun.finished_at < cut, Answer.step_id.in_(FREE))
+            ),
+            "oldest answer": least(Answer.answered_at),
+            "answers": count(select(Answer.id)),
+            "last session": select(
+                func.max(func.coalesce(CircleSession.ended_at, CircleSession.starts_at))
+            ).scalar_subquery(),
+            "said": count(select(Contribution.id)),
+            "comments": count(select(Seat.session_id).where(Seat.comment.is_not(None))),
+            "quiet projects": count(
+                select(moments.c.project)
+                .group_by(moments.c.project)
+                .having(last_activity < before(Kind.PDSA, now))
+            ),
+            "projects": count(select(Project.id)),
+            "old bulletin texts": count(
+                select(Bulletin.id).where(Bulletin.send_at < before(Kind.OUTBOX, now), Bulletin.text != "")
+            ),
+            "oldest logged": least(DisclosureEntry.logged_at),
+            "oldest update": least(ProcessedUpdate.processed_at),
+        }
+        row = (
+            await s.execute(select(*(query.label(name.replace(" ", "_")) for name, query in figures.items())))
+        ).one()
+        got = dict(zip(figures, row, strict=True))
+        unredacted = ("old messages unredacted", "old free text", "quiet projects", "old bulletin texts")
+        assert [got[name] for name in unredacted] == [0, 0, 0, 0], (now, got)
+        for name, kind in (
+            ("oldest answer", Kind.SCORES),
+            ("oldest logged", Kind.DISCLOSURES),
+            ("oldest update", Kind.UPDATE_IDS),
+        ):
+            oldest = got[name]
+            assert oldest is None or _utc(oldest) >= before(kind, now), (now, name)
+        if got["last session"] is not None and _utc(got["last session"]) < before(Kind.CIRCLES, now):
+            assert (got["said"], got["comments"]) == (0, 0), now
+            assert all(votes == {} for votes in await s.scalars(select(CircleSession.votes)))
+        held.update({name: got[name] for name in ("messages", "answers", "said", "projects")})
         for record in await s.scalars(select(KeptRecord).where(KeptRecord.kept_at == now)):
             shown = f"{record.pseudonym} {record.source} {record.item} {record.value}"
             assert not any(word in shown for word in WORDS), shown
             assert "101" not in f"{record.source} {record.item} {record.value}", shown
             assert record.pseudonym is not None and record.pseudonym.startswith("p"), shown
-        for kind, number in await s.execute(select(KeptRecord.kind, func.count()).group_by(KeptRecord.kind)):
-            held[f"kept {kind}"] = number
+        for record_kind, number in await s.execute(
+            select(KeptRecord.kind, func.count()).group_by(KeptRecord.kind)
+        ):
+            held[f"kept {record_kind}"] = number
     return held
 
 
@@ -322,6 +372,7 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     async with db.unit_of_work() as uow:
         await messages(uow, ids["ana"], START)  # a sent, a failed, an undeliverable, a withheld one
         await meeting(uow, ids, START - 100 * DAY, 1)
+        await bulletin(uow, ids["bea"], ids["ana"], START - 50 * DAY)  # its message and its own text
         for number, day in enumerate((31, 32, 35)):  # 40 days on, the first two are over 7 days old
             await uow.updates.mark_processed(number, START + day * DAY)
         await uow.commit()
@@ -330,7 +381,7 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     figures = {kind: (line.count, line.oldest) for kind, line in lines.items()}
     first_run = START - 420 * DAY  # the check-ins from before the walk, weekly
     assert figures == {
-        Kind.OUTBOX: (4, START),
+        Kind.OUTBOX: (6, START - 50 * DAY),
         Kind.FREE_TEXT: (
             sum(first_run + 7 * week * DAY < before(Kind.FREE_TEXT, now) for week in range(60)),
             first_run,
@@ -354,6 +405,9 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
     assert {kind: done[f"retention {kind}"] for kind in Kind} == {
         kind: count for kind, (count, _) in figures.items()
     }, "the next run did what the report said"
+    async with db.unit_of_work() as uow:
+        left = {line.kind: line.count for line in await RetentionRun(CONTENT).report(uow, now)}
+    assert left == dict.fromkeys(Kind, 0), "and left nothing for the one after"
 
 
 def test_a_bad_retention_file_fails_at_load_time_with_its_file_and_line(tmp_path: Path) -> None:
