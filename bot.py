@@ -956,6 +956,8 @@ def audit(
     lines = with_store(lambda db: privacy_audit.audit(db, person_id, start), config)
     rows = [(f"{line.when:%Y-%m-%d %H:%M}", line.kind, line.about, line.to, line.detail) for line in lines]
     show_table(("when (UTC)", "kind", "about", "to", "detail"), rows, "Nothing in the disclosure log.")
+
+
 # retention ----------------------------------------------------------------------------------
 
 
