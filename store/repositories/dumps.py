@@ -179,7 +179,7 @@ class DumpRepository(Repository):
         return int(await self.session.scalar(counted) or 0)
 
     async def teams(self) -> dict[int, str]:
-        return dict((await self.session.execute(select(Team.id, Team.name))).tuples().all())
+        return {team_id: name for team_id, name in await self.session.execute(select(Team.id, Team.name))}
 
     async def roles(self) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}

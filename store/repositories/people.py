@@ -78,11 +78,11 @@ class PeopleRepository(Repository):
             statement = (
                 update(Person)
                 .where(Person.id == bindparam("row"))
-                .values(pseudonym=bindparam("name"))
+                .values(pseudonym=bindparam("given"))
                 .execution_options(synchronize_session=False)
             )
             connection = await self.session.connection()
-            await connection.execute(statement, [{"row": key, "name": name} for key, name in fresh.items()])
+            await connection.execute(statement, [{"row": key, "given": name} for key, name in fresh.items()])
         return given | fresh
 
     async def timezones(self) -> set[str | None]:
