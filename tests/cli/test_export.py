@@ -10,6 +10,7 @@ import io
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -267,7 +268,7 @@ async def fill(db: Database) -> None:
         await uow.commit()
 
 
-def rows_of(sheet) -> list[dict]:
+def rows_of(sheet) -> list[dict[str, Any]]:
     header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     return [dict(zip(header, row, strict=True)) for row in rows]
 
