@@ -29,7 +29,7 @@ async def _pdsa(reader: Reader) -> AsyncIterator[list[Row]]:
             return await pdsa.of_projects(uow, await uow.dump.projects(ids))
 
         yield [
-            {**row, **{key: reader.who(row.get(key)) for key in pdsa.PEOPLE}}
+            {**row, "kept": False, **{key: reader.who(row.get(key)) for key in pdsa.PEOPLE}}
             for row in await reader.read(rows)
             if scope.holds(row["date"])
         ]

@@ -265,6 +265,21 @@ async def fill(db: Database) -> None:
                 for item, value in (("wellbeing", 3), ("workload", 4))
             ],
         )
+        await s.execute(
+            insert(KeptRecord),
+            [
+                {
+                    "kind": "pdsa_point",
+                    "pseudonym": "pkept0000002",
+                    "team_id": 2,
+                    "source": "project:9",
+                    "item": "Days tried",
+                    "day": date(2024, 9, 2),
+                    "value": 6,
+                    "kept_at": NOW,
+                }
+            ],
+        )
         await uow.commit()
 
 
@@ -327,8 +342,14 @@ def test_every_kind_is_a_typed_sheet_with_a_frozen_header_and_set_widths(circleb
         ("Ana Quispe", "describe", "I saw the baby smile", "Sue Condori")
     }
     pdsa = rows_of(book["pdsa"])
-    points = [(r["date"].date(), r["value"], r["logged_by"]) for r in pdsa if r["record"] == "point"]
-    assert points == [(date(2026, 11, 3), 40.5, "Ana Quispe"), (date(2026, 11, 4), -2, "Ana Quispe")]
+    points = [
+        (r["date"].date(), r["value"], r["logged_by"], r["kept"]) for r in pdsa if r["record"] == "point"
+    ]
+    assert points == [
+        (date(2026, 11, 3), 40.5, "Ana Quispe", False),
+        (date(2026, 11, 4), -2, "Ana Quispe", False),
+        (date(2024, 9, 2), 6, "pkept0000002", True),
+    ]
     assert any(
         r["record"] == "comment" and r["logged_by"] == "Sue Condori" and r["text"] == "Well done"
         for r in pdsa
@@ -409,7 +430,8 @@ def test_a_team_and_dates_choose_the_rows(circlebot, filled, tmp_path):
     assert circlebot("export", "--team", "South", "--out", str(south)).code == 0
     book = load_workbook(south)
     assert [r["person"] for r in rows_of(book["checkins"])] == ["Bea Mamani"]
-    assert rows_of(book["circles"]) == [] and rows_of(book["bulletins"]) == [] and rows_of(book["pdsa"]) == []
+    assert rows_of(book["circles"]) == [] and rows_of(book["bulletins"]) == []
+    assert [(r["logged_by"], r["kept"]) for r in rows_of(book["pdsa"])] == [("pkept0000002", True)]  # South's, kept
 
 
 def test_csv_is_a_zip_of_one_csv_a_sheet(circlebot, filled, tmp_path):
@@ -430,7 +452,7 @@ def test_csv_is_a_zip_of_one_csv_a_sheet(circlebot, filled, tmp_path):
     archive = zipfile.ZipFile(tmp_path / "e.zip")
     assert archive.namelist() == ["people.csv", "pdsa.csv"]
     rows = list(csv.DictReader(io.StringIO(archive.read("pdsa.csv").decode("utf-8-sig"))))
-    assert [(r["owner"], r["record"], r["date"], r["value"]) for r in rows if r["record"] == "point"] == [
+    assert [(r["owner"], r["record"], r["date"], r["value"]) for r in rows if r["record"] == "point" and r["kept"] == "no"] == [
         ("Ana Quispe", "point", "2026-11-03", "40.5"),
         ("Ana Quispe", "point", "2026-11-04", "-2"),
     ]
@@ -484,8 +506,8 @@ def test_a_sheet_past_the_row_limit_goes_on_in_another(database_url, store, tmp_
         return await exporting.export(db, content, scope, tmp_path / "p.xlsx", "xlsx", NOW, max_rows=3)
 
     written = store(export)
-    assert written.rows == {"pdsa": 3}
+    assert written.rows == {"pdsa": 4}  # two points, a comment, a kept point
     book = load_workbook(tmp_path / "p.xlsx")
     assert book.sheetnames == ["pdsa", "pdsa (2)"]
     assert [c.value for c in book["pdsa (2)"][1]] == [c.value for c in book["pdsa"][1]]  # the header again
-    assert book["pdsa"].max_row == 3 and book["pdsa (2)"].max_row == 2
+    assert book["pdsa"].max_row == 3 and book["pdsa (2)"].max_row == 3
