@@ -150,8 +150,8 @@ class Program:
                 values = {
                     "wellbeing": (person + week) % 5 + 1,
                     "workload": (person * 3 + week) % 5 + 1,
-                    "win": "A family came back.",
-                    "challenge": "Too many visits.",
+                    "win": f"A family came back, week {week}.",
+                    "challenge": f"Too many visits ({person}, {week}).",
                     "support": (person + week) % 10 == 0,
                 }
                 for step, value in values.items():
@@ -159,7 +159,7 @@ class Program:
             for month in range(self.months):
                 run, done = self.run_id(index, self.weeks + month), self.reflected(month)
                 for step in REFLECTION:
-                    yield _answer(run, person, "rios_reflection", step, "Her words about the visit.", done)
+                    yield _answer(run, person, "rios_reflection", step, f"Her words on visit {month}, {step}.", done)
 
     def shares(self) -> Iterator[dict[str, Any]]:
         for index, person in enumerate(self.visitors):

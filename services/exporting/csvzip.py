@@ -40,5 +40,5 @@ class _Sheet:
         self.writer = csv.writer(out, lineterminator="\r\n")
         self.writer.writerow([c.name for c in columns])
 
-    def append(self, values: Sequence[Any]) -> None:
-        self.writer.writerow([cell(value) for value in values])
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.writer.writerows([[cell(value) for value in values] for values in rows])

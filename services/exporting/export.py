@@ -80,8 +80,7 @@ async def export(
         out = writer.sheet(sheet.name, columns)
         written[sheet.name] = 0
         async for page in sheet.pages(reader):
-            for row in page:
-                out.append([row.get(name) for name in names])
+            out.write([[row.get(name) for name in names] for row in page])
             written[sheet.name] += len(page)
             if tally is not None:
                 tally.advance(sheet.name, len(page))

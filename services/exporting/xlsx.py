@@ -26,26 +26,20 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from services.exporting.columns import Column
 
 MAX_ROWS = 1_048_576
-_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug lies before 1 March 1900)
+_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)  # Excel's day 0 (its 1900 leap-year bug lies before March 1900)
 _EPOCH_DAY = _EPOCH.date()
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # no XML 1.0 document may hold these
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_CACHED = 50_000  # texts remembered as XML (a team, a flow, a name repeat on every row)
 
 
-def _text(ref: str, value: str) -> str:
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
-    value = value.translate(_ESCAPES)
-    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
-
-
-class _Styles:
-    """The style ids of a date and of a moment, registered with the workbook once."""
+class _Cells:
+    """A value as a cell's XML, by its type. Cells carry no reference (`r`, optional in the
+    format): each row is whole, an empty cell is `<c/>`, so a cell's place is its order."""
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        self.day = self._style(sheet, "yyyy-mm-dd")
-        self.moment = self._style(sheet, "yyyy-mm-dd hh:mm:ss")
+        self.day = f'<c s="{self._style(sheet, "yyyy-mm-dd")}"><v>'
+        self.moment = f'<c s="{self._style(sheet, "yyyy-mm-dd hh:mm:ss")}"><v>'
+        self.texts: dict[str, str] = {}
 
     @staticmethod
     def _style(sheet: WriteOnlyWorksheet, number_format: str) -> int:
@@ -53,22 +47,39 @@ class _Styles:
         cell.number_format = number_format
         return cell.style_id
 
-    def cell(self, ref: str, value: Any) -> str:
+    def text(self, value: str) -> str:
+        known = self.texts.get(value)
+        if known is not None:
+            return known
+        clean = _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
+        if "&" in clean or "<" in clean or ">" in clean:
+            clean = clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        space = ' xml:space="preserve"' if clean[:1].isspace() or clean[-1:].isspace() else ""
+        made = f'<c t="inlineStr"><is><t{space}>{clean}</t></is></c>'
+        if len(self.texts) >= _CACHED:
+            self.texts.clear()
+        self.texts[value] = made
+        return made
+
+    def row(self, values: Sequence[Any]) -> str:
+        return "".join([self.cell(value) for value in values])
+
+    def cell(self, value: Any) -> str:
         kind = type(value)
         if kind is str:
-            return _text(ref, value)
+            return self.text(value)
+        if value is None:
+            return "<c/>"
         if kind is int or kind is float:
-            return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+            return f"<c><v>{value!r}</v></c>"
         if kind is bool:
-            return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+            return '<c t="b"><v>1</v></c>' if value else '<c t="b"><v>0</v></c>'
         if kind is datetime:
-            moment = value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
-            delta = moment - _EPOCH
-            serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-            return f'<c r="{ref}" s="{self.moment}" t="n"><v>{serial!r}</v></c>'
+            delta = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)) - _EPOCH
+            return f"{self.moment}{delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400!r}</v></c>"
         if kind is date:
-            return f'<c r="{ref}" s="{self.day}" t="n"><v>{(value - _EPOCH_DAY).days}</v></c>'
-        return "" if value is None else _text(ref, str(value))
+            return f"{self.day}{(value - _EPOCH_DAY).days}</v></c>"
+        return self.text(str(value))
 
 
 def _stream(sheet: Any) -> Generator[None, str]:
@@ -91,7 +102,7 @@ class Xlsx:
         self.path = path
         self.max_rows = max_rows
         self.book = Workbook(write_only=True)
-        self.styles: _Styles | None = None
+        self.cells: _Cells | None = None
 
     def sheet(self, name: str, columns: Sequence[Column]) -> _Sheet:
         return _Sheet(self, name, columns)
@@ -102,17 +113,12 @@ class Xlsx:
         sheet.freeze_panes = "A2"
         for number, col in enumerate(columns, 1):
             sheet.column_dimensions[get_column_letter(number)].width = col.width
-        if self.styles is None:
-            self.styles = _Styles(sheet)
+        if self.cells is None:
+            self.cells = _Cells(sheet)
         rows = _stream(sheet)
         next(rows)
         sheet._rows = rows  # closed by openpyxl's `close` when the book is saved
-        letters = [get_column_letter(number) for number in range(1, len(columns) + 1)]
-        rows.send(
-            '<row r="1">'
-            + "".join(_text(f"{x}1", c.name) for x, c in zip(letters, columns, strict=True))
-            + "</row>"
-        )
+        rows.send(f'<row r="1">{self.cells.row([c.name for c in columns])}</row>')
         return rows
 
     def close(self) -> None:
@@ -124,20 +130,23 @@ class _Sheet:
 
     def __init__(self, book: Xlsx, name: str, columns: Sequence[Column]) -> None:
         self.book, self.name, self.columns = book, name, columns
-        self.letters = [get_column_letter(number) for number in range(1, len(columns) + 1)]
         self.parts = 1
         self.rows = book.open(name, columns)
         self.row = 1  # the last row written
 
-    def append(self, values: Sequence[Any]) -> None:
-        if self.row >= self.book.max_rows:
-            self.parts += 1
-            self.rows = self.book.open(f"{self.name} ({self.parts})", self.columns)
-            self.row = 1
-        self.row += 1
-        number = str(self.row)
-        cell = self.book.styles.cell  # type: ignore[union-attr]
-        cells = "".join(
-            cell(letter + number, value) for letter, value in zip(self.letters, values, strict=True)
-        )
-        self.rows.send(f'<row r="{number}">{cells}</row>')
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        """A page of rows, each its values in the columns' order."""
+        row = self.book.cells.row  # type: ignore[union-attr]
+        start = 0
+        while start < len(rows):
+            if self.row >= self.book.max_rows:
+                self.parts += 1
+                self.rows = self.book.open(f"{self.name} ({self.parts})", self.columns)
+                self.row = 1
+            part = rows[start : start + self.book.max_rows - self.row]
+            first = self.row + 1
+            self.rows.send(
+                "".join([f'<row r="{n}">{row(values)}</row>' for n, values in enumerate(part, first)])
+            )
+            self.row += len(part)
+            start += len(part)
