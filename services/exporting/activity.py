@@ -66,8 +66,7 @@ def _kept_pdsa(reader: Reader, records: Sequence[Any]) -> Row:
 
 
 async def _pdsa_count(reader: Reader) -> int:
-    """Projects, not rows: a project's rows are read with it."""
-    return await reader.count(dumps.projects(reader.scope.team_id))
+    return sum([await reader.count(query) for query in dumps.project_rows(reader.scope.team_id)])
 
 
 PDSA = Sheet("pdsa", "pdsa", (*pdsa.COLUMNS, column("kept", 6)), _pdsa, _pdsa_count)

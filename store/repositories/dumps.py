@@ -17,7 +17,10 @@ from store.models import (
     Bulletin,
     Circle,
     CircleSession,
+    Cycle,
+    DataPoint,
     FlowRun,
+    Note,
     Person,
     PersonRole,
     Project,
@@ -107,6 +110,12 @@ def projects(team_id: int | None) -> Query:
     if team_id is None:
         return query
     return query.where(or_(Project.team_id == team_id, *_of_team(Project.owner_id, team_id)))
+
+
+def project_rows(team_id: int | None) -> list[Query]:
+    """The cycles, points and notes of the projects an export carries (what its pdsa sheet counts)."""
+    ids = projects(team_id)
+    return [select(model.id).where(model.project_id.in_(ids)) for model in (Cycle, DataPoint, Note)]
 
 
 def circles(team_id: int | None) -> Query:
