@@ -53,7 +53,7 @@ from store.models import (  # noqa: E402
     Share,
     Team,
 )
-from store.statuses import ProjectStatus  # noqa: E402
+from store.statuses import CircleStatus, ProjectStatus, SessionStatus  # noqa: E402
 from tests.pgserver import start_postgres  # noqa: E402
 
 CHUNK = 20_000
@@ -159,7 +159,9 @@ class Program:
             for month in range(self.months):
                 run, done = self.run_id(index, self.weeks + month), self.reflected(month)
                 for step in REFLECTION:
-                    yield _answer(run, person, "rios_reflection", step, f"Her words on visit {month}, {step}.", done)
+                    yield _answer(
+                        run, person, "rios_reflection", step, f"Her words on visit {month}, {step}.", done
+                    )
 
     def shares(self) -> Iterator[dict[str, Any]]:
         for index, person in enumerate(self.visitors):
@@ -236,7 +238,7 @@ class Program:
                 "chat_id": -1_000_000_000 - circle,
                 "facilitator_id": team,
                 "team_id": team,
-                "status": "active",
+                "status": CircleStatus.ACTIVE,
                 "name": f"Circle {circle}",
                 "set_id": "foundations",
                 "sessions_held": 20,
@@ -252,7 +254,7 @@ class Program:
                     "circle_id": circle,
                     "number": number,
                     "template_id": f"session_{number}",
-                    "status": "ended",
+                    "status": SessionStatus.ENDED,
                     "starts_at": starts,
                     "ended_at": starts + timedelta(hours=1),
                     "created_at": START,

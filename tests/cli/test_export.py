@@ -4,11 +4,10 @@ username, Telegram id or free text, formula-looking words kept as text, filtered
 dates, split at a row limit, as a zip of CSVs, refused in one line, and logged as a disclosure
 about everyone it carried."""
 
-import asyncio
 import csv
 import io
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ from store.models import (
     Share,
     Team,
 )
-from store.statuses import OutboxStatus, ProjectStatus
+from store.statuses import CircleStatus, OutboxStatus, ProjectStatus, SessionStatus
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=UTC)
 FORMULA = '=HYPERLINK("http://example.org","click")'
@@ -186,7 +185,7 @@ async def fill(db: Database) -> None:
                     "chat_id": -100123,
                     "facilitator_id": 3,
                     "team_id": 1,
-                    "status": "active",
+                    "status": CircleStatus.ACTIVE,
                     "name": "Circle North",
                     "created_at": at(1),
                 }
@@ -200,7 +199,7 @@ async def fill(db: Database) -> None:
                     "circle_id": 1,
                     "number": 1,
                     "template_id": "welcome",
-                    "status": "ended",
+                    "status": SessionStatus.ENDED,
                     "starts_at": at(12),
                     "created_at": at(1),
                 }
@@ -431,7 +430,9 @@ def test_a_team_and_dates_choose_the_rows(circlebot, filled, tmp_path):
     book = load_workbook(south)
     assert [r["person"] for r in rows_of(book["checkins"])] == ["Bea Mamani"]
     assert rows_of(book["circles"]) == [] and rows_of(book["bulletins"]) == []
-    assert [(r["logged_by"], r["kept"]) for r in rows_of(book["pdsa"])] == [("pkept0000002", True)]  # South's, kept
+    assert [(r["logged_by"], r["kept"]) for r in rows_of(book["pdsa"])] == [
+        ("pkept0000002", True)
+    ]  # South's, kept
 
 
 def test_csv_is_a_zip_of_one_csv_a_sheet(circlebot, filled, tmp_path):
@@ -452,7 +453,11 @@ def test_csv_is_a_zip_of_one_csv_a_sheet(circlebot, filled, tmp_path):
     archive = zipfile.ZipFile(tmp_path / "e.zip")
     assert archive.namelist() == ["people.csv", "pdsa.csv"]
     rows = list(csv.DictReader(io.StringIO(archive.read("pdsa.csv").decode("utf-8-sig"))))
-    assert [(r["owner"], r["record"], r["date"], r["value"]) for r in rows if r["record"] == "point" and r["kept"] == "no"] == [
+    assert [
+        (r["owner"], r["record"], r["date"], r["value"])
+        for r in rows
+        if r["record"] == "point" and r["kept"] == "no"
+    ] == [
         ("Ana Quispe", "point", "2026-11-03", "40.5"),
         ("Ana Quispe", "point", "2026-11-04", "-2"),
     ]

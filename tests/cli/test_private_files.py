@@ -83,7 +83,10 @@ def test_a_folder_that_was_there_keeps_its_rights_and_the_log_names_it_once(cli_
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a file's rights, whatever the engine
 def test_an_export_written_to_a_file_is_the_owners_alone(circlebot, tmp_path):
-    assert circlebot("export", "--only", "pdsa", "--format", "csv", "--out", str(tmp_path / "pdsa.zip")).code == 0
+    assert (
+        circlebot("export", "--only", "pdsa", "--format", "csv", "--out", str(tmp_path / "pdsa.zip")).code
+        == 0
+    )
     assert mode(tmp_path / "pdsa.zip") == 0o600
 
 
