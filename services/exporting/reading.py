@@ -35,13 +35,18 @@ class Scope:
     def window(self) -> Window:
         """The window in moments (UTC days), the end exclusive."""
         start, end = self.days
-        return tuple(None if d is None else datetime.combine(d, time(), UTC) for d in (start, end))  # type: ignore[return-value]
+        return _midnight(start), _midnight(end)
 
     def holds(self, day: date | None) -> bool:
-        """A row's own date is within --from and --to (a row with no date is kept)."""
+        """A row's own date is within --from and --to (a row with no date, a cycle not started
+        yet, only when neither was asked)."""
         if day is None:
-            return True
+            return self.start is None and self.end is None
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(), UTC)
 
 
 @dataclass
