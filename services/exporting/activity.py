@@ -66,7 +66,9 @@ def _kept_pdsa(reader: Reader, records: Sequence[Any]) -> Row:
 
 
 async def _pdsa_count(reader: Reader) -> int:
-    return sum([await reader.count(query) for query in dumps.project_rows(reader.scope.team_id)])
+    scope = reader.scope
+    kept = dumps.kept(("pdsa_point", "pdsa_cycle"), scope.team_id, scope.days)
+    return sum([await reader.count(query) for query in (*dumps.project_rows(scope.team_id), kept)])
 
 
 PDSA = Sheet("pdsa", "pdsa", (*pdsa.COLUMNS, column("kept", 6)), _pdsa, _pdsa_count)
@@ -207,7 +209,7 @@ SEATS = Sheet(
         free("comment"),
     ),
     _seats,
-    lambda reader: reader.count(dumps.sessions(reader.scope.team_id, reader.scope.window)),
+    lambda reader: reader.count(dumps.seats_of(reader.scope.team_id, reader.scope.window)),
 )
 
 

@@ -118,9 +118,10 @@ def checkins(content: Content) -> Sheet:
         async for rows in kept_rows(reader, ("checkin",), _kept_checkin):
             yield rows
 
-    def count(reader: Reader) -> Any:
+    async def count(reader: Reader) -> int:
         scope = reader.scope
-        return reader.count(dumps.runs(flows, scope.team_id, scope.window))
+        kept = await reader.count(dumps.kept_together(("checkin",), scope.team_id, scope.days))
+        return kept + await reader.count(dumps.runs(flows, scope.team_id, scope.window))
 
     return Sheet("checkins", "checkins", columns, pages, count)
 

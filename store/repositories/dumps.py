@@ -150,6 +150,12 @@ def sessions(team_id: int | None, window: Window) -> Query:
     return query.where(CircleSession.circle_id.in_(select(Circle.id).where(Circle.team_id == team_id)))
 
 
+def seats_of(team_id: int | None, window: Window) -> Query:
+    """The seats of those sessions (what the seats sheet counts)."""
+    held = sessions(team_id, window).with_only_columns(CircleSession.id)
+    return select(Seat.session_id).where(Seat.session_id.in_(held))
+
+
 def bulletins(audience: str | None, window: Window) -> Query:
     query = select(Bulletin.id, Bulletin.author_id, Bulletin.audience, Bulletin.send_at, Bulletin.text).where(
         *_within(Bulletin.send_at, *window)
@@ -169,6 +175,14 @@ def kept(kinds: Iterable[str], team_id: int | None, window: tuple[date | None, d
         KeptRecord.value,
     ).where(KeptRecord.kind.in_(list(kinds)), *_within(KeptRecord.day, *window))
     return query if team_id is None else query.where(KeptRecord.team_id == team_id)
+
+
+def kept_together(
+    kinds: Iterable[str], team_id: int | None, window: tuple[date | None, date | None]
+) -> Query:
+    """One row per group of records kept together (a check-in's scores): what a sheet counts."""
+    columns = (KeptRecord.kind, KeptRecord.pseudonym, KeptRecord.source, KeptRecord.day)
+    return kept(kinds, team_id, window).with_only_columns(*columns).distinct()
 
 
 class DumpRepository(Repository):

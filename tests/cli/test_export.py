@@ -516,3 +516,28 @@ def test_a_sheet_past_the_row_limit_goes_on_in_another(database_url, store, tmp_
     assert book.sheetnames == ["pdsa", "pdsa (2)"]
     assert [c.value for c in book["pdsa (2)"][1]] == [c.value for c in book["pdsa"][1]]  # the header again
     assert book["pdsa"].max_row == 3 and book["pdsa (2)"].max_row == 3
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_progress_knows_each_sheets_rows_before_it_writes_them(database_url, store, tmp_path):
+    store(fill)
+    content = load_content(BUNDLED_CONTENT)
+    said: list[tuple[str, str, int]] = []
+
+    class Tally:
+        def expect(self, sheet: str, rows: int) -> None:
+            said.append(("expect", sheet, rows))
+
+        def advance(self, sheet: str, rows: int) -> None:
+            said.append(("advance", sheet, rows))
+
+    async def export(db):
+        return await exporting.export(db, content, Scope(), tmp_path / "e.xlsx", "xlsx", NOW, Tally())
+
+    written = store(export)
+    expected = {sheet: rows for what, sheet, rows in said if what == "expect"}
+    assert [what for what, _, _ in said[: len(expected)]] == ["expect"] * len(expected)  # every count first
+    advanced = {
+        sheet: sum(rows for what, s, rows in said if what == "advance" and s == sheet) for sheet in expected
+    }
+    assert expected == advanced == written.rows
