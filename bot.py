@@ -16,7 +16,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import MofNCompleteColumn, Progress
+from rich.progress import MofNCompleteColumn, Progress, TaskID
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -42,8 +42,9 @@ from services.alerts import alerts
 from services.bulletins import bulletins
 from services.core.config import Settings, SettingsError, load_content_dir, load_settings
 from services.core.errors import Refused
+from services.exporting import export as exporting
+from services.exporting.reading import Scope
 from services.joining import bot_identity, invites, people
-from services.pdsa import export as pdsa_export
 from services.privacy import audit as privacy_audit
 from services.privacy import erasure
 from services.privacy.retention import Line, RetentionRun
@@ -75,7 +76,6 @@ invite_cli = typer.Typer(help="Invite links: the only way in.", no_args_is_help=
 people_cli = typer.Typer(help="People and their teams and roles.", no_args_is_help=True)
 team_cli = typer.Typer(help="Teams and their supervisor.", no_args_is_help=True)
 db_cli = typer.Typer(help="The database.", no_args_is_help=True)
-export_cli = typer.Typer(help="Data for monitoring, as CSV.", no_args_is_help=True)
 bulletin_cli = typer.Typer(
     help="Bulletins: key messages to a team, a role or everyone.", no_args_is_help=True
 )
@@ -84,7 +84,6 @@ cli.add_typer(bulletin_cli, name="bulletin")
 cli.add_typer(people_cli, name="people")
 cli.add_typer(team_cli, name="team")
 cli.add_typer(db_cli, name="db")
-cli.add_typer(export_cli, name="export")
 outbox_cli = typer.Typer(help="The outbox: every message queued, sent or given up.", no_args_is_help=True)
 cli.add_typer(outbox_cli, name="outbox")
 retention_cli = typer.Typer(
@@ -628,26 +627,80 @@ def bulletin_status(bulletin_id: Annotated[int, typer.Argument(metavar="ID")]) -
 # people -------------------------------------------------------------------------------------
 
 
-@export_cli.command("pdsa")
-def export_pdsa(
+class _Bar:
+    """The export's progress on stderr, a bar per sheet (services.exporting.export.Tally)."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.tasks: dict[str, TaskID] = {}
+
+    def expect(self, sheet: str, rows: int) -> None:
+        self.tasks[sheet] = self.bar.add_task(sheet, total=rows)
+
+    def advance(self, sheet: str, rows: int) -> None:
+        self.bar.advance(self.tasks[sheet], rows)
+
+
+def _day(option: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Stop(f"{option} must be a date, YYYY-MM-DD: {value!r}") from None
+
+
+@cli.command("export")
+def export_command(
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file (default: stdout)")
+        Path | None, typer.Option("--out", help="Write to this file (default: a dated name here)")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="From this day (YYYY-MM-DD), inclusive")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="To this day (YYYY-MM-DD), inclusive")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's people and their data")] = None,
+    form: Annotated[str, typer.Option("--format", help="xlsx, or csv (a zip of CSVs)")] = "xlsx",
+    pseudonymise: Annotated[
+        bool, typer.Option("--pseudonymise", help="Stable pseudonyms, no names, Telegram ids or free text")
+    ] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help=f"Only this kind (repeatable): {', '.join(exporting.KINDS)}"),
     ] = None,
 ) -> None:
-    """Every improvement project's cycles, data points and notes, one CSV (as /pdsa export)."""
+    """Everything for monitoring, a sheet per kind: people, check-ins, reflections, PDSA,
+    circles, bulletins. Each export is written to the disclosure log."""
+    if form not in exporting.FORMATS:
+        raise Stop(f"--format must be xlsx or csv, not {form!r}")
+    unknown = sorted(set(only or ()) - set(exporting.KINDS))
+    if unknown:
+        raise Stop(f"--only must be one of {', '.join(exporting.KINDS)}, not {', '.join(unknown)}")
+    first, last = _day("--from", start), _day("--to", end)
+    if first is not None and last is not None and first > last:
+        raise Stop(f"--from {first} is after --to {last}")
+    config = settings()
+    content = content_or_stop(config.content_dir)
+    moment = now()
+    path = out_file or Path(f"circlebot-export-{moment:%Y-%m-%d}.{'xlsx' if form == 'xlsx' else 'zip'}")
 
-    async def export(db: Database) -> bytes:
-        async with db.unit_of_work() as uow:
-            return await pdsa_export.csv_of(uow, await uow.projects.all())
+    async def run(db: Database) -> exporting.Written:
+        team_id = None
+        if team is not None:
+            async with db.unit_of_work() as uow:
+                found = await uow.teams.get_by_name(team)
+            if found is None:
+                raise Refused(f"no team called {team!r}")
+            team_id = found.id
+        scope = Scope(team_id, team, first, last, pseudonymise, None if not only else frozenset(only))
+        private_file(path)  # people's data: a new file only its owner can read (0600)
+        if not sys.stderr.isatty():  # a bar only where someone watches
+            return await exporting.export(db, content, scope, path, form, moment)
+        columns = (*Progress.get_default_columns(), MofNCompleteColumn())
+        with Progress(*columns, console=Console(stderr=True)) as bar:
+            return await exporting.export(db, content, scope, path, form, moment, _Bar(bar))
 
-    data = with_store(export)
-    if out_file is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        private_file(out_file)  # people's words: a new file only its owner can read (0600)
-        out_file.write_bytes(data)
-        out.print(f"Wrote {out_file}.")
+    written = with_store(run, config)
+    rows = ", ".join(f"{sheet} {count}" for sheet, count in written.rows.items())
+    out.print(f"Wrote {path}: {rows}. Logged as a disclosure about {written.people} people.")
 
 
 @people_cli.command("list")

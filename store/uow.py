@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.repositories.bulletins import BulletinRepository, PhotoRepository
 from store.repositories.circles import CircleRepository
 from store.repositories.disclosure_log import DisclosureLogRepository
+from store.repositories.dumps import DumpRepository
 from store.repositories.exports import ExportRepository
 from store.repositories.failures import ClockFailureRepository
 from store.repositories.hushes import HushRepository
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.exports = ExportRepository(session)
         self.disclosure_log = DisclosureLogRepository(session)
         self.retention = RetentionRepository(session)
+        self.dump = DumpRepository(session)  # circlebot export's reads
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -3,13 +3,15 @@ and no cell a spreadsheet would run. People's words go into these files, and a c
 with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel or LibreOffice
 (`=HYPERLINK(...)` sends a click away); such a text gets a leading `'` (OWASP's advice), which
 the spreadsheet shows as text. Numbers are numbers, negative ones too: only text is changed,
-by its first character, so a text that reads "-5" is text."""
+by its first character, so a text that reads "-5" is text. A boolean is "yes" or "no"; a moment is
+written in UTC to the second."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from flows.measures import shown_number
 
@@ -21,6 +23,10 @@ def cell(value: object) -> str:
     nothing (None) empty."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return shown_number(value)
     text = str(value)

@@ -17,6 +17,7 @@ from flows.content import Content
 from flows.dates import day_label, month_names
 from flows.i18n import PDSA_STAGES
 from flows.measures import shown_number
+from flows.schedules import StartFlow
 from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing_by_week
 from services.circles.attendance import Attendance, attendance
 from services.circles.disclosed import ATTENDANCE as CIRCLE_ATTENDANCE
@@ -72,6 +73,13 @@ def checkin_steps(content: Content) -> dict[str, dict[str, str]]:
             if tag is not None:
                 found.setdefault(flow.id, {})[tag] = step.id
     return found
+
+
+def checkin_flows(content: Content) -> list[str]:
+    """The check-in flows: those the schedules start (a reflection is chosen, not scheduled),
+    in the schedules' order."""
+    started = (s.what.flow for s in content.schedules.schedules if isinstance(s.what, StartFlow))
+    return [flow_id for flow_id in dict.fromkeys(started) if flow_id in content.flows]
 
 
 async def checkins_of(

@@ -1,13 +1,14 @@
 """Files only the bot's user can read, exports a spreadsheet cannot run (issue 20): the SQLite
 database's folder is 0700 and its files 0600 whichever command makes them, an existing folder
-keeps its rights and is named once in the log, `export pdsa --out` writes a 0600 file, and every
-text cell of the export that a spreadsheet would run as a formula starts with a quote."""
+keeps its rights and is named once in the log, `export --out` writes a 0600 file, and every
+text cell of the PDSA export that a spreadsheet would run as a formula starts with a quote."""
 
 import csv
 import io
 import logging
 import os
 import stat
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,11 +83,14 @@ def test_a_folder_that_was_there_keeps_its_rights_and_the_log_names_it_once(cli_
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a file's rights, whatever the engine
 def test_an_export_written_to_a_file_is_the_owners_alone(circlebot, tmp_path):
-    assert circlebot("export", "pdsa", "--out", str(tmp_path / "pdsa.csv")).code == 0
-    assert mode(tmp_path / "pdsa.csv") == 0o600
+    assert (
+        circlebot("export", "--only", "pdsa", "--format", "csv", "--out", str(tmp_path / "pdsa.zip")).code
+        == 0
+    )
+    assert mode(tmp_path / "pdsa.zip") == 0o600
 
 
-def test_export_pdsa_neutralises_every_formula_and_keeps_numbers_numbers(circlebot, store):
+def test_export_pdsa_neutralises_every_formula_and_keeps_numbers_numbers(circlebot, store, tmp_path):
     """Each text a person or an author wrote, starting with each character a spreadsheet reads
     as a formula, comes out quoted; values, negative ones too, come out as numbers."""
 
@@ -120,9 +124,10 @@ def test_export_pdsa_neutralises_every_formula_and_keeps_numbers_numbers(circleb
             await uow.commit()
 
     store(projects)
-    result = circlebot("export", "pdsa")
+    result = circlebot("export", "--only", "pdsa", "--format", "csv", "--out", str(tmp_path / "pdsa.zip"))
     assert result.code == 0
-    rows = list(csv.DictReader(io.StringIO(result.out.lstrip("\ufeff"), newline="")))
+    text = zipfile.ZipFile(tmp_path / "pdsa.zip").read("pdsa.csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     for number, start in enumerate(FORMULA_STARTS, 1):
         mine = [r for r in rows if r["owner"] == f"'{start}Name"]
         assert {(r["measure"], r["unit"], r["aim"]) for r in mine} == {
