@@ -14,6 +14,7 @@ from services.exporting.columns import Kind, Row, Sheet, column, free, person
 from services.exporting.reading import Reader
 from services.exporting.sheets import kept_rows
 from services.pdsa import export as pdsa
+from store.kept import PDSA_CYCLE, PDSA_POINT
 from store.repositories import dumps
 from store.uow import UnitOfWork
 
@@ -33,7 +34,7 @@ async def _pdsa(reader: Reader) -> AsyncIterator[list[Row]]:
             for row in await reader.read(rows)
             if scope.holds(row["date"])
         ]
-    async for kept in kept_rows(reader, ("pdsa_point", "pdsa_cycle"), _kept_pdsa, together=False):
+    async for kept in kept_rows(reader, (PDSA_POINT, PDSA_CYCLE), _kept_pdsa, together=False):
         yield kept
 
 
@@ -44,7 +45,7 @@ def _kept_pdsa(reader: Reader, records: Sequence[Any]) -> Row:
         "kept": True,
         "date": record["day"],
     }
-    if record["kind"] == "pdsa_point":
+    if record["kind"] == PDSA_POINT:
         return {
             **about,
             "measure": record["item"],
@@ -67,7 +68,7 @@ def _kept_pdsa(reader: Reader, records: Sequence[Any]) -> Row:
 
 async def _pdsa_count(reader: Reader) -> int:
     scope = reader.scope
-    kept = dumps.kept(("pdsa_point", "pdsa_cycle"), scope.team_id, scope.days)
+    kept = dumps.kept((PDSA_POINT, PDSA_CYCLE), scope.team_id, scope.days)
     return sum([await reader.count(query) for query in (*dumps.project_rows(scope.team_id), kept)])
 
 

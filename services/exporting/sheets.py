@@ -13,6 +13,7 @@ from flows.spec import DateAnswer, NumberAnswer, ScaleAnswer, Step, YesNoAnswer
 from services.exporting.columns import Column, Kind, Row, Sheet, column, free, person
 from services.exporting.reading import Reader
 from services.summaries.summaries import checkin_flows
+from store.kept import CHECKIN
 from store.repositories import dumps
 from store.uow import UnitOfWork
 
@@ -115,12 +116,12 @@ def checkins(content: Content) -> Sheet:
                 }
                 for row in page
             ]
-        async for rows in kept_rows(reader, ("checkin",), _kept_checkin):
+        async for rows in kept_rows(reader, (CHECKIN,), _kept_checkin):
             yield rows
 
     async def count(reader: Reader) -> int:
         scope = reader.scope
-        kept = await reader.count(dumps.kept_together(("checkin",), scope.team_id, scope.days))
+        kept = await reader.count(dumps.kept_together((CHECKIN,), scope.team_id, scope.days))
         return kept + await reader.count(dumps.runs(flows, scope.team_id, scope.window))
 
     return Sheet("checkins", "checkins", columns, pages, count)
