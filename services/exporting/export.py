@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from flows.content import Content
 from services.exporting.activity import BULLETINS, CIRCLES, PDSA, SEATS, SESSIONS
@@ -16,9 +16,11 @@ from services.exporting.columns import Sheet
 from services.exporting.csvzip import CsvZip
 from services.exporting.reading import Reader, Scope
 from services.exporting.sheets import PEOPLE, REFLECTIONS, checkins
-from services.exporting.xlsx import MAX_ROWS, Xlsx
 from store.database import Database
 from store.disclosure_log import EXPORT
+
+if TYPE_CHECKING:
+    from services.exporting.xlsx import Xlsx
 
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
@@ -65,14 +67,19 @@ async def export(
     form: Format,
     now: datetime,
     tally: Tally | None = None,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,  # a sheet's rows before it goes on in another (XLSX's own limit)
 ) -> Written:
     reader = await Reader.open(db, scope)
     chosen = sheets(content, scope.kinds)
     if tally is not None:
         for sheet in chosen:
             tally.expect(sheet.name, await sheet.count(reader))
-    writer = Xlsx(path, max_rows) if form == "xlsx" else CsvZip(path)
+    writer: Xlsx | CsvZip = CsvZip(path)
+    if form == "xlsx":
+        # openpyxl only when a workbook is written: loaded at import, it made the running bot 20 MB larger.
+        from services.exporting.xlsx import MAX_ROWS, Xlsx
+
+        writer = Xlsx(path, max_rows or MAX_ROWS)
     written: dict[str, int] = {}
     for sheet in chosen:
         columns = sheet.kept(scope.pseudonymise)

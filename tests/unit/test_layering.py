@@ -11,6 +11,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
 IMPURE = ("telegram", "sqlalchemy", "apscheduler", "aiosqlite", "asyncpg", "matplotlib")
@@ -74,22 +76,31 @@ def test_the_core_knows_no_feature_by_name():
     assert offenders == []
 
 
-def test_only_the_painters_load_matplotlib():
-    """Answering a chat message never loads matplotlib (half a second and a font cache). Only the
-    painters import it (services/summaries/charts.py, services/pdsa/run_chart.py), and only the
-    drawing calls import a painter (`TeamSummary.chart`, `RunChart.png`), which the clocks'
-    render path alone calls: so no feature, dialog, clock, handler, job or the CLI loads it when
-    imported. Day and month labels are in flows/dates.py for the same reason."""
+# A heavy library, and the only modules that may import it.
+HEAVY = {
+    "matplotlib": {"services.summaries.charts", "services.pdsa.run_chart"},
+    "openpyxl": {"services.exporting.xlsx"},  # `circlebot export --format xlsx` alone (20 MB)
+}
+
+
+@pytest.mark.parametrize("library", sorted(HEAVY))
+def test_only_their_own_modules_load_the_heavy_libraries(library: str):
+    """Answering a chat message never loads matplotlib (half a second and a font cache), and the
+    running bot never loads openpyxl. Only the painters import matplotlib
+    (services/summaries/charts.py, services/pdsa/run_chart.py), and only the drawing calls import
+    a painter (`TeamSummary.chart`, `RunChart.png`), which the clocks' render path alone calls;
+    only the XLSX writer imports openpyxl, and only an export to XLSX imports the writer. So no
+    feature, dialog, clock, handler, job or the CLI loads either when imported. Day and month
+    labels are in flows/dates.py for the same reason."""
     root = FLOWS.parent
-    painters = {"services.summaries.charts", "services.pdsa.run_chart"}
     paths = [p for folder in ("services", "handlers", "scheduler") for p in (root / folder).rglob("*.py")]
     names = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__") for p in paths}
-    modules = [*sorted(names - painters), "bot"]
+    modules = [*sorted(names - HEAVY[library]), "bot"]
     script = (
         f"import importlib, sys\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
-        "    if 'matplotlib' in sys.modules:\n        print(m)\n        break"
+        f"    if {library!r} in sys.modules:\n        print(m)\n        break"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root
     )
-    assert loaded.stdout.strip() == "", f"importing {loaded.stdout.strip()} loads matplotlib"
+    assert loaded.stdout.strip() == "", f"importing {loaded.stdout.strip()} loads {library}"
