@@ -15,6 +15,7 @@ from store.uow import UnitOfWork
 
 TO_GROUP = "a group chat"
 TO_PROGRAM = "the program's admins (command line)"
+ERASED = "someone whose data was erased"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ async def recipients(uow: UnitOfWork, entries: Sequence[DisclosureEntry], with_i
 
     def to(entry: DisclosureEntry) -> str:
         person = None if entry.recipient_id is None else people.get(entry.recipient_id)
+        if person is not None and person.erased_at is not None:
+            return f"erased ({person.id})" if with_ids else ERASED
         if person is not None:
             return f"{person.name} ({person.id})" if with_ids else person.name
         circle = None if entry.chat_id is None else circles.get(entry.chat_id)

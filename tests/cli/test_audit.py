@@ -57,6 +57,10 @@ def test_an_admins_erasure_is_in_the_log(circlebot, store):
     [erased] = [line for line in lines if "erasure" in line]
     assert f"erased ({ids['Bea']})" in erased and "by an admin" in erased
     assert "Bea" not in "".join(lines), "her name is gone from the log's view too"
+    marta = circlebot("people", "erase", str(ids["Marta"]), "--yes")
+    assert marta.code == 0
+    to_her = circlebot("audit", "--person", str(ids["Ana"])).out
+    assert f"erased ({ids['Marta']})" in to_her and "Marta" not in to_her, "an erased recipient too"
 
 
 def test_a_bad_person_or_time_is_refused_in_one_line(circlebot, store):
