@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flows.loader import PathKey
 from flows.spec import ID_PATTERN, Model, Text
@@ -71,18 +71,19 @@ class Item(Model):
     note: Literal["optional", "required"] | None = None  # None: no note is asked
     note_below: int | None = None  # a scale item asks for a note when scored below this level
 
-    @model_validator(mode="after")
-    def _note_below_within_the_scale(self) -> Item:
-        if self.note_below is None:
-            return self
-        if not isinstance(self.answer, ScaleItemAnswer):
+    @field_validator("note_below")
+    @classmethod
+    def _within_the_scale(cls, note_below: int | None, info: ValidationInfo) -> int | None:
+        answer, note = info.data.get("answer"), info.data.get("note")
+        if note_below is None or answer is None:  # no answer: its own problem is reported
+            return note_below
+        if not isinstance(answer, ScaleItemAnswer):
             raise ValueError("note_below is for scale items only")
-        if self.note == "required":
+        if note == "required":
             raise ValueError("note_below with note: required: the note is always required")
-        if not self.answer.min < self.note_below <= self.answer.max:
-            scale = f"{self.answer.min}..{self.answer.max}"
-            raise ValueError(f"note_below {self.note_below} is outside the scale's {scale} (or its lowest)")
-        return self
+        if not answer.min < note_below <= answer.max:
+            raise ValueError(f"{note_below} is outside the scale's {answer.min}..{answer.max} (or its lowest)")
+        return note_below
 
     def texts(self) -> Iterator[tuple[PathKey, Text]]:
         yield ("text",), self.text
