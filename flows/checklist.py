@@ -82,7 +82,7 @@ class Item(Model):
         if note == "required":
             raise ValueError("note_below with note: required: the note is always required")
         if not answer.min < note_below <= answer.max:
-            raise ValueError(f"{note_below} is outside the scale's {answer.min}..{answer.max} (or its lowest)")
+            raise ValueError(f"{note_below} is not within the scale: use {answer.min + 1}..{answer.max}")
         return note_below
 
     def texts(self) -> Iterator[tuple[PathKey, Text]]:

@@ -136,7 +136,10 @@ def _check_checklist(content: Content, checklist_id: str) -> list[Problem]:
     checklist, source = content.checklists[checklist_id], content.sources[f"checklists/{checklist_id}"]
     problems = [
         source.problem((key, i), f"no role {role!r} (roles: {', '.join(PROGRAM_ROLES)})")
-        for key, roles in (("observer_roles", checklist.observer_roles), ("observed_roles", checklist.observed_roles))
+        for key, roles in (
+            ("observer_roles", checklist.observer_roles),
+            ("observed_roles", checklist.observed_roles),
+        )
         for i, role in enumerate(roles)
         if role not in PROGRAM_ROLES
     ]

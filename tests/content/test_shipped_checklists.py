@@ -25,13 +25,14 @@ def test_the_home_visit_checklist_follows_a_visit_from_welcome_to_the_next_one()
         "planning",
     ]
     assert all(2 <= len(section.items) <= 4 for section in home_visit.sections)
+    items = [item for section in home_visit.sections for item in section.items]
+    assert sum(isinstance(item.answer, ScaleItemAnswer) for item in items) > len(items) / 2
 
 
 def test_every_item_guides_the_observer_and_low_scores_ask_for_a_note():
     for checklist in CONTENT.checklists.values():
         items = [item for section in checklist.sections for item in section.items]
         kinds = [type(item.answer) for item in items]
-        assert kinds.count(ScaleItemAnswer) > len(items) / 2, checklist.id
         assert SeenAnswer in kinds and CountAnswer in kinds, checklist.id
         assert any(item.note_below for item in items), checklist.id
         for item in items:

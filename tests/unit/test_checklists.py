@@ -52,18 +52,22 @@ def test_a_good_checklist_loads_with_its_items_and_answers(folder):
 
 def test_an_unknown_key_names_its_line(folder):
     write(folder, TINY.replace("note_below: 3", "note_belwo: 3"))
-    assert problems(folder) == ["checklists/tiny.yaml:19: sections[0].items[0].note_belwo: unknown key (a typo?)"]
+    assert problems(folder) == [
+        "checklists/tiny.yaml:19: sections[0].items[0].note_belwo: unknown key (a typo?)"
+    ]
 
 
 def test_a_scale_level_without_its_word(folder):
     write(folder, TINY.replace("            3: {en: Mostly, es: Casi siempre}\n", ""))
-    assert problems(folder) == ["checklists/tiny.yaml:12: sections[0].items[0].answer: levels without their word: 3"]
+    assert problems(folder) == [
+        "checklists/tiny.yaml:12: sections[0].items[0].answer: levels without their word: 3"
+    ]
 
 
 def test_note_below_outside_the_scale(folder):
     write(folder, TINY.replace("note_below: 3", "note_below: 5"))
     assert problems(folder) == [
-        "checklists/tiny.yaml:19: sections[0].items[0].note_below: 5 is outside the scale's 1..4 (or its lowest)"
+        "checklists/tiny.yaml:19: sections[0].items[0].note_below: 5 is not within the scale: use 2..4"
     ]
     write(folder, TINY.replace("answer: {type: seen}", "answer: {type: seen}\n        note_below: 2"))
     assert problems(folder) == [
@@ -73,7 +77,9 @@ def test_note_below_outside_the_scale(folder):
 
 def test_a_missing_spanish_text(folder):
     write(folder, TINY.replace(", es: A veces}", "}"))
-    assert problems(folder) == ["checklists/tiny.yaml:16: sections[0].items[0].answer.levels[2]: no Español (es) text"]
+    assert problems(folder) == [
+        "checklists/tiny.yaml:16: sections[0].items[0].answer.levels[2]: no Español (es) text"
+    ]
 
 
 def test_an_unknown_role_and_an_item_id_used_twice(folder):
