@@ -336,7 +336,8 @@ def validate(
     sessions = 0 if content.circles is None else len(content.circles.sessions)
     out.print(
         f"content OK: {len(content.flows)} flows, {len(content.transcripts())} transcripts, "
-        f"{sessions} circle sessions, languages {', '.join(languages.enabled)}{note}"
+        f"{sessions} circle sessions, {len(content.checklists)} checklists, "
+        f"languages {', '.join(languages.enabled)}{note}"
     )
 
 

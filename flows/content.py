@@ -8,6 +8,7 @@ content/
   pdsa.yaml             the flows of PDSA projects and example projects (optional)
   program.yaml          the program's contact line: how to get help now (needed by alerts)
   retention.yaml        how long personal data is kept, by kind (optional: else the defaults)
+  checklists/<id>.yaml  observation checklists, one per file, named by its id (optional)
   circles/sets.yaml     learning circles' template sets, and circles/<session>.yaml (optional)
   transcripts/*.yaml    golden transcripts replayed by `circlebot validate` and the tests
   glossary/<lang>.yaml  the terms its texts use and the forms they avoid (optional: else the
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flows.checklist import Checklist
 from flows.circles import CirclesContent, CircleSets, SessionTemplate
 from flows.glossary import Glossary, read_glossaries
 from flows.i18n import Catalog
@@ -50,6 +52,7 @@ class Content:
     retention: Retention = field(
         default_factory=Retention
     )  # how long personal data is kept (flows/retention.py)
+    checklists: dict[str, Checklist] = field(default_factory=dict)  # by id; sources `checklists/<id>`
 
     @property
     def languages(self) -> Languages:
@@ -111,6 +114,7 @@ def read_content(root: Path) -> Content:
     ):
         sources["retention"], retention = parsed_retention
     circles = _circles(root, parse, sources, problems)
+    checklists = _checklists(root, parse, sources, problems)
     glossaries, glossary_sources, glossary_problems = read_glossaries(root)
     sources.update(glossary_sources)
     problems += glossary_problems
@@ -118,7 +122,29 @@ def read_content(root: Path) -> Content:
         raise ContentError(problems)
     sources["languages"] = parsed_languages[0]
     catalog = Catalog(parsed_languages[1], messages)
-    return Content(root, catalog, flows, sources, schedules, pdsa, circles, program, glossaries, retention)
+    return Content(
+        root, catalog, flows, sources, schedules, pdsa, circles, program, glossaries, retention, checklists
+    )
+
+
+def _checklists(
+    root: Path,
+    parse: Callable[[Path, type[Any]], tuple[Source, Any] | None],
+    sources: dict[str, Source],
+    problems: list[Problem],
+) -> dict[str, Checklist]:
+    """One checklist per file of `checklists/`, named by its id; no folder, no checklists."""
+    checklists: dict[str, Checklist] = {}
+    for path in sorted((root / "checklists").glob("*.yaml")):
+        if (parsed := parse(path, Checklist)) is None:
+            continue
+        source, checklist = parsed
+        if checklist.id != path.stem:
+            wrong = f"the checklist id must match its file name ({path.stem!r})"
+            problems.append(source.problem(("id",), wrong))
+        checklists[checklist.id] = checklist
+        sources[f"checklists/{checklist.id}"] = source
+    return checklists
 
 
 def _circles(

@@ -70,6 +70,9 @@ def check(content: Content) -> list[Problem]:
     if content.pdsa is not None:
         problems += _checked(content.sources["pdsa"], partial(_check_pdsa, content))
     problems += _check_circles(content)
+    for checklist_id in content.checklists:
+        source = content.sources[f"checklists/{checklist_id}"]
+        problems += _checked(source, partial(_check_checklist, content, checklist_id))
     faulty = {problem.file for problem in problems}
     for path in content.transcripts():
         problems += replay(path, content, faulty)
@@ -125,6 +128,27 @@ def _check_flow(content: Content, flow_id: str, commands: dict[str, list[Flow]])
         if role not in PROGRAM_ROLES
     ]
     return problems
+
+
+def _check_checklist(content: Content, checklist_id: str) -> list[Problem]:
+    """One checklist: its roles exist (a circle's member has no team, so nobody observes her),
+    its ids are each used once, and its words exist in every enabled language."""
+    checklist, source = content.checklists[checklist_id], content.sources[f"checklists/{checklist_id}"]
+    problems = [
+        source.problem((key, i), f"no role {role!r} (roles: {', '.join(PROGRAM_ROLES)})")
+        for key, roles in (
+            ("observer_roles", checklist.observer_roles),
+            ("observed_roles", checklist.observed_roles),
+        )
+        for i, role in enumerate(roles)
+        if role not in PROGRAM_ROLES
+    ]
+    seen: set[tuple[str, str]] = set()
+    for path, kind, one_id in checklist.ids():
+        if (kind, one_id) in seen:
+            problems.append(source.problem(path, f"the {kind} id {one_id!r} is used twice"))
+        seen.add((kind, one_id))
+    return problems + _missing_translations(source, list(checklist.texts()), content)
 
 
 def _check_program(content: Content) -> list[Problem]:

@@ -198,7 +198,8 @@ def test_validate_the_bundled_content(circlebot):
     transcripts = len(list((BUNDLED_CONTENT / "transcripts").glob("*.yaml")))
     assert result.code == 0
     assert (
-        f"content OK: {flows} flows, {transcripts} transcripts, 4 circle sessions, languages en, es;"
+        f"content OK: {flows} flows, {transcripts} transcripts, 4 circle sessions, 2 checklists,"
+        " languages en, es;"
         " not enabled: ar" in result.out
     )
 
