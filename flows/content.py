@@ -17,10 +17,9 @@ content/
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Protocol, TypeVar
 
 from flows.checklist import Checklist
 from flows.circles import CirclesContent, CircleSets, SessionTemplate
@@ -33,6 +32,14 @@ from flows.schedules import Schedules
 from flows.spec import Flow, Languages, Program
 
 T = TypeVar("T")
+
+
+class Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
 OWN_FILES = ("languages", "schedules", "pdsa", "program", "retention")  # their sources sit beside the flows'
 
 
@@ -83,38 +90,47 @@ def read_content(root: Path) -> Content:
         parsed_messages = parse(path, dict[str, str])
         if parsed_messages:
             sources[f"i18n/{path.stem}"], messages[path.stem] = parsed_messages
-    flows: dict[str, Flow] = {}
-    for path in sorted((root / "flows").glob("*.yaml")):
-        parsed_flow = parse(path, Flow)
-        if parsed_flow is None:
-            continue
-        source, flow = parsed_flow
-        if flow.id != path.stem:
-            problems.append(source.problem(("id",), f"the flow id must match its file name ({path.stem!r})"))
-        elif flow.id in OWN_FILES:
-            problems.append(
-                source.problem(("id",), f"{flow.id!r} is the name of the folder's {flow.id}.yaml")
-            )
-        flows[flow.id] = flow
-        sources[flow.id] = source
-    schedules = Schedules()
-    if (root / "schedules.yaml").is_file() and (
-        parsed_schedules := parse(root / "schedules.yaml", Schedules)
-    ):
-        sources["schedules"], schedules = parsed_schedules
-    pdsa = None
-    if (root / "pdsa.yaml").is_file() and (parsed_pdsa := parse(root / "pdsa.yaml", PdsaContent)):
-        sources["pdsa"], pdsa = parsed_pdsa
-    program = None
-    if (root / "program.yaml").is_file() and (parsed_program := parse(root / "program.yaml", Program)):
-        sources["program"], program = parsed_program
-    retention = Retention()
-    if (root / "retention.yaml").is_file() and (
-        parsed_retention := parse(root / "retention.yaml", Retention)
-    ):
-        sources["retention"], retention = parsed_retention
-    circles = _circles(root, parse, sources, problems)
-    checklists = _checklists(root, parse, sources, problems)
+
+    def named(
+        folder: str, shape: type[N], what: str, key: str = "", skip: str = "", taken: tuple[str, ...] = ()
+    ) -> dict[str, N]:
+        """One `shape` per file of `folder` (but `skip`), each named by its id, which must be its
+        file's name and none of `taken`; its source under `key` + id."""
+        found: dict[str, N] = {}
+        for path in sorted((root / folder).glob("*.yaml")):
+            if path.stem == skip or (parsed := parse(path, shape)) is None:
+                continue
+            source, item = parsed
+            if item.id != path.stem:
+                problems.append(
+                    source.problem(("id",), f"the {what} id must match its file name ({path.stem!r})")
+                )
+            elif item.id in taken:
+                problems.append(
+                    source.problem(("id",), f"{item.id!r} is the name of the folder's {item.id}.yaml")
+                )
+            found[item.id] = item
+            sources[key + item.id] = source
+        return found
+
+    def optional(name: str, shape: type[T]) -> T | None:
+        """`<name>.yaml` when the folder has it, its source under `name`."""
+        if not (root / f"{name}.yaml").is_file() or (parsed := parse(root / f"{name}.yaml", shape)) is None:
+            return None
+        sources[name], found = parsed
+        return found
+
+    flows = named("flows", Flow, "flow", taken=OWN_FILES)  # a flow's source would take a file's place
+    schedules = optional("schedules", Schedules) or Schedules()
+    pdsa = optional("pdsa", PdsaContent)
+    program = optional("program", Program)
+    retention = optional("retention", Retention) or Retention()
+    circles = None
+    if (root / "circles" / "sets.yaml").is_file():
+        sets = optional("circles/sets", CircleSets)
+        sessions = named("circles", SessionTemplate, "session", "circles/", skip="sets")
+        circles = None if sets is None else CirclesContent(sets=sets.sets, sessions=sessions)
+    checklists = named("checklists", Checklist, "checklist", "checklists/")
     glossaries, glossary_sources, glossary_problems = read_glossaries(root)
     sources.update(glossary_sources)
     problems += glossary_problems
@@ -125,50 +141,3 @@ def read_content(root: Path) -> Content:
     return Content(
         root, catalog, flows, sources, schedules, pdsa, circles, program, glossaries, retention, checklists
     )
-
-
-def _checklists(
-    root: Path,
-    parse: Callable[[Path, type[Any]], tuple[Source, Any] | None],
-    sources: dict[str, Source],
-    problems: list[Problem],
-) -> dict[str, Checklist]:
-    """One checklist per file of `checklists/`, named by its id; no folder, no checklists."""
-    checklists: dict[str, Checklist] = {}
-    for path in sorted((root / "checklists").glob("*.yaml")):
-        if (parsed := parse(path, Checklist)) is None:
-            continue
-        source, checklist = parsed
-        if checklist.id != path.stem:
-            wrong = f"the checklist id must match its file name ({path.stem!r})"
-            problems.append(source.problem(("id",), wrong))
-        checklists[checklist.id] = checklist
-        sources[f"checklists/{checklist.id}"] = source
-    return checklists
-
-
-def _circles(
-    root: Path,
-    parse: Callable[[Path, type[Any]], tuple[Source, Any] | None],
-    sources: dict[str, Source],
-    problems: list[Problem],
-) -> CirclesContent | None:
-    """`circles/sets.yaml` and one session template per other file there, named by its id."""
-    folder = root / "circles"
-    if not (folder / "sets.yaml").is_file():
-        return None
-    parsed_sets = parse(folder / "sets.yaml", CircleSets)
-    sessions: dict[str, SessionTemplate] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.stem == "sets" or (parsed := parse(path, SessionTemplate)) is None:
-            continue
-        source, session = parsed
-        if session.id != path.stem:
-            wrong = f"the session id must match its file name ({path.stem!r})"
-            problems.append(source.problem(("id",), wrong))
-        sessions[session.id] = session
-        sources[f"circles/{session.id}"] = source
-    if parsed_sets is None:
-        return None
-    sources["circles/sets"] = parsed_sets[0]
-    return CirclesContent(sets=parsed_sets[1].sets, sessions=sessions)
