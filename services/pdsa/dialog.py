@@ -251,13 +251,10 @@ class PdsaDialog(PdsaContext):
         projects = await self.uow.projects.all(owner_id=self.person.id)
         if not projects:
             return await self.speaker.say("pdsa.none")
-        data = await pdsa_export.csv_of(self.uow, projects)
-        stored = await self.uow.photos.add(self.now, data=data)
+        written = await pdsa_export.csv_of(self.uow, projects)
+        stored = await self.uow.photos.add(self.now, data=written.data)
         caption = self.speaker.label("pdsa.export_caption", count=len(projects))
-        ids = [project.id for project in projects]
-        named = {point.person_id for point in await self.uow.projects.points(ids)}
-        named |= {note.author_id for note in await self.uow.projects.notes(ids)}
-        others = sorted(person for person in named if person is not None and person != self.person.id)
+        others = sorted(written.people - {self.person.id})
         await self.speaker.out.stored_file(
             self.speaker.chat_id,
             stored.id,

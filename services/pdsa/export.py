@@ -7,6 +7,7 @@ spreadsheet opens it as it is and runs none of it."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from services.core.spreadsheet import csv_bytes
 from services.exporting.columns import Column, Kind, Row, column, free, person
@@ -109,7 +110,13 @@ async def of_projects(uow: UnitOfWork, projects: Sequence[Project]) -> list[Row]
     return list(rows(projects, *found))
 
 
-async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
+@dataclass(frozen=True)
+class Csv:
+    data: bytes
+    people: frozenset[int]  # everyone it names (the disclosure of a file sent to someone)
+
+
+async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> Csv:
     """Her projects (or every project) as one CSV, people by name."""
     found = await of_projects(uow, projects)
     ids = {row[key] for row in found for key in PEOPLE if isinstance(row.get(key), int)}
@@ -119,4 +126,4 @@ async def csv_of(uow: UnitOfWork, projects: Sequence[Project]) -> bytes:
         return people[value].name if isinstance(value, int) and value in people else value
 
     named = ({**row, **{key: name(row.get(key)) for key in PEOPLE}} for row in found)
-    return csv_bytes([c.name for c in COLUMNS], named)
+    return Csv(csv_bytes([c.name for c in COLUMNS], named), frozenset(people))

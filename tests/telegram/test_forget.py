@@ -194,7 +194,7 @@ async def test_she_erases_herself_and_nothing_of_her_is_left(
         assert team is not None
         logged = [
             row["logged_by"]
-            for row in csv.DictReader(io.StringIO((await csv_of(uow, [team])).decode("utf-8-sig")))
+            for row in csv.DictReader(io.StringIO((await csv_of(uow, [team])).data.decode("utf-8-sig")))
             if row["record"] == "point"
         ]
         assert sorted(logged) == ["Bea", "a former member", "a former member"], "the team's export says so"
