@@ -16,6 +16,8 @@ from flows.loader import PathKey
 from flows.spec import ID_PATTERN, Model, Text
 
 MAX_LEVELS = 7  # a scale's buttons fit on one row of a chat
+SEEN = ("yes", "no", "not_seen")  # a `seen` item's answers, as stored
+TRIED = ("yes", "partly", "not_yet")  # whether she tried the next step, asked at its date
 
 
 class ScaleItemAnswer(Model):
@@ -114,6 +116,12 @@ class Checklist(Model):
         if len(set(roles)) != len(roles):
             raise ValueError("a role is named twice")
         return roles
+
+    def items(self) -> Iterator[tuple[Section, Item]]:
+        """Every item in the order observed, with its section."""
+        for section in self.sections:
+            for item in section.items:
+                yield section, item
 
     def ids(self) -> Iterator[tuple[PathKey, str, str]]:
         """Where each section's and item's id is written, and which it is: a section's id is

@@ -26,6 +26,7 @@ from flows.circles import CirclesContent, CircleSets, SessionTemplate
 from flows.glossary import Glossary, read_glossaries
 from flows.i18n import Catalog
 from flows.loader import ContentError, Problem, Source, read
+from flows.observing import PREFIX
 from flows.pdsa import PdsaContent
 from flows.retention import Retention
 from flows.schedules import Schedules
@@ -40,6 +41,7 @@ class Named(Protocol):
 
 
 N = TypeVar("N", bound=Named)
+CHECKLISTS = "checklists/"  # a checklist's source key: this and its id
 OWN_FILES = ("languages", "schedules", "pdsa", "program", "retention")  # their sources sit beside the flows'
 
 
@@ -64,6 +66,10 @@ class Content:
     @property
     def languages(self) -> Languages:
         return self.catalog.languages
+
+    def flow_source(self, flow_id: str) -> Source:
+        """Where a flow is written: its file, or an observation's checklist (flows.observing)."""
+        return self.sources.get(flow_id) or self.sources[CHECKLISTS + flow_id.removeprefix(PREFIX)]
 
     def transcripts(self) -> list[Path]:
         return sorted((self.root / "transcripts").glob("*.yaml"))
@@ -130,7 +136,7 @@ def read_content(root: Path) -> Content:
         sets = optional("circles/sets", CircleSets)
         sessions = named("circles", SessionTemplate, "session", "circles/", skip="sets")
         circles = None if sets is None else CirclesContent(sets=sets.sets, sessions=sessions)
-    checklists = named("checklists", Checklist, "checklist", "checklists/")
+    checklists = named("checklists", Checklist, "checklist", CHECKLISTS)
     glossaries, glossary_sources, glossary_problems = read_glossaries(root)
     sources.update(glossary_sources)
     problems += glossary_problems

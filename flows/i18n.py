@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import get_args
 
+from flows.checklist import SEEN, TRIED
 from flows.circles import COLLECT, REMINDERS, SHARE_CHOICES, SPEAKERS, CaseAction, Reply
 from flows.pdsa import CARRIED_OUT, FREQUENCIES, STAGES
 from flows.schedules import DAYS
@@ -70,6 +71,8 @@ CIRCLE_SHARE_ASKS = KeyFamily("circle.share_{}", tuple(kind for kind in COLLECT 
 CIRCLE_CASE_BUTTONS = KeyFamily("circle.button.case_{}", get_args(CaseAction))
 CIRCLE_SPEAKERS = KeyFamily("circle.speakers.{}", tuple(who for who in SPEAKERS if who != "all"))
 CIRCLE_PAUSED = KeyFamily("circle.bot_{}", ("removed", "demoted"))  # why a circle's group lost the bot
+OBSERVE_SEEN = KeyFamily("observe.seen.{}", SEEN)  # a checklist's yes / no / not seen
+OBSERVE_TRIED = KeyFamily("observe.tried.{}", TRIED)  # the next step, at its date
 CIRCLE_HISTORY = KeyFamily("circle.history.{}", ("supergroup", "group"))  # the group's kind, told at set-up
 # Each kind of disclosure (services.core.disclosures) is a line of the joining notice: a kind
 # not named here cannot be declared.
@@ -90,6 +93,9 @@ DISCLOSURE_LINES = KeyFamily(
         "circle_membership",
         "circle_rating",
         "bulletin_author",
+        "observation_feedback",
+        "observation_scores",
+        "observation_reply",
     ),
 )
 # issue 23: the kinds of what the bot holds about her (store.personal.Kind: a test keeps the two
@@ -119,6 +125,7 @@ MYDATA_KINDS = KeyFamily(
         "invites",
         "bulletins",
         "disclosures",
+        "observations",
     ),
 )
 FAMILIES = (
@@ -144,12 +151,61 @@ FAMILIES = (
     DISCLOSURE_LINES,
     CIRCLE_CASE_BUTTONS,
     MYDATA_KINDS,
+    OBSERVE_SEEN,
+    OBSERVE_TRIED,
 )
 
 # Every word of the catalog the code uses, named in it or built by a family; the default language
 # must have each of them.
 CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) | frozenset(
     {
+        "command.observe",
+        "command.myfeedback",
+        "observe.description",
+        "observe.item",
+        "observe.note",
+        "observe.note_label",
+        "observe.strengths",
+        "observe.strengths_label",
+        "observe.growth",
+        "observe.growth_label",
+        "observe.next_step",
+        "observe.next_step_label",
+        "observe.next_on",
+        "observe.next_on_label",
+        "observe.no_team",
+        "observe.nobody",
+        "observe.pick_person",
+        "observe.person",
+        "observe.person_new",
+        "observe.button.scores",
+        "observe.button.go_on",
+        "observe.busy",
+        "observe.starting",
+        "observe.stopped",
+        "observe.sent",
+        "observe.not_in_team",
+        "observe.feedback",
+        "observe.button.reply",
+        "observe.button.reflect",
+        "observe.button.project",
+        "observe.reply_prompt",
+        "observe.reply_sent",
+        "observe.reply_received",
+        "observe.reflect_on",
+        "observe.follow_up",
+        "observe.follow_up_prompt",
+        "observe.follow_up_sent",
+        "observe.follow_up_received",
+        "observe.scores_title",
+        "observe.my_scores_title",
+        "observe.scores_days",
+        "observe.scores_none",
+        "observe.my_none",
+        "observe.my_latest",
+        "weekly.observations",
+        "weekly.observations_none",
+        "weekly.not_observed",
         "answer.no",
         "answer.no_words",
         "answer.none_chosen",

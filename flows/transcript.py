@@ -75,7 +75,7 @@ def replay(path: Path, content: Content, faulty: Collection[str] = frozenset()) 
     flow = content.flows.get(transcript.flow)
     if flow is None:
         return [source.problem(("flow",), f"no flow {transcript.flow!r}")]
-    if (flow_file := content.sources[transcript.flow].file) in faulty:
+    if (flow_file := content.flow_source(transcript.flow).file) in faulty:
         return [source.problem(("flow",), f"not replayed: {flow_file} has problems")]
     at: PathKey = ("flow",)
     try:

@@ -16,6 +16,7 @@ from flows.content import Content, read_content
 from flows.glossary import avoided, catalog_texts, content_texts
 from flows.i18n import CATALOG_KEYS, placeholders
 from flows.loader import ContentError, PathKey, Problem, Source, unexpected
+from flows.observing import as_flow
 from flows.pdsa import CHOICE_IDS, PARTS, REQUIRED_TAGS, SHORT_TAGS, TAG, tags_of
 from flows.schedules import SendBulletin, StartFlow
 from flows.spec import (
@@ -62,6 +63,8 @@ def check(content: Content) -> list[Problem]:
     problems = _check_catalogs(content)
     commands: dict[str, list[Flow]] = {}
     for flow_id in content.flows:
+        if flow_id not in content.sources:  # an observation's: its checklist is checked below
+            continue
         problems += _checked(content.sources[flow_id], partial(_check_flow, content, flow_id, commands))
     if content.program is not None:
         problems += _checked(content.sources["program"], partial(_check_program, content))
@@ -72,7 +75,8 @@ def check(content: Content) -> list[Problem]:
     problems += _check_circles(content)
     for checklist_id in content.checklists:
         source = content.sources[f"checklists/{checklist_id}"]
-        problems += _checked(source, partial(_check_checklist, content, checklist_id))
+        found = _checked(source, partial(_check_checklist, content, checklist_id))
+        problems += found or _checked(source, partial(_observed, content, checklist_id))
     faulty = {problem.file for problem in problems}
     for path in content.transcripts():
         problems += replay(path, content, faulty)
@@ -149,6 +153,17 @@ def _check_checklist(content: Content, checklist_id: str) -> list[Problem]:
             problems.append(source.problem(path, f"the {kind} id {one_id!r} is used twice"))
         seen.add((kind, one_id))
     return problems + _missing_translations(source, list(checklist.texts()), content)
+
+
+def _observed(content: Content, checklist_id: str) -> list[Problem]:
+    """A sound checklist becomes the flow its observer answers (flows.observing), in
+    `content.flows`, so the chat, the simulator and its golden transcripts find it."""
+    observed = as_flow(content.checklists[checklist_id], content.catalog)
+    if observed.id in content.flows:
+        source = content.sources[f"checklists/{checklist_id}"]
+        return [source.problem(("id",), f"flows/{observed.id}.yaml takes the name of its observation's flow")]
+    content.flows[observed.id] = observed
+    return []
 
 
 def _check_program(content: Content) -> list[Problem]:

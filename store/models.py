@@ -27,6 +27,7 @@ from store.declarative import Base as Base
 from store.disclosure_log import DisclosureEntry as DisclosureEntry
 from store.exports import DataExport as DataExport
 from store.kept import KeptRecord as KeptRecord
+from store.observations import Observation as Observation
 from store.types import Json, UTCDateTime
 
 

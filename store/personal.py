@@ -35,6 +35,7 @@ class Kind(StrEnum):
     INVITES = "invites"  # invites she made
     BULLETINS = "bulletins"  # bulletins she wrote
     DISCLOSURES = "disclosures"  # the disclosure log about her: what of hers went to whom, when
+    OBSERVATIONS = "observations"  # observations of her practice, and those she made
 
 
 class Erasure(StrEnum):

@@ -16,6 +16,7 @@ from store.repositories.failures import ClockFailureRepository
 from store.repositories.hushes import HushRepository
 from store.repositories.invites import InviteRepository
 from store.repositories.notices import NoticeRepository
+from store.repositories.observations import ObservationRepository
 from store.repositories.occurrences import OccurrenceRepository
 from store.repositories.outbox import OutboxRepository
 from store.repositories.people import PeopleRepository, TeamRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.exports = ExportRepository(session)
         self.disclosure_log = DisclosureLogRepository(session)
         self.retention = RetentionRepository(session)
+        self.observations = ObservationRepository(session)
         self.dump = DumpRepository(session)  # circlebot export's reads
 
     async def commit(self) -> None:
