@@ -108,6 +108,7 @@ class Checklist(Model):
     title: Text
     observer_roles: Annotated[list[str], Field(min_length=1)]
     observed_roles: Annotated[list[str], Field(min_length=1)]
+    reflection: Annotated[str, Field(pattern=ID_PATTERN)] | None = None  # the flow /reflect opens on it
     sections: Annotated[list[Section], Field(min_length=1)]
 
     @field_validator("observer_roles", "observed_roles")

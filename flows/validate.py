@@ -152,6 +152,12 @@ def _check_checklist(content: Content, checklist_id: str) -> list[Problem]:
         if (kind, one_id) in seen:
             problems.append(source.problem(path, f"the {kind} id {one_id!r} is used twice"))
         seen.add((kind, one_id))
+    reflection = None if checklist.reflection is None else content.flows.get(checklist.reflection)
+    if checklist.reflection is not None and reflection is None:
+        problems.append(source.problem(("reflection",), f"no flow {checklist.reflection!r}"))
+    elif reflection is not None and not set(checklist.observed_roles) <= set(reflection.for_roles):
+        for_whom = ", ".join(reflection.for_roles)
+        problems.append(source.problem(("reflection",), f"{reflection.id} is for {for_whom}, not everyone observed"))
     return problems + _missing_translations(source, list(checklist.texts()), content)
 
 

@@ -11,6 +11,7 @@ from services.circles import feature as circles
 from services.content_flows import feature as content_flows
 from services.core.registry import Registry
 from services.joining import feature as joining
+from services.observations import feature as observations
 from services.pdsa import feature as pdsa
 from services.privacy import feature as privacy
 from services.privacy import retention
@@ -33,6 +34,7 @@ FEATURES = (
     circles,
     privacy,
     retention,
+    observations,
 )
 
 

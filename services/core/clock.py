@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from flows.content import Content
 from flows.faults import reason_of
 from services.core import prompts
-from services.core.conversation import Conversation, RunEnded
+from services.core.conversation import Conversation, RunHooks
 from services.core.failures import SetAside, each_alone
 from services.core.outgoing import Outbox
 from services.core.speaker import Speaker
@@ -42,7 +42,7 @@ class ClockEnv:
     timezone: str  # the program's, for whoever has not set her own
     render_summary: Callable[[Any], bytes] | None = None  # the tests' stand-ins for the chart painters
     render_run_chart: Callable[[Any], bytes] | None = None
-    run_ended: Sequence[RunEnded] = ()  # the registry's hooks, for the runs the clock moves
+    runs: RunHooks = field(default_factory=RunHooks)  # the registry's hooks, for the runs the clock moves
 
 
 def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
@@ -53,7 +53,7 @@ def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, k
 
 def conversation_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Conversation:
     speaker = speaker_for(env, uow, person, now, key)
-    return Conversation(uow, env.content, speaker, person, now, env.timezone, env.run_ended)
+    return Conversation(uow, env.content, speaker, person, now, env.timezone, env.runs)
 
 
 class Timekeeper:
@@ -67,7 +67,7 @@ class Timekeeper:
         *,
         registry: Registry,  # every feature's declarations (services.features.registry_for)
     ) -> None:
-        self.env = ClockEnv(db, content, timezone, render, render_run_chart, registry.run_ended)
+        self.env = ClockEnv(db, content, timezone, render, render_run_chart, registry.runs)
         self.hooks: list[ClockHook] = [
             feature.clock(self.env) for feature in registry.features if feature.clock is not None
         ]

@@ -49,6 +49,16 @@ async def own_active_run(turn: Turn, data: Any) -> FlowRun | None:
 
 
 RunEnded = Callable[["Conversation", FlowRun, Flow, RunState, RunState | None], Awaitable[bool]]
+# A run of hers starts: a feature may say first what it opens on (an observation, for /reflect).
+RunStarted = Callable[["Conversation", FlowRun, Flow], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RunHooks:
+    """Features' hooks for the runs a conversation starts and ends (the registry's)."""
+
+    started: Sequence[RunStarted] = ()
+    ended: Sequence[RunEnded] = ()
 
 
 @dataclass
@@ -59,7 +69,7 @@ class Conversation:
     person: Person
     now: datetime
     timezone: str  # the program's, hers until she sets one
-    run_ended: Sequence[RunEnded]  # features' hooks for a run that ended (registry.run_ended)
+    hooks: RunHooks  # features' hooks for a run that starts or ends (registry.runs)
     edit_message_id: int | None = None  # a pressed button's message: a refreshed question edits it
     then_waiting: bool = True  # when a conversation ends, the scheduled flow waiting behind it starts
     wake: Callable[[], None] = lambda: None  # the clock has work after this commit (her turn's wake)
@@ -74,6 +84,8 @@ class Conversation:
         run = await self.uow.runs.add(
             self.person.id, flow.id, state.to_json(), state.step_id, state.status, self.now, state.expires_at
         )
+        for started in self.hooks.started:
+            await started(self, run, flow)
         await self._apply(run, flow, state, effects)
         return run
 
@@ -201,7 +213,7 @@ class Conversation:
             return
         if finished == RunStatus.COMPLETED:
             await self._after(flow)
-        for ended in self.run_ended:
+        for ended in self.hooks.ended:
             if await ended(self, run, flow, state, before):
                 return  # the feature started her next conversation itself: its turn, not a wait's
         await self._next()

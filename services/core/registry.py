@@ -16,7 +16,7 @@ from services.core.prompts import Prompt
 
 if TYPE_CHECKING:
     from services.core.clock import ClockEnv
-    from services.core.conversation import RunEnded
+    from services.core.conversation import RunEnded, RunHooks, RunStarted
     from services.core.turn import Turn
 
 Where = Literal["private", "group"]
@@ -120,6 +120,7 @@ class Feature:
     group: Callable[[Turn], Awaitable[None]] | None = None  # a group update no command or button took
     clock: Callable[[ClockEnv], ClockHook] | None = None
     run_ended: RunEnded | None = None  # a flow run of hers ended: True when it starts her next one
+    run_started: RunStarted | None = None  # a flow run of hers starts: what it opens on, said first
     unsettled: Callable[[Turn], Awaitable[None]] | None = None  # a person who joined, before her language
     disclosures: tuple[Kind, ...] = ()  # what its messages carry of one person to someone else
 
@@ -132,6 +133,7 @@ class Registry:
     answers: dict[str, Answers[Any]] = field(default_factory=dict)
     group: Callable[[Turn], Awaitable[None]] | None = None
     unsettled: Callable[[Turn], Awaitable[None]] | None = None
+    run_started: list[RunStarted] = field(default_factory=list)
     run_ended: list[RunEnded] = field(default_factory=list)
     disclosures: list[Kind] = field(default_factory=list)  # the joining notice has a line for each
 
@@ -153,6 +155,8 @@ class Registry:
             _claim(self.answers, answers.kind.kind, answers, feature.name)
         if feature.run_ended is not None:
             self.run_ended.append(feature.run_ended)
+        if feature.run_started is not None:
+            self.run_started.append(feature.run_started)
         taken = {disclosed.id for disclosed in self.disclosures}
         for disclosed in feature.disclosures:
             if disclosed.id in taken:
@@ -163,6 +167,13 @@ class Registry:
                 if getattr(self, hook) is not None:
                     raise ValueError(f"{feature.name}: a second {hook} handler")
                 setattr(self, hook, getattr(feature, hook))
+
+    @property
+    def runs(self) -> RunHooks:
+        """The hooks a conversation calls as runs start and end."""
+        from services.core.conversation import RunHooks
+
+        return RunHooks(self.run_started, self.run_ended)
 
     def command(self, where: Where, name: str) -> Command | None:
         return self.commands.get((where, name))

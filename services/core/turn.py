@@ -137,7 +137,7 @@ class Turn:
             self.me,
             self.now,
             self.timezone,
-            self.registry.run_ended,
+            self.registry.runs,
             edit_message_id=edit,
             then_waiting=then_waiting,
             wake=self.wake,

@@ -236,6 +236,6 @@ class PdsaClock:
             button = [[(speaker.label("pdsa.button.go_study"), OnOwnProject("go", project.id).encode())]]
             return await speaker.say("pdsa.study_later", button)
         conversation = Conversation(
-            uow, self.content, speaker, person, now, self.timezone, self.env.run_ended
+            uow, self.content, speaker, person, now, self.timezone, self.env.runs
         )
         await open_stage(conversation, cycle, flow_for(self.content, "study"))

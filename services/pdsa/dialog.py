@@ -162,7 +162,9 @@ class PdsaDialog(PdsaContext):
     def _projects_service(self) -> Projects:
         return Projects(self.uow, self.content, self.speaker, self.person, self.now, self.timezone, self.wake)
 
-    async def set_up(self, team: bool) -> None:
+    async def set_up(self, team: bool, change: str | None = None) -> None:
+        """A new project's questions; `change`, a change idea she brings (an observation's next
+        step), offered at its question to keep."""
         team_id = None
         if team:
             if self.person.team_id is None:
@@ -172,7 +174,9 @@ class PdsaDialog(PdsaContext):
             return
         project = await self.uow.projects.add(self.person.id, self.now, team_id=team_id)
         self.person.project_id = project.id
-        project.run_id = (await self.conversation().start(flow_for(self.content, "project"))).id
+        flow = flow_for(self.content, "project")
+        prefill = as_prefill(flow, {"change_ideas": change})
+        project.run_id = (await self.conversation().start(flow, prefill)).id
 
     async def _go_on(self, project: Project) -> None:
         """Continue: the stage she is at, where she stopped."""

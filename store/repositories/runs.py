@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from flows.run import RunStatus
@@ -55,6 +55,12 @@ class RunRepository(Repository):
 
     async def get(self, run_id: int) -> FlowRun | None:
         return await self.session.get(FlowRun, run_id)
+
+    async def delete(self, run: FlowRun) -> None:
+        """A run and its answers, whose data now lives elsewhere (an observation's row)."""
+        await self.session.execute(delete(Answer).where(Answer.run_id == run.id))
+        await self.session.delete(run)
+        await self.session.flush()
 
     async def many(self, run_ids: Iterable[int]) -> dict[int, FlowRun]:
         query = select(FlowRun).where(FlowRun.id.in_(list(run_ids)))
