@@ -157,7 +157,9 @@ def _check_checklist(content: Content, checklist_id: str) -> list[Problem]:
         problems.append(source.problem(("reflection",), f"no flow {checklist.reflection!r}"))
     elif reflection is not None and not set(checklist.observed_roles) <= set(reflection.for_roles):
         for_whom = ", ".join(reflection.for_roles)
-        problems.append(source.problem(("reflection",), f"{reflection.id} is for {for_whom}, not everyone observed"))
+        problems.append(
+            source.problem(("reflection",), f"{reflection.id} is for {for_whom}, not everyone observed")
+        )
     return problems + _missing_translations(source, list(checklist.texts()), content)
 
 

@@ -64,7 +64,8 @@ def observable(checklists: dict[str, Checklist], observer: Person, person: Perso
     return [
         checklist
         for checklist in checklists.values()
-        if observer.role_names & set(checklist.observer_roles) and person.role_names & set(checklist.observed_roles)
+        if observer.role_names & set(checklist.observer_roles)
+        and person.role_names & set(checklist.observed_roles)
     ]
 
 

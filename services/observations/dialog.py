@@ -38,7 +38,9 @@ class ObserveDialog:
         return self.turn.speaker().disclosing(OBSERVATION_SCORES, *people)
 
     def _day(self, moment: datetime) -> str:
-        return day_label(moment.astimezone(self._zone()).date(), month_names(self.turn.catalog, self.turn.lang))
+        return day_label(
+            moment.astimezone(self._zone()).date(), month_names(self.turn.catalog, self.turn.lang)
+        )
 
     async def start(self) -> None:
         """Whom she observed: the people of her team she may observe, and what she left unfinished."""
@@ -73,7 +75,12 @@ class ObserveDialog:
         """Her menu for one person: a checklist to start with, and her scores over time."""
         turn = self.turn
         rows = [
-            [(turn.catalog.pick(checklist.title, turn.lang)[:60], StartObservation(person.id, checklist.id).encode())]
+            [
+                (
+                    turn.catalog.pick(checklist.title, turn.lang)[:60],
+                    StartObservation(person.id, checklist.id).encode(),
+                )
+            ]
             for checklist in observable(turn.content.checklists, turn.me, person)
         ]
         rows.append([(turn.label("observe.button.scores"), ScoresOf(person.id).encode())])
@@ -86,7 +93,9 @@ class ObserveDialog:
     async def scores(self, person: Person) -> None:
         observations = await self.turn.uow.observations.sent_to(person.id)
         speaker = self._about(person.id)
-        for text in scores_over_time(self.turn.content, observations, speaker.lang, self._zone(), person.name):
+        for text in scores_over_time(
+            self.turn.content, observations, speaker.lang, self._zone(), person.name
+        ):
             await speaker.send(text)
 
     def _zone(self) -> ZoneInfo:
@@ -100,7 +109,9 @@ class ObserveDialog:
         observation = await turn.uow.observations.add(
             person.id, turn.me.id, None if team is None else team.id, checklist_id, turn.now
         )
-        await self._about(person.id).say("observe.starting", name=person.name, checklist=self._title(checklist_id))
+        await self._about(person.id).say(
+            "observe.starting", name=person.name, checklist=self._title(checklist_id)
+        )
         run = await turn.conversation().start(turn.content.flows[observing.flow_id(checklist_id)])
         observation.run_id = run.id
 
@@ -164,10 +175,19 @@ async def run_ended(
             observation.sent_at = conversation.now
             observation.follow_up_at = _follow_up_at(observation.next_on, person, conversation)
             await deliver(
-                conversation.content, conversation.speaker.out, observation, person, observer, conversation.timezone
+                conversation.content,
+                conversation.speaker.out,
+                observation,
+                person,
+                observer,
+                conversation.timezone,
             )
-            day = "" if observation.next_on is None else day_label(
-                observation.next_on, month_names(conversation.catalog, conversation.speaker.lang)
+            day = (
+                ""
+                if observation.next_on is None
+                else day_label(
+                    observation.next_on, month_names(conversation.catalog, conversation.speaker.lang)
+                )
             )
             await speaker.say("observe.sent", name=name, day=day)
     observation.run_id = None

@@ -64,8 +64,12 @@ async def go_on(turn: Turn, data: GoOn) -> None:
 
 
 def feature(content: Content) -> Feature:
-    observers = frozenset(role for checklist in content.checklists.values() for role in checklist.observer_roles)
-    observed = frozenset(role for checklist in content.checklists.values() for role in checklist.observed_roles)
+    observers = frozenset(
+        role for checklist in content.checklists.values() for role in checklist.observer_roles
+    )
+    observed = frozenset(
+        role for checklist in content.checklists.values() for role in checklist.observed_roles
+    )
     if not observers:
         return Feature("observations")  # a program with no checklist observes no one
     team = Rule("a person of the team she supervises", observers, relation=in_her_team)
@@ -73,20 +77,32 @@ def feature(content: Content) -> Feature:
         "observations",
         commands=(
             Command(
-                "observe", Rule("observers", observers), observe, menu_line("command.observe"),
-                place=33, repeats_question=False,
+                "observe",
+                Rule("observers", observers),
+                observe,
+                menu_line("command.observe"),
+                place=33,
+                repeats_question=False,
             ),
             Command(
-                "myfeedback", Rule("the observed", observed), my_feedback, menu_line("command.myfeedback"),
-                place=34, repeats_question=False,
+                "myfeedback",
+                Rule("the observed", observed),
+                my_feedback,
+                menu_line("command.myfeedback"),
+                place=34,
+                repeats_question=False,
             ),
         ),
         buttons=(
             ButtonKind(PickPerson, team, pick),
             ButtonKind(StartObservation, team, begin),
             ButtonKind(ScoresOf, team, scores),
-            ButtonKind(GoOn, Rule("her own unfinished observation", observers, relation=her_unfinished), go_on),
-            ButtonKind(OnFeedback, Rule("an observation she received", observed, relation=received), on_feedback),
+            ButtonKind(
+                GoOn, Rule("her own unfinished observation", observers, relation=her_unfinished), go_on
+            ),
+            ButtonKind(
+                OnFeedback, Rule("an observation she received", observed, relation=received), on_feedback
+            ),
             ButtonKind(TriedIt, Rule("her next step, asked about", observed, relation=asked_about), tried),
         ),
         answers=(Answers(ReplyToObserver, receive_reply), Answers(HowItWent, receive_how_it_went)),

@@ -6,7 +6,7 @@ observer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flows.availability import away_at
@@ -64,11 +64,18 @@ async def deliver(
     catalog, lang = content.catalog, speaker.lang
     months = month_names(catalog, lang)
     rows = [
-        [(speaker.label("observe.button.reply", name=observer.name)[:60], OnFeedback(observation.id, "reply").encode())],
+        [
+            (
+                speaker.label("observe.button.reply", name=observer.name)[:60],
+                OnFeedback(observation.id, "reply").encode(),
+            )
+        ],
         [(speaker.label("observe.button.reflect"), OnFeedback(observation.id, "reflect").encode())],
     ]
     if content.pdsa is not None:
-        rows.append([(speaker.label("observe.button.project")[:60], OnFeedback(observation.id, "project").encode())])
+        rows.append(
+            [(speaker.label("observe.button.project")[:60], OnFeedback(observation.id, "project").encode())]
+        )
     await speaker.say(
         "observe.feedback",
         rows,
@@ -98,8 +105,10 @@ async def on_feedback(turn: Turn, data: OnFeedback) -> None:
         if observer is None:
             return await turn.say("button.expired")
         open_prompt(turn.me, ReplyToObserver(observation.id), turn.now)
-        return await turn.speaker().disclosing(OBSERVATION_FEEDBACK, observer.id).say(
-            "observe.reply_prompt", name=observer.name
+        return (
+            await turn.speaker()
+            .disclosing(OBSERVATION_FEEDBACK, observer.id)
+            .say("observe.reply_prompt", name=observer.name)
         )
     if await turn.uow.runs.active_for(turn.me.id) is not None:
         return await turn.say("observe.busy")
@@ -114,7 +123,9 @@ async def on_feedback(turn: Turn, data: OnFeedback) -> None:
 
 def reflection(content: Content, observation: Observation) -> Flow | None:
     checklist = content.checklists.get(observation.checklist_id)
-    return None if checklist is None or checklist.reflection is None else content.flows.get(checklist.reflection)
+    return (
+        None if checklist is None or checklist.reflection is None else content.flows.get(checklist.reflection)
+    )
 
 
 async def receive_reply(turn: Turn, prompt: ReplyToObserver) -> None:
@@ -126,22 +137,36 @@ async def receive_reply(turn: Turn, prompt: ReplyToObserver) -> None:
     text = turn.incoming.text or ""
     observation.reply, observation.replied_at = text, turn.now
     await _tell_observer(turn, observer, "observe.reply_received", observation, text=text)
-    await turn.speaker().disclosing(OBSERVATION_FEEDBACK, observer.id).say("observe.reply_sent", name=observer.name)
+    await (
+        turn.speaker()
+        .disclosing(OBSERVATION_FEEDBACK, observer.id)
+        .say("observe.reply_sent", name=observer.name)
+    )
 
 
-async def _tell_observer(turn: Turn, observer: Person, key: str, observation: Observation, **fields: str) -> None:
+async def _tell_observer(
+    turn: Turn, observer: Person, key: str, observation: Observation, **fields: str
+) -> None:
     speaker = _speaker(turn.out, turn.content, observer).disclosing(OBSERVATION_REPLY, turn.me.id)
     day = sent_day(observation, observer, turn.content, turn.timezone)
-    await speaker.say(key, name=turn.me.name, day=day, **fields)
+    await speaker.say(key, (), name=turn.me.name, day=day, **fields)
 
 
 async def opening(conversation: Conversation, run: FlowRun, flow: Flow) -> None:
     """/reflect (or its button) opens on her latest observation no reflection has opened on."""
     since = conversation.now - REFLECT_WITHIN
     observation = await conversation.uow.observations.to_reflect_on(conversation.person.id, since)
-    if observation is None or (found := reflection(conversation.content, observation)) is None or found.id != flow.id:
+    if (
+        observation is None
+        or (found := reflection(conversation.content, observation)) is None
+        or found.id != flow.id
+    ):
         return
-    observer = None if observation.observer_id is None else await conversation.uow.people.get(observation.observer_id)
+    observer = (
+        None
+        if observation.observer_id is None
+        else await conversation.uow.people.get(observation.observer_id)
+    )
     if observer is None:
         return
     observation.reflection_run_id = run.id
@@ -161,7 +186,9 @@ async def ask_how_it_went(
     question that follows, so nothing is asked over a conversation she is in)."""
     person = await uow.people.get(observation.person_id)
     observer = None if person is None else await _observer(uow, observation, person)
-    if person is not None and away_at(out.now, person.away_until, person.away_open, person.timezone or timezone):
+    if person is not None and away_at(
+        out.now, person.away_until, person.away_open, person.timezone or timezone
+    ):
         observation.follow_up_at = out.now + AWAY_RETRY  # asked once she is back
         return
     observation.followed_up_at = out.now
@@ -169,8 +196,10 @@ async def ask_how_it_went(
         return  # no one to ask, or no one her answer could reach
     speaker = _speaker(out, content, person).disclosing(OBSERVATION_FEEDBACK, observer.id)
     rows = [
-        [(speaker.label(OBSERVE_TRIED.key(tried)), TriedIt(observation.id, tried).encode())  # type: ignore[arg-type]
-         for tried in OBSERVE_TRIED.members]
+        [
+            (speaker.label(OBSERVE_TRIED.key(tried)), TriedIt(observation.id, tried).encode())  # type: ignore[arg-type]
+            for tried in OBSERVE_TRIED.members
+        ]
     ]
     await speaker.say(
         "observe.follow_up",
@@ -189,8 +218,10 @@ async def tried(turn: Turn, data: TriedIt) -> None:
         return await turn.say("button.expired")
     observation.tried = data.tried
     open_prompt(turn.me, HowItWent(observation.id), turn.now)
-    await turn.speaker().disclosing(OBSERVATION_FEEDBACK, observer.id).say(
-        "observe.follow_up_prompt", observer=observer.name
+    await (
+        turn.speaker()
+        .disclosing(OBSERVATION_FEEDBACK, observer.id)
+        .say("observe.follow_up_prompt", observer=observer.name)
     )
 
 
@@ -202,11 +233,20 @@ async def receive_how_it_went(turn: Turn, prompt: HowItWent) -> None:
         return await turn.say("button.expired")
     text = turn.incoming.text or ""
     observation.follow_up, observation.follow_up_answered_at = text, turn.now
-    tried_word = turn.catalog.say(observer.language or turn.catalog.default, OBSERVE_TRIED.key(observation.tried or "yes"))
-    await _tell_observer(
-        turn, observer, "observe.follow_up_received", observation,
-        next_step=observation.next_step or "", tried=tried_word, text=text,
+    tried_word = turn.catalog.say(
+        observer.language or turn.catalog.default, OBSERVE_TRIED.key(observation.tried or "yes")
     )
-    await turn.speaker().disclosing(OBSERVATION_FEEDBACK, observer.id).say(
-        "observe.follow_up_sent", observer=observer.name
+    await _tell_observer(
+        turn,
+        observer,
+        "observe.follow_up_received",
+        observation,
+        next_step=observation.next_step or "",
+        tried=tried_word,
+        text=text,
+    )
+    await (
+        turn.speaker()
+        .disclosing(OBSERVATION_FEEDBACK, observer.id)
+        .say("observe.follow_up_sent", observer=observer.name)
     )

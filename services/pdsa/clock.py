@@ -235,7 +235,5 @@ class PdsaClock:
         if await uow.runs.active_for(person.id) is not None:
             button = [[(speaker.label("pdsa.button.go_study"), OnOwnProject("go", project.id).encode())]]
             return await speaker.say("pdsa.study_later", button)
-        conversation = Conversation(
-            uow, self.content, speaker, person, now, self.timezone, self.env.runs
-        )
+        conversation = Conversation(uow, self.content, speaker, person, now, self.timezone, self.env.runs)
         await open_stage(conversation, cycle, flow_for(self.content, "study"))
