@@ -87,6 +87,8 @@ ROWS: dict[str, str] = {
     "command:pdsa@private":        IMPROVERS,
     "command:log@private":         IMPROVERS,
     "command:note@private":        IMPROVERS,
+    "command:observe@private":     SUPERVISORS,   # whom: only her own team (the buttons' rule)
+    "command:myfeedback@private":  "-  -  -  -  A  -  -  -  A  -  -",  # the observed: her own only
     "command:circle@private":      JOINED,
     "command:session@private":     JOINED,
     "command:next@private":        JOINED,
@@ -131,6 +133,12 @@ ROWS: dict[str, str] = {
     "button:paq@private":          HOME_VISITOR,
     "button:pc@private":           SUPERVISOR_A,   # a shared project of her team
     "button:ps@private":           SUPERVISOR_A,
+    "button:obp@private":          SUPERVISOR_A,   # a person of the team she supervises
+    "button:obc@private":          SUPERVISOR_A,   # observe her with a checklist
+    "button:obs@private":          SUPERVISOR_A,   # her scores over time
+    "button:obg@private":          SUPERVISOR_A,   # go on with her own unfinished observation
+    "button:obr@private":          HOME_VISITOR,   # the observation she received: reply
+    "button:obt@private":          HOME_VISITOR,   # its next step, asked about: did she try it?
     "button:cs@private":           FACILITATOR,    # the circle she is setting up
     "button:cr@private":           MEMBER,         # RSVP
     "button:ck@private":           MEMBER,         # rating

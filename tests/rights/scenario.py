@@ -115,6 +115,10 @@ class Scenario:
     commitment: int  # the circle member's commitment in session 1
     other_commitment: int  # someone else's
     case: int  # the circle member's case proposed in session 2, not confirmed
+    home_visitor: int  # whom supervisor A may observe
+    other_team: int  # team B's facilitator
+    observation: int  # supervisor A's observation of the home visitor: sent, its next step asked about
+    unfinished: int  # supervisor A's observation of the home visitor, stopped half way
 
 
 def person_client(chat: ChatService, db: Database, persona: str) -> Client:
@@ -337,6 +341,19 @@ async def _populate(db: Database) -> Scenario:
             PERSONAS["circle_only"], circle_id, "home_visitor", circle.team_id, NOW
         )
         assert offer is not None
+        sent = await uow.observations.add(
+            ids["home_visitor"], ids["supervisor_a"], circle.team_id, "home_visit", NOW
+        )
+        sent.sent_at = sent.followed_up_at = NOW
+        sent.scores, sent.strengths, sent.next_step = {"warm_welcome": 4}, ["A warm welcome."], "Wait longer."
+        unfinished = await uow.observations.add(
+            ids["home_visitor"], ids["supervisor_a"], circle.team_id, "home_visit", NOW
+        )
+        unfinished.paused = {
+            "flow_id": "observe_home_visit",
+            "step_id": "listens",
+            "answers": {"warm_welcome": 3},
+        }
         scenario = Scenario(
             invite=invite,
             circle_member=ids["circle_member"],
@@ -363,6 +380,10 @@ async def _populate(db: Database) -> Scenario:
             commitment=commitment.id,
             other_commitment=other.id,
             case=case.id,
+            home_visitor=ids["home_visitor"],
+            other_team=ids["group_member"],
+            observation=sent.id,
+            unfinished=unfinished.id,
         )
         await uow.commit()
     await _check_open(db, scenario)

@@ -56,6 +56,7 @@ from services.pdsa.buttons import (
     SupervisorChart,
     TeamProject,
 )
+from services.observations.buttons import GoOn, OnFeedback, PickPerson, ScoresOf, StartObservation, TriedIt
 from services.privacy.feature import Forget
 from services.schedules.timekeeper import Snooze
 from services.settings.dialog import SummaryDay, SummaryDays, ZoneChoice
@@ -114,6 +115,12 @@ HONEST: dict[str, Payload] = {
     "paq": lambda s: AskValue(s.project, TODAY),
     "pc": lambda s: Comment(s.project),
     "ps": lambda s: SupervisorChart(s.project),
+    "obp": lambda s: PickPerson(s.home_visitor),
+    "obc": lambda s: StartObservation(s.home_visitor, "home_visit"),
+    "obs": lambda s: ScoresOf(s.home_visitor),
+    "obg": lambda s: GoOn(s.unfinished),
+    "obr": lambda s: OnFeedback(s.observation, "reply"),
+    "obt": lambda s: TriedIt(s.observation, "partly"),
     "cs": lambda s: SetUpChoice(s.setup_circle, "lang", "en"),
     "cr": lambda s: Rsvp(s.scheduled, "yes"),
     "ck": lambda s: Rate(s.ended, "5"),
@@ -175,6 +182,12 @@ FORGED: dict[str, tuple[str, Callable[[Scenario], str]]] = {
     "paq": ("home_visitor", made(lambda s: AskValue(s.other_project, TODAY))),
     "pc": ("supervisor_a", made(lambda s: Comment(s.other_project))),  # team B's
     "ps": ("supervisor_a", made(lambda s: SupervisorChart(s.other_project))),
+    "obp": ("supervisor_a", made(lambda s: PickPerson(s.other_team))),  # team B's facilitator
+    "obc": ("supervisor_a", made(lambda s: StartObservation(s.home_visitor, "no_such_checklist"))),
+    "obs": ("supervisor_a", made(lambda s: ScoresOf(s.circle_only))),  # in no team
+    "obg": ("supervisor_a", made(lambda s: GoOn(s.observation))),  # sent already
+    "obr": ("home_visitor", made(lambda s: OnFeedback(s.unfinished, "reply"))),  # not sent to her yet
+    "obt": ("home_visitor", made(lambda s: TriedIt(NOT_AN_ID, "yes"))),
     # the circle of GROUP, hers but set up already
     "cs": ("facilitator", made(lambda s: SetUpChoice(s.circle, "set", "case_consultation"))),
     "cr": ("circle_member", made(lambda s: Rsvp(s.other_session, "yes"))),  # another circle's session
