@@ -203,6 +203,7 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "observe.scores_none",
         "observe.my_none",
         "observe.my_latest",
+        "observe.scores_legend",
         "weekly.observations",
         "weekly.observations_none",
         "weekly.not_observed",
