@@ -46,6 +46,7 @@ async def observe(db: Database, observer: Client, person: Client, *sent: datetim
     async with db.unit_of_work() as uow:
         sara = await uow.people.get_by_telegram_id(observer.telegram_id)
         her = await uow.people.get_by_telegram_id(person.telegram_id)
+        assert sara is not None and her is not None
         for moment in sent:
             observation = await uow.observations.add(her.id, sara.id, her.team_id, "home_visit", moment)
             observation.sent_at, observation.scores = moment, {"warm_welcome": 3}
