@@ -147,10 +147,17 @@ def _member_line(member: Member, span: Sequence[Week], catalog: Catalog, lang: s
 
 
 def summary_pages(
-    team: str, members: Sequence[Member], now: datetime, local_today: date, catalog: Catalog, lang: str
+    team: str,
+    members: Sequence[Member],
+    now: datetime,
+    local_today: date,
+    catalog: Catalog,
+    lang: str,
+    extra: Sequence[str] = (),
 ) -> list[str]:
-    """The summary's messages: totals first, then the members, those who may need support
-    first, at most PAGE to a message."""
+    """The summary's messages: totals first, then `extra` (other features' paragraphs: the
+    observations this month), then the members, those who may need support first, at most PAGE
+    to a message."""
     span = weeks(now)
     this_week = [_in(span[-1], member.checkins) for member in members]
     header = catalog.say(
@@ -180,7 +187,7 @@ def summary_pages(
     pages = []
     for number, chunk in enumerate(chunks, 1):
         top = header if len(chunks) == 1 else f"{header} ({number}/{len(chunks)})"
-        body = [top, totals, *chunk] if number == 1 else [top, *chunk]
+        body = [top, totals, *extra, *chunk] if number == 1 else [top, *chunk]
         if number == len(chunks):
             body.append(catalog.say(lang, "weekly.legend", weeks=WEEKS))
         pages.extend(split_message(catalog.lay_out(lang, "\n\n".join(body))))

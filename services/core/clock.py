@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -26,7 +26,7 @@ from store.models import Person
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from services.core.registry import ClockHook, Registry
+    from services.core.registry import ClockHook, Registry, SummaryPart
 
 log = logging.getLogger(__name__)
 BATCH = 100  # people per transaction: replies from people in between never wait long
@@ -43,6 +43,7 @@ class ClockEnv:
     render_summary: Callable[[Any], bytes] | None = None  # the tests' stand-ins for the chart painters
     render_run_chart: Callable[[Any], bytes] | None = None
     runs: RunHooks = field(default_factory=RunHooks)  # the registry's hooks, for the runs the clock moves
+    summary_parts: Sequence[SummaryPart] = ()  # the registry's, for the weekly summaries it sends
 
 
 def speaker_for(env: ClockEnv, uow: UnitOfWork, person: Person, now: datetime, key: str) -> Speaker:
@@ -67,7 +68,9 @@ class Timekeeper:
         *,
         registry: Registry,  # every feature's declarations (services.features.registry_for)
     ) -> None:
-        self.env = ClockEnv(db, content, timezone, render, render_run_chart, registry.runs)
+        self.env = ClockEnv(
+            db, content, timezone, render, render_run_chart, registry.runs, registry.summary_parts
+        )
         self.hooks: list[ClockHook] = [
             feature.clock(self.env) for feature in registry.features if feature.clock is not None
         ]

@@ -1,13 +1,14 @@
 """What a feature declares, in one place: its commands and for whom, its button kinds and who
-may press them, the prompt kinds it may leave open, its menu lines, its clock hook and what it
-does when a flow run ends. The dispatcher (services.core.dispatch), the clock
-(services.core.clock) and conversations (services.core.conversation) read only this."""
+may press them, the prompt kinds it may leave open, its menu lines, its clock hook, what it does
+when a flow run ends and its lines in a supervisor's weekly summary. The dispatcher
+(services.core.dispatch), the clock (services.core.clock), conversations
+(services.core.conversation) and the summaries read only this."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from services.core.buttons import Button
@@ -15,9 +16,12 @@ from services.core.disclosures import Kind
 from services.core.prompts import Prompt
 
 if TYPE_CHECKING:
+    from flows.content import Content
     from services.core.clock import ClockEnv
     from services.core.conversation import RunEnded, RunHooks, RunStarted
     from services.core.turn import Turn
+    from store.models import Person
+    from store.uow import UnitOfWork
 
 Where = Literal["private", "group"]
 B = TypeVar("B", bound=Button)
@@ -112,6 +116,25 @@ class ClockHook(Protocol):
 
 
 @dataclass(frozen=True)
+class TeamWeek:
+    """What a feature's part of a supervisor's weekly summary reads: her team's members (joined,
+    not deactivated, herself left out), the summary's moment, and her timezone and language (the
+    summary's days and words are hers)."""
+
+    uow: UnitOfWork
+    content: Content
+    members: Sequence[Person]
+    now: datetime
+    zone: tzinfo
+    lang: str
+
+
+# A feature's lines in the weekly summary (none: it has nothing to say of this team), so that
+# the summaries name no feature: they come after the team's totals, on the first page.
+SummaryPart = Callable[[TeamWeek], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     commands: tuple[Command, ...] = ()
@@ -123,6 +146,7 @@ class Feature:
     run_started: RunStarted | None = None  # a flow run of hers starts: what it opens on, said first
     unsettled: Callable[[Turn], Awaitable[None]] | None = None  # a person who joined, before her language
     disclosures: tuple[Kind, ...] = ()  # what its messages carry of one person to someone else
+    summary: SummaryPart | None = None  # its lines in a supervisor's weekly summary
 
 
 @dataclass
@@ -136,6 +160,7 @@ class Registry:
     run_started: list[RunStarted] = field(default_factory=list)
     run_ended: list[RunEnded] = field(default_factory=list)
     disclosures: list[Kind] = field(default_factory=list)  # the joining notice has a line for each
+    summary_parts: list[SummaryPart] = field(default_factory=list)  # in the order registered
 
     @classmethod
     def of(cls, features: Iterable[Feature]) -> Registry:
@@ -157,6 +182,8 @@ class Registry:
             self.run_ended.append(feature.run_ended)
         if feature.run_started is not None:
             self.run_started.append(feature.run_started)
+        if feature.summary is not None:
+            self.summary_parts.append(feature.summary)
         taken = {disclosed.id for disclosed in self.disclosures}
         for disclosed in feature.disclosures:
             if disclosed.id in taken:

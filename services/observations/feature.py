@@ -33,6 +33,7 @@ from services.observations.feedback import (
     tried,
 )
 from services.observations.mine import my_feedback
+from services.observations.weekly import summary_lines
 from store.models import Person
 from store.observations import Observation
 
@@ -109,5 +110,6 @@ def feature(content: Content) -> Feature:
         clock=FollowUpClock,
         run_started=opening,
         run_ended=run_ended,
+        summary=summary_lines,
         disclosures=(OBSERVATION_FEEDBACK, OBSERVATION_SCORES, OBSERVATION_REPLY),
     )

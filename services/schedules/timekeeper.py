@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -260,14 +261,19 @@ class ScheduleClock:
     async def _build(self, supervisors: list[Person], now: datetime) -> dict[int, TeamSummary | Exception]:
         """Every supervisor's summary in one read; when that fails, each on her own, so the one
         that fails is known (and fails alone)."""
+
+        def build(uow: UnitOfWork, these: list[Person]) -> Awaitable[dict[int, TeamSummary]]:
+            parts = self.env.summary_parts  # the features' own lines (the registry's)
+            return summaries.build_many(uow, self.content, these, now, self.timezone, parts)
+
         async with self.db.unit_of_work() as uow:
-            built = await attempt(summaries.build_many(uow, self.content, supervisors, now, self.timezone))
+            built = await attempt(build(uow, supervisors))
         if not isinstance(built, Exception):
             return dict(built)
         alone: dict[int, TeamSummary | Exception] = {}
         for supervisor in supervisors:
             async with self.db.unit_of_work() as uow:
-                one = await attempt(summaries.build_many(uow, self.content, [supervisor], now, self.timezone))
+                one = await attempt(build(uow, [supervisor]))
             if isinstance(one, Exception) or supervisor.id in one:
                 alone[supervisor.id] = one if isinstance(one, Exception) else one[supervisor.id]
         return alone

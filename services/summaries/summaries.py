@@ -22,6 +22,7 @@ from flows.weekly import WEEKS, CheckIn, Member, summary_pages, weeks, wellbeing
 from services.circles.attendance import Attendance, attendance
 from services.circles.disclosed import ATTENDANCE as CIRCLE_ATTENDANCE
 from services.core.disclosures import kind
+from services.core.registry import SummaryPart, TeamWeek
 from services.core.speaker import Speaker
 from services.pdsa.buttons import SupervisorChart
 from services.pdsa.charts import run_chart, signal_sentences
@@ -115,10 +116,16 @@ async def checkins_of(
 
 
 async def build_many(
-    uow: UnitOfWork, content: Content, supervisors: Sequence[Person], now: datetime, timezone: str
+    uow: UnitOfWork,
+    content: Content,
+    supervisors: Sequence[Person],
+    now: datetime,
+    timezone: str,
+    parts: Sequence[SummaryPart] = (),
 ) -> dict[int, TeamSummary]:
     """Each supervisor's summary of her own team, by her id (none for one with no team): the
-    same few queries for a batch as for one, since Friday's summaries fall due together."""
+    same few queries for a batch as for one, since Friday's summaries fall due together. `parts`
+    are the features' own lines (the registry's `summary_parts`), each read for its team."""
     teams = await uow.teams.supervised_by_many([supervisor.id for supervisor in supervisors])
     everyone = await uow.people.of_teams([team.id for team in teams.values()])
     members: dict[int, list[Person]] = {team.id: [] for team in teams.values()}
@@ -169,9 +176,14 @@ async def build_many(
         if team is None:
             continue
         lang = supervisor.language or content.languages.default
-        local_today = now.astimezone(ZoneInfo(supervisor.timezone or timezone)).date()
-        people = [member(person, local_today) for person in members[team.id] if person.id != supervisor.id]
-        pages = summary_pages(team.name, people, now, local_today, content.catalog, lang)
+        zone = ZoneInfo(supervisor.timezone or timezone)
+        local_today = now.astimezone(zone).date()
+        others = [person for person in members[team.id] if person.id != supervisor.id]
+        people = [member(person, local_today) for person in others]
+        reading = TeamWeek(uow, content, others, now, zone, lang)
+        told = [await part(reading) for part in parts] if others else []
+        extra = ["\n".join(lines) for lines in told if lines]
+        pages = summary_pages(team.name, people, now, local_today, content.catalog, lang, extra)
         starts = [week.start for week in span]
         theirs = [shared for shared in projects if shared.owner.id in members_of[team.id]]
         found[supervisor.id] = TeamSummary(
@@ -186,10 +198,10 @@ async def build_many(
             ],
             [
                 (person.id, person.name, *circle_lines[person.id])
-                for person in members[team.id]
-                if person.id in circle_lines and person.id != supervisor.id
+                for person in others
+                if person.id in circle_lines
             ],
-            tuple(person.id for person in members[team.id] if person.id != supervisor.id),
+            tuple(person.id for person in others),
         )
     return found
 

@@ -39,6 +39,7 @@ from services.core.buttons import Button
 from services.core.conversation import FlowAnswer
 from services.core.turn import GroupFacts, Incoming, Sender
 from services.joining.feature import Consent, Decline, Language, MoreInvite
+from services.observations.buttons import GoOn, OnFeedback, PickPerson, ScoresOf, StartObservation, TriedIt
 from services.pdsa.buttons import (
     AnotherVisit,
     AskValue,
@@ -56,7 +57,6 @@ from services.pdsa.buttons import (
     SupervisorChart,
     TeamProject,
 )
-from services.observations.buttons import GoOn, OnFeedback, PickPerson, ScoresOf, StartObservation, TriedIt
 from services.privacy.feature import Forget
 from services.schedules.timekeeper import Snooze
 from services.settings.dialog import SummaryDay, SummaryDays, ZoneChoice

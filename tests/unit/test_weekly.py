@@ -78,3 +78,13 @@ def test_a_supervisors_own_summary_slot_wins_over_the_programs():
     assert summary_rule(0, None, schedules) == program, "a day without a time is not her own slot"
     assert summary_rule(None, None, Schedules()) is None, "no weekly summary schedule"
     assert summary_rule(6, time(18), Schedules()) == Weekly(weekly="sunday", at=time(18))
+
+
+def test_other_features_lines_come_after_the_totals_on_the_first_page_only():
+    members = [Member(name=f"Member {n:02}", checkins=(CheckIn(NOW, 4, 4, False),)) for n in range(PAGE + 3)]
+    lines = "Observations this month: Member 01 2"
+    first, second = summary_pages(
+        "North", members, NOW, NOW.astimezone(LIMA).date(), CONTENT.catalog, "en", [lines]
+    )
+    assert first.split("\n\n")[1].startswith("Check-ins done") and first.split("\n\n")[2] == lines
+    assert first.split("\n\n")[3].startswith("• Member 00") and lines not in second
