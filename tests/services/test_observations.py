@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from flows.checklist import Item
 from services.core.clock import Timekeeper
 from services.features import registry_for
 from store.database import Database
@@ -41,7 +42,7 @@ async def team(db: Database, client) -> tuple[Client, Client, Client]:
     return marta, ana, caro
 
 
-async def score(marta: Client, items: list, level: str = "3") -> None:
+async def score(marta: Client, items: list[Item], level: str = "3") -> None:
     """Each item as the observer would: a level, Yes, or a count; a note where one is asked."""
     for item in items:
         kind = item.answer.type
