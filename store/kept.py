@@ -18,6 +18,7 @@ from store.types import Json, UTCDateTime
 
 CHECKIN, PDSA_POINT, PDSA_CYCLE = "checkin", "pdsa_point", "pdsa_cycle"  # a record's kind
 OBSERVATION = "observation"  # an observation's score of one item (issue 25)
+CHECKLIST = "checklist:"  # an observation's source: this and its checklist's id
 
 
 class KeptRecord(Base):

@@ -39,7 +39,7 @@ from flows.retention import Kind
 from services.core.clock import ClockEnv
 from services.core.registry import Feature
 from store.errors import is_store_error
-from store.kept import CHECKIN, OBSERVATION, PDSA_CYCLE, PDSA_POINT
+from store.kept import CHECKIN, CHECKLIST, OBSERVATION, PDSA_CYCLE, PDSA_POINT
 from store.models import Answer, FlowRun, Project
 from store.observations import Observation
 from store.repositories.retention import Due, Steps
@@ -245,7 +245,7 @@ class RetentionRun:
         for observation in observations:
             assert observation.sent_at is not None  # (an old one was sent)
             pseudonym, team = whose.get(observation.person_id, (None, None))
-            source, day = f"checklist:{observation.checklist_id}", observation.sent_at.date()
+            source, day = CHECKLIST + observation.checklist_id, observation.sent_at.date()
             kept += [
                 _record(OBSERVATION, pseudonym, observation.team_id or team, source, item, day, value, now)
                 for item, value in observation.scores.items()
