@@ -3,7 +3,9 @@
 The store is filled (not measured) through bulk Core inserts with 5,000 home visitors in 500
 teams (and their 500 supervisors), 52 weekly check-ins each (a completed run with five answers),
 one shared reflection a month each (four answers), one PDSA project each with a cycle, a note
-and 52 weekly points, and 400 circles of 12 members with 20 sessions each (a seat per member).
+and 52 weekly points, 400 circles of 12 members with 20 sessions each (a seat per member), and
+three home-visit observations each by her supervisor (sent, replied to, followed up; a score
+per item of the shipped checklist).
 Then `circlebot export --out FILE` runs in a child process, the real command line, timed from
 its start to its end; its peak resident memory is the child's `ru_maxrss` (so the filling does
 not count). The last line is one JSON object: sqlite_s, postgres_s, peak_rss_mb (the larger of
@@ -35,7 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import TOKEN, clean_env  # noqa: E402
 from bench.summaries import create_database  # noqa: E402
+from content import BUNDLED_CONTENT  # noqa: E402
 from flows.run import RunStatus  # noqa: E402
+from flows.validate import load_content  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
 from store.models import (  # noqa: E402
@@ -53,6 +57,7 @@ from store.models import (  # noqa: E402
     Share,
     Team,
 )
+from store.observations import Observation  # noqa: E402
 from store.statuses import CircleStatus, ProjectStatus, SessionStatus  # noqa: E402
 from tests.pgserver import start_postgres  # noqa: E402
 
@@ -60,6 +65,7 @@ CHUNK = 20_000
 START = datetime(2025, 12, 8, 14, tzinfo=UTC)  # a Monday
 REFLECTION = ("describe", "respond", "explore_baby", "share")
 MEMBERS = 12  # a circle's
+OBSERVED = 3  # observations of each visitor
 
 
 class Filler:
@@ -273,6 +279,30 @@ class Program:
                         "rating": (k + number) % 5 + 1,
                     }
 
+    def observations(self, items: list[str]) -> Iterator[dict[str, Any]]:
+        for person in self.visitors:
+            team = self.team_of(person)  # supervisor `team` leads it
+            for number in range(OBSERVED):
+                sent = START + timedelta(days=91 * number + 10, minutes=person % 600)
+                yield {
+                    "person_id": person,
+                    "observer_id": team,
+                    "team_id": team,
+                    "checklist_id": "home_visit",
+                    "started_at": sent - timedelta(hours=1),
+                    "sent_at": sent,
+                    "scores": {item: (person + number + n) % 4 + 1 for n, item in enumerate(items)},
+                    "notes": {items[0]: "She waited for the mother to finish."},
+                    "strengths": ["A warm welcome", "A clear demonstration"],
+                    "growth": "Let the caregiver lead the play",
+                    "next_step": "Pause after each question",
+                    "next_on": (sent + timedelta(days=14)).date(),
+                    "reply": "Thank you, I will try it.",
+                    "replied_at": sent + timedelta(hours=3),
+                    "tried": "partly",
+                    "follow_up": "It worked with two families.",
+                }
+
 
 def _answer(run: int, person: int, flow: str, step: str, value: Any, done: datetime) -> dict[str, Any]:
     return {
@@ -310,6 +340,8 @@ async def fill(url: str, program: Program) -> None:
         await put(Circle, program.circle_rows())
         await put(CircleSession, program.sessions())
         await put(Seat, program.seats())
+        checklist = load_content(BUNDLED_CONTENT).checklists["home_visit"]
+        await put(Observation, program.observations([item.id for _, item in checklist.items()]))
         async with db.engine.begin() as connection:  # planner statistics, as autovacuum would gather
             await connection.execute(text("ANALYZE"))
     finally:
@@ -339,7 +371,9 @@ def export(url: str, folder: Path) -> tuple[float, float, int]:
     rows = sum(
         int(n)
         for n in re.findall(
-            r"(?:people|checkins|reflections|pdsa|circles|sessions|seats|bulletins) (\d+)", said
+            r"(?:people|checkins|reflections|pdsa|circles|sessions|seats|bulletins|observations|"
+            r"observation_scores) (\d+)",
+            said,
         )
     )
     return elapsed, usage.ru_maxrss / 1024, rows

@@ -30,6 +30,8 @@ class Kind(StrEnum):
     SCORES = "checkin_scores"
     CIRCLES = "circle_contributions"
     PDSA = "pdsa_projects"
+    OBSERVATION_TEXTS = "observation_texts"
+    OBSERVATION_SCORES = "observation_scores"
     DISCLOSURES = "disclosure_log"
     UPDATE_IDS = "update_ids"
 
@@ -77,6 +79,10 @@ class Retention(Model):
     checkin_scores: Limit = Period(24, "month")  # from answered: then pseudonymised
     circle_contributions: Limit = Period(90, "day")  # from the circle's last session: then removed
     pdsa_projects: Limit = Period(24, "month")  # from the project's last activity: then pseudonymised
+    observation_texts: Limit = Period(
+        12, "month"
+    )  # from sent (unfinished: started): blanked (unfinished: removed)
+    observation_scores: Limit = Period(24, "month")  # from sent: then pseudonymised
     disclosure_log: Limit = Period(24, "month")  # from logged: then removed
     update_ids: Limit = Period(7, "day")  # from handled: then removed
 

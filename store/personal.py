@@ -147,6 +147,24 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("circles", "facilitator_id", U, why="the circle stays; it needs a new facilitator"),
     Holding("teams", "supervisor_id", U, (Kind.TEAM,), why="the team stays, with no supervisor"),
     Holding("bulletins", "author_id", U, (Kind.BULLETINS,), why="a message to many, in their chats"),
+    Holding(
+        "observations",
+        "person_id",
+        OWN,
+        (Kind.OBSERVATIONS,),
+        ("notes", "strengths", "growth", "next_step", "reply", "follow_up", "paused"),
+        why="observations of her practice go, and with them the observer's run still answering one "
+        "(its answers are about her); `run_id` and `reflection_run_id` name runs, not people",
+    ),
+    Holding(
+        "observations",
+        "observer_id",
+        U,
+        (Kind.OBSERVATIONS,),
+        why="observations she sent stay for the person observed: her words in them (strengths, "
+        "growth, next step, notes) are feedback given to that person, who owns them; one she had "
+        "not sent goes (no one can finish it)",
+    ),
     Holding("person_roles", "person_id", D, (Kind.ROLES,)),
     Holding(
         "disclosure_log",
@@ -194,6 +212,7 @@ NAMING = frozenset(
         "about_people",
         "about_id",
         "recipient_id",
+        "observer_id",
     }
 )
 

@@ -14,6 +14,7 @@ from flows.content import Content
 from services.exporting.activity import BULLETINS, CIRCLES, PDSA, SEATS, SESSIONS
 from services.exporting.columns import Sheet
 from services.exporting.csvzip import CsvZip
+from services.exporting.observations import OBSERVATIONS, observation_scores
 from services.exporting.reading import Reader, Scope
 from services.exporting.sheets import PEOPLE, REFLECTIONS, checkins
 from store.database import Database
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
-KINDS = ("people", "checkins", "reflections", "pdsa", "circles", "bulletins")  # --only
+KINDS = ("people", "checkins", "reflections", "pdsa", "circles", "bulletins", "observations")  # --only
 
 
 class Tally(Protocol):
@@ -42,7 +43,18 @@ class Written:
 
 
 def sheets(content: Content, kinds: frozenset[str] | None = None) -> list[Sheet]:
-    every = [PEOPLE, checkins(content), REFLECTIONS, PDSA, CIRCLES, SESSIONS, SEATS, BULLETINS]
+    every = [
+        PEOPLE,
+        checkins(content),
+        REFLECTIONS,
+        PDSA,
+        CIRCLES,
+        SESSIONS,
+        SEATS,
+        BULLETINS,
+        OBSERVATIONS,
+        observation_scores(content),
+    ]
     return [sheet for sheet in every if kinds is None or sheet.kind in kinds]
 
 

@@ -36,6 +36,13 @@ _SEATS: dict[Kind, tuple[str, ...]] = {
 # Read in their own way below (the people row, votes, cycles and the outbox), or hers to take
 # from somewhere else: each kind is read once.
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# Rows she shares with someone else, by the column that names her: the other person's words and
+# values in them, left out (an observation she made: the observed person's reply and follow-up).
+_THEIRS: dict[tuple[str, str], frozenset[str]] = {
+    ("observations", "observer_id"): frozenset(
+        {"reply", "replied_at", "tried", "follow_up", "follow_up_answered_at", "reflection_run_id"}
+    ),
+}
 _OWN_WAY = {"people", "circle_sessions", "pdsa_cycles", "outbox", "circle_seats", "teams", "disclosure_log"}
 
 
@@ -91,7 +98,11 @@ async def holdings_of(uow: UnitOfWork, person_id: int) -> Holdings:
 
 
 async def _rows(uow: UnitOfWork, holding: Holding, person_id: int, found: Holdings) -> None:
-    rows = [_hers(row) for row in sorted(await uow.personal.rows(holding, person_id), key=_when)]
+    theirs = _THEIRS.get((holding.table, holding.column), frozenset())
+    rows = [
+        {name: value for name, value in _hers(row).items() if name not in theirs}
+        for row in sorted(await uow.personal.rows(holding, person_id), key=_when)
+    ]
     for kind in holding.kinds:
         found.setdefault(kind, []).extend(rows)
 

@@ -13,6 +13,10 @@
 - PDSA projects: from the last activity (created, a cycle made, started or finished, a point, a
   note), its points (pdsa_point) and its cycles' structured fields (pdsa_cycle) are kept under
   pseudonyms, and the project goes with its notes and texts.
+- observations (issue 25): from when one was sent, its words (notes, strengths, growth area,
+  next step, her reply and follow-up) are blanked; one never sent counts from when it was started
+  and goes, with the observer's run still answering it. Later, from when it was sent, each item's
+  score is kept (observation) under the observed person's pseudonym, and the observation goes.
 - the disclosure log and processed update ids: removed.
 
 The clock applies every kind within the hour, in one unit of work (a kind that fails is rolled
@@ -35,8 +39,9 @@ from flows.retention import Kind
 from services.core.clock import ClockEnv
 from services.core.registry import Feature
 from store.errors import is_store_error
-from store.kept import CHECKIN, PDSA_CYCLE, PDSA_POINT
+from store.kept import CHECKIN, CHECKLIST, OBSERVATION, PDSA_CYCLE, PDSA_POINT
 from store.models import Answer, FlowRun, Project
+from store.observations import Observation
 from store.repositories.retention import Due, Steps
 from store.uow import UnitOfWork
 
@@ -51,6 +56,8 @@ WHAT = {
     Kind.SCORES: "scores pseudonymised",
     Kind.CIRCLES: "circles emptied",
     Kind.PDSA: "projects pseudonymised",
+    Kind.OBSERVATION_TEXTS: "observations whose words go",
+    Kind.OBSERVATION_SCORES: "observations pseudonymised",
     Kind.DISCLOSURES: "log entries removed",
     Kind.UPDATE_IDS: "update ids removed",
 }
@@ -89,6 +96,8 @@ class RetentionRun:
             Kind.SCORES: self._scores,
             Kind.CIRCLES: self._circles,
             Kind.PDSA: self._projects,
+            Kind.OBSERVATION_TEXTS: self._observation_texts,
+            Kind.OBSERVATION_SCORES: self._observation_scores,
             Kind.DISCLOSURES: lambda uow, before, now, limit: uow.disclosure_log.prune(before),
             Kind.UPDATE_IDS: lambda uow, before, now, limit: uow.updates.prune(before),
         }
@@ -116,6 +125,8 @@ class RetentionRun:
             Kind.SCORES: lambda: store.scores_due(before, self.steps),
             Kind.CIRCLES: lambda: store.circles_due(before),
             Kind.PDSA: lambda: store.projects_due(before),
+            Kind.OBSERVATION_TEXTS: lambda: store.observation_texts_due(before),
+            Kind.OBSERVATION_SCORES: lambda: store.observation_scores_due(before),
             Kind.DISCLOSURES: lambda: store.disclosures_due(before),
             Kind.UPDATE_IDS: lambda: store.updates_due(before),
         }
@@ -213,6 +224,35 @@ class RetentionRun:
         ]
         await uow.retention.keep(kept)
         await uow.retention.drop_project(project.id)
+
+    async def _observation_texts(self, uow: UnitOfWork, before: datetime, now: datetime, limit: int) -> int:
+        found = await uow.retention.observation_texts(before, limit)
+        sent = [observation_id for observation_id, was_sent in found if was_sent]
+        if sent:
+            await uow.retention.blank_observations(sent, now)
+        unfinished = [observation_id for observation_id, was_sent in found if not was_sent]
+        if unfinished:
+            await uow.observations.drop(Observation.id.in_(unfinished))
+        return len(found)
+
+    async def _observation_scores(self, uow: UnitOfWork, before: datetime, now: datetime, limit: int) -> int:
+        """Each item's score kept under the observed person's pseudonym; the observation goes."""
+        observations = await uow.retention.old_observations(before, limit)
+        if not observations:
+            return 0
+        whose = await _pseudonyms(uow, {observation.person_id for observation in observations})
+        kept = []
+        for observation in observations:
+            assert observation.sent_at is not None  # (an old one was sent)
+            pseudonym, team = whose.get(observation.person_id, (None, None))
+            source, day = CHECKLIST + observation.checklist_id, observation.sent_at.date()
+            kept += [
+                _record(OBSERVATION, pseudonym, observation.team_id or team, source, item, day, value, now)
+                for item, value in observation.scores.items()
+            ]
+        await uow.retention.keep(kept)
+        await uow.observations.drop(Observation.id.in_([observation.id for observation in observations]))
+        return len(observations)
 
 
 async def _mark(uow: UnitOfWork) -> tuple[datetime, int] | None:

@@ -28,6 +28,7 @@ from store.models import (
     Share,
     Team,
 )
+from store.observations import Observation
 from store.repositories.base import Repository
 from store.statuses import ProjectStatus
 
@@ -161,6 +162,31 @@ def bulletins(audience: str | None, window: Window) -> Query:
         *_within(Bulletin.send_at, *window)
     )
     return query if audience is None else query.where(Bulletin.audience == audience)
+
+
+def observations(team_id: int | None, window: Window) -> Query:
+    """Sent observations, sent within the window, of people of the team."""
+    return select(
+        Observation.id,
+        Observation.checklist_id,
+        Observation.person_id,
+        Observation.observer_id,
+        Observation.team_id,
+        Observation.sent_at,
+        Observation.scores,
+        Observation.notes,
+        Observation.strengths,
+        Observation.growth,
+        Observation.next_step,
+        Observation.next_on,
+        Observation.replied_at,
+        Observation.tried,
+        Observation.follow_up,
+    ).where(
+        Observation.sent_at.is_not(None),
+        *_within(Observation.sent_at, *window),
+        *_of_team(Observation.person_id, team_id),
+    )
 
 
 def kept(kinds: Iterable[str], team_id: int | None, window: tuple[date | None, date | None]) -> Query:

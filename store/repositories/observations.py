@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, delete, func, select
 
+from store.models import FlowRun
 from store.observations import Observation
 from store.repositories.base import Repository
 
@@ -99,3 +100,14 @@ class ObservationRepository(Repository):
             .order_by(Observation.sent_at.desc(), Observation.id.desc())
         )
         return (await self.session.scalars(query)).first()
+
+    async def drop(self, which: ColumnElement[bool]) -> None:
+        """The observations `which` chooses go (erasure, retention), and with them the observer's
+        run still answering one: its answers are about the person observed."""
+        runs = select(Observation.run_id).where(which, Observation.run_id.is_not(None))
+        await self.session.execute(
+            delete(FlowRun).where(FlowRun.id.in_(runs)).execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            delete(Observation).where(which).execution_options(synchronize_session=False)
+        )

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import JSON, Column, String, Table, cast, delete, or_, select, update
 
 from store.models import Base, CircleSession, Cycle, OutboxMessage, Person, Project
+from store.observations import Observation
 from store.personal import HOLDINGS, By, Erasure, Holding
 from store.repositories.base import Repository
+from store.repositories.observations import ObservationRepository
 from store.statuses import OutboxStatus
 
 ERASED = "erased"  # an outbox row's `last_error` when erasure withheld it
@@ -74,6 +76,7 @@ class PersonalRepository(Repository):
         await self.session.flush()
         await self._projects(person.id)
         await self._votes(person.id)
+        await self._observations(person.id)
         await self._outbox(person, former, counts)
         await self.session.execute(_hushes(person.telegram_id))
         for holding in HOLDINGS:
@@ -104,6 +107,13 @@ class PersonalRepository(Repository):
             .values(plan={}, study={}, act={}, prefill={}, paused=None)
             .execution_options(synchronize_session=False)
         )
+
+    async def _observations(self, person_id: int) -> None:
+        """Observations of her go, with the observer's run still answering one; so do those she
+        was making and had not sent (no one can finish them). Those she sent stay for the person
+        observed, unlinked by the map's walk."""
+        mine = (Observation.observer_id == person_id) & Observation.sent_at.is_(None)
+        await ObservationRepository(self.session).drop((Observation.person_id == person_id) | mine)
 
     async def _votes(self, person_id: int) -> None:
         for session in await self._voted_in(person_id):

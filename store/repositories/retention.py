@@ -44,6 +44,7 @@ from store.models import (
     Project,
     Seat,
 )
+from store.observations import Observation
 from store.repositories.base import Repository
 from store.statuses import ON_ITS_WAY, OutboxStatus
 
@@ -223,6 +224,56 @@ class RetentionRepository(Repository):
             .values(votes={})
             .execution_options(synchronize_session=False)
         )
+
+    # observations ---------------------------------------------------------------------------
+
+    def _observation_words(self, before: datetime) -> ColumnElement[bool]:
+        """Sent before `before` with their words not yet blanked, or started before it and never
+        sent."""
+        return or_(
+            and_(Observation.sent_at < before, Observation.texts_redacted_at.is_(None)),
+            and_(Observation.sent_at.is_(None), Observation.started_at < before),
+        )
+
+    async def observation_texts_due(self, before: datetime) -> Due:
+        start = func.coalesce(Observation.sent_at, Observation.started_at)
+        return await self._due(select(func.count(), func.min(start)).where(self._observation_words(before)))
+
+    async def observation_texts(self, before: datetime, limit: int) -> list[tuple[int, bool]]:
+        """(id, sent) of the next observations whose words are past their limit."""
+        start = func.coalesce(Observation.sent_at, Observation.started_at)
+        query = select(Observation.id, Observation.sent_at.is_not(None))
+        query = query.where(self._observation_words(before)).order_by(start, Observation.id)
+        found = await self.session.execute(query.limit(limit))
+        return [(observation_id, bool(sent)) for observation_id, sent in found]
+
+    async def blank_observations(self, observation_ids: Sequence[int], now: datetime) -> None:
+        """Their words go (the observer's and hers); scores, dates and whether she tried stay."""
+        await self.session.execute(
+            update(Observation)
+            .where(Observation.id.in_(observation_ids))
+            .values(
+                notes={},
+                strengths=[],
+                growth=None,
+                next_step=None,
+                reply=None,
+                follow_up=None,
+                paused=None,
+                texts_redacted_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def observation_scores_due(self, before: datetime) -> Due:
+        sent = Observation.sent_at
+        return await self._due(select(func.count(), func.min(sent)).where(sent < before))
+
+    async def old_observations(self, before: datetime, limit: int) -> list[Observation]:
+        """The next observations sent before `before`, oldest first."""
+        query = select(Observation).where(Observation.sent_at < before)
+        query = query.order_by(Observation.sent_at, Observation.id).limit(limit)
+        return list(await self.session.scalars(query))
 
     # the disclosure log and update ids (removed by their own repositories' `prune`) --------
 

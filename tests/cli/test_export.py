@@ -315,6 +315,8 @@ def test_every_kind_is_a_typed_sheet_with_a_frozen_header_and_set_widths(circleb
         "sessions",
         "seats",
         "bulletins",
+        "observations",
+        "observation_scores",
     ]
     for sheet in book:
         assert sheet.freeze_panes == "A2"

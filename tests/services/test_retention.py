@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import case, func, select, union_all, update
+from sqlalchemy import case, func, or_, select, union_all, update
 
 from content import BUNDLED_CONTENT
 from flows.loader import ContentError
@@ -40,6 +40,7 @@ from store.models import (
     Project,
     Seat,
 )
+from store.observations import Observation
 from store.statuses import ON_ITS_WAY, CircleStatus, OutboxStatus, ProjectStatus, SessionStatus
 from store.uow import UnitOfWork
 from tests.services.harness import CONTENT
@@ -48,7 +49,8 @@ START = datetime(2026, 1, 1, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
 RULES = CONTENT.retention
 FREE = ("win", "challenge")  # weekly_checkin's text steps; the others are scores
-WORDS = ("WIN-", "HARD-", "PREFILL-", "SAID-", "COMMENT-", "NOTE-", "TEXT-", "Ana", "Bea")
+WORDS = ("WIN-", "HARD-", "PREFILL-", "SAID-", "COMMENT-", "NOTE-", "TEXT-", "OBS-", "Ana", "Bea")
+OBSERVE = "observe_home_visit"
 
 
 def before(kind: Kind, now: datetime) -> datetime:
@@ -74,6 +76,8 @@ async def setup(db: Database) -> dict[str, int]:
             at = START - (420 - 7 * week) * DAY
             await checkin(uow, ana.id, at)
             await uow.disclosure_log.record(EXPORT, [ana.id], START - (760 - 7 * week) * DAY, "all")
+        for month in range(6):  # observations sent before the walk, every other month
+            await observation(uow, ids, START - (720 - 60 * month) * DAY, sent=True)
         await uow.commit()
     return ids
 
@@ -150,6 +154,21 @@ async def checkin(uow: UnitOfWork, person: int, at: datetime) -> None:
     await uow.session.flush()
     for step, value in answers.items():
         await uow.answers.add(run, step, value, {}, at - timedelta(minutes=30))
+
+
+async def observation(uow: UnitOfWork, ids: dict[str, int], at: datetime, sent: bool) -> None:
+    """Bea's observation of Ana, started at `at`: sent then, with its scores and every kind of
+    words (hers and Ana's); else left unfinished, Bea's run on it going with a note answered."""
+    made = await uow.observations.add(ids["ana"], ids["bea"], ids["team"], "home_visit", at)
+    made.scores, made.notes = {"warm_welcome": 3, "listens": "yes"}, {"warm_welcome": f"OBS-note-{at:%F}"}
+    if not sent:
+        run = await uow.runs.add(ids["bea"], OBSERVE, {}, "listens", RunStatus.ACTIVE, at, None)
+        await uow.answers.add(run, "warm_welcome_note", f"OBS-draft-{at:%F}", {}, at)
+        made.run_id, made.paused = run.id, {"answers": {"warm_welcome_note": f"OBS-draft-{at:%F}"}}
+        return
+    made.sent_at, made.strengths, made.growth = at, [f"OBS-strength-{at:%F}"], f"OBS-growth-{at:%F}"
+    made.next_step, made.next_on, made.tried = f"OBS-step-{at:%F}", (at + 14 * DAY).date(), "partly"
+    made.reply, made.follow_up = f"OBS-reply-{at:%F}", f"OBS-follow-up-{at:%F}"
 
 
 async def messages(uow: UnitOfWork, person: int, at: datetime) -> None:
@@ -234,6 +253,8 @@ async def fill(db: Database, ids: dict[str, int], day: int, now: datetime) -> No
             await bulletin(uow, ids["bea"], ids["ana"], now)
         if day % 30 == 0:
             await points(uow, ids["busy"], ids["bea"], ids["ana"], now)
+        if day % 21 == 0 or day == 10:  # an observation every three weeks; one left unfinished
+            await observation(uow, ids, now, sent=day != 10)
         await uow.commit()
 
 
@@ -273,6 +294,13 @@ async def check(db: Database, now: datetime) -> Counter[str]:
         ):
             for part in ("answers", "prefill"):
                 assert all(run.state[part].get(step) is None for step in FREE), (now, run.state)
+        words = before(Kind.OBSERVATION_TEXTS, now)
+        crossed = (Observation.sent_at < words) & (
+            Observation.sent_at >= before(Kind.OBSERVATION_TEXTS, now - DAY)
+        )
+        for seen in await s.scalars(select(Observation).where(crossed)):
+            texts = (seen.notes, seen.strengths, seen.growth, seen.next_step, seen.reply, seen.follow_up)
+            assert texts == ({}, [], None, None, None, None) and seen.scores, (now, texts)
         moments = union_all(
             select(Project.id.label("project"), Project.created_at.label("at")),
             select(DataPoint.project_id, DataPoint.logged_at),
@@ -303,6 +331,15 @@ async def check(db: Database, now: datetime) -> Counter[str]:
             "old bulletin texts": count(
                 select(Bulletin.id).where(Bulletin.send_at < before(Kind.OUTBOX, now), Bulletin.text != "")
             ),
+            "old observation words": count(
+                select(Observation.id).where(
+                    func.coalesce(Observation.sent_at, Observation.started_at) < words,
+                    or_(Observation.sent_at.is_(None), Observation.texts_redacted_at.is_(None)),
+                )
+            ),
+            "observations": count(select(Observation.id)),
+            "oldest observation": least(Observation.sent_at),
+            "observing runs": count(select(FlowRun.id).where(FlowRun.flow_id == OBSERVE)),
             "oldest logged": least(DisclosureEntry.logged_at),
             "oldest update": least(ProcessedUpdate.processed_at),
         }
@@ -310,10 +347,17 @@ async def check(db: Database, now: datetime) -> Counter[str]:
             await s.execute(select(*(query.label(name.replace(" ", "_")) for name, query in figures.items())))
         ).one()
         got = dict(zip(figures, row, strict=True))
-        unredacted = ("old messages unredacted", "old free text", "quiet projects", "old bulletin texts")
-        assert [got[name] for name in unredacted] == [0, 0, 0, 0], (now, got)
+        unredacted = (
+            "old messages unredacted",
+            "old free text",
+            "quiet projects",
+            "old bulletin texts",
+            "old observation words",
+        )
+        assert [got[name] for name in unredacted] == [0, 0, 0, 0, 0], (now, got)
         for name, kind in (
             ("oldest answer", Kind.SCORES),
+            ("oldest observation", Kind.OBSERVATION_SCORES),
             ("oldest logged", Kind.DISCLOSURES),
             ("oldest update", Kind.UPDATE_IDS),
         ):
@@ -322,7 +366,12 @@ async def check(db: Database, now: datetime) -> Counter[str]:
         if got["last session"] is not None and _utc(got["last session"]) < before(Kind.CIRCLES, now):
             assert (got["said"], got["comments"]) == (0, 0), now
             assert all(votes == {} for votes in await s.scalars(select(CircleSession.votes)))
-        held.update({name: got[name] for name in ("messages", "answers", "said", "projects")})
+        held.update(
+            {
+                name: got[name]
+                for name in ("messages", "answers", "said", "projects", "observations", "observing runs")
+            }
+        )
         for record in await s.scalars(select(KeptRecord).where(KeptRecord.kept_at == now)):
             shown = f"{record.pseudonym} {record.source} {record.item} {record.value}"
             assert not any(word in shown for word in WORDS), shown
@@ -353,9 +402,11 @@ async def test_nothing_personal_outlives_its_limit_through_two_years(db: Databas
             assert held["said"] == 0, "the circle was quiet for 90 days: its words went"
         if day == 500:
             assert held["said"] > 0, "the circle met again: its last sessions are not 90 days old"
+            assert held["observing runs"] == 0, "the unfinished observation went with its run"
     # Every kind was there along the way, and its numbers were kept once past their limit.
     assert seen["messages"] and seen["answers"] and seen["said"], seen
     assert seen["kept checkin"] and seen["kept pdsa_point"] == 2 and seen["kept pdsa_cycle"] == 1, seen
+    assert seen["observing runs"] == 1 and seen["observations"] and seen["kept observation"] == 2 * 6, seen
     assert held["projects"] == 1, "the quiet project went, the busy one stays"
     async with db.unit_of_work() as uow:
         kept = {(r.kind, r.item) for r in await uow.session.scalars(select(KeptRecord))}
@@ -363,6 +414,7 @@ async def test_nothing_personal_outlives_its_limit_through_two_years(db: Databas
         owners = set(await uow.session.scalars(select(KeptRecord.pseudonym)))
     assert ("checkin", "wellbeing") in kept and ("checkin", "win") not in kept, kept
     assert ("pdsa_point", "visits on time") in kept
+    assert {item for kind, item in kept if kind == "observation"} == {"warm_welcome", "listens"}
     assert owners == set(pseudonyms.values()), "each under her own pseudonym"
 
 
@@ -373,6 +425,7 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
         await messages(uow, ids["ana"], START)  # a sent, a failed, an undeliverable, a withheld one
         await meeting(uow, ids, START - 100 * DAY, 1)
         await bulletin(uow, ids["bea"], ids["ana"], START - 50 * DAY)  # its message and its own text
+        await observation(uow, ids, START - 380 * DAY, sent=False)  # never sent: 12 months on, it goes
         for number, day in enumerate((31, 32, 35)):  # 40 days on, the first two are over 7 days old
             await uow.updates.mark_processed(number, START + day * DAY)
         await uow.commit()
@@ -389,6 +442,13 @@ async def test_the_report_says_what_the_next_run_will_do_and_changes_nothing(db:
         Kind.SCORES: (0, None),
         Kind.CIRCLES: (1, START - 100 * DAY + timedelta(hours=1)),
         Kind.PDSA: (1, START - 700 * DAY),
+        Kind.OBSERVATION_TEXTS: (7, START - 720 * DAY),  # the six sent before the walk, the unfinished one
+        Kind.OBSERVATION_SCORES: (
+            sum(
+                START - (720 - 60 * month) * DAY < before(Kind.OBSERVATION_SCORES, now) for month in range(6)
+            ),
+            START - 720 * DAY,
+        ),
         Kind.DISCLOSURES: (
             sum(START - (760 - 7 * week) * DAY < before(Kind.DISCLOSURES, now) for week in range(60)),
             START - 760 * DAY,
