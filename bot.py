@@ -289,7 +289,7 @@ def run(
         "@%s starting (%s) with %d flows in %s",
         username,
         mode,
-        len(content.flows),
+        len(content.written_flows),
         ", ".join(content.languages.enabled),
     )
     bot = wire(config, content, Database(config.database_url), now)
@@ -335,7 +335,7 @@ def validate(
     note = f"; not enabled: {', '.join(partial)} words" if partial else ""
     sessions = 0 if content.circles is None else len(content.circles.sessions)
     out.print(
-        f"content OK: {len(content.flows)} flows, {len(content.transcripts())} transcripts, "
+        f"content OK: {len(content.written_flows)} flows, {len(content.transcripts())} transcripts, "
         f"{sessions} circle sessions, {len(content.checklists)} checklists, "
         f"languages {', '.join(languages.enabled)}{note}"
     )

@@ -67,6 +67,11 @@ class Content:
     def languages(self) -> Languages:
         return self.catalog.languages
 
+    @property
+    def written_flows(self) -> list[str]:
+        """The flows of `flows/`, each its own file (a checklist's flow is counted as a checklist)."""
+        return [flow_id for flow_id in self.flows if flow_id in self.sources]
+
     def flow_source(self, flow_id: str) -> Source:
         """Where a flow is written: its file, or an observation's checklist (flows.observing)."""
         return self.sources.get(flow_id) or self.sources[CHECKLISTS + flow_id.removeprefix(PREFIX)]

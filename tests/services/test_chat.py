@@ -76,6 +76,7 @@ async def test_joining_asks_consent_before_storing_anything_then_the_language(db
         "pdsa",
         "log",
         "note",
+        "myfeedback",
         "away",
         "language",
         "settings",

@@ -334,6 +334,7 @@ async def test_the_weekly_summary_shows_a_missed_week_a_low_week_away_and_blocke
     assert page.split("\n\n") == [
         "📋 Weekly summary for North, 12/12–18/12",
         "Check-ins done: 2 of 4. Average wellbeing 3.5, workload 3.0 (1–5). Asked for support: 1. Reflections shared with you: 0. Blocked the bot: 1.",
+        "No observation this month yet.",  # observations' lines (issue 25): everyone joined 24 days ago
         "• Bea — ✓ checked in\n  wellbeing 2 ·····▄·▂ · workload 2 ·····▄·▂ · asked for support",
         "• Ana — ✓ checked in\n  wellbeing 5 ·····▆▆█ · workload 4 ·····▆▄▆",
         "• Cris — 🌴 away\n  wellbeing – ·····▆·· · workload – ·····▆··",
