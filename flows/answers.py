@@ -195,6 +195,8 @@ def _date(answer: DateAnswer, given: Input, ctx: Context) -> Outcome:
         return when
     if when > today and not answer.allow_future:
         return Problem("error.date_future", {})
+    if answer.max_days_ago == 0 and when < today:  # a day ahead: an observation's next step
+        return Problem("error.date_past", {})
     if answer.max_days_ago is not None and (today - when).days > answer.max_days_ago:
         return Problem("error.date_too_old", {"days": answer.max_days_ago})
     return Accepted(when.isoformat())

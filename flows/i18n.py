@@ -241,6 +241,7 @@ CATALOG_KEYS = frozenset[str]().union(*(family.keys() for family in FAMILIES)) |
         "error.date",
         "error.date_far_ahead",
         "error.date_future",
+        "error.date_past",
         "error.date_long_ago",
         "error.date_too_old",
         "error.multi_full",

@@ -81,12 +81,11 @@ def _buttons(
                 )
             ]
         case DateAnswer():
-            rows = [
-                (
-                    Button(catalog.say(lang, "answer.today"), "today"),
-                    Button(catalog.say(lang, "answer.yesterday"), "yesterday"),
-                )
-            ]
+            today = Button(catalog.say(lang, "answer.today"), "today")
+            if answer.max_days_ago == 0:  # today or later: yesterday would be refused
+                rows = [(today,)]
+            else:
+                rows = [(today, Button(catalog.say(lang, "answer.yesterday"), "yesterday"))]
     if step.optional:
         rows.append((Button(catalog.say(lang, "button.skip"), SKIP),))
     return tuple(rows)

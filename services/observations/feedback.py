@@ -154,6 +154,8 @@ async def _tell_observer(
 
 async def opening(conversation: Conversation, run: FlowRun, flow: Flow) -> None:
     """/reflect (or its button) opens on her latest observation no reflection has opened on."""
+    if all(checklist.reflection != flow.id for checklist in conversation.content.checklists.values()):
+        return  # not a reflection a checklist names: no query on the way of every other flow
     since = conversation.now - REFLECT_WITHIN
     observation = await conversation.uow.observations.to_reflect_on(conversation.person.id, since)
     if (
