@@ -71,7 +71,7 @@ async def test_an_observation_from_observe_to_its_follow_up_through_telegram(
         _, again = await marta.replies(2)
         assert "4 of 15" in again  # where she stopped
         strengths = await score(marta, again, 12)
-        assert strengths.startswith("Strengths first.")
+        assert strengths.startswith("Strengths first")
         for text in (
             "Asked about the family's week before anything else.\nLet L. lead the play.",
             "One suggestion at a time, then wait.",
