@@ -119,7 +119,12 @@ class ObserveDialog:
         turn = self.turn
         flow = turn.content.flows.get(observing.flow_id(observation.checklist_id))
         person = await turn.uow.people.get(observation.person_id)
-        if flow is None or person is None or observation.paused is None:
+        if flow is None or person is None:
+            return await turn.say("button.expired")
+        running = await turn.uow.runs.active_for(turn.me.id)
+        if observation.paused is None and running is not None and running.id == observation.run_id:
+            return await turn.conversation().repeat_question(running)  # the one she is in: its question
+        if observation.paused is None:
             return await turn.say("button.expired")
         if await self._busy():
             return
@@ -169,7 +174,7 @@ async def run_ended(
         observation.next_on = observing.next_on(answers)
         _, supervisor = (None, None) if person is None else await supervisor_of(uow, person)
         if person is None or supervisor is None or supervisor.id != observer.id:
-            observation.paused = state.to_json()  # kept, and sent from /observe should she be back
+            observation.paused = (before or state).to_json()  # kept at its last question, for /observe
             await speaker.say("observe.not_in_team", name=name)
         else:
             observation.sent_at = conversation.now

@@ -5,6 +5,8 @@ is asked at the date how it went; her answer reaches the supervisor."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from flows.checklist import Item
@@ -164,3 +166,36 @@ async def test_a_supervisor_of_another_team_can_observe_no_one_of_this_one(db, c
     ]
     async with db.unit_of_work() as uow:
         assert await uow.session.get(Observation, 1) is None
+
+
+async def test_an_observation_finished_after_she_left_the_team_waits_and_goes_when_she_is_back(db, client):
+    marta, ana, _ = await team(db, client)
+    await marta.send("/observe")
+    await marta.press("Ana")
+    await marta.press("Home-visit observation")
+    await marta.new()
+    await score(marta, HOME_VISIT_ITEMS)
+    for text in ("Asked about the week first.", "One idea at a time.", "One suggestion per visit."):
+        await marta.send(text)
+    await marta.new()
+
+    async def move(team_name: str) -> None:
+        async with db.unit_of_work() as uow:
+            person = await uow.people.get_by_telegram_id(1)
+            found, _ = await uow.teams.get_or_create(team_name, datetime(2026, 11, 24, tzinfo=UTC))
+            assert person is not None
+            await uow.people.move(person, found)
+            await uow.commit()
+
+    await move("South")
+    await marta.send("20/12/2026")
+    assert (await marta.new())[-1] == "Ana is no longer in your team, so this observation was not sent."
+    assert await ana.new() == []
+    await move("North")
+    await marta.send("/observe")
+    await marta.new()
+    await marta.press("Go on with Ana")
+    assert (await marta.new())[-1].startswith("By when?")  # the last question again, nothing lost
+    await marta.send("21/12/2026")
+    assert (await marta.new())[-1].startswith("Sent to Ana")
+    assert (await ana.new())[-1].startswith("Marta observed your practice")
