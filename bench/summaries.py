@@ -38,11 +38,12 @@ from content import BUNDLED_CONTENT  # noqa: E402
 from flows.content import Content  # noqa: E402
 from flows.run import RunStatus  # noqa: E402
 from flows.validate import load_content  # noqa: E402
+from services.features import registry_for  # noqa: E402
 from services.schedules.timekeeper import BATCH  # noqa: E402
 from services.summaries import summaries  # noqa: E402
 from store.database import Database  # noqa: E402
 from store.migrate import upgrade_to_head  # noqa: E402
-from store.models import Answer, FlowRun, Person, PersonRole, Team  # noqa: E402
+from store.models import Answer, FlowRun, Observation, Person, PersonRole, Team  # noqa: E402
 from tests.pgserver import start_postgres  # noqa: E402
 
 CHUNK = 20_000
@@ -133,6 +134,33 @@ def checkin_rows(visitors: list[int], weeks: int) -> tuple[list[dict[str, Any]],
     return runs, answers
 
 
+def observation_rows(visitors: list[int], teams: int, members: int, weeks: int) -> list[dict[str, Any]]:
+    """An observation about every four weeks for most visitors (issue 25: the summary counts this
+    month's and names who has had none for five weeks), by their team's supervisor."""
+    rng = random.Random(12)
+    rows = []
+    for person in visitors:
+        for week in range(rng.randint(0, 3), weeks, 4):
+            if rng.random() < 0.15:
+                continue
+            sent = FIRST_MONDAY + timedelta(weeks=week, days=2)
+            team = (person - teams - 1) // members + 1  # people_rows: team by team, after the supervisors
+            rows.append(
+                {
+                    "person_id": person,
+                    "observer_id": team,
+                    "team_id": team,
+                    "checklist_id": "home_visit",
+                    "started_at": sent,
+                    "sent_at": sent,
+                    "scores": {"warm_welcome": rng.randint(1, 4)},
+                    "notes": {},
+                    "strengths": ["A warm welcome."],
+                }
+            )
+    return rows
+
+
 async def fill(url: str, teams: int, members: int, weeks: int) -> tuple[float, int]:
     started = time.perf_counter()
     await asyncio.to_thread(upgrade_to_head, url)
@@ -150,7 +178,8 @@ async def fill(url: str, teams: int, members: int, weeks: int) -> tuple[float, i
             await session.execute(insert(PersonRole), roles)
             await session.execute(update(Team).values(supervisor_id=Team.id))  # supervisor i leads team i
             await uow.commit()
-        for model, rows in ((FlowRun, runs), (Answer, answers)):
+        observations = observation_rows(visitors, teams, members, weeks)
+        for model, rows in ((FlowRun, runs), (Answer, answers), (Observation, observations)):
             for part in chunks(rows):
                 async with db.unit_of_work() as uow:
                     await uow.session.execute(insert(model), part)
@@ -173,12 +202,13 @@ async def build_all(
             found = await uow.people.many(range(1, teams + 1))
         supervisors = [found[person_id] for person_id in range(1, teams + 1)]
         built: dict[int, summaries.TeamSummary] = {}
+        parts = registry_for(content).summary_parts  # the features' lines, as the clock builds them
         for batch in (supervisors[:1], supervisors):  # a warm-up, then the measured run
             started = time.perf_counter()
             for first in range(0, len(batch), BATCH):
                 async with db.unit_of_work() as uow:
                     part = batch[first : first + BATCH]
-                    built.update(await summaries.build_many(uow, content, part, now, "America/Lima"))
+                    built.update(await summaries.build_many(uow, content, part, now, "America/Lima", parts))
             elapsed = time.perf_counter() - started
         assert len(built) == teams
         for summary in built.values():

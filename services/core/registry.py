@@ -131,7 +131,9 @@ class TeamWeek:
 
 # A feature's lines in the weekly summary (none: it has nothing to say of this team), so that
 # the summaries name no feature: they come after the team's totals, on the first page.
-SummaryPart = Callable[[TeamWeek], Awaitable[list[str]]]
+# Called once per batch of summaries (Friday's fall due together): each team's lines, in order,
+# from a few queries for the whole batch.
+SummaryPart = Callable[[Sequence[TeamWeek]], Awaitable[list[list[str]]]]
 
 
 @dataclass(frozen=True)

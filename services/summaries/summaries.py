@@ -170,19 +170,26 @@ async def build_many(
             not_due=bool(mine) and all(o.reason == OccurrenceReason.HOLIDAY for o in mine),
         )
 
+    chosen = [supervisor for supervisor in supervisors if supervisor.id in teams]  # with a team
+    readings = [
+        TeamWeek(
+            uow,
+            content,
+            [person for person in members[teams[supervisor.id].id] if person.id != supervisor.id],
+            now,
+            ZoneInfo(supervisor.timezone or timezone),
+            supervisor.language or content.languages.default,
+        )
+        for supervisor in chosen
+    ]
+    told = [await part(readings) for part in parts]  # each part: one call for the whole batch
     found = {}
-    for supervisor in supervisors:
-        team = teams.get(supervisor.id)
-        if team is None:
-            continue
-        lang = supervisor.language or content.languages.default
-        zone = ZoneInfo(supervisor.timezone or timezone)
+    for position, (supervisor, reading) in enumerate(zip(chosen, readings, strict=True)):
+        team = teams[supervisor.id]
+        lang, zone, others = reading.lang, reading.zone, reading.members
         local_today = now.astimezone(zone).date()
-        others = [person for person in members[team.id] if person.id != supervisor.id]
         people = [member(person, local_today) for person in others]
-        reading = TeamWeek(uow, content, others, now, zone, lang)
-        told = [await part(reading) for part in parts] if others else []
-        extra = ["\n".join(lines) for lines in told if lines]
+        extra = ["\n".join(lines) for said in told if others and (lines := said[position])]
         pages = summary_pages(team.name, people, now, local_today, content.catalog, lang, extra)
         starts = [week.start for week in span]
         theirs = [shared for shared in projects if shared.owner.id in members_of[team.id]]

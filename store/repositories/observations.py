@@ -65,14 +65,12 @@ class ObservationRepository(Repository):
         )
         return {person_id: latest for person_id, latest in await self.session.execute(query) if latest}
 
-    async def counts_since(self, person_ids: Iterable[int], since: datetime) -> dict[int, int]:
-        """How many observations each of these people received since `since`."""
-        query = (
-            select(Observation.person_id, func.count())
-            .where(Observation.person_id.in_(list(person_ids)), Observation.sent_at >= since)
-            .group_by(Observation.person_id)
+    async def sent_since(self, person_ids: Iterable[int], since: datetime) -> list[tuple[int, datetime]]:
+        """Whom each observation since `since` was sent to, and when (the summaries' months)."""
+        query = select(Observation.person_id, Observation.sent_at).where(
+            Observation.person_id.in_(list(person_ids)), Observation.sent_at >= since
         )
-        return {person_id: count for person_id, count in await self.session.execute(query)}
+        return [(person_id, sent_at) for person_id, sent_at in await self.session.execute(query) if sent_at]
 
     async def follow_ups_due(self, now: datetime, limit: int) -> list[Observation]:
         query = (

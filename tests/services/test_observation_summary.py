@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.core.clock import Timekeeper
-from services.core.registry import Feature, TeamWeek
+from services.core.registry import TeamWeek
 from services.features import registry_for
 from services.observations.weekly import summary_lines
 from store.database import Database
@@ -65,11 +65,8 @@ async def test_the_summary_counts_this_months_observations_and_names_who_waits_f
         datetime(2026, 12, 3, 15, tzinfo=UTC),
     )
     await observe(db, sara, caro, NOW - timedelta(weeks=6))
-    registry = registry_for(CONTENT)
-    if summary_lines not in registry.summary_parts:  # until the observations feature registers it
-        registry.add(Feature("observations_summary", summary=summary_lines))
     keeper = Timekeeper(
-        db, CONTENT, "America/Lima", render=lambda summary: b"\x89PNG chart", registry=registry
+        db, CONTENT, "America/Lima", render=lambda summary: b"\x89PNG chart", registry=registry_for(CONTENT)
     )
     await sara.new()
     await sara.send("/summary")
@@ -85,12 +82,11 @@ async def test_the_summary_counts_this_months_observations_and_names_who_waits_f
     async with db.unit_of_work() as uow:
         supervisor = await uow.people.get_by_telegram_id(sara.telegram_id)
         others = [p for p in await uow.people.of_teams([supervisor.team_id]) if p.id != supervisor.id]
-        spanish = await summary_lines(TeamWeek(uow, CONTENT, others, NOW, LIMA, "es"))
-        assert spanish == [
-            "Observaciones de este mes: Ana 2",
-            "Sin observación desde hace más de 5 semanas: Caro, Dana",
-        ]
         nobody = [p for p in others if p.name == "Eve"]
-        assert await summary_lines(TeamWeek(uow, CONTENT, nobody, NOW, LIMA, "es")) == [
-            "Todavía no hay observaciones este mes."
+        spanish = await summary_lines(
+            [TeamWeek(uow, CONTENT, others, NOW, LIMA, "es"), TeamWeek(uow, CONTENT, nobody, NOW, LIMA, "es")]
+        )
+        assert spanish == [  # two teams' lines from one call, as a batch of summaries reads them
+            ["Observaciones de este mes: Ana 2", "Sin observación desde hace más de 5 semanas: Caro, Dana"],
+            ["Todavía no hay observaciones este mes."],
         ]
