@@ -128,12 +128,22 @@ def reflection(content: Content, observation: Observation) -> Flow | None:
     )
 
 
-async def receive_reply(turn: Turn, prompt: ReplyToObserver) -> None:
+async def _answering(turn: Turn, prompt: ReplyToObserver | HowItWent) -> tuple[Observation, Person] | None:
+    """Her words to an observation's prompt: the observation, hers, and the observer they reach
+    (while she still supervises her); else she is told the question has expired."""
     close(turn.me)
     observation = await turn.uow.observations.get(prompt.observation)
     observer = None if observation is None else await _observer(turn.uow, observation, turn.me)
     if observation is None or observer is None or observation.person_id != turn.me.id:
-        return await turn.say("button.expired")
+        await turn.say("button.expired")
+        return None
+    return observation, observer
+
+
+async def receive_reply(turn: Turn, prompt: ReplyToObserver) -> None:
+    if (found := await _answering(turn, prompt)) is None:
+        return
+    observation, observer = found
     text = turn.incoming.text or ""
     observation.reply, observation.replied_at = text, turn.now
     await _tell_observer(turn, observer, "observe.reply_received", observation, text=text)
@@ -228,11 +238,9 @@ async def tried(turn: Turn, data: TriedIt) -> None:
 
 
 async def receive_how_it_went(turn: Turn, prompt: HowItWent) -> None:
-    close(turn.me)
-    observation = await turn.uow.observations.get(prompt.observation)
-    observer = None if observation is None else await _observer(turn.uow, observation, turn.me)
-    if observation is None or observer is None or observation.person_id != turn.me.id:
-        return await turn.say("button.expired")
+    if (found := await _answering(turn, prompt)) is None:
+        return
+    observation, observer = found
     text = turn.incoming.text or ""
     observation.follow_up, observation.follow_up_answered_at = text, turn.now
     tried_word = turn.catalog.say(
