@@ -69,16 +69,24 @@ def observable(checklists: dict[str, Checklist], observer: Person, person: Perso
     ]
 
 
+def observable_member(checklists: dict[str, Checklist], observer: Person, person: Person) -> bool:
+    """Of the team `observer` supervises, someone she may observe: not herself, joined, active,
+    and holding a role a checklist lets her observe."""
+    return (
+        person.id != observer.id
+        and not person.deactivated
+        and person.consented_at is not None
+        and bool(observable(checklists, observer, person))
+    )
+
+
 async def supervised(turn: Turn, person_id: int) -> Person | None:
-    """`person_id`, when she is in the team `turn.me` supervises now, active, and someone a
-    checklist lets her observe."""
+    """`person_id`, when she is in the team `turn.me` supervises now and someone she may observe."""
     person = await turn.uow.people.get(person_id)
-    if person is None or person.id == turn.me.id or person.deactivated or person.consented_at is None:
+    if person is None or not observable_member(turn.content.checklists, turn.me, person):
         return None
     _, supervisor = await supervisor_of(turn.uow, person)
-    if supervisor is None or supervisor.id != turn.me.id:
-        return None
-    return person if observable(turn.content.checklists, turn.me, person) else None
+    return person if supervisor is not None and supervisor.id == turn.me.id else None
 
 
 async def in_her_team(turn: Turn, data: PickPerson | StartObservation | ScoresOf) -> Person | None:

@@ -20,9 +20,16 @@ from services.core.conversation import Conversation
 from services.core.speaker import Speaker
 from services.core.teams import supervisor_of
 from services.core.turn import Turn
-from services.observations.buttons import GoOn, PickPerson, ScoresOf, StartObservation, observable, supervised
+from services.observations.buttons import (
+    GoOn,
+    PickPerson,
+    ScoresOf,
+    StartObservation,
+    observable,
+    observable_member,
+)
 from services.observations.disclosed import OBSERVATION_SCORES
-from services.observations.feedback import deliver
+from services.observations.feedback import deliver, local_day
 from services.observations.scores import scores_over_time
 from store.models import FlowRun, Person
 from store.observations import Observation
@@ -38,9 +45,7 @@ class ObserveDialog:
         return self.turn.speaker().disclosing(OBSERVATION_SCORES, *people)
 
     def _day(self, moment: datetime) -> str:
-        return day_label(
-            moment.astimezone(self._zone()).date(), month_names(self.turn.catalog, self.turn.lang)
-        )
+        return local_day(moment, self.turn.me, self.turn.content, self.turn.timezone)
 
     async def start(self) -> None:
         """Whom she observed: the people of her team she may observe, and what she left unfinished."""
@@ -48,10 +53,10 @@ class ObserveDialog:
         team = await turn.uow.teams.supervised_by(turn.me.id)
         if team is None:
             return await turn.say("observe.no_team")
-        members = [
+        members = [  # she supervises their team: no lookup of each one's supervisor
             person
             for person in await turn.uow.people.all(team.id)
-            if await supervised(turn, person.id) is not None
+            if observable_member(turn.content.checklists, turn.me, person)
         ]
         if not members:
             return await turn.say("observe.nobody")

@@ -6,7 +6,7 @@ observer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.availability import away_at
@@ -45,11 +45,15 @@ class HowItWent(Prompt):
     observation: int
 
 
-def sent_day(observation: Observation, person: Person, content: Content, timezone: str) -> str:
-    """The day it was sent, in `person`'s timezone and language."""
-    assert observation.sent_at is not None
-    local = observation.sent_at.astimezone(ZoneInfo(person.timezone or timezone)).date()
+def local_day(moment: datetime, person: Person, content: Content, timezone: str) -> str:
+    """`moment`'s day as `person` reads it: in her timezone and language ("24 Nov")."""
+    local = moment.astimezone(ZoneInfo(person.timezone or timezone)).date()
     return day_label(local, month_names(content.catalog, person.language or content.catalog.default))
+
+
+def sent_day(observation: Observation, person: Person, content: Content, timezone: str) -> str:
+    assert observation.sent_at is not None
+    return local_day(observation.sent_at, person, content, timezone)
 
 
 def _speaker(out: Outbox, content: Content, person: Person) -> Speaker:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from flows.run import RunStatus
@@ -57,8 +57,8 @@ class RunRepository(Repository):
         return await self.session.get(FlowRun, run_id)
 
     async def delete(self, run: FlowRun) -> None:
-        """A run and its answers, whose data now lives elsewhere (an observation's row)."""
-        await self.session.execute(delete(Answer).where(Answer.run_id == run.id))
+        """A run, whose data now lives elsewhere (an observation's row); its answers go with it
+        (ON DELETE CASCADE, as `ObservationRepository.drop` relies on too)."""
         await self.session.delete(run)
         await self.session.flush()
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from flows.checklist import Item
 from services.core.clock import Timekeeper
 from services.features import registry_for
 from store.database import Database
+from store.models import Answer
 from store.observations import Observation
 from tests.services.harness import CONTENT, Client, Clock, join, make_invite
 
@@ -129,6 +131,8 @@ async def test_an_observation_from_observe_to_the_follow_up_of_its_next_step(
         assert ana_row is not None
         [observation] = await uow.observations.sent_to(ana_row.id)
         assert observation.scores["warm_welcome"] == 3 and observation.run_id is None
+        left = await uow.session.scalars(select(Answer).where(Answer.flow_id == "observe_home_visit"))
+        assert list(left) == []  # the observer's run went with its answers: the row is their one home
         due = observation.follow_up_at
     assert due is not None and due.isoformat() == "2026-12-20T15:00:00+00:00"  # 10:00 in Lima
 
